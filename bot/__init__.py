@@ -1,0 +1,1 @@
+"""Wiring: settings, the command line, start-up and shut-down."""

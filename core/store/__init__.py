@@ -1,0 +1,37 @@
+"""The shop's store: one SQLite database (through sqlite-utils) with a repository per concern."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.store.audit import AuditLog
+from core.store.catalog import Catalog, ProductHit, ProductQuery
+from core.store.conversations import Conversations, InboundRecord
+from core.store.customers import Customers
+from core.store.database import open_database
+from core.store.events import Events
+from core.store.knowledge import KnowledgeBase
+from core.store.orders import ORDER_STATUSES, Orders
+
+__all__ = ["Store", "ProductQuery", "ProductHit", "InboundRecord", "ORDER_STATUSES"]
+
+
+class Store:
+    """Everything Kefu keeps, grouped by concern: ``store.catalog``, ``store.orders``, …"""
+
+    def __init__(self, path: str | Path) -> None:
+        self.db = open_database(path)
+        self.catalog = Catalog(self.db)
+        self.customers = Customers(self.db)
+        self.orders = Orders(self.db)
+        self.events = Events(self.db)
+        self.knowledge = KnowledgeBase(self.db)
+        self.conversations = Conversations(self.db)
+        self.audit = AuditLog(self.db)
+
+    def is_empty(self) -> bool:
+        """True before any shop data was loaded."""
+        return self.catalog.count() == 0 and self.customers.count() == 0
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.db.close()

@@ -1,0 +1,102 @@
+"""Conversations, their full transcript and the dialogue state saved after every turn."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from core.clock import utc_now_iso
+from core.messages import Identity, InboundMessage, Reply
+from core.store.jsoncols import decode, loads
+
+
+@dataclass(frozen=True)
+class InboundRecord:
+    """Where an inbound message stands: its row id, and whether its turn already completed."""
+
+    message_id: int
+    already_processed: bool
+
+
+class Conversations:
+    """Read and write conversations, transcripts and dialogue state."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    def ensure(self, identity: Identity, customer_id: int | None) -> dict[str, Any]:
+        """The conversation of this identity, created on first contact."""
+        conversation_id = identity.conversation_id
+        rows = list(self._db["conversations"].rows_where("id = ?", [conversation_id]))
+        if rows:
+            row = rows[0]
+            if customer_id is not None and row["customer_id"] != customer_id:
+                self._db["conversations"].update(conversation_id, {"customer_id": customer_id})
+                row["customer_id"] = customer_id
+            return row
+        now = utc_now_iso()
+        row = {"id": conversation_id, "channel": identity.channel, "user_id": identity.user_id,
+               "customer_id": customer_id, "language": None, "status": "bot",
+               "started_at": now, "updated_at": now}
+        self._db["conversations"].insert(row, ignore=True)
+        return row
+
+    def get(self, conversation_id: str) -> dict[str, Any] | None:
+        """One conversation, or None."""
+        rows = list(self._db["conversations"].rows_where("id = ?", [conversation_id]))
+        return rows[0] if rows else None
+
+    def record_inbound(self, message: InboundMessage) -> InboundRecord:
+        """Store an inbound message before it is processed.
+
+        A redelivery (same channel message id) returns the first record, so the caller can skip
+        a turn that already completed, or finish one that a crash interrupted."""
+        conversation_id = message.identity.conversation_id
+        if message.message_id is not None:
+            rows = list(self._db["messages"].rows_where(
+                "conversation_id = ? and direction = 'in' and channel_message_id = ?",
+                [conversation_id, message.message_id]))
+            if rows:
+                return InboundRecord(rows[0]["id"], bool(rows[0]["processed"]))
+        try:
+            row_id = self._db["messages"].insert({
+                "conversation_id": conversation_id, "direction": "in",
+                "channel_message_id": message.message_id, "text": message.text,
+                "payload": json.dumps({"button": message.payload}) if message.payload else None,
+                "processed": 0, "created_at": message.received_at.isoformat(timespec="seconds"),
+            }).last_pk
+        except sqlite3.IntegrityError:  # a concurrent duplicate won the race
+            return self.record_inbound(message)
+        return InboundRecord(row_id, False)
+
+    def complete_turn(self, conversation_id: str, inbound_id: int, intent: str | None, language: str,
+                      state: dict[str, Any], replies: list[Reply]) -> None:
+        """Commit a turn in one transaction: state, outbound replies, and the inbound marked done.
+        Nothing is sent to the shopper before this returns."""
+        now = utc_now_iso()
+        with self._db.atomic():
+            previous = self._db.execute(
+                "select turn from dialogue_states where conversation_id = ?", [conversation_id]).fetchone()
+            self._db["dialogue_states"].upsert(
+                {"conversation_id": conversation_id, "turn": (previous[0] if previous else 0) + 1,
+                 "state": state, "updated_at": now}, pk="conversation_id")
+            self._db["messages"].update(inbound_id, {"processed": 1, "intent": intent})
+            self._db["messages"].insert_all(
+                {"conversation_id": conversation_id, "direction": "out", "text": reply.text,
+                 "payload": reply.to_dict(), "processed": 1, "created_at": now}
+                for reply in replies)
+            self._db["conversations"].update(conversation_id, {"language": language, "updated_at": now})
+
+    def state(self, conversation_id: str) -> dict[str, Any]:
+        """The dialogue state saved after the last completed turn ({} before the first)."""
+        row = self._db.execute(
+            "select state from dialogue_states where conversation_id = ?", [conversation_id]).fetchone()
+        return loads(row[0], default={}) if row else {}
+
+    def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
+        """Every message of the conversation in order."""
+        rows = self._db["messages"].rows_where("conversation_id = ?", [conversation_id], order_by="id")
+        return [decode(r, "payload") for r in rows]

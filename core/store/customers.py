@@ -1,0 +1,55 @@
+"""Customers and the channel identities linked to them."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from core.clock import utc_now_iso
+from core.store.jsoncols import decode
+
+
+class Customers:
+    """Read and write customers."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    def get(self, customer_id: int) -> dict[str, Any] | None:
+        """One customer by id, or None."""
+        rows = list(self._db["customers"].rows_where("id = ?", [customer_id]))
+        return decode(rows[0], "address") if rows else None
+
+    def by_external_id(self, external_id: str) -> dict[str, Any] | None:
+        """The customer imported under ``external_id``, or None."""
+        rows = list(self._db["customers"].rows_where("external_id = ?", [external_id]))
+        return decode(rows[0], "address") if rows else None
+
+    def upsert(self, customer: dict[str, Any]) -> int:
+        """Create or update a customer keyed by ``external_id``; returns its id."""
+        existing = self.by_external_id(customer["external_id"])
+        if existing:
+            self._db["customers"].update(existing["id"], customer)
+            return existing["id"]
+        row = {"created_at": utc_now_iso(), **customer}
+        return self._db["customers"].insert(row).last_pk
+
+    def for_identity(self, channel: str, user_id: str) -> dict[str, Any] | None:
+        """The customer a channel identity is linked to, or None."""
+        rows = list(self._db["identities"].rows_where("channel = ? and user_id = ?", [channel, user_id]))
+        return self.get(rows[0]["customer_id"]) if rows else None
+
+    def link_identity(self, channel: str, user_id: str, customer_id: int) -> None:
+        """Link a channel identity to a customer (replacing an earlier link)."""
+        self._db["identities"].upsert(
+            {"channel": channel, "user_id": user_id, "customer_id": customer_id, "created_at": utc_now_iso()},
+            pk=("channel", "user_id"),
+        )
+
+    def identities(self, customer_id: int) -> list[dict[str, Any]]:
+        """Every channel identity of a customer."""
+        return list(self._db["identities"].rows_where("customer_id = ?", [customer_id]))
+
+    def count(self) -> int:
+        """How many customers the shop has."""
+        return self._db["customers"].count

@@ -1,0 +1,34 @@
+"""The knowledge base: FAQ and policy articles in zh and en."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from core.store.jsoncols import decode
+
+
+class KnowledgeBase:
+    """Read and write FAQ/policy articles, keyed by (id, lang)."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    def upsert(self, article: dict[str, Any]) -> None:
+        """Create or update one article in one language."""
+        self._db["kb_articles"].upsert(article, pk=("id", "lang"))
+
+    def articles(self, lang: str | None = None) -> list[dict[str, Any]]:
+        """Every article, optionally in one language."""
+        where, args = ("lang = ?", [lang]) if lang else (None, None)
+        return [decode(r, "tags") for r in self._db["kb_articles"].rows_where(where, args, order_by="id")]
+
+    def article(self, article_id: str, lang: str) -> dict[str, Any] | None:
+        """One article in one language, or None."""
+        rows = list(self._db["kb_articles"].rows_where("id = ? and lang = ?", [article_id, lang]))
+        return decode(rows[0], "tags") if rows else None
+
+    def by_topic(self, topic: str, lang: str) -> list[dict[str, Any]]:
+        """The articles on one topic (e.g. "returns") in one language."""
+        rows = self._db["kb_articles"].rows_where("topic = ? and lang = ?", [topic, lang], order_by="id")
+        return [decode(r, "tags") for r in rows]

@@ -1,0 +1,166 @@
+"""Forward-only schema migrations. Each migration is a function of the database; the list index
+plus one is its version. Applied on start by :func:`migrate`, each in its own transaction."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+
+def _v1_initial(db: sqlite_utils.Database) -> None:
+    db["customers"].create(
+        {
+            "id": int, "external_id": str, "name": str, "email": str, "phone": str, "zip": str,
+            "address": str, "language": str, "timezone": str, "birthday": str,
+            "marketing_consent": int, "consent_at": str, "consent_source": str,
+            "unreachable": int, "created_at": str,
+        },
+        pk="id", not_null={"created_at"}, defaults={"marketing_consent": 0, "unreachable": 0},
+    )
+    db["customers"].create_index(["external_id"], unique=True)
+    db["customers"].create_index(["email"])
+    db["identities"].create(
+        {"channel": str, "user_id": str, "customer_id": int, "created_at": str},
+        pk=("channel", "user_id"), foreign_keys=[("customer_id", "customers", "id")],
+    )
+    db["categories"].create(
+        {"id": str, "name_zh": str, "name_en": str, "aliases": str}, pk="id",
+    )
+    db["products"].create(
+        {
+            "id": str, "category": str, "title_zh": str, "title_en": str,
+            "description_zh": str, "description_en": str, "tags": str, "brand": str,
+            "image_url": str, "consumable": int, "source": str, "created_at": str,
+        },
+        pk="id", defaults={"consumable": 0},
+    )
+    db["products"].create_index(["category"])
+    db["variants"].create(
+        {
+            "id": str, "product_id": str, "sku": str, "options": str, "price_cents": int,
+            "currency": str, "stock": int, "available": int,
+        },
+        pk="id", foreign_keys=[("product_id", "products", "id")], defaults={"available": 1},
+    )
+    db["variants"].create_index(["product_id"])
+    db["orders"].create(
+        {
+            "id": str, "customer_id": int, "status": str, "created_at": str, "updated_at": str,
+            "address": str, "carrier": str, "tracking_number": str, "expected_delivery": str,
+            "total_cents": int, "currency": str, "source": str,
+        },
+        pk="id", foreign_keys=[("customer_id", "customers", "id")],
+    )
+    db["orders"].create_index(["customer_id"])
+    db["order_items"].create(
+        {
+            "id": int, "order_id": str, "product_id": str, "variant_id": str, "name": str,
+            "options": str, "quantity": int, "price_cents": int,
+        },
+        pk="id", foreign_keys=[("order_id", "orders", "id")],
+    )
+    db["order_items"].create_index(["order_id"])
+    db["order_items"].create_index(["order_id", "variant_id"], unique=True)
+    db["payments"].create(
+        {
+            "id": int, "order_id": str, "kind": str, "amount_cents": int, "method": str,
+            "created_at": str,
+        },
+        pk="id", foreign_keys=[("order_id", "orders", "id")],
+    )
+    db["payments"].create_index(["order_id"])
+    db["conversations"].create(
+        {
+            "id": str, "channel": str, "user_id": str, "customer_id": int, "language": str,
+            "status": str, "started_at": str, "updated_at": str,
+        },
+        pk="id", defaults={"status": "bot"},
+    )
+    db["messages"].create(
+        {
+            "id": int, "conversation_id": str, "direction": str, "channel_message_id": str,
+            "text": str, "payload": str, "intent": str, "processed": int, "created_at": str,
+        },
+        pk="id", foreign_keys=[("conversation_id", "conversations", "id")],
+        defaults={"processed": 0},
+    )
+    db["messages"].create_index(["conversation_id", "id"])
+    db["messages"].create_index(
+        ["conversation_id", "direction", "channel_message_id"], unique=True
+    )
+    db["dialogue_states"].create(
+        {"conversation_id": str, "turn": int, "state": str, "updated_at": str},
+        pk="conversation_id",
+    )
+    db["coupons"].create(
+        {
+            "code": str, "kind": str, "value": int, "min_spend_cents": int, "expires_at": str,
+            "customer_id": int, "campaign_id": int, "single_use": int, "created_at": str,
+        },
+        pk="code", defaults={"single_use": 1, "min_spend_cents": 0},
+    )
+    db["redemptions"].create(
+        {"id": int, "code": str, "customer_id": int, "order_id": str, "redeemed_at": str},
+        pk="id", foreign_keys=[("code", "coupons", "code")],
+    )
+    db["campaigns"].create(
+        {"id": int, "name": str, "definition": str, "status": str, "created_at": str}, pk="id",
+    )
+    db["deliveries"].create(
+        {
+            "id": int, "campaign_id": int, "customer_id": int, "status": str, "reason": str,
+            "updated_at": str,
+        },
+        pk="id", foreign_keys=[("campaign_id", "campaigns", "id")],
+    )
+    db["deliveries"].create_index(["campaign_id", "customer_id"], unique=True)
+    db["handoffs"].create(
+        {
+            "id": int, "conversation_id": str, "status": str, "reason": str, "priority": int,
+            "created_at": str, "claimed_by": str, "claimed_at": str, "resolved_at": str,
+        },
+        pk="id", foreign_keys=[("conversation_id", "conversations", "id")],
+    )
+    db["events"].create(
+        {
+            "id": int, "customer_id": int, "kind": str, "product_id": str, "variant_id": str,
+            "created_at": str,
+        },
+        pk="id", foreign_keys=[("customer_id", "customers", "id")],
+    )
+    db["events"].create_index(["customer_id", "created_at"])
+    db["events"].create_index(["customer_id", "kind", "product_id", "created_at"], unique=True)
+    db["kb_articles"].create(
+        {"id": str, "lang": str, "topic": str, "title": str, "body": str, "tags": str},
+        pk=("id", "lang"),
+    )
+    db["audit_log"].create(
+        {"id": int, "at": str, "actor": str, "action": str, "target": str, "details": str},
+        pk="id",
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+
+
+def current_version(db: sqlite_utils.Database) -> int:
+    """The schema version the database is at (0 for a new database)."""
+    if "schema_migrations" not in db.table_names():
+        return 0
+    row = db.execute("select max(version) from schema_migrations").fetchone()
+    return row[0] or 0
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply every migration newer than the database; returns the resulting version."""
+    db["schema_migrations"].create({"version": int, "applied_at": str}, pk="version",
+                                   if_not_exists=True)
+    version = current_version(db)
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db.atomic():
+            step(db)
+            db["schema_migrations"].insert(
+                {"version": number, "applied_at": datetime.now(timezone.utc).isoformat()}
+            )
+    return current_version(db)
