@@ -21,6 +21,8 @@ class Settings(BaseSettings):
 
     kefu_db_path: Path = Field(Path("var/kefu.db"), description="SQLite database file")
     kefu_load_demo_shop: bool = Field(True, description="load the demo shop into an empty database")
+    kefu_shop_name_zh: str = Field("客服演示商店", description="shop name shown to Chinese-speaking shoppers")
+    kefu_shop_name_en: str = Field("Kefu Demo Shop", description="shop name shown to English-speaking shoppers")
     kefu_host: str = Field("127.0.0.1", description="address the web server listens on")
     kefu_port: int = Field(8080, ge=0, le=65535, description="port of the web server (0: any free port)")
     kefu_default_language: Literal["zh", "en"] = Field("en", description="language before a shopper writes")

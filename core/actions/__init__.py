@@ -1,0 +1,1 @@
+"""Actions: what the assistant does for an intent. One action per module."""

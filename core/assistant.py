@@ -1,0 +1,86 @@
+"""The message pipeline: ``handle(message) -> replies``.
+
+Stages, each a replaceable component: NLU -> dialogue state -> sentiment -> policy and actions
+(which consult the recommender) -> reply generation. The turn is committed to the store before
+any reply is returned, so nothing is sent that the transcript and state do not already hold."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from core.actions.base import Action
+from core.dialogue.state import DialogueState
+from core.i18n import t
+from core.messages import InboundMessage, Language, Reply
+from core.nlu.base import NLU
+from core.ordering import ConversationLocks
+from core.policy.base import Policy
+from core.reply.base import ReplyGenerator
+from core.sentiment.base import SentimentAnalyzer
+from core.store import Store
+from core.turn import Turn
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Components:
+    """The pipeline's replaceable parts."""
+
+    nlu: NLU
+    sentiment: SentimentAnalyzer
+    policy: Policy
+    actions: dict[str, Action]
+    generator: ReplyGenerator
+
+
+class Assistant:
+    """Handles inbound messages from any channel, one turn at a time per conversation."""
+
+    def __init__(self, store: Store, components: Components, default_language: Language = "en",
+                 max_message_chars: int = 4000) -> None:
+        self.store = store
+        self.components = components
+        self._default_language = default_language
+        self._max_chars = max_message_chars
+        self._locks = ConversationLocks()
+
+    async def handle(self, message: InboundMessage) -> list[Reply]:
+        """Process one message and return the replies to send (none for a duplicate delivery)."""
+        if len(message.text) > self._max_chars:
+            message = replace(message, text=message.text[: self._max_chars])
+        async with self._locks.hold(message.identity.conversation_id):
+            try:
+                return await self._turn(message)
+            except Exception:
+                log.exception("turn failed for %s", message.identity.conversation_id)
+                state = self.store.conversations.state(message.identity.conversation_id)
+                language = state.get("language") or message.language_hint or self._default_language
+                return [Reply(t("error", language), language=language)]
+
+    async def _turn(self, message: InboundMessage) -> list[Reply]:
+        store, parts = self.store, self.components
+        identity = message.identity
+        customer = store.customers.for_identity(identity.channel, identity.user_id)
+        conversation = store.conversations.ensure(identity, customer["id"] if customer else None)
+        record = store.conversations.record_inbound(message)
+        if record.already_processed:
+            return []
+        saved = store.conversations.state(conversation["id"])
+        state = DialogueState.from_dict(saved) if saved else \
+            DialogueState(language=message.language_hint or self._default_language)
+        nlu = await parts.nlu.parse(message.content, state.language)
+        if message.payload is None:
+            state.language = nlu.language
+        sentiment = await parts.sentiment.analyze(message.text, state.language)
+        state.sentiment = (state.sentiment + [sentiment.score])[-10:]
+        turn = Turn(message, conversation["id"], customer, nlu, sentiment, state)
+        replies = []
+        for name in parts.policy.decide(turn):
+            result = await parts.actions[name].run(turn)
+            state.failures = 0 if result.understood else state.failures + 1
+            replies.append(await parts.generator.render(result, state.language))
+        state.turn += 1
+        store.conversations.complete_turn(conversation["id"], record.message_id, nlu.intent,
+                                          state.language, state.to_dict(), replies)
+        return replies

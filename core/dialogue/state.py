@@ -1,0 +1,36 @@
+"""The per-conversation dialogue state, stored as JSON after every turn."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from core.messages import Language
+
+
+@dataclass
+class DialogueState:
+    """Everything the assistant remembers between turns of one conversation.
+
+    ``last_query`` and ``last_shown`` let "more", "the second one" and paging resolve;
+    ``failures`` counts consecutive turns the assistant did not understand."""
+
+    language: Language = "en"
+    turn: int = 0
+    active_task: str | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+    last_query: dict[str, Any] = field(default_factory=dict)
+    last_page: int = 1
+    last_shown: list[str] = field(default_factory=list)
+    failures: int = 0
+    sentiment: list[float] = field(default_factory=list)
+    handoff: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "DialogueState":
+        """Rebuild from stored JSON, ignoring keys this version does not know."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)

@@ -1,0 +1,32 @@
+"""Which language a shopper writes in: Chinese, English, or a mix of both."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.messages import Language
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_ORDER_LIKE = re.compile(r"#?[A-Z]{1,3}\d{5,}|\d{5,}")
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    """``language`` is the one to reply in; ``mixed`` says both scripts carry words."""
+
+    language: Language
+    mixed: bool
+
+
+def detect_language(text: str, fallback: Language = "en") -> LanguageGuess:
+    """Guess the language from the scripts used. Order numbers and codes don't count as English;
+    a message with any real Chinese is answered in Chinese ("我的order到了吗" -> zh, mixed)."""
+    cleaned = _ORDER_LIKE.sub(" ", text)
+    han = len(_HAN.findall(cleaned))
+    latin_words = len(_LATIN_WORD.findall(cleaned))
+    if han == 0 and latin_words == 0:
+        return LanguageGuess(fallback, False)
+    if han == 0:
+        return LanguageGuess("en", False)
+    return LanguageGuess("zh", latin_words > 0)

@@ -1,0 +1,33 @@
+"""One turn at a time per conversation, many conversations at once."""
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+
+class ConversationLocks:
+    """A FIFO lock per conversation id, dropped once nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: Counter[str] = Counter()
+
+    @asynccontextmanager
+    async def hold(self, conversation_id: str) -> AsyncIterator[None]:
+        """Wait for earlier turns of this conversation, in arrival order, then run this one."""
+        lock = self._locks.setdefault(conversation_id, asyncio.Lock())
+        self._users[conversation_id] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[conversation_id] -= 1
+            if self._users[conversation_id] == 0:
+                del self._users[conversation_id]
+                del self._locks[conversation_id]
+
+    def __len__(self) -> int:
+        """How many conversations have a turn running or waiting."""
+        return len(self._locks)

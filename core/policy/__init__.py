@@ -1,0 +1,1 @@
+"""Policy: which actions a turn calls for."""

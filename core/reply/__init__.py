@@ -1,0 +1,1 @@
+"""Reply generation: turning an action's facts into what the shopper reads."""

@@ -1,0 +1,27 @@
+"""One turn of a conversation, as the stages after NLU see it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core.dialogue.state import DialogueState
+from core.messages import InboundMessage, Language
+from core.nlu.base import NLUResult
+from core.sentiment.base import Sentiment
+
+
+@dataclass
+class Turn:
+    """The message, who sent it, what it means and what the conversation remembers."""
+
+    message: InboundMessage
+    conversation_id: str
+    customer: dict[str, Any] | None
+    nlu: NLUResult
+    sentiment: Sentiment
+    state: DialogueState
+
+    @property
+    def language(self) -> Language:
+        """The language to answer in."""
+        return self.state.language

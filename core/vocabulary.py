@@ -1,0 +1,33 @@
+"""Shared bilingual vocabulary: colours, sizes and the words for them. Catalogue values are the
+lower-case English names; shoppers may use either language."""
+from __future__ import annotations
+
+COLOURS: dict[str, dict[str, object]] = {
+    "red": {"zh": "红色", "words": ["红色", "红", "大红", "酒红", "red", "burgundy"]},
+    "blue": {"zh": "蓝色", "words": ["蓝色", "蓝", "深蓝", "藏青", "navy", "blue"]},
+    "black": {"zh": "黑色", "words": ["黑色", "黑", "black"]},
+    "white": {"zh": "白色", "words": ["白色", "白", "white"]},
+    "pink": {"zh": "粉色", "words": ["粉色", "粉红", "粉", "pink"]},
+    "green": {"zh": "绿色", "words": ["绿色", "绿", "green"]},
+    "grey": {"zh": "灰色", "words": ["灰色", "灰", "grey", "gray"]},
+    "beige": {"zh": "米色", "words": ["米色", "米白", "卡其", "beige", "khaki"]},
+    "yellow": {"zh": "黄色", "words": ["黄色", "黄", "yellow"]},
+    "purple": {"zh": "紫色", "words": ["紫色", "紫", "purple", "violet"]},
+    "brown": {"zh": "棕色", "words": ["棕色", "咖啡色", "棕", "brown"]},
+    "silver": {"zh": "银色", "words": ["银色", "银", "silver"]},
+    "gold": {"zh": "金色", "words": ["金色", "gold", "golden"]},
+}
+
+CLOTHING_SIZES = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
+
+
+def colour_name(colour: str, lang: str) -> str:
+    """The colour as a shopper reads it in ``lang`` ("red" -> "红色")."""
+    entry = COLOURS.get(colour.lower())
+    return str(entry["zh"]) if entry and lang == "zh" else colour
+
+
+def colour_words() -> list[tuple[str, str]]:
+    """(word, canonical colour) pairs, longest word first so "深蓝" wins over "蓝"."""
+    pairs = [(str(w).lower(), c) for c, e in COLOURS.items() for w in e["words"]]  # type: ignore[union-attr]
+    return sorted(pairs, key=lambda p: -len(p[0]))
