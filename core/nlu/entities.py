@@ -9,7 +9,8 @@ from rapidfuzz import fuzz, process
 
 from core.vocabulary import CLOTHING_SIZES, colour_words
 
-_ORDER_ID = re.compile(r"#?\b([A-Z]{1,2}\d{6,10})\b|(?<![\d.])(\d{7,12})(?![\d.])", re.IGNORECASE)
+_ORDER_ID = re.compile(r"#?(?<![A-Za-z0-9])([A-Z]{1,2}\d{6,10})(?![A-Za-z0-9])|(?<![\d.])(\d{7,12})(?![\d.])",
+                       re.IGNORECASE)
 _SIZE_EN = re.compile(r"\b(?:size\s*)?(" + "|".join(sorted(CLOTHING_SIZES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _SIZE_ZH = re.compile(r"(\d{2})\s*码|码数?\s*(\d{2})|(" + "|".join(sorted(CLOTHING_SIZES, key=len, reverse=True)) + r")\s*码")
 _NUMBER = r"(\d+(?:\.\d+)?)"

@@ -29,7 +29,7 @@ _INTENT_PATTERNS: list[tuple[str, str]] = [
     ("check_privacy_policy", r"隐私|个人信息|删除.*(?:数据|账号)|导出.*数据|privacy|my data|delete my account|personal data"),
     ("recommend", r"推荐|有什么好|适合我|recommend|suggest|what should i (?:buy|get)|gift idea"),
     ("product_search", r"买|找|有没有|有.*吗|想要|看看|buy|looking for|search|find|show me|do you (?:have|sell)|i want|i need|any "),
-    ("thank_you", r"谢谢|多谢|感谢|thx|thanks|thank you|ty\b"),
+    ("thank_you", r"谢谢|多谢|感谢|\bthx\b|\bthanks\b|thank you|\bty\b"),
     ("goodbye", r"再见|拜拜|bye|goodbye|see you"),
     ("greet", r"你好|您好|嗨|哈喽|在吗|亲|^hi\b|^hello|^hey|good (?:morning|afternoon|evening)"),
     ("affirm", r"^(?:是|是的|对|好|好的|可以|确认|嗯|yes|yeah|yep|sure|ok|okay|confirm)[!！。.]*$"),

@@ -1,0 +1,40 @@
+# The two commands of the README:  make run  (the bot on the embedded default)  and  make test.
+# Each creates or updates the virtualenv in .venv and installs what it needs first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# pip installs with constraints.txt so torch can only ever be the CPU build on this disk.
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+
+.PHONY: run test test-fast install install-test browser clean
+
+run: $(VENV)/.installed
+	$(BIN)/kefu run
+
+test: $(VENV)/.installed-test browser
+	$(BIN)/python -m pytest
+
+# Developers: everything but the slow tests (real models, the browser).
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not slow"
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml constraints.txt
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/bin/python pyproject.toml constraints.txt
+	$(PIP) -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+# Headless Chromium for the widget test: Debian's package, installed when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium.sh
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,70 @@
+"""Shared fixtures: a small in-memory shop and an assistant over it."""
+from __future__ import annotations
+
+import pytest
+
+from bot.app import build_assistant
+from bot.settings import Settings, load_settings
+from core.assistant import Assistant
+from core.store import Store
+
+
+def seed_small_shop(store: Store) -> None:
+    """Two categories, four products, one customer with a telegram identity and two orders."""
+    store.catalog.upsert_category("dresses", "连衣裙", "Dresses", ["连衣裙", "裙子", "dress", "dresses"])
+    store.catalog.upsert_category("phone-cases", "手机壳", "Phone cases", ["手机壳", "phone case", "phone cover"])
+    products = [
+        ("D1", "dresses", "法式红色碎花连衣裙", "French red floral dress", [("red", "M", 19900, 5), ("red", "L", 19900, 0)]),
+        ("D2", "dresses", "蓝色衬衫裙", "Blue shirt dress", [("blue", "S", 25900, 3)]),
+        ("D3", "dresses", "酒红丝绒长裙", "Burgundy velvet maxi dress", [("red", "S", 39900, 2), ("red", "M", 42900, 1)]),
+        ("C1", "phone-cases", "透明手机壳", "Clear phone case", [("white", None, 3900, 40)]),
+    ]
+    for pid, category, zh, en, variants in products:
+        store.catalog.upsert_product(
+            {"id": pid, "category": category, "title_zh": zh, "title_en": en,
+             "description_zh": f"{zh}，舒适百搭。", "description_en": f"{en}, easy to wear.",
+             "tags": [], "image_url": f"https://example.invalid/{pid}.jpg", "consumable": 0},
+            [{"id": f"{pid}-{i}", "sku": f"{pid}-{i}", "options": {k: v for k, v in (("color", c), ("size", s)) if v},
+              "price_cents": price, "currency": "CNY", "stock": stock, "available": 1}
+             for i, (c, s, price, stock) in enumerate(variants)])
+    alice = store.customers.upsert({"external_id": "C1", "name": "Alice", "email": "alice@example.com", "language": "en"})
+    bob = store.customers.upsert({"external_id": "C2", "name": "王波", "email": "bob@example.com", "language": "zh"})
+    store.customers.link_identity("telegram", "111", alice)
+    store.customers.link_identity("telegram", "222", bob)
+    store.orders.upsert(
+        {"id": "#W1000001", "customer_id": alice, "status": "shipped", "created_at": "2026-10-20T08:00:00+00:00",
+         "carrier": "SF Express", "tracking_number": "SF123456789", "expected_delivery": "2026-10-25",
+         "total_cents": 19900, "currency": "CNY"},
+        [{"product_id": "D1", "variant_id": "D1-0", "name": "French red floral dress", "options": {"color": "red"},
+          "quantity": 1, "price_cents": 19900}],
+        [{"kind": "payment", "amount_cents": 19900, "method": "alipay", "created_at": "2026-10-20T08:00:00+00:00"}])
+    store.orders.upsert(
+        {"id": "#W2000002", "customer_id": bob, "status": "pending", "created_at": "2026-10-21T08:00:00+00:00",
+         "total_cents": 3900, "currency": "CNY"},
+        [{"product_id": "C1", "variant_id": "C1-0", "name": "Clear phone case", "options": {}, "quantity": 1,
+          "price_cents": 3900}], [])
+    for lang, title, body in (("en", "Returns", "Unused items can be returned within 30 days."),
+                              ("zh", "退货政策", "未使用的商品可在 30 天内退货。")):
+        store.knowledge.upsert({"id": "returns-window", "lang": lang, "topic": "returns", "title": title,
+                                "body": body, "tags": []})
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Defaults, no .env, no demo shop."""
+    return load_settings(env_file=None, kefu_load_demo_shop=False, kefu_db_path=":memory:")
+
+
+@pytest.fixture
+def store() -> Store:
+    """An in-memory store holding the small shop."""
+    store = Store(":memory:")
+    seed_small_shop(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def assistant(store: Store, settings: Settings) -> Assistant:
+    """The embedded default assistant over the small shop."""
+    return build_assistant(store, settings)

@@ -1,0 +1,31 @@
+"""Running the real ``kefu`` command in a subprocess, isolated in a temporary folder."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def kefu_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """An environment with its own database under ``tmp_path`` and the repo importable."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEFU_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    env["KEFU_DB_PATH"] = str(tmp_path / "kefu.db")
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(settings)
+    return env
+
+
+def run_kefu(tmp_path: Path, *args: str, stdin: str = "", **settings: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` run to completion in ``tmp_path``."""
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+                          cwd=tmp_path, env=kefu_env(tmp_path, **settings), timeout=120)
+
+
+def start_kefu(tmp_path: Path, *args: str, **settings: str) -> subprocess.Popen[str]:
+    """``python -m bot ARGS`` started in the background (the caller stops it)."""
+    return subprocess.Popen([sys.executable, "-m", "bot", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=tmp_path, env=kefu_env(tmp_path, **settings))
