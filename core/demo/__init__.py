@@ -1,0 +1,1 @@
+"""The bilingual demo shop shipped with Kefu."""
