@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError, load_settings
-
-IMPORT_KINDS = ("categories", "products", "customers", "orders", "faq")
-IMPORT_FORMATS = ("auto", "json", "jsonl", "csv", "shopify", "tau")
+from core.importing import FORMATS as IMPORT_FORMATS
+from core.importing import KINDS as IMPORT_KINDS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="link the terminal user to this customer id (e.g. C001) to try order questions")
 
     imp = sub.add_parser("import", help="import a shop's data (JSON, JSON lines, CSV, Shopify CSV, tau-retail)")
-    imp.add_argument("kind", choices=IMPORT_KINDS)
+    imp.add_argument("kind", choices=list(IMPORT_KINDS))
     imp.add_argument("file", type=Path)
     imp.add_argument("--format", dest="fmt", choices=IMPORT_FORMATS, default="auto")
     return parser

@@ -12,7 +12,7 @@ def to_cents(amount: str | float | int) -> int:
         value = Decimal(str(amount).replace(",", "").strip())
     except InvalidOperation as exc:
         raise ValueError(f"not an amount: {amount!r}") from exc
-    if value < 0 or not value.is_finite():
+    if not value.is_finite() or value < 0:
         raise ValueError(f"not a valid price: {amount!r}")
     return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from core.store import Store
 from tests.helpers import run_kefu
@@ -52,3 +55,49 @@ def test_interactive_chat_reads_lines_until_end_of_input(tmp_path):
 def test_bad_setting_is_named_and_nothing_starts(tmp_path):
     result = run_kefu(tmp_path, "chat", "--script", "-", stdin="", KEFU_PORT="http")
     assert result.returncode == 2 and "KEFU_PORT" in result.stderr
+
+
+TAU = Path(__file__).resolve().parents[2] / "shared" / "data" / "tau-retail"
+
+
+def _import_tau(tmp_path, folder):
+    outputs = []
+    for kind, name in (("products", "products.json"), ("customers", "users.json"), ("orders", "orders.json")):
+        result = run_kefu(tmp_path, "import", kind, str(folder / name), KEFU_LOAD_DEMO_SHOP="false")
+        outputs.append(result)
+    return outputs
+
+
+def test_import_reports_and_is_idempotent(tmp_path):
+    folder = Path(__file__).parent / "fixtures" / "import"
+    kinds = ("categories", "products", "customers", "orders", "faq")
+
+    def import_all():
+        return [run_kefu(tmp_path, "import", kind, str(folder / f"{kind}.json"), KEFU_LOAD_DEMO_SHOP="false")
+                for kind in kinds]
+
+    first = import_all()
+    assert all(r.returncode == 0 and "0 errors" in r.stdout for r in first), [r.stdout + r.stderr for r in first]
+    assert all(" 0 inserted" not in r.stdout for r in first)
+    second = import_all()
+    assert all(" 0 inserted, 0 updated" in r.stdout for r in second), [r.stdout for r in second]
+
+
+@pytest.mark.skipif(not TAU.is_dir(), reason="../shared/data/tau-retail is not beside this checkout")
+def test_the_tau_retail_shop_imports_with_a_report(tmp_path):
+    products, customers, orders = _import_tau(tmp_path, TAU)
+    assert products.returncode == customers.returncode == orders.returncode == 0
+    assert "50 inserted" in products.stdout and "500 inserted" in customers.stdout and "1000 inserted" in orders.stdout
+
+
+def test_import_rejects_bad_rows_by_line_and_keeps_the_good_ones(tmp_path):
+    bad = tmp_path / "products.jsonl"
+    bad.write_text(
+        '{"id": "A1", "category": "x", "title_en": "Mug", "variants": [{"id": "A1-1", "price": "9.90", "stock": 3}]}\n'
+        '{"id": "A2", "category": "x", "variants": [{"id": "A2-1", "price": "1"}]}\n'
+        '{"id": "A3", "category": "x", "title_en": "Cup", "variants": [{"id": "A3-1", "price": "-5"}]}\n',
+        encoding="utf-8")
+    result = run_kefu(tmp_path, "import", "products", str(bad), KEFU_LOAD_DEMO_SHOP="false")
+    assert result.returncode == 1
+    assert "1 inserted" in result.stdout and "line 2" in result.stdout and "line 3" in result.stdout
+    assert Store(tmp_path / "kefu.db").catalog.product("A1")["title_en"] == "Mug"
