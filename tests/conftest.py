@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.web import WebChannel
 from bot.app import build_assistant
 from bot.settings import Settings, load_settings
 from core.assistant import Assistant
@@ -68,3 +69,12 @@ def store() -> Store:
 def assistant(store: Store, settings: Settings) -> Assistant:
     """The embedded default assistant over the small shop."""
     return build_assistant(store, settings)
+
+
+@pytest.fixture
+async def channel(assistant: Assistant):
+    """The web channel over the small shop, started on a free port of 127.0.0.1."""
+    channel = WebChannel(assistant, "127.0.0.1", 0)
+    await channel.start()
+    yield channel
+    await channel.stop()

@@ -1,12 +1,30 @@
 """``kefu chat``: the terminal and script channels over the real assistant and store."""
 from __future__ import annotations
 
+import argparse
+import asyncio
 import sys
 
 from adapters.text import ScriptChannel, TerminalChannel
 from bot.app import build_assistant, open_store
 from bot.settings import Settings
 from core.store import Store
+
+NAME = "chat"
+HELP = "chat in the terminal, or run a JSON-lines script"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Script, user and customer options."""
+    parser.add_argument("--script", metavar="FILE", help='JSON lines {"user": ..., "text": ...}; "-" for stdin')
+    parser.add_argument("--user", default="local", help="who you are in the terminal (default: local)")
+    parser.add_argument("--as", dest="as_customer", metavar="CUSTOMER",
+                        help="link the terminal user to this customer id (e.g. C001) to try order questions")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Chat until end of input."""
+    return asyncio.run(chat(settings, args.script, args.user, args.as_customer))
 
 
 async def chat(settings: Settings, script: str | None, user: str, as_customer: str | None) -> int:

@@ -1,0 +1,186 @@
+"""The web chat channel: an aiohttp server with a demo shop page, the widget and its websocket.
+
+Routes: ``GET /`` (demo shop page), ``GET /static/…`` (widget files), ``GET /healthz`` and
+``GET /ws`` (the chat websocket, protocol in docs/WEB_CHAT.md and :mod:`adapters.web.protocol`).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from adapters.base import Channel
+from adapters.web.protocol import Chat, FrameError, Hello, error_frame, new_session_id, parse_frame
+from adapters.web.sessions import SocketRegistry
+from core.assistant import Assistant
+from core.messages import Identity, InboundMessage, Language, Outbound, Typing
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+_WS_READ_LIMIT = 256 * 1024
+"""aiohttp closes the socket (1009) above this; frames between 16 KiB and this get an error frame."""
+_HEARTBEAT_S = 30.0
+_CLOSE_TIMEOUT_S = 2.0
+"""How long closing a socket waits for the browser's close frame."""
+_SHUTDOWN_TIMEOUT_S = 5.0
+_PAGE_CSP = ("default-src 'self'; img-src * data:; connect-src 'self' ws: wss:; "
+             "script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'")
+
+
+@dataclass
+class _Connection:
+    """One open websocket and the session it joined (None until its hello)."""
+
+    ws: web.WebSocketResponse
+    session: str | None = None
+    lang: Language | None = None
+
+
+class WebChannel(Channel):
+    """Serves the chat widget and relays its websocket frames to the assistant."""
+
+    name = "web"
+
+    def __init__(self, assistant: Assistant, host: str, port: int) -> None:
+        self.assistant = assistant
+        self.host = host
+        self._requested_port = port
+        self._registry = SocketRegistry()
+        self._runner: web.AppRunner | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+    @property
+    def port(self) -> int:
+        """The bound port once started (the real one when 0 was asked for), else the requested one."""
+        if self._runner is not None and self._runner.addresses:
+            return int(self._runner.addresses[0][1])
+        return self._requested_port
+
+    @property
+    def url(self) -> str:
+        """Base URL of the running server, e.g. ``http://127.0.0.1:8080/``."""
+        return f"http://{self.host}:{self.port}/"
+
+    def build_app(self) -> web.Application:
+        """The aiohttp application with every route; usable without :meth:`start` (tests)."""
+        app = web.Application()
+        app.router.add_get("/", self._index)
+        app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/ws", self._websocket)
+        app.router.add_static("/static/", STATIC_DIR, follow_symlinks=False)
+        app.on_shutdown.append(self._close_sockets)
+        return app
+
+    async def start(self) -> None:
+        """Bind the server on host:port and start serving."""
+        if self._runner is not None:
+            raise RuntimeError("web channel already started")
+        runner = web.AppRunner(self.build_app(), shutdown_timeout=_SHUTDOWN_TIMEOUT_S, access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.host, self._requested_port).start()
+        except OSError:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        log.info("web chat listening on %s", self.url)
+
+    async def stop(self) -> None:
+        """Close every websocket (1001 going away), let running turns finish, release the port."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def send(self, identity: Identity, outbound: Outbound) -> None:
+        """Push a reply or typing indicator to every open socket of the web session."""
+        if identity.channel != self.name:
+            raise ValueError(f"the web channel cannot send to {identity.channel!r} identities")
+        sockets = self._registry.sockets(identity.user_id)
+        if not sockets:
+            log.info("web session %s has no open socket; %s not delivered", identity.user_id[:6],
+                     type(outbound).__name__)
+        for ws in sockets:
+            await _send(ws, outbound.to_dict())
+
+    async def _close_sockets(self, _app: web.Application) -> None:
+        """on_shutdown hook: close every open websocket gracefully, all at once."""
+        await asyncio.gather(*(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
+                               for ws in self._registry.all()), return_exceptions=True)
+
+    # -- HTTP routes ---------------------------------------------------------------------
+    async def _index(self, _request: web.Request) -> web.StreamResponse:
+        """The demo shop page with the widget."""
+        return web.FileResponse(STATIC_DIR / "index.html", headers={"Content-Security-Policy": _PAGE_CSP})
+
+    async def _healthz(self, _request: web.Request) -> web.Response:
+        """Liveness plus two cheap counts from the store."""
+        store = self.assistant.store
+        return web.json_response({"status": "ok", "products": store.catalog.count(),
+                                  "conversations": store.db["conversations"].count})
+
+    # -- websocket -----------------------------------------------------------------------
+    async def _websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """One browser connection: hello first, then messages and button presses, in order."""
+        ws = web.WebSocketResponse(heartbeat=_HEARTBEAT_S, max_msg_size=_WS_READ_LIMIT, timeout=_CLOSE_TIMEOUT_S)
+        await ws.prepare(request)
+        connection = _Connection(ws)
+        try:
+            async for msg in ws:
+                if msg.type == WSMsgType.TEXT:
+                    await self._on_text(connection, msg.data)
+                elif msg.type == WSMsgType.BINARY:
+                    await _send(ws, error_frame("binary frames are not supported; send JSON text"))
+        finally:
+            if connection.session is not None:
+                self._registry.discard(connection.session, ws)
+        return ws
+
+    async def _on_text(self, connection: _Connection, raw: str) -> None:
+        """Validate one frame and dispatch it; a bad frame gets an error and the socket stays open."""
+        try:
+            frame = parse_frame(raw)
+        except FrameError as exc:
+            await _send(connection.ws, error_frame(str(exc)))
+            return
+        if isinstance(frame, Hello):
+            await self._on_hello(connection, frame)
+        elif connection.session is None:
+            await _send(connection.ws, error_frame("send a hello frame before any message"))
+        else:
+            await self._on_chat(connection, frame)
+
+    async def _on_hello(self, connection: _Connection, hello: Hello) -> None:
+        """Join the session (a new one when none or a malformed one was given) and say welcome."""
+        if connection.session is not None:
+            await _send(connection.ws, error_frame("hello was already received on this connection"))
+            return
+        connection.session = hello.session or new_session_id()
+        connection.lang = hello.lang
+        self._registry.add(connection.session, connection.ws)
+        await _send(connection.ws, {"type": "welcome", "session": connection.session})
+
+    async def _on_chat(self, connection: _Connection, chat: Chat) -> None:
+        """Typing at once, then the assistant's replies (none for a duplicate client id)."""
+        assert connection.session is not None
+        await _send(connection.ws, Typing().to_dict())
+        message = InboundMessage(Identity(self.name, connection.session), text=chat.text,
+                                 payload=chat.payload, message_id=chat.client_id,
+                                 language_hint=connection.lang)
+        for reply in await self.assistant.handle(message):
+            await _send(connection.ws, reply.to_dict())
+
+
+async def _send(ws: web.WebSocketResponse, frame: dict[str, Any]) -> bool:
+    """Send one JSON frame; False (not an exception) when the socket already went away."""
+    if ws.closed:
+        return False
+    try:
+        await ws.send_json(frame)
+    except ConnectionError:
+        return False
+    return True

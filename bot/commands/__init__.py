@@ -1,0 +1,9 @@
+"""One module per ``kefu`` subcommand. Each defines ``NAME``, ``HELP``, ``configure(parser)`` and
+``run(args, settings) -> int``; add a new command by writing a module and listing it here."""
+from __future__ import annotations
+
+from types import ModuleType
+
+from bot.commands import chat, importer, run
+
+COMMANDS: list[ModuleType] = [run, chat, importer]

@@ -1,0 +1,38 @@
+"""``kefu import``: load a shop's data into the store and print the report."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.settings import Settings
+from core.importing import FORMATS, KINDS, import_file
+from core.store import Store
+
+NAME = "import"
+HELP = "import a shop's data (JSON, JSON lines, CSV, Shopify CSV, tau-retail)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Kind, file and format."""
+    parser.add_argument("kind", choices=list(KINDS))
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--format", dest="fmt", choices=FORMATS, default="auto")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Import one file; exit status 1 when some rows were rejected (the good rows still land)."""
+    return run_import(settings, args.kind, args.file, args.fmt)
+
+
+def run_import(settings: Settings, kind: str, path: Path, fmt: str) -> int:
+    """Import ``path`` as ``kind`` records and print the report."""
+    if not path.exists():
+        print(f"kefu import: no such file: {path}")
+        return 2
+    store = Store(settings.kefu_db_path)
+    try:
+        report = import_file(store, kind, path, fmt=fmt)
+    finally:
+        store.close()
+    print(report.summary())
+    return 1 if report.errors else 0

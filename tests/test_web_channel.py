@@ -1,0 +1,229 @@
+"""The web chat channel over a real server and a real websocket (the shop from conftest)."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+import aiohttp
+import pytest
+
+from adapters.web import WebChannel
+from adapters.web.protocol import MAX_FRAME_BYTES, MAX_TEXT_CHARS, is_valid_session
+from core.messages import Identity, Reply, Typing
+
+RED_DRESS = "我想买一件红色的连衣裙"
+
+
+@pytest.fixture
+async def http():
+    """An HTTP client session."""
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+async def connect(http: aiohttp.ClientSession, channel: WebChannel, session: str = "",
+                  lang: str | None = None) -> tuple[aiohttp.ClientWebSocketResponse, str]:
+    """Open the websocket and say hello; returns the socket and the session the server chose."""
+    ws = await http.ws_connect(f"{channel.url}ws")
+    await ws.send_json({"type": "hello", "session": session, "lang": lang})
+    welcome = await ws.receive_json(timeout=5)
+    assert welcome["type"] == "welcome"
+    return ws, welcome["session"]
+
+
+async def exchange(ws: aiohttp.ClientWebSocketResponse, frame: dict) -> dict:
+    """Send a message or button frame; check typing comes first and return the reply."""
+    await ws.send_json(frame)
+    assert await ws.receive_json(timeout=5) == {"type": "typing"}
+    reply = await ws.receive_json(timeout=10)
+    assert reply["type"] == "reply", reply
+    return reply
+
+
+async def assert_silent(ws: aiohttp.ClientWebSocketResponse, seconds: float = 0.3) -> None:
+    """Nothing more arrives for a moment."""
+    with pytest.raises(asyncio.TimeoutError):
+        await ws.receive(timeout=seconds)
+
+
+def say(text: str, client_id: str) -> dict:
+    """A message frame."""
+    return {"type": "message", "text": text, "id": client_id}
+
+
+# -- hello ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("offered", ["", None, "short", "x" * 65, "has spaces in it!!", 42])
+async def test_hello_without_a_valid_session_gets_a_new_unguessable_one(http, channel, offered):
+    ws = await http.ws_connect(f"{channel.url}ws")
+    await ws.send_json({"type": "hello", "session": offered, "lang": "zh"})
+    welcome = await ws.receive_json(timeout=5)
+    assert welcome["type"] == "welcome" and is_valid_session(welcome["session"])
+    assert welcome["session"] != offered and len(welcome["session"]) >= 32
+    await ws.close()
+
+
+async def test_hello_with_a_valid_session_resumes_it(http, channel):
+    ws, session = await connect(http, channel, session="Abc_123-def_456-ghi")
+    assert session == "Abc_123-def_456-ghi"
+    await ws.close()
+
+
+async def test_a_message_before_hello_is_refused_and_the_socket_stays_open(http, channel):
+    ws = await http.ws_connect(f"{channel.url}ws")
+    await ws.send_json(say("你好", "1"))
+    error = await ws.receive_json(timeout=5)
+    assert error["type"] == "error" and "hello" in error["error"]
+    await ws.send_json({"type": "hello", "session": "", "lang": None})
+    assert (await ws.receive_json(timeout=5))["type"] == "welcome"
+    await ws.close()
+
+
+# -- conversation --------------------------------------------------------------------------
+async def test_greetings_are_answered_in_the_shoppers_language(http, channel):
+    ws, _ = await connect(http, channel, lang="en")
+    zh = await exchange(ws, say("你好", "1"))
+    en = await exchange(ws, say("hi", "2"))
+    assert zh["language"] == "zh" and zh["text"]
+    assert en["language"] == "en" and en["text"]
+    await ws.close()
+
+
+async def test_a_red_dress_search_returns_product_cards(http, channel):
+    ws, _ = await connect(http, channel, lang="zh")
+    reply = await exchange(ws, say(RED_DRESS, "1"))
+    ids = [card["product_id"] for card in reply["cards"]]
+    assert "D1" in ids and "D2" not in ids and "C1" not in ids
+    card = reply["cards"][ids.index("D1")]
+    assert card["title"] == "法式红色碎花连衣裙" and card["price"].startswith("¥")
+    assert card["image_url"] == "https://example.invalid/D1.jpg"
+    assert card["buttons"] and all(b["label"] and b["payload"] for b in card["buttons"])
+    await ws.close()
+
+
+async def test_a_button_frame_sends_its_payload_and_records_its_label(http, channel, store):
+    ws, session = await connect(http, channel, lang="zh")
+    await exchange(ws, say(RED_DRESS, "1"))
+    reply = await exchange(ws, {"type": "button", "payload": "/product D1", "label": "详情", "id": "2"})
+    assert "法式红色碎花连衣裙" in reply["text"]
+    inbound = [m for m in store.conversations.transcript(f"web:{session}") if m["direction"] == "in"]
+    assert inbound[-1]["text"] == "详情" and inbound[-1]["payload"] == {"button": "/product D1"}
+    await ws.close()
+
+
+async def test_a_duplicate_client_id_gets_no_second_reply(http, channel, store):
+    ws, session = await connect(http, channel)
+    await exchange(ws, say("hi", "same"))
+    await ws.send_json(say("hi", "same"))
+    assert await ws.receive_json(timeout=5) == {"type": "typing"}
+    await assert_silent(ws)
+    assert (await exchange(ws, say("hi", "next")))["language"] == "en"
+    inbound = [m for m in store.conversations.transcript(f"web:{session}") if m["direction"] == "in"]
+    assert [m["channel_message_id"] for m in inbound] == ["same", "next"]
+    await ws.close()
+
+
+async def test_reconnecting_with_the_same_session_continues_the_conversation(http, channel, store):
+    ws, session = await connect(http, channel, lang="zh")
+    shown = (await exchange(ws, say(RED_DRESS, "1")))["cards"][0]
+    await ws.close()
+    ws, resumed = await connect(http, channel, session=session, lang="zh")
+    assert resumed == session
+    # "/product" without an id means "the product you just showed me": it needs the saved state
+    details = await exchange(ws, {"type": "button", "payload": "/product", "label": "详情", "id": "2"})
+    assert shown["title"] in details["text"]
+    transcript = store.conversations.transcript(f"web:{session}")
+    assert [m["text"] for m in transcript if m["direction"] == "in"] == [RED_DRESS, "详情"]
+    assert store.conversations.state(f"web:{session}")["turn"] == 2
+    await ws.close()
+
+
+# -- bad frames ----------------------------------------------------------------------------
+BAD_FRAMES = {
+    "not json": ("hello there", "not valid JSON"),
+    "not an object": ("[1, 2]", "JSON object"),
+    "unknown type": (json.dumps({"type": "shout", "text": "hi"}), "unknown frame type"),
+    "no type": (json.dumps({"text": "hi"}), "unknown frame type"),
+    "text not a string": (json.dumps({"type": "message", "text": 5}), "text must be a string"),
+    "empty text": (json.dumps({"type": "message", "text": "   "}), "text is empty"),
+    "text too long": (json.dumps({"type": "message", "text": "a" * (MAX_TEXT_CHARS + 1)}), "too long"),
+    "frame too large": (json.dumps({"type": "message", "text": "a", "pad": "x" * MAX_FRAME_BYTES}), "too large"),
+    "button without payload": (json.dumps({"type": "button", "label": "Details"}), "payload must be a string"),
+    "bad id": (json.dumps({"type": "message", "text": "hi", "id": 7}), "id must be a string"),
+}
+
+
+@pytest.mark.parametrize("raw, reason", BAD_FRAMES.values(), ids=BAD_FRAMES.keys())
+async def test_a_bad_frame_gets_a_clear_error_and_the_socket_survives(http, channel, raw, reason):
+    ws, _ = await connect(http, channel)
+    await ws.send_str(raw)
+    error = await ws.receive_json(timeout=5)
+    assert error["type"] == "error" and reason in error["error"]
+    assert (await exchange(ws, say("hi", "after")))["language"] == "en"
+    await ws.close()
+
+
+async def test_binary_frames_and_a_second_hello_are_refused(http, channel):
+    ws, _ = await connect(http, channel)
+    await ws.send_bytes(b"\x00\x01")
+    assert "binary" in (await ws.receive_json(timeout=5))["error"]
+    await ws.send_json({"type": "hello", "session": "", "lang": "en"})
+    assert "already" in (await ws.receive_json(timeout=5))["error"]
+    await ws.close()
+
+
+# -- send(), HTTP routes, stop() -----------------------------------------------------------
+async def test_send_pushes_to_every_open_socket_of_the_session_only(http, channel):
+    first, session = await connect(http, channel)
+    second, _ = await connect(http, channel, session=session)
+    other, _ = await connect(http, channel)
+    await channel.send(Identity("web", session), Typing())
+    await channel.send(Identity("web", session), Reply("A colleague will answer you now.", language="en"))
+    for ws in (first, second):
+        assert await ws.receive_json(timeout=5) == {"type": "typing"}
+        reply = await ws.receive_json(timeout=5)
+        assert reply["type"] == "reply" and reply["text"] == "A colleague will answer you now."
+    await assert_silent(other)
+    await first.close()
+    await channel.send(Identity("web", session), Reply("still here", language="en"))
+    assert (await second.receive_json(timeout=5))["text"] == "still here"
+    await channel.send(Identity("web", "no-such-session-at-all"), Reply("nobody"))  # no socket: no error
+    with pytest.raises(ValueError):
+        await channel.send(Identity("telegram", "111"), Reply("wrong channel"))
+    await second.close()
+    await other.close()
+
+
+async def test_healthz_reports_products_and_conversations(http, channel):
+    async with http.get(f"{channel.url}healthz") as response:
+        assert response.status == 200 and await response.json() == {"status": "ok", "products": 4, "conversations": 0}
+    ws, _ = await connect(http, channel)
+    await exchange(ws, say("hi", "1"))
+    await ws.close()
+    async with http.get(f"{channel.url}healthz") as response:
+        assert (await response.json())["conversations"] == 1
+
+
+async def test_the_demo_page_and_widget_files_are_served(http, channel):
+    async with http.get(channel.url) as page:
+        html = await page.text()
+        assert page.status == 200 and "Kefu Demo Shop" in html and "/static/widget.js" in html
+        assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    for name, kind in (("widget.js", "javascript"), ("widget.css", "text/css")):
+        async with http.get(f"{channel.url}static/{name}") as response:
+            assert response.status == 200 and kind in response.headers["Content-Type"]
+    async with http.get(f"{channel.url}static/../channel.py") as response:
+        assert response.status in (403, 404)
+
+
+async def test_start_binds_a_free_port_and_stop_closes_sockets_gracefully(http, assistant):
+    channel = WebChannel(assistant, "127.0.0.1", 0)
+    assert channel.port == 0
+    await channel.start()
+    port = channel.port
+    assert port > 0
+    ws, _ = await connect(http, channel)
+    await channel.stop()
+    closing = await ws.receive(timeout=5)
+    assert closing.type == aiohttp.WSMsgType.CLOSE and closing.data == aiohttp.WSCloseCode.GOING_AWAY
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await http.get(f"http://127.0.0.1:{port}/healthz")

@@ -1,0 +1,96 @@
+"""The chat widget in headless Chromium, against a real web channel (the shop from conftest).
+
+Uses the system Chromium (never a Playwright browser download). Set KEFU_SCREENSHOT to a
+path to keep a screenshot of the conversation."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.async_api import async_playwright, expect
+
+from adapters.web import WebChannel
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 15_000
+PLACEHOLDER_SRC = re.compile(r"^data:image/svg\+xml")
+"""The widget's neutral placeholder image (an inline SVG), shown when a product image fails."""
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+
+
+@pytest.fixture
+async def page(channel: WebChannel):
+    """A fresh browser page (empty localStorage) on the demo shop."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+        page = await context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        await page.goto(channel.url)
+        yield page
+        await browser.close()
+        assert not errors, errors
+
+
+async def send(page, text: str) -> None:
+    """Type into the widget and press Enter, as a shopper would."""
+    await page.locator(".kefu-input").fill(text)
+    await page.locator(".kefu-input").press("Enter")
+
+
+async def test_a_shopper_searches_opens_details_and_switches_language(page, channel):
+    await expect(page.locator(".kefu-status")).to_have_text("在线 · 通常几秒内回复")
+    await send(page, "我想买一件红色的连衣裙")
+    await expect(page.locator(".kefu-msg--me").last).to_have_text("我想买一件红色的连衣裙")
+    card = page.locator(".kefu-card").first
+    await expect(card.locator(".kefu-card__title")).to_have_text("法式红色碎花连衣裙")
+    await expect(card.locator(".kefu-card__price")).to_contain_text("¥")
+    # the example.invalid image cannot load: the neutral placeholder replaces it
+    await expect(card.locator("img")).to_have_attribute("src", PLACEHOLDER_SRC)
+
+    bot_messages = page.locator(".kefu-msg--bot:not(.kefu-typing)")
+    before = await bot_messages.count()
+    await card.get_by_role("button", name="详情").click()
+    await expect(page.locator(".kefu-msg--me").last).to_have_text("详情")
+    await expect(bot_messages).to_have_count(before + 1)
+    await expect(bot_messages.last).to_contain_text("法式红色碎花连衣裙")
+
+    await send(page, "hi")
+    await expect(bot_messages).to_have_count(before + 2)
+    await expect(bot_messages.last).to_contain_text("Hi")
+    await expect(page.locator(".kefu-typing")).to_have_count(0)
+
+    if os.environ.get("KEFU_SCREENSHOT"):
+        await page.screenshot(path=os.environ["KEFU_SCREENSHOT"])
+
+
+async def test_reloading_keeps_the_session_and_the_conversation(page, channel):
+    await send(page, "你好")
+    await expect(page.locator(".kefu-msg--bot")).to_have_count(1)
+    session = await page.evaluate("JSON.parse(localStorage.getItem('kefu.session'))")
+    await page.reload()
+    await expect(page.locator(".kefu-msg--me")).to_have_text(["你好"])
+    await send(page, "hi")
+    await expect(page.locator(".kefu-msg--bot")).to_have_count(2)
+    transcript = channel.assistant.store.conversations.transcript(f"web:{session}")
+    assert [m["text"] for m in transcript if m["direction"] == "in"] == ["你好", "hi"]
+
+
+async def test_shopper_text_is_never_interpreted_as_html(page):
+    await send(page, "<img src=x onerror=\"document.title='pwned'\"><b>bold</b>")
+    await expect(page.locator(".kefu-msg--me").last).to_contain_text("<b>bold</b>")
+    await expect(page.locator(".kefu-msg--bot")).to_have_count(1)
+    assert await page.locator(".kefu-log b, .kefu-log img:not(.kefu-card__img)").count() == 0
+    assert await page.title() != "pwned"
+
