@@ -6,7 +6,7 @@ Adapters turn platform events into :class:`InboundMessage` and turn :class:`Repl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 Language = Literal["zh", "en"]
@@ -38,7 +38,7 @@ class InboundMessage:
     message_id: str | None = None
     payload: str | None = None
     language_hint: Language | None = None
-    received_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def content(self) -> str:
@@ -96,7 +96,7 @@ class Reply:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Reply":
+    def from_dict(cls, data: dict) -> Reply:
         """Inverse of :meth:`to_dict` (used when replaying stored replies)."""
         return cls(
             text=data["text"],

@@ -16,14 +16,14 @@ import random
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from core.store.orders import ORDER_STATUSES
 
 SEED = 20261101
-REFERENCE = datetime(2026, 11, 1, tzinfo=timezone.utc)
+REFERENCE = datetime(2026, 11, 1, tzinfo=UTC)
 DEFAULT_OUT_DIR = Path(__file__).resolve().parent / "data"
 CURRENCY = "CNY"
 
@@ -657,7 +657,7 @@ SHIPPED_STATUSES = frozenset({"shipped", "delivered", "return_requested", "excha
 # --------------------------------------------------------------------------------------------
 def iso(moment: datetime) -> str:
     """A UTC timestamp as the store writes it, e.g. ``2026-10-03T10:00:00+00:00``."""
-    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat(timespec="seconds")
 
 
 def money(yuan: float) -> str:

@@ -30,7 +30,7 @@ class DialogueState:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "DialogueState":
+    def from_dict(cls, data: dict[str, Any]) -> DialogueState:
         """Rebuild from stored JSON, ignoring keys this version does not know."""
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
-T = TypeVar("T")
-
 from core.importing.errors import RecordError
 from core.money import to_cents
+
+T = TypeVar("T")
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -171,8 +171,8 @@ def timestamp(record: Mapping[str, Any], name: str, required: bool = False) -> s
     except ValueError:
         raise RecordError(f"{name}: {value!r} is not an ISO-8601 date/time") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def day(record: Mapping[str, Any], name: str) -> str | None:

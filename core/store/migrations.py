@@ -3,7 +3,7 @@ plus one is its version. Applied on start by :func:`migrate`, each in its own tr
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -161,6 +161,6 @@ def migrate(db: sqlite_utils.Database) -> int:
         with db.atomic():
             step(db)
             db["schema_migrations"].insert(
-                {"version": number, "applied_at": datetime.now(timezone.utc).isoformat()}
+                {"version": number, "applied_at": datetime.now(UTC).isoformat()}
             )
     return current_version(db)
