@@ -30,7 +30,7 @@ def open_store(settings: Settings) -> Store:
     store = Store(settings.kefu_db_path)
     if settings.kefu_load_demo_shop and store.is_empty():
         reports = load_demo_shop(store)
-        log.info("loaded the demo shop: %s", {k: r.to_dict() for k, r in reports.items()})
+        log.info("loaded the demo shop: %s", ", ".join(f"{r.imported} {kind}" for kind, r in reports.items()))
     return store
 
 
