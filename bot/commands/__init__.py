@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bot.commands import chat, importer, run
+from bot.commands import bench, chat, evaluate, importer, run
 
-COMMANDS: list[ModuleType] = [run, chat, importer]
+COMMANDS: list[ModuleType] = [run, chat, importer, evaluate, bench]

@@ -1,0 +1,7 @@
+"""``kefu bench TOPIC``: one module per topic, printing what it measured. Each defines ``TOPIC``,
+``HELP``, ``configure(parser)`` and ``run(args, settings) -> int``; list it in ``BENCHES``."""
+from __future__ import annotations
+
+from types import ModuleType
+
+BENCHES: list[ModuleType] = []

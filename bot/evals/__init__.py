@@ -1,0 +1,7 @@
+"""``kefu eval TOPIC``: one module per topic. Each defines ``TOPIC``, ``HELP``,
+``configure(parser)`` and ``run(args, settings) -> int``; list it in ``EVALS`` to add it."""
+from __future__ import annotations
+
+from types import ModuleType
+
+EVALS: list[ModuleType] = []
