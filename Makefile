@@ -25,11 +25,11 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: $(VENV)/bin/python pyproject.toml constraints.txt
-	$(PIP) -e .
+	$(PIP) -e '.[llm]'
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/bin/python pyproject.toml constraints.txt
-	$(PIP) -e '.[test]'
+	$(PIP) -e '.[test,llm]'
 	touch $@ $(VENV)/.installed
 
 # Headless Chromium for the widget test: Debian's package, installed when missing.

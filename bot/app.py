@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from bot.settings import Settings
+from bot.llm import build_reply_generator
+from bot.settings import Settings, SettingsError
 from core.actions.base import Action
+from core.actions.clarify import ClarifyAction
 from core.actions.fallback import FallbackAction
 from core.actions.handoff import HandoffAction
 from core.actions.knowledge import KnowledgeAction
@@ -13,13 +15,20 @@ from core.actions.product_search import ProductSearchAction
 from core.actions.recommend import RecommendAction
 from core.actions.smalltalk import SmallTalkAction
 from core.actions.track_order import TrackOrderAction
+from core.actions.unsubscribe import UnsubscribeAction
 from core.assistant import Assistant, Components
 from core.demo.loader import load_demo_shop
-from core.nlu.keyword import KeywordNLU
+from core.nlu.trained import TrainedNLU
 from core.policy.rules import RulePolicy
-from core.recommend.popular import PopularityRecommender
-from core.reply.templates import TemplateReplyGenerator
+from core.recommend.base import Recommender
+from core.recommend.hybrid import HybridRecommender
+from core.recommend.rules import RulesError, ShopRules
+from core.retrieval.dense import shared_encoder
+from core.retrieval.knowledge import KnowledgeRetriever
+from core.sentiment.base import SentimentAnalyzer
 from core.sentiment.lexicon import LexiconSentiment
+from core.sentiment.linear import LinearSentiment
+from core.sentiment.strategy import SentimentStrategy, Thresholds
 from core.store import Store
 
 log = logging.getLogger(__name__)
@@ -34,27 +43,73 @@ def open_store(settings: Settings) -> Store:
     return store
 
 
-def build_assistant(store: Store, settings: Settings) -> Assistant:
-    """The assistant with the embedded default components."""
+def build_sentiment(name: str) -> SentimentAnalyzer:
+    """The sentiment analyser a setting names: ``linear`` (the trained model) or ``lexicon``."""
+    return LinearSentiment() if name == "linear" else LexiconSentiment()
+
+
+def sentiment_thresholds(settings: Settings) -> Thresholds:
+    """The sentiment strategy's thresholds from settings."""
+    return Thresholds(mood_alpha=settings.kefu_mood_alpha, apology_score=settings.kefu_sentiment_apology_score,
+                      handoff_score=settings.kefu_sentiment_handoff_score,
+                      mood_handoff=settings.kefu_mood_handoff_score, upsell_floor=settings.kefu_mood_upsell_floor,
+                      review_score=settings.kefu_review_invite_score)
+
+
+def build_recommender(store: Store, settings: Settings) -> HybridRecommender:
+    """The hybrid recommender with the shop's rules; its index is built now and kept fresh."""
+    try:
+        rules = ShopRules.load(settings.kefu_recommend_rules_path)
+    except RulesError as exc:
+        raise SettingsError(f"KEFU_RECOMMEND_RULES_PATH: {exc}") from None
+    return HybridRecommender(store, rules, settings.kefu_recommend_refresh_seconds)
+
+
+def build_nlu(store: Store, settings: Settings) -> TrainedNLU:
+    """The trained NLU (the shop's model if ``kefu train`` made one) over the live catalogue."""
+    products = list(store.db["products"].rows_where(select="id, title_zh, title_en"))
+    return TrainedNLU.from_dir(settings.kefu_nlu_dir, store.catalog.categories(), products,
+                               settings.kefu_default_language)
+
+
+def build_retriever(store: Store, settings: Settings) -> KnowledgeRetriever:
+    """Knowledge-base search as configured: hybrid (BM25 and the packaged encoder) or BM25 only."""
+    encoder = shared_encoder() if settings.kefu_kb_retrieval == "hybrid" else None
+    return KnowledgeRetriever(store, encoder, settings.kefu_kb_min_score)
+
+
+async def warm_up(assistant: Assistant) -> None:
+    """Prepare what the first turns would otherwise wait for: the knowledge base's search index
+    (articles not yet embedded are embedded and cached; seconds on a fresh database)."""
+    knowledge = assistant.components.actions.get("knowledge")
+    if isinstance(knowledge, KnowledgeAction):
+        await knowledge.retriever.warm()
+
+
+def build_assistant(store: Store, settings: Settings, recommender: Recommender | None = None) -> Assistant:
+    """The assistant with the embedded default components (``recommender``: one already built, to share)."""
     shop_name = {"zh": settings.kefu_shop_name_zh, "en": settings.kefu_shop_name_en}
-    recommender = PopularityRecommender(store)
+    recommender = recommender or build_recommender(store, settings)
     actions: list[Action] = [
         SmallTalkAction("greet", "greet", shop_name, with_menu=True),
         SmallTalkAction("goodbye", "goodbye", shop_name),
         SmallTalkAction("thank_you", "thanks", shop_name),
         ProductSearchAction(store, recommender),
-        ProductInfoAction(store),
+        ProductInfoAction(store, recommender),
         RecommendAction(store, recommender),
         TrackOrderAction(store),
-        KnowledgeAction(store),
+        KnowledgeAction(store, build_retriever(store, settings), FallbackAction()),
         HandoffAction(store),
+        UnsubscribeAction(store),
+        ClarifyAction(),
         FallbackAction(),
     ]
     components = Components(
-        nlu=KeywordNLU(store.catalog.categories(), settings.kefu_default_language),
-        sentiment=LexiconSentiment(),
-        policy=RulePolicy(),
+        nlu=build_nlu(store, settings),
+        sentiment=build_sentiment(settings.kefu_sentiment_analyzer),
+        policy=RulePolicy(clarify_below=settings.kefu_nlu_clarify_below, ask_knowledge_base=True),
         actions={action.name: action for action in actions},
-        generator=TemplateReplyGenerator(),
+        generator=build_reply_generator(settings, store),
+        strategy=SentimentStrategy(store, sentiment_thresholds(settings)),
     )
     return Assistant(store, components, settings.kefu_default_language, settings.kefu_max_message_chars)

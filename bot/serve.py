@@ -5,9 +5,15 @@ import asyncio
 import logging
 import signal
 
+from pydantic import SecretStr
+
 from adapters.base import Channel
+from adapters.shop_api import CouponAPI
+from adapters.telegram import TelegramChannel, TelegramConfig
 from adapters.web import WebChannel
-from bot.app import build_assistant, open_store
+from adapters.wechat import WeChatChannel, WeChatConfig
+from bot.app import build_assistant, build_recommender, open_store, warm_up
+from bot.promotions import build_promotions
 from bot.settings import Settings
 from core.assistant import Assistant
 
@@ -16,7 +22,28 @@ log = logging.getLogger(__name__)
 
 def configured_channels(assistant: Assistant, settings: Settings) -> list[Channel]:
     """The web chat always; platform channels when their settings are present (later issues)."""
-    return [WebChannel(assistant, settings.kefu_host, settings.kefu_port)]
+    web = WebChannel(assistant, settings.kefu_host, settings.kefu_port)
+    channels: list[Channel] = [web]
+    if settings.kefu_shop_api_key:
+        web.add_routes(CouponAPI(assistant.store, settings.kefu_shop_api_key.get_secret_value()).routes())
+    if settings.wechat_token:
+        wechat = _wechat_channel(assistant, settings)
+        web.add_routes(wechat.routes())
+        channels.append(wechat)
+    if settings.telegram_bot_token:
+        channels.append(TelegramChannel(assistant, TelegramConfig.from_settings(settings), web=web))
+    return channels
+
+
+def _wechat_channel(assistant: Assistant, settings: Settings) -> WeChatChannel:
+    """The WeChat webhook channel (its routes live on the web server)."""
+    def secret(value: SecretStr | None) -> str:
+        return value.get_secret_value() if value else ""
+    return WeChatChannel(assistant, WeChatConfig(
+        token=secret(settings.wechat_token), app_id=settings.wechat_app_id,
+        app_secret=secret(settings.wechat_app_secret), api_base_url=settings.wechat_api_base_url,
+        encoding_aes_key=secret(settings.wechat_encoding_aes_key), reply_budget_s=settings.wechat_reply_budget_s,
+        shop_name={"zh": settings.kefu_shop_name_zh, "en": settings.kefu_shop_name_en}))
 
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
@@ -29,17 +56,25 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         except (NotImplementedError, RuntimeError):  # not the main thread, or not supported
             pass
     store = open_store(settings)
-    assistant = build_assistant(store, settings)
+    recommender = build_recommender(store, settings)
+    assistant = build_assistant(store, settings, recommender)
+    warming = asyncio.create_task(warm_up(assistant))
     channels = configured_channels(assistant, settings)
+    promotions = build_promotions(store, recommender, channels, settings) if settings.kefu_scheduler_enabled else None
     started: list[Channel] = []
     try:
         for channel in channels:
             await channel.start()
             started.append(channel)
+        if promotions is not None:
+            await promotions.start()
         web = channels[0]
         print(f"Kefu is running: web chat at http://{settings.kefu_host}:{web.port}/  (Ctrl-C stops)", flush=True)
         await stop.wait()
     finally:
+        warming.cancel()
+        if promotions is not None:
+            await promotions.stop()
         for channel in reversed(started):
             await channel.stop()
         store.close()

@@ -3,10 +3,13 @@
 Every setting is documented, with its default, in ``.env.example``."""
 from __future__ import annotations
 
+import re
+from datetime import time
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +31,142 @@ class Settings(BaseSettings):
     kefu_default_language: Literal["zh", "en"] = Field("en", description="language before a shopper writes")
     kefu_max_message_chars: int = Field(4000, ge=1, description="longer inbound texts are cut to this")
     kefu_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="log level")
+    kefu_llm_backend: Literal["auto", "transformers", "openai", "templates"] = Field(
+        "auto", description="who phrases replies: auto (the local model when installed, else templates), "
+        "transformers, openai (any OpenAI-compatible API) or templates")
+    kefu_llm_model: str = Field("embedded", description="local model: embedded (the packaged Qwen2.5 0.5B), "
+                                "a model directory, a .gguf file, or a hub id (online only)")
+    kefu_llm_precision: Literal["int8", "bf16", "float32"] = Field(
+        "int8", description="weights of the local model after conversion (cached under KEFU_LLM_CACHE_DIR)")
+    kefu_llm_threads: int = Field(0, ge=0, description="CPU threads for the local model (0: torch's default)")
+    kefu_llm_cache_dir: Path = Field(Path("var/models"), description="joined and converted local models")
+    kefu_llm_budget_s: float = Field(5.0, gt=0, description="seconds a reply may take before the template "
+                                     "reply is sent instead")
+    kefu_llm_max_tokens: int = Field(160, ge=8, le=2048, description="most tokens a generated reply may have")
+    kefu_llm_max_reply_chars: int = Field(800, ge=20, description="longer generated replies are refused")
+    kefu_llm_api_base_url: str = Field("http://127.0.0.1:8000/v1", pattern=r"^https?://\S+$",
+                                       description="OpenAI-compatible API root (…/v1)")
+    kefu_llm_api_model: str = Field("", description="model name the API expects (required for openai)")
+    kefu_llm_api_key: SecretStr | None = Field(None, description="API key sent as a Bearer token; unset: none")
+    kefu_llm_api_timeout_s: float = Field(20.0, gt=0, description="seconds one API attempt may take")
+    kefu_llm_api_retries: int = Field(2, ge=0, le=10, description="extra attempts after a timeout, 429 or 5xx")
+    kefu_llm_send_personal_data: bool = Field(False, description="send phones, emails, addresses and card "
+                                              "numbers to a remote API unredacted")
+    kefu_kb_retrieval: Literal["hybrid", "lexical"] = Field(
+        "hybrid", description="knowledge-base search: hybrid (BM25 plus the packaged multilingual-e5-small "
+        "encoder) or lexical (BM25 only)")
+    kefu_kb_min_score: float = Field(0.2, ge=0, le=2, description="retrieval score below which the assistant "
+                                     "says it is not sure and offers a human")
+    kefu_recommend_rules_path: Path | None = Field(None, description="JSON file of shop rules for recommendations "
+                                                   "(boost, bury, promote, hide); unset: none")
+    kefu_recommend_refresh_seconds: float = Field(300.0, ge=0, description="how often the recommender checks the "
+                                                  "store and rebuilds its index in the background when it changed "
+                                                  "(0: only at start)")
+    kefu_nlu_dir: Path = Field(Path("var/nlu"), description="the shop's own NLU training data and model (kefu train)")
+    kefu_nlu_clarify_below: float = Field(0.45, ge=0, le=1, description="below this intent confidence, ask which of the top two readings was meant")
+    kefu_sentiment_analyzer: Literal["linear", "lexicon"] = Field(
+        "linear", description="sentiment analyser: the trained model (linear) or the small word list (lexicon)")
+    kefu_mood_alpha: float = Field(0.5, gt=0, le=1, description="weight of the newest message in the "
+                                   "conversation mood (exponential moving average)")
+    kefu_sentiment_apology_score: float = Field(-0.3, ge=-1, le=1, description="a negative message scoring "
+                                                "at or below this gets an apology even without anger")
+    kefu_sentiment_handoff_score: float = Field(-0.8, ge=-1, le=1, description="a message scoring at or below "
+                                                "this hands the conversation to staff with high priority")
+    kefu_mood_handoff_score: float = Field(-0.5, ge=-1, le=1, description="a worsening mood at or below this "
+                                           "(after 3 messages) hands the conversation to staff")
+    kefu_mood_upsell_floor: float = Field(-0.2, ge=-1, le=1, description="below this mood (or after a negative "
+                                          "message) no recommendations or promotions are offered unasked")
+    kefu_review_invite_score: float = Field(0.6, ge=-1, le=1, description="a message scoring at or above this "
+                                            "after a delivered order invites a review")
+    kefu_scheduler_enabled: bool = Field(True, description="run the promotions scheduler and dispatcher in kefu run")
+    kefu_scheduler_db_path: Path = Field(Path("var/scheduler.db"), description="SQLite file of the scheduler's "
+                                         "persistent job store")
+    kefu_scheduler_misfire_grace_s: int = Field(3600, ge=1, description="a scheduled run missed by at most this "
+                                                "many seconds (bot down) still runs, once (missed runs coalesce)")
+    kefu_promo_sync_seconds: float = Field(30.0, gt=0, description="how often the bot picks up campaigns started "
+                                           "from the CLI and looks for due deliveries")
+    kefu_promo_journey_minutes: float = Field(15.0, gt=0, description="how often triggered journeys are checked")
+    kefu_promo_rate_per_s: float = Field(25.0, gt=0, le=1000, description="promotion messages per second, overall "
+                                         "(Telegram allows 30/s for everything the bot sends)")
+    kefu_promo_chat_interval_s: float = Field(1.0, ge=0, description="seconds between two promotion messages to "
+                                              "the same chat")
+    kefu_promo_max_attempts: int = Field(5, ge=1, le=20, description="attempts per message before it is recorded "
+                                         "as failed")
+    kefu_promo_retry_base_s: float = Field(30.0, gt=0, description="first retry delay; doubled after each failure "
+                                           "(at most one hour)")
+    kefu_promo_quiet_hours: str = Field("21:00-09:00", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$",
+                                        description="no promotions between these local times of the customer "
+                                        "(HH:MM-HH:MM; equal times: no quiet hours)")
+    kefu_promo_timezone: str = Field("Asia/Shanghai", description="timezone of customers without one, and of "
+                                     "cron schedules")
+    kefu_promo_weekly_cap: int = Field(2, ge=0, description="most promotions one customer gets in 7 days")
+    kefu_promo_complaint_days: int = Field(14, ge=0, description="no promotions for this many days after a "
+                                           "customer complained")
+    kefu_shop_api_key: SecretStr | None = Field(None, description="key the shop sends (X-Kefu-Key) to check and "
+                                                "redeem coupons at /api/coupons/*; unset: the endpoint is off")
+    telegram_bot_token: SecretStr | None = Field(None, description="Telegram bot token from BotFather; "
+                                                 "unset: no Telegram channel")
+    telegram_api_base_url: str = Field("https://api.telegram.org", pattern=r"^https?://\S+[^/]$",
+                                       description="Bot API server root (a self-hosted one, or a fake in tests)")
+    telegram_webhook_url: str | None = Field(None, pattern=r"^https://\S+$",
+                                             description="public HTTPS URL for webhooks; unset: long polling")
+    telegram_webhook_secret: SecretStr | None = Field(None, description="secret Telegram echoes in "
+                                                      "X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -)")
+    telegram_poll_timeout: int = Field(30, ge=0, le=50, description="long-polling timeout of getUpdates, seconds")
+    wechat_token: SecretStr | None = Field(None, description="Token of the Official Account's server settings; "
+                                           "unset: no WeChat channel")
+    wechat_app_id: str = Field("", description="AppID of the Official Account")
+    wechat_app_secret: SecretStr | None = Field(None, description="AppSecret, for the customer-service message API")
+    wechat_api_base_url: str = Field("https://api.weixin.qq.com", pattern=r"^https?://\S+[^/]$",
+                                     description="WeChat API root (a fake one in tests)")
+    wechat_encoding_aes_key: SecretStr | None = Field(None, description="EncodingAESKey (43 characters) for the "
+                                                      "encrypted mode; unset: plaintext mode only")
+    wechat_reply_budget_s: float = Field(4.0, gt=0, le=4.5, description="seconds a push waits for a passive "
+                                         "reply before the answer goes through the customer-service API")
+
+    @field_validator("telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret", "wechat_token",
+                     "wechat_app_secret", "wechat_encoding_aes_key", "kefu_llm_api_key",
+                     "kefu_recommend_rules_path", "kefu_shop_api_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("kefu_promo_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("not a known timezone, e.g. Asia/Shanghai or Europe/London") from None
+        return value
+
+    @field_validator("kefu_promo_quiet_hours")
+    @classmethod
+    def _clock_times(cls, value: str) -> str:
+        for part in value.split("-"):
+            try:
+                time.fromisoformat(part)
+            except ValueError:
+                raise ValueError(f"{part!r} is not a time of day (HH:MM)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        secret = self.telegram_webhook_secret.get_secret_value() if self.telegram_webhook_secret else None
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1 to 256 characters of A-Z, a-z, 0-9, _ and - only")
+        if self.telegram_webhook_url and secret is None:
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set")
+        return self
+
+    @model_validator(mode="after")
+    def _wechat_needs_credentials(self) -> Settings:
+        aes_key = self.wechat_encoding_aes_key.get_secret_value() if self.wechat_encoding_aes_key else None
+        if aes_key is not None and not re.fullmatch(r"[A-Za-z0-9+/]{43}", aes_key):
+            raise ValueError("WECHAT_ENCODING_AES_KEY: 43 characters of A-Z, a-z, 0-9, + and / (from the console)")
+        if self.wechat_token and not (self.wechat_app_id and self.wechat_app_secret):
+            raise ValueError("WECHAT_APP_ID and WECHAT_APP_SECRET: required when WECHAT_TOKEN is set")
+        return self
 
 
 def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:
@@ -35,8 +174,15 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> 
     try:
         return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']} (got {err.get('input')!r})"
-            for err in exc.errors()
-        )
+        problems = "; ".join(_describe(err) for err in exc.errors())
         raise SettingsError(f"invalid settings: {problems}") from None
+
+
+def _describe(err: dict) -> str:
+    """One validation problem, naming the variable; secrets and whole-model inputs are not echoed."""
+    name = ".".join(str(p) for p in err["loc"]).upper()
+    if not name:  # a check across settings: its message names the variables itself
+        return err["msg"].removeprefix("Value error, ")
+    if "SECRET" in name or "TOKEN" in name:
+        return f"{name}: {err['msg']}"
+    return f"{name}: {err['msg']} (got {err.get('input')!r})"

@@ -16,7 +16,9 @@ from core.nlu.base import NLU
 from core.ordering import ConversationLocks
 from core.policy.base import Policy
 from core.reply.base import ReplyGenerator
+from core.reply.tone import apply_tone, shape_result
 from core.sentiment.base import SentimentAnalyzer
+from core.sentiment.strategy import SentimentStrategy
 from core.store import Store
 from core.turn import Turn
 
@@ -32,6 +34,7 @@ class Components:
     policy: Policy
     actions: dict[str, Action]
     generator: ReplyGenerator
+    strategy: SentimentStrategy | None = None  # mood and tone from sentiment; None: replies as they are
 
 
 class Assistant:
@@ -75,12 +78,15 @@ class Assistant:
         sentiment = await parts.sentiment.analyze(message.text, state.language)
         state.sentiment = (state.sentiment + [sentiment.score])[-10:]
         turn = Turn(message, conversation["id"], customer, nlu, sentiment, state)
+        if parts.strategy:
+            turn.tone = parts.strategy.decide(turn)
         replies = []
         for name in parts.policy.decide(turn):
-            result = await parts.actions[name].run(turn)
+            result = shape_result(await parts.actions[name].run(turn), turn.tone)
             state.failures = 0 if result.understood else state.failures + 1
-            replies.append(await parts.generator.render(result, state.language))
+            reply = await parts.generator.render(result, state.language)
+            replies.append(apply_tone(reply, turn.tone, state.language) if not replies else reply)
         state.turn += 1
         store.conversations.complete_turn(conversation["id"], record.message_id, nlu.intent,
-                                          state.language, state.to_dict(), replies)
+                                          state.language, state.to_dict(), replies, mood=state.mood)
         return replies

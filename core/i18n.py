@@ -40,6 +40,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason_history": {"zh": "因为您浏览过{category}", "en": "Because you viewed {category}"},
     "reason_popular": {"zh": "热销商品", "en": "Popular right now"},
     "reason_similar": {"zh": "与您看的商品相似", "en": "Similar to what you looked at"},
+    "reason_bought": {"zh": "因为您买过{title}", "en": "Because you bought {title}"},
+    "reason_viewed": {"zh": "因为您看过{title}", "en": "Because you viewed {title}"},
+    "reason_viewed_item": {"zh": "您最近看过这件", "en": "You looked at this recently"},
+    "reason_in_cart": {"zh": "您加入过购物车", "en": "Still in your cart"},
+    "reason_buy_again": {"zh": "您买过，需要再来一份吗？", "en": "You bought this before. Time for more?"},
+    "reason_also_bought": {"zh": "买了{title}的顾客也买了", "en": "Shoppers who bought {title} also bought this"},
+    "reason_similar_to": {"zh": "和{title}相似", "en": "Similar to {title}"},
+    "reason_popular_in": {"zh": "{category}热销", "en": "Popular in {category}"},
+    "reason_trending": {"zh": "最近很多人在看", "en": "Trending this week"},
+    "reason_promoted": {"zh": "店铺精选", "en": "Shop's pick"},
+    "recommend_similar": {"zh": "和{title}相似的商品：", "en": "More like {title}:"},
+    "recommend_onboarding": {
+        "zh": "想更了解您一点：您平时常买哪类商品？比如{categories}。告诉我之后推荐会更准。先看看大家都在买的：",
+        "en": "To get to know you: what do you usually shop for, e.g. {categories}? Tell me and my picks get "
+              "better. Meanwhile, here's what's popular:",
+    },
+    "also_like": {"zh": "您可能还喜欢：", "en": "You may also like:"},
     "order_status": {
         "zh": "订单 {order_id}（{date} 下单，{total}）：{status}。{shipping}",
         "en": "Order {order_id} (placed {date}, {total}): {status}. {shipping}",
@@ -81,6 +98,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "抱歉，系统刚才出了点问题，您的消息已保存。请稍后再发一次，或联系人工客服。",
         "en": "Sorry, something went wrong on our side. Your message is saved; please try again in a moment.",
     },
+    # WeChat Official Account (adapters/wechat)
+    "wechat_welcome": {
+        "zh": "感谢关注{shop}！我是智能客服，可以帮您找商品、查订单、了解退换货和配送政策，直接发消息给我就好。",
+        "en": "Thanks for following {shop}! I'm the shop assistant: send me a message to find products, "
+              "track an order, or ask about returns and delivery.",
+    },
+    "wechat_consent_question": {
+        "zh": "您愿意接收我们的优惠和新品消息吗？随时可以退订。",
+        "en": "Would you like to receive our offers and new arrivals? You can stop them at any time.",
+    },
+    "wechat_consent_yes": {"zh": "愿意", "en": "Yes, please"},
+    "wechat_consent_no": {"zh": "不用了", "en": "No, thanks"},
+    "wechat_consent_given": {
+        "zh": "好的，我们会给您发送优惠和新品消息。想退订时告诉客服即可。",
+        "en": "Great, we'll send you offers and new arrivals. Just tell us whenever you want them to stop.",
+    },
+    "wechat_consent_declined": {
+        "zh": "好的，我们不会给您发送营销消息。",
+        "en": "No problem, we won't send you marketing messages.",
+    },
+    "wechat_menu_head": {"zh": "点击选择：", "en": "Tap an option:"},
+    "wechat_image": {
+        "zh": "收到您的图片，不过我还看不懂图片。请用文字告诉我商品名称、颜色或订单号（例如 #W1234567），我来帮您查。",
+        "en": "Thanks for the picture, but I can't read images yet. Please type the product's name, colour "
+              "or your order number (like #W1234567) and I'll look it up.",
+    },
+    "wechat_voice": {
+        "zh": "收到您的语音，不过我还听不懂语音。请用文字把问题发给我。",
+        "en": "Thanks for the voice message, but I can't listen to audio yet. Please type your question.",
+    },
+    "wechat_location": {
+        "zh": "收到您的位置{label}。我暂时不能按位置查询门店或运费；如需查询配送，请发送订单号或“配送政策”。",
+        "en": "Thanks for sharing your location{label}. I can't look up stores or shipping by location yet; "
+              "send your order number or ask about \"delivery\" instead.",
+    },
+    "wechat_unsupported": {
+        "zh": "这类消息我暂时无法处理。请用文字告诉我您想找的商品或要查的订单。",
+        "en": "I can't handle this kind of message yet. Please type what you're looking for or your order number.",
+    },
     "btn_track": {"zh": "查订单", "en": "Track my order"},
     "btn_recommend": {"zh": "推荐商品", "en": "Recommend something"},
     "btn_human": {"zh": "转人工", "en": "Talk to a human"},
@@ -97,7 +153,165 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status_return_requested": {"zh": "退货申请中", "en": "return requested"},
     "status_exchange_requested": {"zh": "换货申请中", "en": "exchange requested"},
     "status_refunded": {"zh": "已退款", "en": "refunded"},
+    # -- shopper's own settings and data rights (Telegram's commands; other channels may reuse) --------
+    "choose_language": {"zh": "请选择语言 / Please choose your language:",
+                        "en": "Please choose your language / 请选择语言:"},
+    "language_set": {"zh": "好的，之后我会用中文和您交流。", "en": "Got it, I'll talk to you in English."},
+    "consent_ask": {
+        "zh": "您愿意接收我们的优惠和新品消息吗？可随时发送 /unsubscribe 退订。",
+        "en": "Would you like to hear about our offers and new arrivals? You can stop any time with /unsubscribe.",
+    },
+    "consent_granted": {"zh": "已为您订阅优惠消息，谢谢！", "en": "You're subscribed to offers. Thank you!"},
+    "consent_declined": {"zh": "好的，我们不会给您发送营销消息。", "en": "OK, we won't send you marketing messages."},
+    "ready": {
+        "zh": "有什么可以帮您？直接告诉我您想找的商品，或点下面的按钮。发送 /help 查看全部命令。",
+        "en": "How can I help? Tell me what you're looking for, or tap a button below. /help lists every command.",
+    },
+    "help": {
+        "zh": "直接发消息告诉我您想买什么，或问订单、退换货、配送。命令：\n"
+              "/start 重新开始（语言和订阅）\n/orders 我的订单\n/recommend 为我推荐\n/human 转人工客服\n"
+              "/lang 切换语言\n/unsubscribe 退订优惠消息\n/privacy 导出或删除我的数据\n/help 帮助",
+        "en": "Just tell me what you'd like to buy, or ask about orders, returns and delivery. Commands:\n"
+              "/start start over (language, offers)\n/orders my orders\n/recommend recommend something\n"
+              "/human talk to a person\n/lang change language\n/unsubscribe stop offers\n"
+              "/privacy export or delete my data\n/help this help",
+    },
+    "orders_list": {"zh": "您的订单（第 {page} 页，共 {pages} 页）：", "en": "Your orders (page {page} of {pages}):"},
+    "order_line": {"zh": "{order_id} · {date} · {total} · {status}", "en": "{order_id} · {date} · {total} · {status}"},
+    "unsubscribe_confirm": {"zh": "确定不再接收优惠和新品消息吗？", "en": "Stop receiving offers and new arrivals?"},
+    "unsubscribed": {
+        "zh": "已退订，我们不会再给您发送营销消息。", "en": "Done. We won't send you marketing messages any more.",
+    },
+    "unsubscribe_kept": {"zh": "好的，订阅保持不变。", "en": "OK, nothing changed."},
+    "promo_customer": {"zh": "亲爱的顾客", "en": "there"},
+    "promo_footer": {"zh": "回复“退订”即可不再接收此类消息。", "en": "Reply STOP to stop these messages."},
+    "privacy_menu": {
+        "zh": "您可以导出我们保存的关于您的全部数据，或永久删除您的个人数据。",
+        "en": "You can export all the data we keep about you, or delete your personal data for good.",
+    },
+    "privacy_export_ready": {"zh": "这是您的全部数据（JSON 文件）。", "en": "Here is all your data (a JSON file)."},
+    "privacy_nothing": {"zh": "我们没有保存关于您的个人数据。", "en": "We don't keep any personal data about you."},
+    "privacy_delete_confirm": {
+        "zh": "确定永久删除您的个人数据吗？姓名、联系方式、地址和聊天记录将被删除，且无法恢复。"
+              "订单金额等匿名统计会保留。",
+        "en": "Delete your personal data for good? Your name, contacts, addresses and chat history will be "
+              "removed and cannot be restored. Anonymous totals such as order amounts are kept.",
+    },
+    "privacy_deleted": {
+        "zh": "您的个人数据已删除。如需再次使用，发送 /start 即可。",
+        "en": "Your personal data has been deleted. Send /start if you'd like to use the shop again.",
+    },
+    "privacy_delete_cancelled": {"zh": "已取消，您的数据没有变化。", "en": "Cancelled. Nothing was deleted."},
+    "added_to_cart": {"zh": "已将「{title}」加入购物车。", "en": "Added \"{title}\" to your cart."},
+    "media_unsupported": {
+        "zh": "抱歉，我目前只能看懂文字。请用文字告诉我您需要什么，比如“红色连衣裙”或订单号。",
+        "en": "Sorry, I can only read text for now. Please tell me in words what you need, e.g. \"red dress\" "
+              "or an order number.",
+    },
+    "media_sticker": {"zh": "收到您的表情 😊 需要我帮您找商品或查订单吗？",
+                      "en": "Nice sticker 😊 Shall I help you find something or track an order?"},
+    "media_location": {
+        "zh": "谢谢！我不需要位置也能帮您。想了解配送，请发送“配送方式”或您的订单号。",
+        "en": "Thanks! I don't need your location to help. For delivery questions, ask \"delivery options\" "
+              "or send your order number.",
+    },
+    "btn_yes": {"zh": "是", "en": "Yes"},
+    "btn_no": {"zh": "否", "en": "No"},
+    "btn_yes_delete": {"zh": "是，删除", "en": "Yes, delete"},
+    "btn_export": {"zh": "导出我的数据", "en": "Export my data"},
+    "btn_delete": {"zh": "删除我的数据", "en": "Delete my data"},
+    "btn_add_to_cart": {"zh": "加入购物车", "en": "Add to cart"},
+    "btn_prev_page": {"zh": "上一页", "en": "Previous page"},
+    "cmd_start": {"zh": "开始：语言和订阅", "en": "Start: language and offers"},
+    "cmd_help": {"zh": "帮助", "en": "Help"},
+    "cmd_orders": {"zh": "我的订单", "en": "My orders"},
+    "cmd_recommend": {"zh": "为我推荐", "en": "Recommend something"},
+    "cmd_human": {"zh": "转人工客服", "en": "Talk to a person"},
+    "cmd_lang": {"zh": "切换语言", "en": "Change language"},
+    "cmd_unsubscribe": {"zh": "退订优惠消息", "en": "Stop offers"},
+    "cmd_privacy": {"zh": "导出或删除我的数据", "en": "Export or delete my data"},
+    # -- tone adjustments from the shopper's sentiment (core/reply/tone.py) --------
+    "tone_apology": {
+        "zh": "非常抱歉给您带来了不好的体验，这是我们的问题，我会负责帮您处理好。",
+        "en": "I'm really sorry about this. That's on us, and I'll take care of it for you.",
+    },
+    "tone_apology_brief": {"zh": "抱歉，马上为您处理。", "en": "Sorry about that. On it."},
+    "tone_reassure": {
+        "zh": "请放心，我们会跟进到底，有任何进展都会在这里告诉您。",
+        "en": "Don't worry, we'll see this through and keep you posted here.",
+    },
+    "tone_reassure_order": {
+        "zh": "请放心，您的订单 {order_id} 预计 {expected} 送达。",
+        "en": "Don't worry: your order {order_id} is expected by {expected}.",
+    },
+    "tone_review_invite": {
+        "zh": "很高兴您满意！方便的话，欢迎为订单 {order_id} 写个评价，帮助其他顾客选购。",
+        "en": "Glad you're happy! If you have a moment, a review of order {order_id} would help other shoppers.",
+    },
+    "order_status_brief": {"zh": "订单 {order_id}：{status}。{shipping}", "en": "Order {order_id}: {status}. {shipping}"},
+    "handoff_brief": {"zh": "已转人工，同事马上回复您。", "en": "A colleague will reply here shortly."},
+    "thanks_brief": {"zh": "不客气！", "en": "You're welcome!"},
+    "fallback_brief": {
+        "zh": "抱歉没看懂，请直接发订单号或商品名。",
+        "en": "Sorry, I didn't get that. Send an order number or a product name.",
+    },
 }
+
+# What each intent means, as a shopper reads it (the clarifying question names two of them).
+INTENT_LABELS: dict[str, dict[str, str]] = {
+    "greet": {"zh": "打个招呼", "en": "saying hello"},
+    "goodbye": {"zh": "结束对话", "en": "saying goodbye"},
+    "thank_you": {"zh": "表示感谢", "en": "saying thanks"},
+    "affirm": {"zh": "确认", "en": "saying yes"},
+    "deny": {"zh": "否定", "en": "saying no"},
+    "chitchat": {"zh": "闲聊", "en": "a chat"},
+    "out_of_scope": {"zh": "其他问题", "en": "something else"},
+    "product_search": {"zh": "找商品", "en": "finding a product"},
+    "product_info": {"zh": "了解商品详情", "en": "details of a product"},
+    "recommend": {"zh": "推荐商品", "en": "recommendations"},
+    "price_promotion": {"zh": "价格和优惠活动", "en": "prices and promotions"},
+    "coupon": {"zh": "优惠券", "en": "coupons"},
+    "place_order": {"zh": "下单购买", "en": "placing an order"},
+    "check_payment_methods": {"zh": "支付方式", "en": "payment methods"},
+    "payment_issue": {"zh": "付款问题", "en": "a payment problem"},
+    "delivery_options": {"zh": "配送方式和运费", "en": "delivery options"},
+    "delivery_period": {"zh": "配送时间", "en": "delivery times"},
+    "track_order": {"zh": "查询订单物流", "en": "tracking an order"},
+    "cancel_order": {"zh": "取消订单", "en": "cancelling an order"},
+    "change_order": {"zh": "修改订单", "en": "changing an order"},
+    "change_shipping_address": {"zh": "修改收货地址", "en": "changing the delivery address"},
+    "set_up_shipping_address": {"zh": "添加收货地址", "en": "adding a delivery address"},
+    "check_cancellation_fee": {"zh": "取消费用", "en": "cancellation fees"},
+    "return_item": {"zh": "退货", "en": "returning an item"},
+    "exchange_item": {"zh": "换货", "en": "exchanging an item"},
+    "get_refund": {"zh": "申请退款", "en": "getting a refund"},
+    "track_refund": {"zh": "查询退款进度", "en": "the status of a refund"},
+    "check_refund_policy": {"zh": "退换货政策", "en": "the returns policy"},
+    "check_invoice": {"zh": "查看发票", "en": "finding an invoice"},
+    "get_invoice": {"zh": "开发票", "en": "getting an invoice"},
+    "complaint": {"zh": "投诉", "en": "making a complaint"},
+    "review": {"zh": "评价商品", "en": "leaving a review"},
+    "create_account": {"zh": "注册账号", "en": "creating an account"},
+    "delete_account": {"zh": "注销账号", "en": "deleting an account"},
+    "edit_account": {"zh": "修改账户信息", "en": "editing your account"},
+    "switch_account": {"zh": "切换账号", "en": "switching accounts"},
+    "recover_password": {"zh": "找回密码", "en": "recovering a password"},
+    "registration_problems": {"zh": "注册遇到问题", "en": "a problem signing up"},
+    "newsletter_subscription": {"zh": "订阅或退订资讯", "en": "the newsletter"},
+    "contact_customer_service": {"zh": "客服联系方式", "en": "contacting customer service"},
+    "contact_human_agent": {"zh": "转人工客服", "en": "talking to a person"},
+    "check_privacy_policy": {"zh": "隐私政策", "en": "privacy"},
+}
+MESSAGES["clarify"] = {
+    "zh": "我想确认一下：您是想问“{first}”，还是“{second}”？",
+    "en": "Just to check: do you mean {first}, or {second}?",
+}
+MESSAGES.update({f"intent_{intent}": label for intent, label in INTENT_LABELS.items()})
+
+
+def intent_label(intent: str) -> dict[str, str]:
+    """An intent's name for shoppers in both languages (the intent itself if it has no label)."""
+    return INTENT_LABELS.get(intent, {"zh": intent, "en": intent.replace("_", " ")})
 
 
 def t(key: str, lang: str, **facts: Any) -> str:

@@ -1,13 +1,14 @@
 """One turn of a conversation, as the stages after NLU see it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.dialogue.state import DialogueState
 from core.messages import InboundMessage, Language
 from core.nlu.base import NLUResult
 from core.sentiment.base import Sentiment
+from core.sentiment.tone import Tone
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Turn:
     nlu: NLUResult
     sentiment: Sentiment
     state: DialogueState
+    tone: Tone = field(default_factory=Tone)
 
     @property
     def language(self) -> Language:

@@ -50,10 +50,18 @@ def seed_small_shop(store: Store) -> None:
                                 "body": body, "tags": []})
 
 
+@pytest.fixture(autouse=True)
+def _template_replies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Template replies in every test unless it asks for a language model (KEFU_LLM_BACKEND=…) itself:
+    the default would load the embedded model wherever it is installed."""
+    monkeypatch.setenv("KEFU_LLM_BACKEND", "templates")
+
+
 @pytest.fixture
 def settings() -> Settings:
     """Defaults, no .env, no demo shop."""
-    return load_settings(env_file=None, kefu_load_demo_shop=False, kefu_db_path=":memory:")
+    return load_settings(env_file=None, kefu_load_demo_shop=False, kefu_db_path=":memory:",
+                         kefu_llm_backend="templates")
 
 
 @pytest.fixture

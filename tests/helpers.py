@@ -14,6 +14,7 @@ def kefu_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEFU_")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
     env["KEFU_DB_PATH"] = str(tmp_path / "kefu.db")
+    env["KEFU_LLM_BACKEND"] = "templates"  # template replies unless a test asks for a model
     env["PYTHONUNBUFFERED"] = "1"
     env.update(settings)
     return env

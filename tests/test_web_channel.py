@@ -227,3 +227,19 @@ async def test_start_binds_a_free_port_and_stop_closes_sockets_gracefully(http, 
     assert closing.type == aiohttp.WSMsgType.CLOSE and closing.data == aiohttp.WSCloseCode.GOING_AWAY
     with pytest.raises(aiohttp.ClientConnectionError):
         await http.get(f"http://127.0.0.1:{port}/healthz")
+
+
+async def test_other_channels_add_their_routes_before_start(http, assistant):
+    async def webhook(request: aiohttp.web.Request) -> aiohttp.web.Response:
+        return aiohttp.web.Response(text="hooked " + await request.text())
+
+    channel = WebChannel(assistant, "127.0.0.1", 0)
+    channel.add_routes([aiohttp.web.post("/hook", webhook)])
+    await channel.start()
+    try:
+        async with http.post(f"{channel.url}hook", data="ping") as response:
+            assert response.status == 200 and await response.text() == "hooked ping"
+        with pytest.raises(RuntimeError):
+            channel.add_routes([aiohttp.web.get("/late", webhook)])
+    finally:
+        await channel.stop()

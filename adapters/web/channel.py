@@ -1,12 +1,14 @@
 """The web chat channel: an aiohttp server with a demo shop page, the widget and its websocket.
 
 Routes: ``GET /`` (demo shop page), ``GET /static/…`` (widget files), ``GET /healthz`` and
-``GET /ws`` (the chat websocket, protocol in docs/WEB_CHAT.md and :mod:`adapters.web.protocol`).
+``GET /ws`` (the chat websocket, protocol in docs/WEB_CHAT.md and :mod:`adapters.web.protocol`),
+plus any routes other channels registered with :meth:`WebChannel.add_routes` (webhooks).
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +54,7 @@ class WebChannel(Channel):
         self._requested_port = port
         self._registry = SocketRegistry()
         self._runner: web.AppRunner | None = None
+        self._extra_routes: list[web.AbstractRouteDef] = []
 
     # -- lifecycle -----------------------------------------------------------------------
     @property
@@ -66,6 +69,13 @@ class WebChannel(Channel):
         """Base URL of the running server, e.g. ``http://127.0.0.1:8080/``."""
         return f"http://{self.host}:{self.port}/"
 
+    def add_routes(self, routes: Iterable[web.AbstractRouteDef]) -> None:
+        """Serve another channel's routes (e.g. a platform's webhook) on this server too;
+        call before :meth:`start`."""
+        if self._runner is not None:
+            raise RuntimeError("add routes before the web channel starts")
+        self._extra_routes.extend(routes)
+
     def build_app(self) -> web.Application:
         """The aiohttp application with every route; usable without :meth:`start` (tests)."""
         app = web.Application()
@@ -73,6 +83,7 @@ class WebChannel(Channel):
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/ws", self._websocket)
         app.router.add_static("/static/", STATIC_DIR, follow_symlinks=False)
+        app.add_routes(self._extra_routes)
         app.on_shutdown.append(self._close_sockets)
         return app
 
@@ -95,6 +106,10 @@ class WebChannel(Channel):
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
+
+    def is_connected(self, session: str) -> bool:
+        """Whether the web session has a page open (a socket to push to)."""
+        return bool(self._registry.sockets(session))
 
     async def send(self, identity: Identity, outbound: Outbound) -> None:
         """Push a reply or typing indicator to every open socket of the web session."""

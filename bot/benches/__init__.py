@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-BENCHES: list[ModuleType] = []
+from bot.benches import campaign, llm, nlu, recommend, sentiment
+
+BENCHES: list[ModuleType] = [recommend, sentiment, llm, nlu, campaign]

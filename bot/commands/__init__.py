@@ -4,6 +4,19 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bot.commands import bench, chat, evaluate, importer, run
+from bot.commands import (
+    bench,
+    campaign,
+    chat,
+    conversations,
+    coupon,
+    evaluate,
+    importer,
+    nlu,
+    recommend,
+    run,
+    train,
+)
 
-COMMANDS: list[ModuleType] = [run, chat, importer, evaluate, bench]
+COMMANDS: list[ModuleType] = [run, chat, importer, evaluate, bench, conversations, recommend, nlu, train,
+                              campaign, coupon]

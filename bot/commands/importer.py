@@ -6,15 +6,17 @@ from pathlib import Path
 
 from bot.settings import Settings
 from core.importing import FORMATS, KINDS, import_file
+from core.nlu.rasa import RasaFormatError
+from core.nlu.shopdata import merge_rasa_file
 from core.store import Store
 
 NAME = "import"
-HELP = "import a shop's data (JSON, JSON lines, CSV, Shopify CSV, tau-retail)"
+HELP = "import a shop's data (JSON, JSON lines, CSV, Shopify CSV, tau-retail) or NLU examples (Rasa YAML)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Kind, file and format."""
-    parser.add_argument("kind", choices=list(KINDS))
+    parser.add_argument("kind", choices=[*KINDS, "nlu"])
     parser.add_argument("file", type=Path)
     parser.add_argument("--format", dest="fmt", choices=FORMATS, default="auto")
 
@@ -29,6 +31,8 @@ def run_import(settings: Settings, kind: str, path: Path, fmt: str) -> int:
     if not path.exists():
         print(f"kefu import: no such file: {path}")
         return 2
+    if kind == "nlu":
+        return import_nlu(settings, path)
     store = Store(settings.kefu_db_path)
     try:
         report = import_file(store, kind, path, fmt=fmt)
@@ -36,3 +40,14 @@ def run_import(settings: Settings, kind: str, path: Path, fmt: str) -> int:
         store.close()
     print(report.summary())
     return 1 if report.errors else 0
+
+
+def import_nlu(settings: Settings, path: Path) -> int:
+    """Merge a Rasa NLU file into the shop's own training data (KEFU_NLU_DIR/nlu.yml)."""
+    try:
+        report = merge_rasa_file(path, settings.kefu_nlu_dir)
+    except RasaFormatError as exc:
+        print(f"kefu import: {exc}")
+        return 1
+    print(report.summary())
+    return 0

@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-EVALS: list[ModuleType] = []
+from bot.evals import nlu, recommend, sentiment
+
+EVALS: list[ModuleType] = [recommend, sentiment, nlu]

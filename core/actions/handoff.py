@@ -8,7 +8,8 @@ from core.turn import Turn
 
 
 class HandoffAction(Action):
-    """Opens a handoff request (once per conversation while one is open) for staff to pick up."""
+    """Opens a handoff request (once per conversation while one is open, raising its priority when the
+    shopper gets more upset) for staff to pick up."""
 
     name = "handoff"
 
@@ -18,11 +19,21 @@ class HandoffAction(Action):
     async def run(self, turn: Turn) -> ActionResult:
         """Record the request with its reason and priority; tell the shopper."""
         table = self._store.db["handoffs"]
-        open_requests = table.count_where("conversation_id = ? and status = 'open'", [turn.conversation_id])
-        if not open_requests:
-            reason = "asked" if turn.nlu.intent == "contact_human_agent" else "not_understood"
-            priority = 2 if turn.sentiment.polarity == "negative" else 1
-            table.insert({"conversation_id": turn.conversation_id, "status": "open", "reason": reason,
+        priority = max(2 if turn.sentiment.polarity == "negative" else 1, turn.tone.handoff_priority)
+        open_request = next(table.rows_where("conversation_id = ? and status = 'open'", [turn.conversation_id],
+                                             order_by="id", limit=1), None)
+        if open_request is None:
+            table.insert({"conversation_id": turn.conversation_id, "status": "open", "reason": _reason(turn),
                           "priority": priority, "created_at": utc_now_iso()})
+        elif priority > (open_request["priority"] or 0):
+            table.update(open_request["id"], {"priority": priority})
         turn.state.failures = 0
+        turn.state.handoff = True
         return ActionResult("handoff")
+
+
+def _reason(turn: Turn) -> str:
+    """Why the handoff opened: asked for, upset (the sentiment strategy), or not understood."""
+    if turn.nlu.intent == "contact_human_agent":
+        return "asked"
+    return "upset" if turn.tone.handoff_priority else "not_understood"

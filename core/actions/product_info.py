@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from core.actions.base import Action, ActionResult
 from core.money import format_price
-from core.store import ProductHit, Store
+from core.recommend.base import Recommender
+from core.store import ProductHit, ProductQuery, Store
 from core.turn import Turn
 from core.vocabulary import colour_name
 
@@ -13,8 +14,10 @@ class ProductInfoAction(Action):
 
     name = "product_info"
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, recommender: Recommender | None = None, also_like: int = 3) -> None:
         self._store = store
+        self._recommender = recommender
+        self._also_like = also_like
 
     async def run(self, turn: Turn) -> ActionResult:
         """Describe the product: price, options and stock, in both languages."""
@@ -37,7 +40,11 @@ class ProductInfoAction(Action):
             "options": {lang: _options_text(in_stock or variants, lang) for lang in ("zh", "en")},
             "stock": {"zh": "有货。" if in_stock else "目前缺货。", "en": "In stock." if in_stock else "Currently out of stock."},
         }
-        return ActionResult("product_info", facts, products=[ProductHit(product, variants)],
+        also = []
+        if self._recommender is not None:  # after a product question: what goes with it or is like it
+            customer_id = turn.customer["id"] if turn.customer else None
+            also = self._recommender.similar(product["id"], customer_id, k=self._also_like, query=ProductQuery())
+        return ActionResult("product_info", facts, products=[ProductHit(product, variants)], recommendations=also,
                             buttons=[("btn_more_like", f"/more {product['id']}")])
 
 

@@ -12,7 +12,8 @@ class DialogueState:
     """Everything the assistant remembers between turns of one conversation.
 
     ``last_query`` and ``last_shown`` let "more", "the second one" and paging resolve;
-    ``failures`` counts consecutive turns the assistant did not understand."""
+    ``failures`` counts consecutive turns the assistant did not understand; ``sentiment`` keeps the
+    last ten message scores and ``mood`` their smoothed trend (see :mod:`core.sentiment.mood`)."""
 
     language: Language = "en"
     turn: int = 0
@@ -23,6 +24,7 @@ class DialogueState:
     last_shown: list[str] = field(default_factory=list)
     failures: int = 0
     sentiment: list[float] = field(default_factory=list)
+    mood: float | None = None
     handoff: bool = False
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,10 +8,20 @@ from typing import Any
 from core.messages import Language
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One possible meaning of a message and its calibrated probability."""
+
+    intent: str
+    confidence: float
+
+
 @dataclass
 class NLUResult:
     """What one message means. ``entities`` maps names (order_id, category, color, size,
-    min_price_cents, max_price_cents, terms, product_id, page) to values."""
+    min_price_cents, max_price_cents, quantity, email, phone, address, dates, terms, product_id,
+    page) to values. ``readings`` are the most likely intents, best first (the top two for a
+    learned model), so a policy can ask which one the shopper meant."""
 
     text: str
     language: Language
@@ -19,6 +29,7 @@ class NLUResult:
     intent: str
     confidence: float
     entities: dict[str, Any] = field(default_factory=dict)
+    readings: list[Reading] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -1,25 +1,41 @@
-"""Entity extraction with rules over the live catalogue's vocabulary."""
+"""Entity extraction with rules over the live catalogue's vocabulary.
+
+Regular expressions find what has a fixed shape (order ids, sizes, prices, contact details,
+dates); rapidfuzz matches category words and product titles, typos included."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from core.clock import utc_now
+from core.nlu import details
+from core.nlu.synonyms import expand_synonyms
 from core.vocabulary import CLOTHING_SIZES, colour_words
 
 _ORDER_ID = re.compile(r"#?(?<![A-Za-z0-9])([A-Z]{1,2}\d{6,10})(?![A-Za-z0-9])|(?<![\d.])(\d{7,12})(?![\d.])",
                        re.IGNORECASE)
-_SIZE_EN = re.compile(r"\b(?:size\s*)?(" + "|".join(sorted(CLOTHING_SIZES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
-_SIZE_ZH = re.compile(r"(\d{2})\s*码|码数?\s*(\d{2})|(" + "|".join(sorted(CLOTHING_SIZES, key=len, reverse=True)) + r")\s*码")
+_SIZE_EN = re.compile(r"(?<![A-Za-z])(?:size\s*)?(" + "|".join(sorted(CLOTHING_SIZES, key=len, reverse=True)) + r")(?![A-Za-z])",
+                      re.IGNORECASE)
+_SIZE_ZH = re.compile(r"(\d{2}(?:\.5)?)\s*码|码数?(?:是)?\s*(\d{2}(?:\.5)?)|(" + "|".join(sorted(CLOTHING_SIZES, key=len, reverse=True)) + r")\s*码"
+                      r"|穿\s*(\d{2})\s*的", re.IGNORECASE)
+_SIZE_SHOE = re.compile(r"\b(?:size|eu|us|uk)\s*(\d{1,2}(?:\.5)?)\b", re.IGNORECASE)
+_SIZE_WORDS = [(re.compile(p, re.IGNORECASE), size) for p, size in (
+    (r"\b(?:extra[ -]large|x-large)\b|加大号", "XL"), (r"\b(?:size\s+)?medium(?:\s+size)?\b|中号", "M"),
+    (r"\bsize\s+small\b|\bsmall\s+size\b|小号", "S"), (r"\bsize\s+large\b|\blarge\s+size\b|大号", "L"))]
+_PRODUCT_ID = re.compile(r"(?<![A-Za-z0-9])(P\d{4,6})(?![A-Za-z0-9])")
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _PRICE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"between\s*[$¥￥]?" + _NUMBER + r"\s*(?:and|to|-)\s*[$¥￥]?" + _NUMBER, re.I), "range"),
-    (re.compile(_NUMBER + r"\s*(?:元|块|rmb|yuan)?\s*(?:-|~|到|至)\s*" + _NUMBER + r"\s*(?:元|块)?", re.I), "range"),
+    (re.compile(r"[$¥￥]?" + _NUMBER + r"\s*(?:元|块|rmb|yuan|dollars|bucks)?\s*(?:-|~|到|至|to)\s*[$¥￥]?" + _NUMBER
+                + r"(?!\s*(?:件|个|天|码|号|双|条|days|pcs|\d))\s*(?:元|块)?", re.I), "range"),
     (re.compile(r"(?:under|below|less than|cheaper than|up to|max(?:imum)?|within)\s*[$¥￥]?\s*" + _NUMBER, re.I), "max"),
     (re.compile(r"(?:不超过|低于|少于|便宜于)\s*" + _NUMBER), "max"),
-    (re.compile(_NUMBER + r"\s*(?:元|块|rmb)?\s*(?:以内|以下|之内|内)"), "max"),
+    (re.compile(r"[$¥￥]?" + _NUMBER + r"\s*(?:元|块|rmb|刀)?\s*(?:以内|以下|之内|内)"), "max"),
+    (re.compile(r"[$¥￥]" + _NUMBER + r"\s*(?:or less|max|tops)", re.I), "max"),
     (re.compile(r"(?:over|above|more than|at least|from)\s*[$¥￥]?\s*" + _NUMBER, re.I), "min"),
     (re.compile(_NUMBER + r"\s*(?:元|块)?\s*(?:以上|起)"), "min"),
 ]
@@ -42,20 +58,28 @@ class CategoryTerm:
 class EntityExtractor:
     """Finds order ids, categories, colours, sizes and price limits in a message."""
 
-    def __init__(self, categories: list[dict[str, Any]]) -> None:
+    def __init__(self, categories: list[dict[str, Any]], products: list[dict[str, Any]] | None = None) -> None:
         terms = []
         for category in categories:
-            words = {category["id"], category.get("name_zh") or "", category.get("name_en") or "",
-                     *(category.get("aliases") or [])}
+            words = expand_synonyms({category["id"], category.get("name_zh") or "", category.get("name_en") or "",
+                                     *(category.get("aliases") or [])})
             terms.extend(CategoryTerm(w.lower(), category["id"]) for w in words if w)
         self._category_terms = sorted(terms, key=lambda t: -len(t.word))
         self._english_category_words = [t.word for t in self._category_terms if t.word.isascii()]
         self._colours = colour_words()
+        self._titles = {title.lower(): p["id"] for p in products or [] for title in (p.get("title_zh"), p.get("title_en"))
+                        if title and len(title) >= 4}
 
-    def extract(self, text: str) -> dict[str, Any]:
-        """Every entity found in ``text``; absent ones are left out."""
-        entities: dict[str, Any] = {}
+    def extract(self, text: str, today: date | None = None) -> dict[str, Any]:
+        """Every entity found in ``text``; absent ones are left out. Dates count from ``today``."""
+        entities: dict[str, Any] = self._details(text, today or utc_now().date())
+        for key in ("email", "phone"):
+            if key in entities:
+                text = text.replace(entities[key], " ")
         lowered = text.lower()
+        product_id = self._product(text, lowered)
+        if product_id:
+            entities["product_id"] = product_id
         order_ids = [(a or b).upper() for a, b in _ORDER_ID.findall(text)]
         if order_ids:
             entities["order_id"] = order_ids[0]
@@ -68,11 +92,35 @@ class EntityExtractor:
         size = self._size(text)
         if size:
             entities["size"] = size
-        entities.update(self._price(text if not order_ids else _ORDER_ID.sub(" ", text)))
+        entities.update(self._price(_ORDER_ID.sub(" ", text) if order_ids else text))
         terms = self._english_terms(lowered, entities)
         if terms:
             entities["terms"] = terms
         return entities
+
+    @staticmethod
+    def _details(text: str, today: date) -> dict[str, Any]:
+        """Quantity, email, phone, address and dates."""
+        found: dict[str, Any] = {}
+        email = details.EMAIL.search(text)
+        phone = details.PHONE.search(text)
+        values = {"email": email.group(0) if email else None, "phone": phone.group(0) if phone else None,
+                  "quantity": details.quantity(text), "address": details.address(text),
+                  "dates": details.dates(text, today) or None}
+        found.update({k: v for k, v in values.items() if v is not None})
+        return found
+
+    def _product(self, text: str, lowered: str) -> str | None:
+        """A product named by id ("P1001") or by (nearly) its full title."""
+        explicit = _PRODUCT_ID.search(text)
+        if explicit:
+            return explicit.group(1)
+        if len(lowered) < 4 or not self._titles:
+            return None
+        match = process.extractOne(lowered, list(self._titles), scorer=fuzz.partial_ratio, score_cutoff=90)
+        if match and len(lowered) >= 0.8 * len(match[0]):
+            return self._titles[match[0]]
+        return None
 
     @staticmethod
     def _contains_word(lowered: str, word: str) -> bool:
@@ -95,10 +143,13 @@ class EntityExtractor:
         zh = _SIZE_ZH.search(text)
         if zh:
             return next(g for g in zh.groups() if g).upper()
+        shoe = _SIZE_SHOE.search(text)
+        if shoe:
+            return shoe.group(1)
         en = _SIZE_EN.search(text)
         if en and (en.group(0).lower().startswith("size") or len(en.group(1)) > 1 or en.group(1).isupper()):
             return en.group(1).upper()
-        return None
+        return next((size for pattern, size in _SIZE_WORDS if pattern.search(text)), None)
 
     @staticmethod
     def _price(text: str) -> dict[str, int]:

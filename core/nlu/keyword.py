@@ -9,6 +9,7 @@ from typing import Any
 from core.language import detect_language
 from core.messages import Language
 from core.nlu.base import NLU, NLUResult
+from core.nlu.buttons import parse_button
 from core.nlu.entities import EntityExtractor
 
 # Checked in order; the first intent whose pattern matches wins. Specific before general.
@@ -36,9 +37,6 @@ _INTENT_PATTERNS: list[tuple[str, str]] = [
     ("deny", r"^(?:不|不是|不要|不用|算了|no|nope|never mind|nah)[!！。.]*$"),
 ]
 _COMPILED = [(intent, re.compile(pattern, re.IGNORECASE)) for intent, pattern in _INTENT_PATTERNS]
-_BUTTON = re.compile(r"^/(\w+)(?:\s+(.+))?$")
-_BUTTON_INTENTS = {"product": "product_info", "more": "recommend", "page": "product_search",
-                   "human": "contact_human_agent", "orders": "track_order"}
 
 
 class KeywordNLU(NLU):
@@ -51,10 +49,9 @@ class KeywordNLU(NLU):
     async def parse(self, text: str, language_so_far: Language | None = None) -> NLUResult:
         """Understand one message (a button payload such as "/product P1001" included)."""
         guess = detect_language(text, fallback=language_so_far or self._default_language)
-        button = _BUTTON.match(text.strip())
-        if button and button.group(1) in _BUTTON_INTENTS:
-            return NLUResult(text, language_so_far or guess.language, guess.mixed,
-                             _BUTTON_INTENTS[button.group(1)], 1.0, _button_entities(*button.groups()))
+        button = parse_button(text, language_so_far or guess.language, guess.mixed)
+        if button:
+            return button
         entities = self._entities.extract(text)
         intent, confidence = self._intent(text, entities)
         return NLUResult(text, guess.language, guess.mixed, intent, confidence, entities)
@@ -71,10 +68,3 @@ class KeywordNLU(NLU):
             return "product_search", 0.7
         return "out_of_scope", 0.3
 
-
-def _button_entities(command: str, argument: str | None) -> dict[str, Any]:
-    if command in ("product", "more") and argument:
-        return {"product_id": argument}
-    if command == "page" and argument and argument.isdigit():
-        return {"page": int(argument)}
-    return {}

@@ -1,27 +1,43 @@
-"""The foundation's policy: a table from intent to action, with a confidence floor."""
+"""The foundation's policy: a table from intent to action, a clarifying question when the NLU is
+unsure between two readings, and a confidence floor."""
 from __future__ import annotations
 
 from core.actions.knowledge import TOPIC_OF_INTENT
+from core.actions.unsubscribe import is_unsubscribe
 from core.policy.base import Policy
 from core.turn import Turn
 
 _ACTION_OF_INTENT = {
     "greet": "greet", "goodbye": "goodbye", "thank_you": "thank_you",
     "product_search": "product_search", "product_info": "product_info", "recommend": "recommend",
-    "track_order": "track_order", "contact_human_agent": "handoff", "contact_customer_service": "handoff",
+    "track_order": "track_order", "contact_human_agent": "handoff", "complaint": "handoff",
     **{intent: "knowledge" for intent in TOPIC_OF_INTENT},
 }
 
 
 class RulePolicy(Policy):
-    """Maps each understood intent to its action; below ``min_confidence`` falls back."""
+    """Maps each understood intent to its action. Below ``clarify_below``, when both of the top two
+    readings have an action, asks which one was meant; below ``min_confidence`` falls back — or, with
+    ``ask_knowledge_base``, searches the knowledge base first (its action falls back when nothing fits)."""
 
-    def __init__(self, min_confidence: float = 0.5) -> None:
+    def __init__(self, min_confidence: float = 0.3, clarify_below: float = 0.45,
+                 ask_knowledge_base: bool = False) -> None:
         self._min_confidence = min_confidence
+        self._clarify_below = clarify_below
+        self._unplaced = "knowledge" if ask_knowledge_base else "fallback"
 
     def decide(self, turn: Turn) -> list[str]:
-        """One action per turn for now; unknown or unsure intents go to the fallback."""
-        action = _ACTION_OF_INTENT.get(turn.nlu.intent)
-        if action is None or turn.nlu.confidence < self._min_confidence:
-            return ["fallback"]
+        """One action per turn for now; unsure intents get a clarifying question or the fallback."""
+        if turn.message.payload is None and is_unsubscribe(turn.message.text):
+            return ["unsubscribe"]  # exact words, whatever the NLU thinks: one message always unsubscribes
+        nlu = turn.nlu
+        top_two = nlu.readings[:2]
+        if nlu.confidence < self._clarify_below and len(top_two) == 2 \
+                and all(r.intent in _ACTION_OF_INTENT for r in top_two):
+            return ["clarify"]
+        action = _ACTION_OF_INTENT.get(nlu.intent)
+        if action is None or nlu.confidence < self._min_confidence:
+            action = self._unplaced
+        if turn.tone.handoff_priority and not turn.state.handoff and action != "handoff":
+            return [action, "handoff"]  # the sentiment strategy asks for a colleague: answer, then hand off
         return [action]

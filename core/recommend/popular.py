@@ -50,6 +50,29 @@ class PopularityRecommender(Recommender):
                 break
         return picks
 
+    def similar(self, product_id: str, customer_id: int | None = None, k: int = 5,
+                query: ProductQuery | None = None) -> list[Recommendation]:
+        """Popular products of the same category (the baseline knows no item similarity)."""
+        product = self._store.catalog.product(product_id)
+        if product is None:
+            return []
+        picks = self.recommend(customer_id, query or ProductQuery(category=product["category"]), k=k,
+                               exclude={product_id})
+        for pick in picks:
+            pick.reason, pick.reason_facts = "reason_similar", {}
+        return picks
+
+    def has_history(self, customer_id: int | None) -> bool:
+        """Whether the shopper has any recorded event."""
+        return bool(customer_id and self._store.events.for_customer(customer_id, limit=1))
+
+    def top_categories(self, n: int = 4) -> list[str]:
+        """Categories by units sold."""
+        rows = self._store.db.execute(
+            "select p.category, sum(i.quantity) as sold from order_items i join products p on p.id = i.product_id "
+            "group by p.category order by sold desc, p.category limit ?", [n]).fetchall()
+        return [r[0] for r in rows]
+
     def _popularity(self) -> Counter[str]:
         rows = self._store.db.execute(
             "select product_id, sum(quantity) from order_items group by product_id").fetchall()

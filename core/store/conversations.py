@@ -73,9 +73,9 @@ class Conversations:
         return InboundRecord(row_id, False)
 
     def complete_turn(self, conversation_id: str, inbound_id: int, intent: str | None, language: str,
-                      state: dict[str, Any], replies: list[Reply]) -> None:
-        """Commit a turn in one transaction: state, outbound replies, and the inbound marked done.
-        Nothing is sent to the shopper before this returns."""
+                      state: dict[str, Any], replies: list[Reply], mood: float | None = None) -> None:
+        """Commit a turn in one transaction: state, outbound replies, the inbound marked done, and the
+        conversation's smoothed ``mood`` when given. Nothing is sent to the shopper before this returns."""
         now = utc_now_iso()
         with self._db.atomic():
             previous = self._db.execute(
@@ -88,6 +88,38 @@ class Conversations:
                 {"conversation_id": conversation_id, "direction": "out", "text": reply.text,
                  "payload": reply.to_dict(), "processed": 1, "created_at": now}
                 for reply in replies)
+            row: dict[str, Any] = {"language": language, "updated_at": now}
+            if mood is not None:
+                row |= {"mood": mood, "mood_updated_at": now}
+            self._db["conversations"].update(conversation_id, row)
+
+    def mood(self, conversation_id: str) -> float | None:
+        """The conversation's smoothed mood in [-1, 1] (None before its first scored message)."""
+        row = self._db.execute("select mood from conversations where id = ?", [conversation_id]).fetchone()
+        return row[0] if row else None
+
+    def recent(self, limit: int = 20, upset_below: float | None = None) -> list[dict[str, Any]]:
+        """The most recently active conversations with their mood and open handoff priority;
+        only those whose mood is below ``upset_below`` when given."""
+        where = "where c.mood < ?" if upset_below is not None else ""
+        params: list[Any] = [upset_below] if upset_below is not None else []
+        rows = self._db.execute(
+            "select c.id, c.channel, c.language, c.status, c.mood, c.updated_at, "
+            "(select max(priority) from handoffs h where h.conversation_id = c.id and h.status = 'open') "
+            f"from conversations c {where} order by c.updated_at desc, c.id limit ?", [*params, limit]).fetchall()
+        keys = ("id", "channel", "language", "status", "mood", "updated_at", "handoff_priority")
+        return [dict(zip(keys, r)) for r in rows]
+
+    def set_language(self, conversation_id: str, language: str) -> None:
+        """Switch the conversation's language (the shopper chose one): saved state and row alike."""
+        now = utc_now_iso()
+        with self._db.atomic():
+            state = {**self.state(conversation_id), "language": language}
+            previous = self._db.execute(
+                "select turn from dialogue_states where conversation_id = ?", [conversation_id]).fetchone()
+            self._db["dialogue_states"].upsert(
+                {"conversation_id": conversation_id, "turn": previous[0] if previous else 0,
+                 "state": state, "updated_at": now}, pk="conversation_id")
             self._db["conversations"].update(conversation_id, {"language": language, "updated_at": now})
 
     def state(self, conversation_id: str) -> dict[str, Any]:

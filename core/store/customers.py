@@ -46,6 +46,17 @@ class Customers:
             pk=("channel", "user_id"),
         )
 
+    def set_marketing_consent(self, customer_id: int, consent: bool, source: str) -> None:
+        """Record a shopper's answer to the marketing question: consent with its time and source,
+        or no consent (time and source cleared)."""
+        at, source_or_none = (utc_now_iso(), source) if consent else (None, None)
+        self._db["customers"].update(customer_id, {"marketing_consent": int(consent), "consent_at": at,
+                                                   "consent_source": source_or_none})
+
+    def set_unreachable(self, customer_id: int, unreachable: bool = True) -> None:
+        """Mark a customer as (no longer) reachable, e.g. after they unfollowed the shop's account."""
+        self._db["customers"].update(customer_id, {"unreachable": int(unreachable)})
+
     def identities(self, customer_id: int) -> list[dict[str, Any]]:
         """Every channel identity of a customer."""
         return list(self._db["identities"].rows_where("customer_id = ?", [customer_id]))

@@ -141,7 +141,78 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _wechat_deliveries_and_menus(db: sqlite_utils.Database) -> None:
+    """WeChat: deliveries seen (retries handled once, across restarts) and menu option ids."""
+    db["wechat_deliveries"].create(
+        {"key": str, "open_id": str, "status": str, "received_at": str, "updated_at": str}, pk="key",
+    )
+    db["wechat_deliveries"].create_index(["status", "received_at"])
+    db["wechat_menu_items"].create(
+        {"id": int, "open_id": str, "payload": str, "created_at": str}, pk="id",
+    )
+    db["wechat_menu_items"].create_index(["open_id", "payload"], unique=True)
+
+
+def _telegram_delivery(db: sqlite_utils.Database) -> None:
+    """Telegram: update ids already handled, the outbox, and button payloads too long for Telegram."""
+    db["telegram_updates"].create(
+        {"update_id": int, "status": str, "received_at": str, "done_at": str}, pk="update_id",
+    )
+    db["telegram_outbox"].create(
+        {
+            "id": int, "chat_id": int, "source": str, "seq": int, "body": str, "status": str,
+            "attempts": int, "error": str, "created_at": str, "sent_at": str,
+        },
+        pk="id", defaults={"status": "pending", "attempts": 0},
+    )
+    db["telegram_outbox"].create_index(["status", "chat_id", "id"])
+    db["telegram_outbox"].create_index(["source", "seq"], unique=True)
+    db["telegram_callbacks"].create({"key": str, "payload": str, "created_at": str}, pk="key")
+
+
+def _conversation_mood(db: sqlite_utils.Database) -> None:
+    """Sentiment: the conversation's smoothed mood in [-1, 1] and when it last changed, for staff."""
+    db["conversations"].add_column("mood", float)
+    db["conversations"].add_column("mood_updated_at", str)
+    db["conversations"].create_index(["mood"])
+
+
+def _promotions(db: sqlite_utils.Database) -> None:
+    """Promotions: planned deliveries (one per campaign, customer and occasion) with their rendered
+    message and coupon, redemption amounts, and the product snapshot that triggers journeys compare."""
+    deliveries = db["deliveries"]
+    deliveries.add_column("occasion", str, not_null_default="")
+    for column, kind in (("channel", str), ("user_id", str), ("language", str), ("coupon_code", str),
+                         ("body", str), ("due_at", str), ("sent_at", str), ("created_at", str)):
+        deliveries.add_column(column, kind)
+    deliveries.add_column("attempts", int, not_null_default=0)
+    db.execute("drop index if exists idx_deliveries_campaign_id_customer_id")
+    deliveries.create_index(["campaign_id", "customer_id", "occasion"], unique=True)
+    deliveries.create_index(["status", "due_at"])
+    deliveries.create_index(["customer_id", "sent_at"])
+    db["campaigns"].add_column("updated_at", str)
+    db["campaigns"].add_column("planned_at", str)
+    db["coupons"].create_index(["campaign_id"])
+    db["redemptions"].add_column("order_total_cents", int)
+    db["redemptions"].add_column("discount_cents", int)
+    db["redemptions"].create_index(["code", "order_id"], unique=True)
+    db["promo_products"].create(
+        {"product_id": str, "min_price_cents": int, "in_stock": int, "changed": str, "changed_at": str,
+         "updated_at": str}, pk="product_id")
+
+
+def _kb_embeddings(db: sqlite_utils.Database) -> None:
+    """Knowledge retrieval: article embeddings cached by encoder and content hash (docs/LLM.md)."""
+    db["kb_embeddings"].create({"model": str, "hash": str, "vector": bytes}, pk=("model", "hash"),
+                               if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+MIGRATIONS.append(_wechat_deliveries_and_menus)
+MIGRATIONS.append(_telegram_delivery)
+MIGRATIONS.append(_conversation_mood)
+MIGRATIONS.append(_promotions)
+MIGRATIONS.append(_kb_embeddings)
 
 
 def current_version(db: sqlite_utils.Database) -> int:

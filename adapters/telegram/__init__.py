@@ -1,0 +1,8 @@
+"""The Telegram channel, on python-telegram-bot: long polling or webhooks, rich replies, delivery
+you can trust (update de-duplication, a persisted outbox, rate limits). See README "Telegram".
+
+``TelegramChannel(assistant, TelegramConfig.from_settings(settings), web=web_channel)``."""
+from adapters.telegram.channel import TelegramChannel
+from adapters.telegram.config import TelegramConfig
+
+__all__ = ["TelegramChannel", "TelegramConfig"]

@@ -1,0 +1,121 @@
+"""What every handler needs: who is talking, in which chat and language, and how to answer.
+
+The channel puts one :class:`Services` into ``application.bot_data``; handlers build a
+:class:`Shopper` from the update and answer through it. Everything a handler sends for one update
+goes out in one :meth:`Shopper.send` call, so that handling the update again queues nothing twice."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update, User
+from telegram.ext import ContextTypes
+
+from adapters.telegram.delivery import Delivery
+from adapters.telegram.outbox import Outbox
+from adapters.telegram.payloads import CallbackPayloads
+from adapters.telegram.rendering import Outgoing, render_reply, split_text
+from core.assistant import Assistant
+from core.i18n import t
+from core.messages import Button, Identity, InboundMessage, Language, Reply
+from core.profile import Profiles
+from core.store import Store
+
+CHANNEL = "telegram"
+SERVICES = "kefu"
+MENU = (("btn_track", "/orders"), ("btn_recommend", "/more"), ("btn_human", "/human"))
+"""The core's own quick replies, offered after settings changes and unreadable messages."""
+
+
+@dataclass
+class Services:
+    """The channel's shared parts, reachable from every handler."""
+
+    assistant: Assistant
+    profiles: Profiles
+    delivery: Delivery
+    outbox: Outbox
+    payloads: CallbackPayloads
+    default_language: Language
+
+    @property
+    def store(self) -> Store:
+        """The shop's store."""
+        return self.assistant.store
+
+
+def identity_of(user: User) -> Identity:
+    """The core's identity for a Telegram user."""
+    return Identity(CHANNEL, str(user.id))
+
+
+@dataclass
+class Shopper:
+    """One shopper in their private chat with the bot, while one update is handled."""
+
+    services: Services
+    user: User
+    chat_id: int
+    update_id: int
+
+    @classmethod
+    def of(cls, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Shopper | None:
+        """The shopper behind an update from a private chat; None for anything else."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None or chat.type != chat.PRIVATE:
+            return None
+        return cls(context.bot_data[SERVICES], user, chat.id, update.update_id)
+
+    @property
+    def identity(self) -> Identity:
+        """Who this is to the core."""
+        return identity_of(self.user)
+
+    @property
+    def language(self) -> Language:
+        """The conversation's language, else the customer's, else Telegram's app language."""
+        store = self.services.store
+        state_language = store.conversations.state(self.identity.conversation_id).get("language")
+        customer = self.customer()
+        for candidate in (state_language, customer and customer.get("language")):
+            if candidate in ("zh", "en"):
+                return candidate
+        code = (self.user.language_code or "").lower()
+        if code.startswith("zh"):
+            return "zh"
+        return "en" if code.startswith("en") else self.services.default_language
+
+    def customer(self) -> dict[str, Any] | None:
+        """The customer this Telegram user is linked to, if any."""
+        return self.services.store.customers.for_identity(CHANNEL, str(self.user.id))
+
+    def ensure_customer(self) -> dict[str, Any]:
+        """The linked customer; one is created on first need."""
+        return self.services.profiles.ensure_customer(self.identity, self.user.full_name, self.language)
+
+    def text(self, key: str, buttons: tuple[tuple[str, str], ...] | list[Button] = (), *,
+             lang: Language | None = None, **facts: Any) -> list[Outgoing]:
+        """An i18n message in the shopper's language (or ``lang``) with buttons: (label key, payload)
+        pairs or Buttons."""
+        language = lang or self.language
+        made = [b if isinstance(b, Button) else Button(t(b[0], language), b[1]) for b in buttons]
+        return self.compose(t(key, language, **facts), made)
+
+    def compose(self, text: str, buttons: list[Button]) -> list[Outgoing]:
+        """Messages for an already localised text with buttons (split when long)."""
+        if not buttons:
+            return [Outgoing("text", chunk) for chunk in split_text(text)]
+        return render_reply(Reply(text, buttons=tuple(buttons)), self.services.payloads)
+
+    async def send(self, messages: list[Outgoing]) -> None:
+        """Queue and send this update's messages."""
+        await self.services.delivery.send(self.chat_id, messages, source=f"update:{self.update_id}")
+
+    async def converse(self, text: str, payload: str | None = None) -> None:
+        """Pass a message or button press to the assistant: "typing…", then its replies."""
+        services = self.services
+        await services.delivery.typing(self.chat_id)
+        message = InboundMessage(self.identity, text=text, payload=payload, message_id=str(self.update_id),
+                                 language_hint=self.language)
+        replies = await services.assistant.handle(message)
+        await self.send([m for reply in replies for m in render_reply(reply, services.payloads)])

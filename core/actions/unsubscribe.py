@@ -1,0 +1,33 @@
+"""One message unsubscribes: "退订", "stop", "unsubscribe", "/unsubscribe" (exact, any case, with
+surrounding spaces or punctuation) withdraws marketing consent and confirms it."""
+from __future__ import annotations
+
+import re
+
+from core.actions.base import Action, ActionResult
+from core.profile import Profiles
+from core.store import Store
+from core.turn import Turn
+
+UNSUBSCRIBE_WORDS = frozenset({"退订", "取消订阅", "td", "stop", "unsubscribe", "/unsubscribe"})
+
+
+def is_unsubscribe(text: str) -> bool:
+    """Whether a whole message is one of the unsubscribe words."""
+    return re.sub(r"[\s。.!！]+", "", text).lower() in UNSUBSCRIBE_WORDS
+
+
+class UnsubscribeAction(Action):
+    """Withdraws the shopper's marketing consent (audited, with the channel as the source)."""
+
+    name = "unsubscribe"
+
+    def __init__(self, store: Store) -> None:
+        self._profiles = Profiles(store)
+
+    async def run(self, turn: Turn) -> ActionResult:
+        """Record the withdrawal when the shopper is a known customer; confirm either way (an unknown
+        shopper has no consent to withdraw and gets no promotions)."""
+        if turn.customer is not None:
+            self._profiles.set_marketing_consent(turn.customer["id"], False, turn.message.identity.channel)
+        return ActionResult("unsubscribed")

@@ -1,0 +1,49 @@
+"""The chat-backend extension point: messages in, one completion out."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TypedDict
+
+
+class ChatMessage(TypedDict):
+    """One chat message in the OpenAI shape: ``{"role": "system" | "user" | "assistant", "content": …}``."""
+
+    role: str
+    content: str
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What a backend generated, with how long it took.
+
+    ``first_token_s`` is the time to the first generated token where the backend can tell
+    (local models), else None; ``tokens`` is the number of generated tokens (0 when unknown)."""
+
+    text: str
+    tokens: int = 0
+    seconds: float = 0.0
+    first_token_s: float | None = None
+
+
+class BackendError(Exception):
+    """The backend could not produce a completion (unreachable, refused, out of time, not loaded)."""
+
+
+class ChatBackend(ABC):
+    """A language model that answers a list of chat messages. Implementations never block the event loop."""
+
+    name: str
+
+    @property
+    def remote(self) -> bool:
+        """True when prompts leave this machine (personal data is then redacted from them)."""
+        return False
+
+    @abstractmethod
+    async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float) -> Completion:
+        """Generate one reply within ``timeout_s`` seconds or raise :class:`BackendError`."""
+
+    async def close(self) -> None:
+        """Release connections, threads and memory."""
+        return None

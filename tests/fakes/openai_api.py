@@ -1,0 +1,77 @@
+"""A fake OpenAI-compatible chat-completions server on 127.0.0.1 (``POST /v1/chat/completions``).
+
+It answers with scripted replies (:meth:`FakeOpenAIAPI.reply_with`, default: the last user
+message's text after "Reply:" / "回复：", i.e. the draft unchanged), records every request
+(:attr:`FakeOpenAIAPI.requests`), checks the Bearer key when one is set, and can fail on purpose:
+HTTP errors (:meth:`fail_next`) or a slow answer (:attr:`FakeOpenAIAPI.delay_s`)."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+
+class FakeOpenAIAPI:
+    """Start with :meth:`start`, stop with :meth:`stop`; ``base_url`` ends with ``/v1``."""
+
+    def __init__(self, api_key: str = "") -> None:
+        self.api_key = api_key
+        self.requests: list[dict[str, Any]] = []
+        self.delay_s = 0.0
+        self._replies: list[str] = []
+        self._failures: list[int] = []
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    def reply_with(self, *texts: str) -> None:
+        """The next replies, in order (afterwards: the draft unchanged)."""
+        self._replies.extend(texts)
+
+    def fail_next(self, *statuses: int) -> None:
+        """Answer the next requests with these HTTP statuses."""
+        self._failures.extend(statuses)
+
+    async def start(self) -> None:
+        """Serve on a free port of 127.0.0.1."""
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self._chat)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}/v1"
+
+    async def stop(self) -> None:
+        """Stop serving."""
+        if self._runner:
+            await self._runner.cleanup()
+
+    async def _chat(self, request: web.Request) -> web.Response:
+        if self.api_key and request.headers.get("Authorization") != f"Bearer {self.api_key}":
+            return web.json_response({"error": {"message": "bad key"}}, status=401)
+        try:
+            body = await request.json()
+            messages = body["messages"]
+        except (ValueError, KeyError):
+            return web.json_response({"error": {"message": "malformed"}}, status=400)
+        self.requests.append(body)
+        if self._failures:
+            return web.json_response({"error": {"message": "injected"}}, status=self._failures.pop(0))
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
+        text = self._replies.pop(0) if self._replies else _draft(messages[-1]["content"])
+        return web.json_response({
+            "id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion", "model": body.get("model"),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": len(text.split()), "total_tokens": 10},
+        })
+
+
+def _draft(prompt: str) -> str:
+    """The reply to rephrase, as the prompt carries it."""
+    for label in ("Reply: ", "回复："):
+        if label in prompt:
+            return prompt.split(label, 1)[1]
+    return prompt

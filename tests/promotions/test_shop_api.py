@@ -1,0 +1,67 @@
+"""The shop's coupon endpoint on the web server: key required, bad input 4xx, single use."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from promo_helpers import start
+
+from adapters.shop_api import CouponAPI
+from adapters.web import WebChannel
+from core.store import Store
+
+KEY = "shop-secret-key"
+
+
+@pytest.fixture
+async def client(shop: Store, planner, assistant):
+    planner.plan(start(shop), datetime.now(UTC))
+    web = WebChannel(assistant, "127.0.0.1", 0)
+    web.add_routes(CouponAPI(shop, KEY).routes())
+    async with TestClient(TestServer(web.build_app())) as client:
+        yield client
+
+
+def _alice_code(shop: Store) -> str:
+    alice = shop.customers.by_external_id("C1")["id"]
+    return next(shop.db["coupons"].rows_where("customer_id = ?", [alice]))["code"]
+
+
+async def test_redeem_once_with_the_key(client: TestClient, shop: Store) -> None:
+    code, headers = _alice_code(shop), {"X-Kefu-Key": KEY}
+    check = await client.post("/api/coupons/check", json={"code": code, "total": "250.00", "customer": "C1"},
+                              headers=headers)
+    assert check.status == 200 and (await check.json())["discount_cents"] == 2500
+    body = {"code": code, "total": "250.00", "order_id": "#W77", "customer": "C1"}
+    first = await client.post("/api/coupons/redeem", json=body, headers=headers)
+    assert first.status == 200 and (await first.json()) == {"ok": True, "code": code, "discount_cents": 2500}
+    retry = await client.post("/api/coupons/redeem", json=body, headers=headers)
+    assert retry.status == 200  # the same order again: same answer
+    other = await client.post("/api/coupons/redeem", json={**body, "order_id": "#W78"}, headers=headers)
+    assert other.status == 409 and (await other.json())["reason"] == "used"
+    assert shop.audit.entries(f"coupon:{code}")[0]["details"]["order_id"] == "#W77"
+
+
+async def test_refusals_and_bad_requests(client: TestClient, shop: Store) -> None:
+    code, headers = _alice_code(shop), {"X-Kefu-Key": KEY}
+    post = client.post
+    assert (await post("/api/coupons/check", json={"code": code, "total": "250"})).status == 401
+    assert (await post("/api/coupons/check", json={"code": code, "total": "250"},
+                       headers={"X-Kefu-Key": "wrong"})).status == 401
+    assert (await post("/api/coupons/check", data=b"{not json", headers=headers)).status == 400
+    assert (await post("/api/coupons/check", json=["a"], headers=headers)).status == 400
+    assert (await post("/api/coupons/check", json={"code": code}, headers=headers)).status == 400
+    assert (await post("/api/coupons/check", json={"code": code, "total": "lots"}, headers=headers)).status == 400
+    assert (await post("/api/coupons/check", json={"code": 5, "total": "1"}, headers=headers)).status == 400
+    assert (await post("/api/coupons/redeem", json={"code": code, "total": "250"}, headers=headers)).status == 400
+    assert (await post("/api/coupons/check", json={"code": code, "total": "250", "customer": "nobody"},
+                       headers=headers)).status == 400
+    unknown = await post("/api/coupons/check", json={"code": "KF-AAAA-AAAA-AAAA-AAAA", "total": "9"}, headers=headers)
+    assert unknown.status == 404
+    small = await post("/api/coupons/check", json={"code": code, "total": "20"}, headers=headers)
+    assert small.status == 409 and (await small.json())["reason"] == "min_spend"
+    wrong = await post("/api/coupons/redeem", json={"code": code, "total": "250", "order_id": "#1", "customer": "C2"},
+                       headers=headers)
+    assert wrong.status == 409 and (await wrong.json())["reason"] == "wrong_customer"
+    assert shop.db["redemptions"].count == 0

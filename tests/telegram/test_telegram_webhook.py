@@ -1,0 +1,93 @@
+"""The Telegram channel in webhook mode: updates posted to Kefu's own web server, replies through
+the fake Bot API. The secret token is checked; bad bodies get 400."""
+from __future__ import annotations
+
+import aiohttp
+import pytest
+
+from adapters.web import WebChannel
+from tests.telegram.conftest import until_done
+
+SECRET = "s3cret-Token_42"
+URL = "https://shop.example.com/hooks/telegram"
+
+
+@pytest.fixture
+async def webhook(fake_api, start_channel, assistant):
+    """A web channel on a free port serving the webhook route, and the Telegram channel behind it."""
+    web = WebChannel(assistant, "127.0.0.1", 0)
+    telegram = await start_channel(web=web, started=False, webhook_url=URL, webhook_secret=SECRET)
+    await web.start()
+    await telegram.start()
+    async with aiohttp.ClientSession() as http:
+        yield telegram, http, f"{web.url.rstrip('/')}/hooks/telegram"
+    await telegram.stop()
+    await web.stop()
+
+
+async def post(http, url, body, secret=SECRET, raw=False):
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+    kwargs = {"data": body, "headers": {**headers, "Content-Type": "application/json"}} if raw else \
+        {"json": body, "headers": headers}
+    async with http.post(url, **kwargs) as response:
+        return response.status
+
+
+async def test_webhook_is_registered_with_its_secret_and_nothing_polls(fake_api, webhook):
+    assert fake_api.webhook == {"url": URL, "secret_token": SECRET,
+                                "allowed_updates": ["message", "edited_message", "callback_query"]}
+    assert not fake_api.sent("getUpdates")
+
+
+async def test_a_posted_update_is_answered_once_even_when_posted_twice(fake_api, webhook):
+    telegram, http, url = webhook
+    update = fake_api.message_update(222, "我想买一件红色的连衣裙")
+    assert await post(http, url, update) == 200
+    assert await post(http, url, update) == 200
+    sentinel = fake_api.message_update(111, "/help", "en")
+    assert await post(http, url, sentinel) == 200
+    await until_done(telegram, sentinel["update_id"])
+    replies = fake_api.messages(222)
+    assert replies[0].method == "sendMessage" and "连衣裙" in replies[0].params["text"]
+    assert [c.method for c in replies[1:]] == ["sendPhoto"] * (len(replies) - 1)
+    assert len(fake_api.sent("sendChatAction", 222)) == 1
+    press = fake_api.callback_update(222, replies[1].callback_data[0])
+    assert await post(http, url, press) == 200
+    await until_done(telegram, press["update_id"])
+    assert fake_api.sent("answerCallbackQuery")[-1].params["callback_query_id"] == press["callback_query"]["id"]
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong", SECRET + "x", "秘密"])
+async def test_a_wrong_or_missing_secret_is_refused(fake_api, webhook, secret):
+    _telegram, http, url = webhook
+    assert await post(http, url, fake_api.message_update(222, "你好"), secret=secret) == 403
+    assert not fake_api.messages()
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b"[1, 2]", b'{"update_id": "7"}',
+                                  b'{"update_id": 7, "message": {"message_id": 1}}', b"null"])
+async def test_a_malformed_body_gets_400(fake_api, webhook, body):
+    _telegram, http, url = webhook
+    assert await post(http, url, body, raw=True) == 400
+    assert not fake_api.messages()
+
+
+async def test_posts_while_stopped_get_503_so_telegram_retries(fake_api, webhook):
+    telegram, http, url = webhook
+    await telegram.stop()
+    assert await post(http, url, fake_api.message_update(222, "你好")) == 503
+
+
+def test_kefu_run_starts_telegram_only_when_a_token_is_set(assistant):
+    from bot.serve import configured_channels
+    from bot.settings import load_settings
+    from tests.fakes.telegram_api import TOKEN
+
+    plain = load_settings(env_file=None, kefu_db_path=":memory:")
+    assert [c.name for c in configured_channels(assistant, plain)] == ["web"]
+    hooked = load_settings(env_file=None, kefu_db_path=":memory:", telegram_bot_token=TOKEN,
+                           telegram_webhook_url=URL, telegram_webhook_secret=SECRET)
+    web, telegram = configured_channels(assistant, hooked)
+    assert telegram.name == "telegram" and telegram.config.webhook_path == "/hooks/telegram"
+    assert any(r.resource.canonical == "/hooks/telegram" for r in web.build_app().router.routes()
+               if r.method == "POST")

@@ -1,0 +1,123 @@
+"""The real transformers backend on a tiny, randomly initialised Qwen2 model built in the test:
+conversion, the int8 cache, loading from it, generation on the worker thread, the time budget.
+One slow test runs the embedded default model (Qwen2.5-Coder-0.5B-Instruct)."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+
+from core.llm import embedded  # noqa: E402
+from core.llm.base import BackendError  # noqa: E402
+from core.llm.local import LocalBackend  # noqa: E402
+from core.llm.transformers_model import TransformersModel  # noqa: E402
+
+CHAT_TEMPLATE = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+                 "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+MESSAGES = [{"role": "system", "content": "You are a shop assistant."},
+            {"role": "user", "content": "Rewrite: your order has shipped."}]
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A two-layer Qwen2 with random weights and a small BPE tokenizer with a chat template."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    directory = tmp_path_factory.mktemp("tiny-qwen2")
+    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel()
+    specials = ["<unk>", "<|im_start|>", "<|im_end|>"]
+    corpus = ["You are a shop assistant.", "Rewrite: your order has shipped.", "system user assistant",
+              "您的订单已发货", "order shipped tracking price"] * 20
+    tokenizer.train_from_iterator(corpus, trainers.BpeTrainer(vocab_size=300, special_tokens=specials,
+                                                              initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    fast = transformers.PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="<unk>",
+                                                eos_token="<|im_end|>", pad_token="<|im_end|>")
+    fast.chat_template = CHAT_TEMPLATE
+    fast.save_pretrained(directory)
+    config = transformers.Qwen2Config(vocab_size=len(fast), hidden_size=32, intermediate_size=64,
+                                      num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+                                      max_position_embeddings=256, eos_token_id=fast.eos_token_id,
+                                      pad_token_id=fast.pad_token_id, tie_word_embeddings=False)
+    torch.manual_seed(0)
+    transformers.Qwen2ForCausalLM(config).save_pretrained(directory)
+    return directory
+
+
+@pytest.mark.parametrize("precision", ["int8", "bf16"])
+def test_conversion_is_cached_and_the_cached_model_generates_the_same(tiny_model_dir, tmp_path, precision):
+    first = TransformersModel(str(tiny_model_dir), tmp_path, precision)
+    first.load()
+    assert not first.loaded_from_cache
+    reference = first.generate(MESSAGES, max_tokens=12)
+    assert reference.tokens > 0 and reference.first_token_s is not None
+    again = TransformersModel(str(tiny_model_dir), tmp_path, precision)
+    again.load()
+    assert again.loaded_from_cache
+    assert again.generate(MESSAGES, max_tokens=12).text == reference.text
+    if precision == "int8":
+        layer = again.model.model.layers[0].self_attn.q_proj
+        assert type(layer).__name__ == "Linear" and "quantized" in type(layer).__module__
+
+
+def test_a_changed_model_is_converted_again(tiny_model_dir, tmp_path):
+    model = TransformersModel(str(tiny_model_dir), tmp_path, "float32")
+    key = model._resolve()[2]
+    other = TransformersModel(str(tiny_model_dir), tmp_path, "int8")
+    assert other._resolve()[2] != key
+
+
+def test_generation_stops_at_the_deadline(tiny_model_dir, tmp_path):
+    model = TransformersModel(str(tiny_model_dir), tmp_path, "float32")
+    model.load()
+    with pytest.raises(BackendError, match="budget"):
+        model.generate(MESSAGES, max_tokens=50, deadline=time.monotonic() - 1)
+
+
+async def test_the_backend_loads_once_and_generates_off_the_event_loop(tiny_model_dir, tmp_path):
+    backend = LocalBackend(TransformersModel(str(tiny_model_dir), tmp_path, "int8"), "transformers")
+    completions = [await backend.complete(MESSAGES, 8, timeout_s=30) for _ in range(2)]
+    assert completions[0].text == completions[1].text
+    with pytest.raises(BackendError):
+        await backend.complete(MESSAGES, 8, timeout_s=0.0)
+    await backend.close()
+
+
+async def test_a_model_that_fails_to_load_gives_template_replies(tmp_path):
+    from core.actions.base import ActionResult
+    from core.reply.grounding import GroundingChecker
+    from core.reply.llm import LLMReplyGenerator
+
+    backend = LocalBackend(TransformersModel(str(tmp_path / "no-such-model"), tmp_path, "int8"), "transformers")
+    generator = LLMReplyGenerator(backend, GroundingChecker())
+    outcome = await generator.render_with_outcome(ActionResult("handoff"), "en")
+    assert outcome.error and outcome.reply.text.startswith("Sure, I've asked a colleague")
+    await backend.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not embedded.available(), reason="the embedded model packages are not installed")
+async def test_the_embedded_model_loads_verified_and_replies_grounded(tmp_path_factory):
+    """The packaged Qwen2.5-Coder-0.5B-Instruct: joined, verified, converted, cached, reloaded, used."""
+    from core.actions.base import ActionResult
+    from core.reply.grounding import GroundingChecker
+    from core.reply.llm import GenerationLimits, LLMReplyGenerator
+
+    cache = tmp_path_factory.mktemp("models")
+    TransformersModel("embedded", cache, "int8").load()
+    assert (cache / embedded.FILE_NAME).stat().st_size == embedded.SIZE
+    model = TransformersModel("embedded", cache, "int8")
+    model.load()
+    assert model.loaded_from_cache
+    backend = LocalBackend(model, "transformers")
+    generator = LLMReplyGenerator(backend, GroundingChecker(), GenerationLimits(budget_s=120, max_tokens=80))
+    facts = {"order_id": "#W1000001", "date": "2026-10-20", "total": "¥199.00", "status": "shipped",
+             "shipping": "Carrier: SF Express, tracking number SF123456789, expected by 2026-10-25."}
+    outcome = await generator.render_with_outcome(ActionResult("order_status", facts), "en")
+    await backend.close()
+    assert outcome.error is None and outcome.candidate  # the model answered in time
+    assert outcome.reply.text == (outcome.candidate if outcome.used_model else outcome.draft)
