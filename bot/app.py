@@ -14,21 +14,28 @@ from core.actions.product_info import ProductInfoAction
 from core.actions.product_search import ProductSearchAction
 from core.actions.recommend import RecommendAction
 from core.actions.smalltalk import SmallTalkAction
+from core.actions.task import TaskAbandonAction, TaskAction, TaskRemindAction
 from core.actions.track_order import TrackOrderAction
 from core.actions.unsubscribe import UnsubscribeAction
 from core.assistant import Assistant, Components
 from core.demo.loader import load_demo_shop
+from core.dialogue.engine import TaskEngine
+from core.llm.base import ChatBackend
 from core.nlu.trained import TrainedNLU
+from core.policy.dialogue import DialoguePolicy
 from core.policy.rules import RulePolicy
+from core.policy.shop import PolicyError, ShopPolicy, publish_policy_articles
 from core.recommend.base import Recommender
 from core.recommend.hybrid import HybridRecommender
 from core.recommend.rules import RulesError, ShopRules
+from core.reply.base import ReplyGenerator
 from core.retrieval.dense import shared_encoder
 from core.retrieval.knowledge import KnowledgeRetriever
 from core.sentiment.base import SentimentAnalyzer
 from core.sentiment.lexicon import LexiconSentiment
 from core.sentiment.linear import LinearSentiment
 from core.sentiment.strategy import SentimentStrategy, Thresholds
+from core.staff import ExtractiveSummarizer, HandoffHub, LLMSummarizer, Summarizer
 from core.store import Store
 
 log = logging.getLogger(__name__)
@@ -72,6 +79,14 @@ def build_nlu(store: Store, settings: Settings) -> TrainedNLU:
                                settings.kefu_default_language)
 
 
+def load_shop_policy(settings: Settings) -> ShopPolicy:
+    """The shop's after-sales policy file (the demo shop's when the setting is unset)."""
+    try:
+        return ShopPolicy.load(settings.kefu_shop_policy_path)
+    except PolicyError as exc:
+        raise SettingsError(f"KEFU_SHOP_POLICY_PATH: {exc}") from None
+
+
 def build_retriever(store: Store, settings: Settings) -> KnowledgeRetriever:
     """Knowledge-base search as configured: hybrid (BM25 and the packaged encoder) or BM25 only."""
     encoder = shared_encoder() if settings.kefu_kb_retrieval == "hybrid" else None
@@ -86,10 +101,21 @@ async def warm_up(assistant: Assistant) -> None:
         await knowledge.retriever.warm()
 
 
+def build_summarizer(store: Store, generator: ReplyGenerator) -> Summarizer:
+    """Handoff summaries from the reply generator's language model when there is one, else extractive."""
+    backend = getattr(generator, "backend", None)
+    return LLMSummarizer(store, backend) if isinstance(backend, ChatBackend) else ExtractiveSummarizer(store)
+
+
 def build_assistant(store: Store, settings: Settings, recommender: Recommender | None = None) -> Assistant:
     """The assistant with the embedded default components (``recommender``: one already built, to share)."""
     shop_name = {"zh": settings.kefu_shop_name_zh, "en": settings.kefu_shop_name_en}
     recommender = recommender or build_recommender(store, settings)
+    shop_policy = load_shop_policy(settings)
+    publish_policy_articles(store.knowledge, shop_policy)  # the FAQ's policy text comes from the same file
+    generator = build_reply_generator(settings, store)
+    handoff = HandoffHub(store, build_summarizer(store, generator))  # staff sinks and channels join in kefu run
+    engine = TaskEngine(store, shop_policy, handoff)
     actions: list[Action] = [
         SmallTalkAction("greet", "greet", shop_name, with_menu=True),
         SmallTalkAction("goodbye", "goodbye", shop_name),
@@ -98,18 +124,21 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
         ProductInfoAction(store, recommender),
         RecommendAction(store, recommender),
         TrackOrderAction(store),
-        KnowledgeAction(store, build_retriever(store, settings), FallbackAction()),
-        HandoffAction(store),
+        KnowledgeAction(store, build_retriever(store, settings), FallbackAction(handoff=handoff)),
+        HandoffAction(store, handoff),
         UnsubscribeAction(store),
         ClarifyAction(),
-        FallbackAction(),
+        FallbackAction(handoff=handoff),
+        TaskAction(engine), TaskRemindAction(engine), TaskAbandonAction(engine),
     ]
     components = Components(
         nlu=build_nlu(store, settings),
         sentiment=build_sentiment(settings.kefu_sentiment_analyzer),
-        policy=RulePolicy(clarify_below=settings.kefu_nlu_clarify_below, ask_knowledge_base=True),
+        policy=DialoguePolicy(RulePolicy(clarify_below=settings.kefu_nlu_clarify_below, ask_knowledge_base=True),
+                              start_above=settings.kefu_nlu_clarify_below),
         actions={action.name: action for action in actions},
-        generator=build_reply_generator(settings, store),
+        generator=generator,
         strategy=SentimentStrategy(store, sentiment_thresholds(settings)),
+        staff=handoff,
     )
     return Assistant(store, components, settings.kefu_default_language, settings.kefu_max_message_chars)

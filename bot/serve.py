@@ -13,6 +13,7 @@ from adapters.telegram import TelegramChannel, TelegramConfig
 from adapters.web import WebChannel
 from adapters.wechat import WeChatChannel, WeChatConfig
 from bot.app import build_assistant, build_recommender, open_store, warm_up
+from bot.handoff import staff_channels, start_handoff
 from bot.promotions import build_promotions
 from bot.settings import Settings
 from core.assistant import Assistant
@@ -32,6 +33,8 @@ def configured_channels(assistant: Assistant, settings: Settings) -> list[Channe
         channels.append(wechat)
     if settings.telegram_bot_token:
         channels.append(TelegramChannel(assistant, TelegramConfig.from_settings(settings), web=web))
+    if assistant.components.staff is not None:
+        channels += staff_channels(assistant.components.staff, settings, web)
     return channels
 
 
@@ -62,12 +65,14 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     channels = configured_channels(assistant, settings)
     promotions = build_promotions(store, recommender, channels, settings) if settings.kefu_scheduler_enabled else None
     started: list[Channel] = []
+    staff, watch = assistant.components.staff, None
     try:
         for channel in channels:
             await channel.start()
             started.append(channel)
         if promotions is not None:
             await promotions.start()
+        watch = start_handoff(staff, settings, started) if staff is not None else None
         web = channels[0]
         print(f"Kefu is running: web chat at http://{settings.kefu_host}:{web.port}/  (Ctrl-C stops)", flush=True)
         await stop.wait()
@@ -75,6 +80,10 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         warming.cancel()
         if promotions is not None:
             await promotions.stop()
+        if watch is not None:
+            await watch.stop()
+        if staff is not None:
+            await staff.stop()
         for channel in reversed(started):
             await channel.stop()
         store.close()

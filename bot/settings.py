@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     kefu_recommend_refresh_seconds: float = Field(300.0, ge=0, description="how often the recommender checks the "
                                                   "store and rebuilds its index in the background when it changed "
                                                   "(0: only at start)")
+    kefu_shop_policy_path: Path | None = Field(None, description="YAML file of the shop's after-sales policy "
+                                               "(return window, allowed statuses, refund methods, approvals); "
+                                               "unset: the demo shop's core/demo/policy.yaml")
     kefu_nlu_dir: Path = Field(Path("var/nlu"), description="the shop's own NLU training data and model (kefu train)")
     kefu_nlu_clarify_below: float = Field(0.45, ge=0, le=1, description="below this intent confidence, ask which of the top two readings was meant")
     kefu_sentiment_analyzer: Literal["linear", "lexicon"] = Field(
@@ -123,15 +126,38 @@ class Settings(BaseSettings):
                                                       "encrypted mode; unset: plaintext mode only")
     wechat_reply_budget_s: float = Field(4.0, gt=0, le=4.5, description="seconds a push waits for a passive "
                                          "reply before the answer goes through the customer-service API")
+    kefu_staff_password: SecretStr | None = Field(None, description="password of the local staff inbox at /staff "
+                                                  "(at least 8 characters); unset: the inbox is off")
+    kefu_handoff_wait_minutes: float = Field(5.0, gt=0, description="an unclaimed handoff after this many minutes: "
+                                             "the shopper is told the expected wait and staff are reminded")
+    kefu_handoff_check_seconds: float = Field(30.0, gt=0, description="how often waiting handoffs are checked")
+    kefu_staff_hours: str = Field("09:00-18:00", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$",
+                                  description="staff working hours, local time (HH:MM-HH:MM); outside them "
+                                  "handoffs queue and the shopper is told when someone will answer")
+    kefu_staff_days: str = Field("1-5", pattern=r"^[1-7](-[1-7])?(,[1-7](-[1-7])?)*$",
+                                 description="staff working days, ISO numbers (1 = Monday): 1-5 or 1,2,3,6")
+    kefu_staff_timezone: str = Field("Asia/Shanghai", description="timezone of the staff working hours")
+    slack_bot_token: SecretStr | None = Field(None, description="Slack bot token (xoxb-…); unset: no Slack, "
+                                              "handoffs go to the local staff inbox only")
+    slack_signing_secret: SecretStr | None = Field(None, description="Slack signing secret, verifies HTTP-mode "
+                                                   "requests at /slack/events (required without SLACK_APP_TOKEN)")
+    slack_app_token: SecretStr | None = Field(None, description="Slack app-level token (xapp-…): Socket Mode, no "
+                                              "public URL needed; unset: HTTP mode")
+    slack_staff_channel: str = Field("", description="Slack channel id (C…) where handoff cards are posted")
+    slack_staff_users: str = Field("", description="comma-separated Slack user ids (U…) who may act on handoffs; "
+                                   "empty: everyone in the staff channel")
+    slack_api_url: str = Field("https://slack.com/api/", pattern=r"^https?://\S+/$",
+                               description="Slack Web API root, ending in / (a fake one in tests)")
 
     @field_validator("telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret", "wechat_token",
                      "wechat_app_secret", "wechat_encoding_aes_key", "kefu_llm_api_key",
-                     "kefu_recommend_rules_path", "kefu_shop_api_key", mode="before")
+                     "kefu_recommend_rules_path", "kefu_shop_api_key", "kefu_shop_policy_path", "kefu_staff_password",
+                     "slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("kefu_promo_timezone")
+    @field_validator("kefu_promo_timezone", "kefu_staff_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         try:
@@ -140,7 +166,7 @@ class Settings(BaseSettings):
             raise ValueError("not a known timezone, e.g. Asia/Shanghai or Europe/London") from None
         return value
 
-    @field_validator("kefu_promo_quiet_hours")
+    @field_validator("kefu_promo_quiet_hours", "kefu_staff_hours")
     @classmethod
     def _clock_times(cls, value: str) -> str:
         for part in value.split("-"):
@@ -166,6 +192,17 @@ class Settings(BaseSettings):
             raise ValueError("WECHAT_ENCODING_AES_KEY: 43 characters of A-Z, a-z, 0-9, + and / (from the console)")
         if self.wechat_token and not (self.wechat_app_id and self.wechat_app_secret):
             raise ValueError("WECHAT_APP_ID and WECHAT_APP_SECRET: required when WECHAT_TOKEN is set")
+        return self
+
+
+    @model_validator(mode="after")
+    def _slack_and_staff_credentials(self) -> Settings:
+        if self.kefu_staff_password and len(self.kefu_staff_password.get_secret_value()) < 8:
+            raise ValueError("KEFU_STAFF_PASSWORD: at least 8 characters")
+        if self.slack_bot_token and not self.slack_staff_channel:
+            raise ValueError("SLACK_STAFF_CHANNEL: required when SLACK_BOT_TOKEN is set")
+        if self.slack_bot_token and not (self.slack_app_token or self.slack_signing_secret):
+            raise ValueError("SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set without SLACK_APP_TOKEN")
         return self
 
 

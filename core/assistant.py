@@ -9,6 +9,8 @@ import logging
 from dataclasses import dataclass, replace
 
 from core.actions.base import Action
+from core.dialogue.references import resolve as resolve_references
+from core.dialogue.segments import split_requests
 from core.dialogue.state import DialogueState
 from core.i18n import t
 from core.messages import InboundMessage, Language, Reply
@@ -19,6 +21,7 @@ from core.reply.base import ReplyGenerator
 from core.reply.tone import apply_tone, shape_result
 from core.sentiment.base import SentimentAnalyzer
 from core.sentiment.strategy import SentimentStrategy
+from core.staff.hub import HandoffHub
 from core.store import Store
 from core.turn import Turn
 
@@ -35,6 +38,7 @@ class Components:
     actions: dict[str, Action]
     generator: ReplyGenerator
     strategy: SentimentStrategy | None = None  # mood and tone from sentiment; None: replies as they are
+    staff: HandoffHub | None = None  # human handoff: silent while a colleague owns the conversation
 
 
 class Assistant:
@@ -69,24 +73,37 @@ class Assistant:
         record = store.conversations.record_inbound(message)
         if record.already_processed:
             return []
+        if parts.staff is not None and parts.staff.take_inbound(message, conversation["id"], record.message_id):
+            return []  # a colleague owns the conversation: relayed to them, never two voices
         saved = store.conversations.state(conversation["id"])
         state = DialogueState.from_dict(saved) if saved else \
             DialogueState(language=message.language_hint or self._default_language)
+        if customer is None and state.customer_id:  # verified in this chat (core/dialogue/identity.py)
+            customer = store.customers.get(state.customer_id)
         nlu = await parts.nlu.parse(message.content, state.language)
         if message.payload is None:
             state.language = nlu.language
         sentiment = await parts.sentiment.analyze(message.text, state.language)
         state.sentiment = (state.sentiment + [sentiment.score])[-10:]
-        turn = Turn(message, conversation["id"], customer, nlu, sentiment, state)
-        if parts.strategy:
-            turn.tone = parts.strategy.decide(turn)
-        replies = []
-        for name in parts.policy.decide(turn):
-            result = shape_result(await parts.actions[name].run(turn), turn.tone)
-            state.failures = 0 if result.understood else state.failures + 1
-            reply = await parts.generator.render(result, state.language)
-            replies.append(apply_tone(reply, turn.tone, state.language) if not replies else reply)
+        requests = [nlu] if message.payload is not None else \
+            await split_requests(message.content, nlu, parts.nlu.parse, state.language)
+        replies: list[Reply] = []
+        tone = None
+        for request in requests:  # two requests in one message are handled in order
+            request = resolve_references(request, state, store, in_task=state.active_task is not None)
+            turn = Turn(message, conversation["id"], customer, request, sentiment, state)
+            if tone is None and parts.strategy:
+                tone = parts.strategy.decide(turn)
+            turn.tone = tone or turn.tone
+            for name in parts.policy.decide(turn):
+                result = shape_result(await parts.actions[name].run(turn), turn.tone)
+                state.failures = 0 if result.understood else state.failures + 1
+                reply = await parts.generator.render(result, state.language)
+                replies.append(apply_tone(reply, turn.tone, state.language) if not replies else reply)
+            customer = turn.customer  # the shopper may have verified who they are this turn
         state.turn += 1
         store.conversations.complete_turn(conversation["id"], record.message_id, nlu.intent,
                                           state.language, state.to_dict(), replies, mood=state.mood)
+        if parts.staff is not None:
+            parts.staff.observe(conversation["id"], message, replies)
         return replies

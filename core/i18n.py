@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.dialogue.texts import FLOW_MESSAGES
+
 MESSAGES: dict[str, dict[str, str]] = {
     "greet": {
         "zh": "您好！我是{shop}的智能客服，可以帮您找商品、查订单、了解退换货和配送政策。请问有什么可以帮您？",
@@ -85,6 +87,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "好的，已为您转接人工客服，同事会尽快在这里回复您。",
         "en": "Sure, I've asked a colleague to join. They'll reply here as soon as they can.",
     },
+    "handoff_claimed": {"zh": "您好，我是客服{name}，接下来由我为您服务。", "en": "Hi, this is {name} from our team. I'm taking it from here."},
+    "handoff_resolved": {"zh": "问题已处理完毕，感谢您的耐心！如需帮助，智能客服随时在这里。",
+                         "en": "This is resolved. Thanks for your patience! The assistant is here if you need anything else."},
+    "handoff_back_to_bot": {"zh": "已为您转回智能客服，有问题随时问我。",
+                            "en": "You're back with the assistant. Ask me anything."},
+    "handoff_wait": {"zh": "同事们正在忙，预计约 {minutes} 分钟内回复您。您可以直接留言，我们会完整转达。",
+                     "en": "Our team is busy; expect a reply within about {minutes} minutes. You can leave a "
+                           "message here and they'll see all of it."},
+    "handoff_after_hours": {"zh": "现在是非工作时间，同事将于 {when} 开始回复您。您可以先留言，我们会完整转达。",
+                            "en": "Our team is offline right now and will answer from {when}. Leave a message "
+                                  "here and they'll see all of it."},
     "fallback": {
         "zh": "抱歉，我没太明白。您可以问我找商品、查订单、退换货或配送问题。",
         "en": "Sorry, I didn't quite get that. You can ask me to find products, track an order, or about "
@@ -307,6 +320,7 @@ MESSAGES["clarify"] = {
     "en": "Just to check: do you mean {first}, or {second}?",
 }
 MESSAGES.update({f"intent_{intent}": label for intent, label in INTENT_LABELS.items()})
+MESSAGES.update(FLOW_MESSAGES)  # the dialogue flows' strings (core/dialogue/texts.py)
 
 
 def intent_label(intent: str) -> dict[str, str]:

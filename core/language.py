@@ -8,7 +8,7 @@ from core.messages import Language
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-_ORDER_LIKE = re.compile(r"#?[A-Z]{1,3}\d{5,}|\d{5,}")
+_ORDER_LIKE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|#?[A-Z]{1,3}\d{5,}|\d{5,}")  # emails count as neither
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class LanguageGuess:
 
 
 def detect_language(text: str, fallback: Language = "en") -> LanguageGuess:
-    """Guess the language from the scripts used. Order numbers and codes don't count as English;
+    """Guess the language from the scripts used. Order numbers, codes and emails don't count as English;
     a message with any real Chinese is answered in Chinese ("我的order到了吗" -> zh, mixed)."""
     cleaned = _ORDER_LIKE.sub(" ", text)
     han = len(_HAN.findall(cleaned))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import numpy as np  # noqa: E402
 from sklearn.feature_extraction import DictVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import StratifiedKFold, cross_val_score  # noqa: E402
@@ -29,6 +30,9 @@ C = {"zh": 10.0, "en": 10.0}
 CHAT_WEIGHT = {"zh": 8.0, "en": 2.0}  # chat messages are few and short; reviews are many and long
 MIN_DOCS = 2  # n-grams seen in fewer training messages are dropped
 KEEP = 40000  # features kept per script, by largest absolute weight
+# n-gram columns are scaled by 1 + |log-count ratio| between positive and negative training messages
+# (NBSVM-style: polar n-grams count more); the scale is folded into the exported weights.
+NB_SCALE = {"zh": True, "en": True}
 
 
 def training_set(lang: str) -> list[tuple[Example, float]]:
@@ -45,6 +49,17 @@ def _frequent(rows: list[dict[str, float]]) -> set[str]:
     return {name for name, n in seen.items() if n >= MIN_DOCS or not name.startswith(("c:", "w:"))}
 
 
+def nb_scale(x, y: list[str], names) -> np.ndarray:
+    """1 + |log(P(gram | positive) / P(gram | negative))| per n-gram column (add-one smoothed); 1 for cues."""
+    present = (x > 0).astype(float)
+    labels = np.array(y)
+    pos = 1 + np.asarray(present[labels == "positive"].sum(axis=0)).ravel()
+    neg = 1 + np.asarray(present[labels == "negative"].sum(axis=0)).ravel()
+    ratio = np.abs(np.log((pos / pos.sum()) / (neg / neg.sum())))
+    grams = np.array([str(n).startswith(("c:", "w:")) for n in names])
+    return np.where(grams, 1 + ratio, 1.0)
+
+
 def fit(lang: str, cv: bool) -> dict:
     """Fit one script's model; return its JSON part."""
     pairs = training_set(lang)
@@ -55,6 +70,9 @@ def fit(lang: str, cv: bool) -> dict:
     x = vectoriser.fit_transform(rows)
     y = [e.label for e, _ in pairs]
     weights = [w for _, w in pairs]
+    names = vectoriser.get_feature_names_out()
+    scale = nb_scale(x, y, names) if NB_SCALE[lang] else np.ones(len(names))
+    x = x.multiply(scale).tocsr()
     model = LogisticRegression(C=C[lang], max_iter=3000)
     if cv:
         folds = StratifiedKFold(5, shuffle=True, random_state=0)
@@ -62,8 +80,7 @@ def fit(lang: str, cv: bool) -> dict:
         print(f"{lang}: 5-fold CV accuracy on the training split {scores.mean():.3f}")
     model.fit(x, y, sample_weight=weights)
     order = [list(model.classes_).index(label) for label in LABELS]
-    coef = model.coef_[order]
-    names = vectoriser.get_feature_names_out()
+    coef = model.coef_[order] * scale
     strength = abs(coef).max(axis=0)
     kept = sorted(range(len(names)), key=lambda i: -strength[i])[:KEEP]
     print(f"{lang}: {len(pairs)} training messages, {len(names)} features, {len(kept)} kept, "
@@ -83,7 +100,8 @@ def main() -> int:
         "format": FORMAT,
         "classes": list(LABELS),
         "trained_by": "scripts/train_sentiment.py",
-        "hyperparameters": {"C": C, "chat_weight": CHAT_WEIGHT, "min_docs": MIN_DOCS, "keep": KEEP},
+        "hyperparameters": {"C": C, "chat_weight": CHAT_WEIGHT, "min_docs": MIN_DOCS, "keep": KEEP,
+                            "nb_scale": NB_SCALE},
         "languages": {lang: fit(lang, args.cv) for lang in ("zh", "en")},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -136,11 +136,14 @@ async def test_very_long_messages_are_cut_not_rejected(assistant, store):
     assert len(stored) == 4000
 
 
-async def test_two_failures_offer_a_human_and_the_handoff_is_recorded(assistant, store):
+async def test_two_failures_hand_over_to_a_human_and_the_handoff_is_recorded_once(assistant, store):
     [first] = await say(assistant, WEB, "qwerty")
+    assert "/human" not in [b.payload for b in first.buttons] and "colleague" not in first.text
+    assert store.db["handoffs"].count == 0
     [second] = await say(assistant, WEB, "asdfgh")
-    assert "/human" not in [b.payload for b in first.buttons]
-    assert [b.payload for b in second.buttons] == ["/human"]
+    assert "colleague" in second.text  # the second failure in a row hands over (issue 4)
+    assert list(store.db["handoffs"].rows_where(select="reason, status")) == [
+        {"reason": "not_understood", "status": "open"}]
     [handoff] = await say(assistant, WEB, "/human", payload="/human")
     assert "colleague" in handoff.text
     assert store.db["handoffs"].count_where("conversation_id = 'web:session-a' and status = 'open'") == 1

@@ -15,11 +15,12 @@ import pytest
 from core.messages import Identity, InboundMessage
 from core.nlu.base import NLUResult, Reading
 from core.nlu.entities import EntityExtractor
+from core.nlu.features import normalise
 from core.nlu.labelled import held_out
 from core.nlu.model import SHIPPED_MODEL, IntentModel
 from core.nlu.rasa import Example, parse_annotated, read_examples
 from core.nlu.trained import TrainedNLU
-from core.nlu.training import TRAIN_FILES, train
+from core.nlu.training import FRESH_FILES, TRAIN_FILES, train
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -124,8 +125,16 @@ def test_rasa_annotations_are_labels_not_text():
 
 
 def test_the_training_and_held_out_splits_do_not_overlap():
-    train_texts = {e.text.lower() for path in TRAIN_FILES for e in read_examples(path)}
-    assert not train_texts & {e.text.lower() for e in held_out()}
+    train_texts = {normalise(e.text) for path in TRAIN_FILES for e in read_examples(path)}
+    assert not train_texts & {normalise(e.text) for e in held_out()}
+
+
+def test_the_fresh_held_out_set_is_not_trained_on_and_covers_every_intent():
+    train = read_examples(TRAIN_FILES[0]) + read_examples(TRAIN_FILES[1])
+    for path in FRESH_FILES:
+        fresh = read_examples(path)
+        assert not {normalise(e.text) for e in train} & {normalise(e.text) for e in fresh}, path
+        assert {e.intent for e in fresh} == {e.intent for e in train}, path
 
 
 def _turn_nlu(readings: list[Reading]) -> NLUResult:

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bot.benches import campaign, llm, nlu, recommend, sentiment
+from bot.benches import campaign, llm, load, nlu, recommend, sentiment
 
-BENCHES: list[ModuleType] = [recommend, sentiment, llm, nlu, campaign]
+BENCHES: list[ModuleType] = [recommend, sentiment, llm, nlu, campaign, load]

@@ -1,8 +1,8 @@
 """``kefu eval nlu [FILE]``: intent accuracy, macro-F1, per-intent precision/recall, calibration
 (ECE), a confusion-matrix PNG and entity F1.
 
-Without FILE it judges the shipped held-out split (intents, per language) and the labelled entity
-set. FILE may be Rasa YAML, TSV (text<TAB>intent) or JSON lines (text, intent, optional entities)."""
+Without FILE it judges the shipped held-out split and the fresh held-out set (intents, per
+language, each on its own) and the labelled entity set. FILE may be Rasa YAML, TSV (text<TAB>intent) or JSON lines (text, intent, optional entities)."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +18,7 @@ from core.language import detect_language
 from core.nlu.base import NLU
 from core.nlu.labelled import ENTITY_TEST_FILE, held_out, read_labelled
 from core.nlu.rasa import Example
+from core.nlu.training import FRESH_FILES
 
 TOPIC = "nlu"
 HELP = "intent accuracy, macro-F1, per-intent P/R, calibration, confusion matrix and entity F1"
@@ -35,21 +36,32 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Evaluate the assistant's configured NLU and print the numbers."""
     try:
-        examples = read_labelled(args.file) if args.file else held_out()
-        entity_examples = [e for e in examples if e.entities] if args.file else read_labelled(ENTITY_TEST_FILE)
+        if args.file:
+            examples = read_labelled(args.file)
+            sets = [("", examples, "confusion.png")]
+            entity_examples = [e for e in examples if e.entities]
+        else:
+            sets = [("held-out split", held_out(), "confusion.png"),
+                    ("fresh held-out set", [e for path in FRESH_FILES for e in read_labelled(path)], "confusion_fresh.png")]
+            entity_examples = read_labelled(ENTITY_TEST_FILE)
     except (OSError, ValueError) as exc:
         print(f"kefu eval nlu: {exc}")
         return 2
     store = open_store(settings)
     try:
         nlu = build_nlu(store, settings)
-        results = asyncio.run(_parse_all(nlu, [e.text for e in examples + entity_examples]))
+        every = [e for _, examples, _ in sets for e in examples]
+        results = asyncio.run(_parse_all(nlu, [e.text for e in every + entity_examples]))
     finally:
         store.close()
-    intents = results[:len(examples)]
-    print_intent_scores(examples, intents, args.per_intent, args.out)
+    start = 0
+    for name, examples, png in sets:
+        if name:
+            print(f"[{name}]")
+        print_intent_scores(examples, results[start:start + len(examples)], args.per_intent, args.out / png)
+        start += len(examples)
     if entity_examples:
-        print_entity_scores(entity_examples, results[len(examples):])
+        print_entity_scores(entity_examples, results[start:])
     return 0
 
 
@@ -65,7 +77,7 @@ def expected_calibration_error(confidences: np.ndarray, correct: np.ndarray, bin
                      for b in range(bins) if (which == b).any()))
 
 
-def print_intent_scores(examples: list[Example], results: list, per_intent: bool, out: Path) -> None:
+def print_intent_scores(examples: list[Example], results: list, per_intent: bool, png: Path) -> None:
     """Accuracy and macro-F1 overall and per language, ECE, per-intent P/R and the confusion PNG."""
     gold = [e.intent for e in examples]
     predicted = [r.intent for r in results]
@@ -85,7 +97,7 @@ def print_intent_scores(examples: list[Example], results: list, per_intent: bool
         precision, recall, f1, support = precision_recall_fscore_support(gold, predicted, labels=labels, zero_division=0)
         for row in zip(labels, precision, recall, f1, support):
             print("  {:<26} P={:.2f} R={:.2f} F1={:.2f} n={}".format(*row))
-    print(f"  confusion matrix: {save_confusion_png(gold, predicted, labels, out / 'confusion.png')}")
+    print(f"  confusion matrix: {save_confusion_png(gold, predicted, labels, png)}")
 
 
 def save_confusion_png(gold: list[str], predicted: list[str], labels: list[str], path: Path) -> Path:

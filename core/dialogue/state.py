@@ -12,6 +12,10 @@ class DialogueState:
     """Everything the assistant remembers between turns of one conversation.
 
     ``last_query`` and ``last_shown`` let "more", "the second one" and paging resolve;
+    ``active_task`` is the flow under way (cancel_order, return_items, …) with its filled ``slots``;
+    ``awaiting`` the slot just asked for; ``pending`` the change waiting for the shopper's yes/no;
+    ``customer_id`` the customer the shopper proved to be in this chat (email plus zip code or phone);
+    ``last_order`` the order the last finished task was about ("where is my refund?" after a cancel);
     ``failures`` counts consecutive turns the assistant did not understand; ``sentiment`` keeps the
     last ten message scores and ``mood`` their smoothed trend (see :mod:`core.sentiment.mood`)."""
 
@@ -26,6 +30,11 @@ class DialogueState:
     sentiment: list[float] = field(default_factory=list)
     mood: float | None = None
     handoff: bool = False
+    awaiting: str | None = None
+    pending: str | None = None
+    customer_id: int | None = None
+    task_turns: int = 0
+    last_order: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -93,6 +93,32 @@ class Conversations:
                 row |= {"mood": mood, "mood_updated_at": now}
             self._db["conversations"].update(conversation_id, row)
 
+    def mark_processed(self, inbound_id: int) -> None:
+        """Mark an inbound message handled without a turn (a colleague owns the conversation)."""
+        self._db["messages"].update(inbound_id, {"processed": 1})
+
+    def record_staff(self, conversation_id: str, staff: str, text: str) -> None:
+        """Append what a colleague (or the handoff system on their behalf) sent the shopper."""
+        now = utc_now_iso()
+        self._db["messages"].insert({"conversation_id": conversation_id, "direction": "out", "text": text,
+                                     "payload": {"type": "staff", "staff": staff, "text": text},
+                                     "processed": 1, "created_at": now})
+        self._db["conversations"].update(conversation_id, {"updated_at": now})
+
+    def set_status(self, conversation_id: str, status: str) -> None:
+        """Who answers the conversation: ``bot``, ``waiting`` (for a colleague) or ``human``."""
+        self._db["conversations"].update(conversation_id, {"status": status})
+
+    def patch_state(self, conversation_id: str, **changes: Any) -> None:
+        """Change some keys of the saved dialogue state (e.g. ``handoff=False`` when staff hand back)."""
+        with self._db.atomic():
+            state = {**self.state(conversation_id), **changes}
+            previous = self._db.execute(
+                "select turn from dialogue_states where conversation_id = ?", [conversation_id]).fetchone()
+            self._db["dialogue_states"].upsert(
+                {"conversation_id": conversation_id, "turn": previous[0] if previous else 0,
+                 "state": state, "updated_at": utc_now_iso()}, pk="conversation_id")
+
     def mood(self, conversation_id: str) -> float | None:
         """The conversation's smoothed mood in [-1, 1] (None before its first scored message)."""
         row = self._db.execute("select mood from conversations where id = ?", [conversation_id]).fetchone()

@@ -207,6 +207,28 @@ def _kb_embeddings(db: sqlite_utils.Database) -> None:
                                if_not_exists=True)
 
 
+def _dialogue_requests(db: sqlite_utils.Database) -> None:
+    """Dialogue flows: after-sales requests made in chat (returns, exchanges, invoices, changes
+    awaiting approval) and failed in-chat identity checks, for rate limiting."""
+    db["order_requests"].create(
+        {"id": int, "order_id": str, "kind": str, "status": str, "reason": str, "refund_method": str,
+         "amount_cents": int, "details": str, "conversation_id": str, "created_at": str},
+        pk="id", if_not_exists=True)
+    db["order_requests"].create_index(["order_id"], if_not_exists=True)
+    db["auth_failures"].create({"id": int, "key": str, "at": str}, pk="id", if_not_exists=True)
+    db["auth_failures"].create_index(["key", "at"], if_not_exists=True)
+
+
+def _staff_handoff(db: sqlite_utils.Database) -> None:
+    """Human handoff (docs/HANDOFF.md): the staff thread of each request, when the shopper was told about
+    the wait and staff were reminded; staff events already handled (Slack retries are idempotent)."""
+    for column in ("thread_ts", "notice_at", "reminded_at"):
+        if column not in db["handoffs"].columns_dict:
+            db["handoffs"].add_column(column, str)
+    db["handoffs"].create_index(["conversation_id", "status"], if_not_exists=True)
+    db["staff_events"].create({"key": str, "at": str}, pk="key", if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
 MIGRATIONS.append(_wechat_deliveries_and_menus)
 MIGRATIONS.append(_telegram_delivery)
@@ -214,6 +236,8 @@ MIGRATIONS.append(_conversation_mood)
 MIGRATIONS.append(_promotions)
 MIGRATIONS.append(_kb_embeddings)
 
+MIGRATIONS.append(_dialogue_requests)
+MIGRATIONS.append(_staff_handoff)
 
 def current_version(db: sqlite_utils.Database) -> int:
     """The schema version the database is at (0 for a new database)."""

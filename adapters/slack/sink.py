@@ -1,0 +1,57 @@
+"""Staff notifications in Slack: the card in the staff channel, the conversation in its thread."""
+from __future__ import annotations
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import _plain, card_blocks, card_text
+from core.staff import HandoffCard, StaffSink
+from core.store import Store
+
+_AUTHOR_ICONS = {"shopper": ":bust_in_silhouette:", "assistant": ":robot_face:", "system": ":information_source:"}
+
+
+class SlackSink(StaffSink):
+    """Posts each handoff card to the staff channel and keeps its thread as the conversation."""
+
+    name = "slack"
+
+    def __init__(self, client: AsyncWebClient, channel: str, store: Store) -> None:
+        self._client = client
+        self._channel = channel
+        self._store = store
+
+    async def opened(self, card: HandoffCard) -> None:
+        """Post the card; its ts becomes the handoff's thread."""
+        response = await self._client.chat_postMessage(channel=self._channel, text=card_text(card),
+                                                       blocks=card_blocks(card), unfurl_links=False)
+        self._store.db["handoffs"].update(card.id, {"thread_ts": response["ts"]})
+
+    async def relayed(self, card: HandoffCard, author: str, text: str) -> None:
+        """One line of the conversation in the card's thread."""
+        thread = self._thread(card)
+        if thread:
+            icon = _AUTHOR_ICONS.get(author, ":speech_balloon:")
+            await self._client.chat_postMessage(channel=self._channel, thread_ts=thread,
+                                                text=f"{icon} *{_plain(author)}*: {_plain(text)}")
+
+    async def changed(self, card: HandoffCard, note: str) -> None:
+        """Update the card (buttons follow the status) and note the change in the thread."""
+        thread = self._thread(card)
+        if thread:
+            await self._client.chat_update(channel=self._channel, ts=thread, text=card_text(card),
+                                           blocks=card_blocks(card, note))
+            await self._client.chat_postMessage(channel=self._channel, thread_ts=thread, text=_plain(note))
+
+    async def remind(self, card: HandoffCard, waited_minutes: int) -> None:
+        """A reminder in the thread, also shown in the channel."""
+        thread = self._thread(card)
+        if thread:
+            await self._client.chat_postMessage(
+                channel=self._channel, thread_ts=thread, reply_broadcast=True,
+                text=f":alarm_clock: {_plain(card.customer)} has waited {waited_minutes} min; nobody claimed it yet.")
+
+    def _thread(self, card: HandoffCard) -> str | None:
+        if card.thread_ts:
+            return card.thread_ts
+        row = self._store.db.execute("select thread_ts from handoffs where id = ?", [card.id]).fetchone()
+        return row[0] if row else None

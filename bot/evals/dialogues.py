@@ -1,0 +1,72 @@
+"""``kefu eval dialogues [--stories FILE ...] [-v]``: plays the scripted dialogues (stories) against a
+copy of the demo shop and reports task success rate and turns per task for each language."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+from bot.app import build_assistant
+from bot.settings import Settings, load_settings
+from core.assistant import Assistant
+from core.demo.loader import load_demo_shop
+from core.dialogue.stories import StoryResult, load_stories, run_story, summarise
+from core.store import Store
+
+TOPIC = "dialogues"
+HELP = "scripted multi-turn stories (zh and en): task success rate and turns per task"
+TARGET_SUCCESS = 0.95
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Options: story files (default: the shipped ones) and verbosity."""
+    parser.add_argument("--stories", type=Path, nargs="*", help="story YAML files (default: core/dialogue/stories)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print why each failed story failed")
+
+
+def story_settings() -> Settings:
+    """Settings for stories: template replies, lexical knowledge search, no background refresh."""
+    return load_settings(env_file=None, kefu_load_demo_shop=False, kefu_db_path=":memory:",
+                         kefu_llm_backend="templates", kefu_kb_retrieval="lexical",
+                         kefu_recommend_refresh_seconds=0)
+
+
+def demo_template() -> Store:
+    """An in-memory demo shop that each story copies."""
+    store = Store(":memory:")
+    load_demo_shop(store)
+    return store
+
+
+async def run_all(paths: list[Path] | None = None) -> list[StoryResult]:
+    """Every story's result, in file order."""
+    settings = story_settings()
+    template = demo_template()
+
+    def build(store: Store) -> Assistant:
+        return build_assistant(store, settings)
+
+    try:
+        return [await run_story(story, template, build) for story in load_stories(paths)]
+    finally:
+        template.close()
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the per-language table; exit status 1 when a language is below the target."""
+    results = asyncio.run(run_all(args.stories or None))
+    summary = summarise(results)
+    print(f"{'language':<9}{'stories':>8}{'success':>9}{'turns/task':>12}")
+    for language, row in summary.items():
+        print(f"{language:<9}{row['stories']:>8}{row['success_rate']:>9.1%}{row['turns_per_task']:>12.1f}")
+    print("\nper task (language, task: stories, success, turns)")
+    for language, row in summary.items():
+        for task, numbers in row["tasks"].items():
+            print(f"  {language} {task:<16}{numbers['stories']:>3}{numbers['success_rate']:>8.0%}{numbers['turns']:>6.1f}")
+    failed = [r for r in results if not r.success]
+    for result in failed:
+        print(f"FAILED [{result.language}] {result.name}")
+        if args.verbose:
+            for problem in result.problems:
+                print(f"    {problem}")
+    return 0 if all(row["success_rate"] >= TARGET_SUCCESS for row in summary.values()) else 1

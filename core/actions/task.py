@@ -1,0 +1,76 @@
+"""The actions that drive multi-turn flows (cancel, return, exchange, …) through the task engine:
+``task`` starts or continues one, ``task_remind`` returns to it after a digression, ``task_abandon``
+drops it when the shopper says "算了" or "never mind"."""
+from __future__ import annotations
+
+from core.actions.base import Action, ActionResult
+from core.dialogue.engine import FLOW_OF_INTENT, TaskEngine
+from core.dialogue.flows.base import task_label
+from core.turn import Turn
+
+SWITCH_CONFIDENCE = 0.8
+FREE_TEXT_SLOTS = ("reason", "address")
+
+
+def flow_for(turn: Turn) -> str | None:
+    """The flow this message asks for, if any."""
+    return FLOW_OF_INTENT.get(turn.nlu.intent)
+
+
+def switches_task(turn: Turn) -> bool:
+    """Whether the message clearly asks for a different flow than the one under way ("actually, I'd
+    rather return it"), rather than answering its question."""
+    state = turn.state
+    wanted = flow_for(turn)
+    answers_order_question = state.awaiting == "order_id" and "order_id" in turn.nlu.entities
+    return bool(state.active_task and wanted and wanted != state.active_task
+                and turn.nlu.confidence >= SWITCH_CONFIDENCE and not turn.message.text.startswith("/")
+                and state.awaiting not in FREE_TEXT_SLOTS and not answers_order_question)
+
+
+class TaskAction(Action):
+    """Starts the flow the intent asks for (or switches to it), or carries the active one forward."""
+
+    name = "task"
+
+    def __init__(self, engine: TaskEngine) -> None:
+        self._engine = engine
+
+    async def run(self, turn: Turn) -> ActionResult:
+        """One step of the flow."""
+        wanted = flow_for(turn)
+        if turn.state.active_task is None or switches_task(turn):
+            if wanted is None:
+                return ActionResult("fallback", understood=False)
+            self._engine.start(turn, wanted)
+        return await self._engine.advance(turn)
+
+
+class TaskRemindAction(Action):
+    """After a digression is answered: "Back to your return: …" with the flow's open question."""
+
+    name = "task_remind"
+
+    def __init__(self, engine: TaskEngine) -> None:
+        self._engine = engine
+
+    async def run(self, turn: Turn) -> ActionResult:
+        """The reminder (nothing when the digression ended the task, e.g. a handoff)."""
+        if turn.state.active_task is None:
+            return ActionResult("task_none")
+        return self._engine.remind(turn)
+
+
+class TaskAbandonAction(Action):
+    """Drops the active flow; nothing was changed."""
+
+    name = "task_abandon"
+
+    def __init__(self, engine: TaskEngine) -> None:
+        self._engine = engine
+
+    async def run(self, turn: Turn) -> ActionResult:
+        """Confirm that the task stopped and nothing changed."""
+        label = task_label(turn.state.active_task or "")
+        self._engine.stop(turn)
+        return ActionResult("task_abandoned", {"task": label})

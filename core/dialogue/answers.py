@@ -1,0 +1,36 @@
+"""Yes, no and "stop this": how the shopper answers a confirmation or leaves a flow."""
+from __future__ import annotations
+
+import re
+
+from core.turn import Turn
+
+_ABANDON = re.compile(
+    r"^\W*(?:算了(?:吧)?|不用了|不要了|不弄了|不办了|先不(?:用|要)了|取消吧|别(?:弄|办)了|never\s*mind|nevermind|"
+    r"forget\s+(?:it|about\s+it|that)|cancel\s+that|stop(?:\s+that)?|no\s+thanks|i\s+changed\s+my\s+mind)\W*(?:[,，]\s*.*)?$",
+    re.IGNORECASE)
+_CORRECTION_ENTITIES = ("order_id", "product_id", "color", "size", "address", "email", "phone")
+MIN_CONFIDENCE = 0.6
+
+
+def answer(turn: Turn) -> str | None:
+    """"yes" or "no" when the message answers a yes/no question (buttons "/yes", "/no" included)."""
+    text = turn.message.text.strip().lower()
+    if text in ("/yes", "/no"):
+        return text[1:]
+    if turn.nlu.confidence >= MIN_CONFIDENCE and turn.nlu.intent in ("affirm", "deny"):
+        return "yes" if turn.nlu.intent == "affirm" else "no"
+    return None
+
+
+def corrects(turn: Turn) -> bool:
+    """Whether the message carries new details ("no, I meant W1234567", "make it blue")."""
+    return any(key in turn.nlu.entities for key in _CORRECTION_ENTITIES)
+
+
+def abandons(turn: Turn, free_text_expected: bool = False) -> bool:
+    """Whether the shopper is dropping the flow ("算了", "never mind", "cancel that"). While a free-text
+    answer is expected (a reason), only the explicit phrases count, not any "no"."""
+    if _ABANDON.match(turn.message.text.strip()):
+        return True
+    return not free_text_expected and answer(turn) == "no" and not corrects(turn)

@@ -1,0 +1,225 @@
+"""The flow engine: carries the active task forward one turn at a time.
+
+Each turn it makes sure the shopper is a verified customer (channel identity, or email plus zip code
+or phone typed in chat), finds the order among that customer's own orders only, checks the shop's
+policy, fills the flow's slots, asks for an explicit yes before any change, and only then lets the
+flow write (one transaction with its audit entry). Everything it knows lives in the dialogue state,
+which the pipeline commits with the turn."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from core.actions.base import ActionResult
+from core.actions.track_order import normalise_order_id
+from core.dialogue.answers import answer, corrects
+from core.dialogue.flows.address import ChangeAddressFlow
+from core.dialogue.flows.base import Flow, FlowContext, both, task_label
+from core.dialogue.flows.cancel import CancelOrderFlow
+from core.dialogue.flows.coupons import CouponsFlow
+from core.dialogue.flows.invoice import InvoiceFlow
+from core.dialogue.flows.lookup import RefundStatusFlow, TrackOrderFlow
+from core.dialogue.flows.returns import ReturnFlow
+from core.dialogue.flows.variants import ChangeItemsFlow, ExchangeFlow
+from core.dialogue.identity import Authenticator, credentials
+from core.handoff import Handoff
+from core.policy.shop import ShopPolicy
+from core.reply.templates import localise
+from core.store import Store
+from core.store.changes import OrderChanges
+from core.turn import Turn
+
+FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
+    TrackOrderFlow(), RefundStatusFlow(), CancelOrderFlow(), ChangeAddressFlow(), ChangeItemsFlow(),
+    ReturnFlow(), ExchangeFlow(), InvoiceFlow(), CouponsFlow())}
+# Which intent starts which flow.
+FLOW_OF_INTENT = {
+    "track_order": "track_order", "track_refund": "refund_status", "cancel_order": "cancel_order",
+    "change_shipping_address": "change_address", "change_order": "change_items", "return_item": "return_items",
+    "exchange_item": "exchange", "get_invoice": "invoice", "coupon": "coupons",
+}
+MAX_ORDERS_LISTED = 5
+
+
+class TaskEngine:
+    """Runs the flows over the store under the shop's policy."""
+
+    def __init__(self, store: Store, policy: ShopPolicy, handoff: Handoff) -> None:
+        self._store = store
+        self._policy = policy
+        self._handoff = handoff
+        self._changes = OrderChanges(store)
+        self._auth = Authenticator(store, policy.auth_attempts, policy.auth_lock_minutes)
+
+    def start(self, turn: Turn, name: str) -> None:
+        """Begin ``name`` (dropping any other task); the order named before carries over."""
+        state = turn.state
+        carried = {"order_id": state.slots["order_id"]} if "order_id" in state.slots else {}
+        state.active_task, state.pending, state.awaiting, state.task_turns = name, None, None, 0
+        state.slots = carried
+
+    def stop(self, turn: Turn) -> None:
+        """Leave the task (done or abandoned); what the conversation showed stays."""
+        state = turn.state
+        state.last_order = state.slots.get("order_id") or state.last_order
+        state.active_task, state.pending, state.awaiting, state.slots = None, None, None, {}
+
+    async def advance(self, turn: Turn) -> ActionResult:
+        """Take this message as the next step of the active task."""
+        state = turn.state
+        flow = FLOWS[state.active_task or ""]
+        state.task_turns += 1
+        self._read_order_id(turn)
+        customer, lead = self._identify(turn)
+        if customer is None:
+            if state.task_turns == 1:  # details in the request itself are read once the shopper is verified
+                state.slots["_request"] = {"text": turn.message.text, "entities": turn.nlu.entities}
+            return lead
+        ctx = FlowContext(self._store, self._policy, self._changes, self._handoff, turn, customer)
+        if state.pending:
+            reply = answer(turn)
+            if reply == "yes" and not corrects(turn):
+                return _with_lead(self._execute(flow, ctx), lead)
+            if reply == "no" and not corrects(turn):
+                self.stop(turn)
+                return ActionResult("task_abandoned", {"task": task_label(flow.name)})
+            state.pending = None
+            if not corrects(turn):  # neither yes, no nor a new detail: ask again
+                return self._step(flow, ctx, lead="confirm_again")
+        return self._step(flow, ctx, lead=lead)
+
+    def remind(self, turn: Turn) -> ActionResult:
+        """After a digression: back to the task, with its current question asked again."""
+        customer, _ = self._identify(turn, consume=False)
+        if customer is None:
+            return _with_lead(ActionResult("need_identity_chat"), "back_to_task", task=task_label(turn.state.active_task or ""))
+        ctx = FlowContext(self._store, self._policy, self._changes, self._handoff, turn, customer)
+        return self._step(FLOWS[turn.state.active_task or ""], ctx, lead="back_to_task", consume=False)
+
+    def _step(self, flow: Flow, ctx: FlowContext, lead: Any = None, consume: bool = True) -> ActionResult:
+        """Find the order, check the policy, fill slots, then confirm (or, read-only flows, answer)."""
+        state = ctx.turn.state
+        order = None
+        if flow.needs_order or "order_id" in ctx.slots:
+            order, problem = self._order(flow, ctx)
+            if problem is not None:
+                return _with_lead(problem, lead, task=task_label(flow.name))
+        refused = flow.refusal(ctx, order) if order else None
+        if refused:
+            self.stop(ctx.turn)
+            return _with_lead(refused, lead, task=task_label(flow.name))
+        if consume:
+            request = ctx.slots.pop("_request", None)
+            if request:  # the message that started the task, before the shopper was verified
+                earlier = replace(ctx.turn, message=replace(ctx.turn.message, text=request["text"]),
+                                  nlu=replace(ctx.turn.nlu, entities=request["entities"]))
+                flow.fill(replace(ctx, turn=earlier), order)
+            flow.fill(ctx, order)
+            refused = flow.refusal(ctx, order) if order else None  # rules that need a slot (exchange limit)
+            if refused:
+                self.stop(ctx.turn)
+                return _with_lead(refused, lead, task=task_label(flow.name))
+        missing = next((slot for slot in flow.slots if slot not in ctx.slots), None)
+        if missing:
+            state.awaiting = missing
+            return _with_lead(flow.ask(ctx, missing, order), lead, task=task_label(flow.name))
+        if flow.changes_order:
+            state.pending, state.awaiting = flow.name, "confirm"
+            return _with_lead(flow.confirmation(ctx, order), lead, task=task_label(flow.name))
+        return _with_lead(self._execute(flow, ctx, order), lead, task=task_label(flow.name))
+
+    def _execute(self, flow: Flow, ctx: FlowContext, order: dict[str, Any] | None = None) -> ActionResult:
+        """Run the flow's change (re-reading and re-checking the order first) and end the task."""
+        if order is None and "order_id" in ctx.slots:
+            order = self._store.orders.get_for_customer(ctx.slots["order_id"], ctx.customer["id"])
+            refused = flow.refusal(ctx, order) if order else ActionResult("order_not_found", {"order_id": ctx.slots["order_id"]})
+            if refused:
+                self.stop(ctx.turn)
+                return refused
+        result = flow.execute(ctx, order)
+        self.stop(ctx.turn)
+        return result
+
+    def _read_order_id(self, turn: Turn) -> None:
+        """An order id in this message (typed, or an "/order W123" button) replaces the one before."""
+        raw = turn.nlu.entities.get("order_id")
+        text = turn.message.text.strip()
+        if text.startswith("/order "):
+            raw = text.split(maxsplit=1)[1]
+        if raw:
+            if turn.state.slots.get("order_id") not in normalise_order_id(raw):
+                turn.state.slots = {"order_id": raw.strip()}  # another order: its details start over
+            turn.state.pending = None
+
+    def _identify(self, turn: Turn, consume: bool = True) -> tuple[dict[str, Any] | None, Any]:
+        """The verified customer (and a lead line when just verified), or None and the reply asking
+        for (or refusing) the details."""
+        if turn.customer is not None:
+            return turn.customer, None
+        state = turn.state
+        given = credentials(turn.message.text, turn.nlu.entities) if consume else None
+        if given is None or not given.email:
+            state.awaiting = "identity"
+            return None, ActionResult("need_identity_chat", buttons=[("btn_human", "/human")])
+        if self._auth.locked(turn.conversation_id, given.email):
+            return None, ActionResult("auth_locked", {"minutes": self._policy.auth_lock_minutes},
+                                      buttons=[("btn_human", "/human")])
+        customer = self._auth.verify(turn.conversation_id, given)
+        if customer is None:
+            state.awaiting = "identity"
+            return None, ActionResult("auth_failed", buttons=[("btn_human", "/human")])
+        customer = self._store.customers.get(customer["id"])
+        state.customer_id = customer["id"]
+        turn.customer = customer
+        state.awaiting = None
+        return customer, "auth_ok"
+
+    def _order(self, flow: Flow, ctx: FlowContext) -> tuple[dict[str, Any] | None, ActionResult | None]:
+        """The order the task is about, among the customer's own orders only: the one named, or the only
+        one the flow could act on; otherwise a question listing those (or saying there are none)."""
+        raw = ctx.slots.get("order_id")
+        if raw:
+            for candidate in normalise_order_id(str(raw)):
+                order = self._store.orders.get_for_customer(candidate, ctx.customer["id"])
+                if order:
+                    ctx.slots["order_id"] = order["id"]
+                    return order, None
+            ctx.slots.pop("order_id", None)
+            ctx.turn.state.awaiting = "order_id"
+            if not flow.changes_order:  # a lookup ends here; a change waits for the right number
+                self.stop(ctx.turn)
+            return None, ActionResult("order_not_found", {"order_id": raw})  # the same whether it exists or not
+        orders = [self._store.orders.get(o["id"]) for o in self._store.orders.for_customer(ctx.customer["id"], limit=50)]
+        candidates = [o for o in orders if o and flow.relevant(ctx, o)]
+        recent = [o for o in candidates if o["id"] == ctx.turn.state.last_order]
+        if recent or flow.name == "track_order" and candidates or len(candidates) == 1:
+            chosen = (recent or candidates)[0]
+            ctx.slots["order_id"] = chosen["id"]
+            return chosen, None
+        if not candidates:
+            self.stop(ctx.turn)
+            return None, ActionResult("no_eligible_orders", {"task": task_label(flow.name)})
+        ctx.turn.state.awaiting = "order_id"
+        listing = {lang: "\n".join(f"{o['id']} · {(o['created_at'] or '')[:10]} · {ctx.price(o['total_cents'] or 0)}"
+                                   for o in candidates[:MAX_ORDERS_LISTED]) for lang in ("zh", "en")}
+        return None, ActionResult("ask_order", {"task": task_label(flow.name), "orders": listing})
+
+
+def _with_lead(result: ActionResult, lead: Any, **facts: Any) -> ActionResult:
+    """``result`` with a line before it ("Thanks, verified.", "Back to your return: …"): the lead may be
+    a template key or an earlier ActionResult; the facts stay bilingual."""
+    if lead is None:
+        return result
+    if isinstance(lead, ActionResult):
+        first = both(lead.template, **lead.facts)
+    else:
+        first = both(lead, **facts)
+    rest = {lang: _text(result, lang) for lang in ("zh", "en")}
+    return ActionResult("with_lead", {"lead": first, "rest": rest}, result.products, result.recommendations,
+                        result.buttons, result.understood)
+
+
+def _text(result: ActionResult, lang: str) -> str:
+    from core.i18n import t
+
+    return t(result.template, lang, **{k: localise(v, lang) for k, v in result.facts.items()})

@@ -1,0 +1,155 @@
+"""What every flow is made of: the context it runs in, the slots it fills, the policy rule that must
+allow it, the question it asks, the confirmation it shows and the change it makes."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from core import clock
+from core.actions.base import ActionResult
+from core.handoff import Handoff
+from core.i18n import t
+from core.money import format_price
+from core.policy.shop import ShopPolicy
+from core.store import Store
+from core.store.changes import OrderChanges
+from core.turn import Turn
+
+YES_NO = [("btn_yes", "/yes"), ("btn_no", "/no")]
+
+
+@dataclass
+class FlowContext:
+    """One turn of a flow: the store, the shop's policy, the verified customer and the turn."""
+
+    store: Store
+    policy: ShopPolicy
+    changes: OrderChanges
+    handoff: Handoff
+    turn: Turn
+    customer: dict[str, Any]
+
+    @property
+    def today(self) -> date:
+        """Today's date (UTC), for the policy's windows."""
+        return clock.utc_now().date()
+
+    @property
+    def actor(self) -> str:
+        """Who the audit log says acted: the verified customer, through the chat."""
+        return f"customer:{self.customer['id']}"
+
+    @property
+    def slots(self) -> dict[str, Any]:
+        """The active task's slots."""
+        return self.turn.state.slots
+
+    def price(self, cents: int) -> str:
+        """An amount in the shop's currency."""
+        return format_price(cents, self.policy.currency)
+
+    def confirmation_audit(self, **details: Any) -> dict[str, Any]:
+        """Audit details of a confirmed change: what the shopper's "yes" was and when."""
+        return {"confirmed_by": self.turn.message.text, "confirmed_turn": self.turn.state.turn,
+                "conversation_id": self.turn.conversation_id, **details}
+
+
+def both(key: str, **facts: Any) -> dict[str, str]:
+    """One string in both languages, each with its facts localised."""
+    from core.reply.templates import localise
+
+    return {lang: t(key, lang, **{k: localise(v, lang) for k, v in facts.items()}) for lang in ("zh", "en")}
+
+
+def status_name(status: str) -> dict[str, str]:
+    """An order status in both languages."""
+    return {lang: t(f"status_{status}", lang) for lang in ("zh", "en")}
+
+
+class Flow(ABC):
+    """A task the shopper can ask for. ``rule`` names the policy action whose allowed statuses (and
+    window) the order must satisfy; ``changes_order`` flows need an explicit yes before :meth:`execute`."""
+
+    name: str
+    rule: str | None = None
+    changes_order: bool = True
+    needs_order: bool = True
+    slots: tuple[str, ...] = ()
+
+    def relevant(self, ctx: FlowContext, order: dict[str, Any]) -> bool:
+        """Whether an order is one this flow could act on (used to pick or list orders)."""
+        return self.rule is None or (ctx.policy.allows(self.rule, order["status"])
+                                     and ctx.policy.within_window(self.rule, order.get("expected_delivery"), ctx.today))
+
+    def refusal(self, ctx: FlowContext, order: dict[str, Any]) -> ActionResult | None:
+        """Why the policy does not allow this flow for ``order`` (None: it does)."""
+        if self.rule is None:
+            return None
+        label = task_label(self.name)
+        if not ctx.policy.allows(self.rule, order["status"]):
+            allowed = {lang: ("、" if lang == "zh" else ", ").join(
+                t(f"status_{s}", lang) for s in ctx.policy.allowed_statuses.get(self.rule, ())) or "-"
+                for lang in ("zh", "en")}
+            return ActionResult("refuse_status", {"order_id": order["id"], "status": status_name(order["status"]),
+                                                  "task": label, "allowed": allowed})
+        if not ctx.policy.within_window(self.rule, order.get("expected_delivery"), ctx.today):
+            return ActionResult("refuse_window", {"order_id": order["id"], "task": label,
+                                                  "delivered": order.get("expected_delivery") or "-",
+                                                  "days": ctx.policy.window_days(self.rule)})
+        return None
+
+    def fill(self, ctx: FlowContext, order: dict[str, Any] | None) -> None:  # noqa: B027 - optional hook
+        """Read slot values from the message into ``ctx.slots`` (flows with slots override this)."""
+
+    @abstractmethod
+    def ask(self, ctx: FlowContext, slot: str, order: dict[str, Any]) -> ActionResult:
+        """The question for a missing slot."""
+
+    def confirmation(self, ctx: FlowContext, order: dict[str, Any]) -> ActionResult:
+        """The summary the shopper says yes or no to (``changes_order`` flows)."""
+        raise NotImplementedError
+
+    @abstractmethod
+    def execute(self, ctx: FlowContext, order: dict[str, Any] | None) -> ActionResult:
+        """Do it (after the yes, for ``changes_order`` flows) and say what was done."""
+
+
+def task_label(name: str) -> dict[str, str]:
+    """A task's name for shoppers, in both languages."""
+    return {lang: t(f"task_{name}", lang) for lang in ("zh", "en")}
+
+
+def items_text(order: dict[str, Any], item_ids: list[int] | None = None) -> dict[str, str]:
+    """"Name (options) ×2" for the order's items (or the chosen ones), in both languages."""
+    from core.vocabulary import colour_name
+
+    items = [i for i in order["items"] if item_ids is None or i["id"] in item_ids]
+    out = {}
+    for lang in ("zh", "en"):
+        lines = []
+        for item in items:
+            options = "/".join(colour_name(str(v), lang) if k == "color" else str(v)
+                               for k, v in (item["options"] or {}).items())
+            lines.append(f"{item['name']}{f' ({options})' if options else ''} ×{item['quantity']}")
+        out[lang] = ("；" if lang == "zh" else "; ").join(lines)
+    return out
+
+
+def net_paid(order: dict[str, Any]) -> dict[str, int]:
+    """What was paid and not yet refunded, per payment method."""
+    paid: dict[str, int] = {}
+    for row in order["payments"]:
+        sign = 1 if row["kind"] == "payment" else -1 if row["kind"] == "refund" else 0
+        paid[row["method"]] = paid.get(row["method"], 0) + sign * (row["amount_cents"] or 0)
+    return {method: cents for method, cents in paid.items() if cents > 0}
+
+
+def numbered_items(order: dict[str, Any]) -> dict[str, str]:
+    """"1. Name (options) ×1" per item, in both languages."""
+    texts = {lang: [] for lang in ("zh", "en")}
+    for number, item in enumerate(order["items"], start=1):
+        for lang, text in items_text(order, [item["id"]]).items():
+            texts[lang].append(f"{number}. {text}")
+    return {lang: "\n".join(lines) for lang, lines in texts.items()}

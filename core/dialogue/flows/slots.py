@@ -1,0 +1,156 @@
+"""Reading slot values out of a message: reasons, refund methods, addresses, items and variants."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from core.dialogue.flows.base import FlowContext
+from core.dialogue.references import ordinal
+from core.turn import Turn
+
+_BECAUSE = re.compile(r"(?:because|since|as|reason(?: is)?:?|因为|原因是?|理由是?)\s*[:：]?\s*(.{2,})", re.IGNORECASE)
+_ALL = re.compile(r"\b(?:all|everything|whole order|both)\b|全部|都退|全退|整单|所有", re.IGNORECASE)
+_STORE_CREDIT = re.compile(r"store\s*credit|credit|balance|余额|店铺余额|购物金", re.IGNORECASE)
+_ORIGINAL = re.compile(r"original|same (?:card|way|method)|back to (?:my )?(?:card|account|alipay|wechat)|原路|原支付|"
+                       r"原账户|退回(?:支付宝|微信|银行卡|信用卡)|alipay|wechat|card|paypal", re.IGNORECASE)
+MAX_REASON_CHARS = 200
+_COMMON = {"the", "and", "for", "with", "set", "one", "new", "pack", "pcs", "size", "item", "order"}
+
+
+def free_text(turn: Turn) -> str | None:
+    """The message as a free-text answer, unless it is a button or carries an order id (a correction)."""
+    text = turn.message.text.strip()
+    if text.startswith("/") or "order_id" in turn.nlu.entities or len(text) < 2:
+        return None
+    return text[:MAX_REASON_CHARS]
+
+
+def read_reason(ctx: FlowContext) -> None:
+    """The reason: any answer to the question, or "… because …" in an earlier message."""
+    if ctx.slots.get("reason"):
+        return
+    turn = ctx.turn
+    if turn.state.awaiting == "reason":
+        text = free_text(turn)
+        if text:
+            ctx.slots["reason"] = text
+        return
+    because = _BECAUSE.search(turn.message.text)
+    if because:
+        ctx.slots["reason"] = because.group(1).strip()[:MAX_REASON_CHARS]
+
+
+def read_refund_method(ctx: FlowContext) -> None:
+    """Original payment method or store credit, from a button ("/refund store_credit") or words."""
+    methods = ctx.policy.refund_methods
+    if len(methods) == 1:
+        ctx.slots["refund_method"] = methods[0]
+        return
+    text = ctx.turn.message.text.strip()
+    if text.startswith("/refund ") and text.split()[1] in methods:
+        ctx.slots["refund_method"] = text.split()[1]
+    elif _STORE_CREDIT.search(text) and "store_credit" in methods:
+        ctx.slots["refund_method"] = "store_credit"
+    elif _ORIGINAL.search(text) and "original" in methods:
+        ctx.slots["refund_method"] = "original"
+
+
+def read_address(ctx: FlowContext) -> None:
+    """A new delivery address: the NLU's address entity, or the whole answer to the question."""
+    entity = ctx.turn.nlu.entities.get("address")
+    if entity:
+        ctx.slots["address"] = entity
+    elif ctx.turn.state.awaiting == "address":
+        text = free_text(ctx.turn)
+        if text and len(text) >= 6 and any(ch.isdigit() for ch in text):
+            ctx.slots["address"] = text
+
+
+def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
+    """Which of the order's items: the only one, "all", a position ("the second one"), a product
+    named in the message, or a button ("/item 12")."""
+    items = order["items"]
+    if len(items) == 1:
+        ctx.slots["item"] = items[0]["id"]
+        return
+    text = ctx.turn.message.text.strip()
+    if text.startswith("/item "):
+        chosen = text.split()[1]
+        if chosen == "all" and allow_all or any(str(i["id"]) == chosen for i in items):
+            ctx.slots["item"] = chosen if chosen == "all" else int(chosen)
+        return
+    if allow_all and _ALL.search(text):
+        ctx.slots["item"] = "all"
+        return
+    product_id = ctx.turn.nlu.entities.get("product_id")
+    named = [i for i in items if i["product_id"] == product_id or _names(ctx, i, text)]
+    if len(named) == 1:
+        ctx.slots["item"] = named[0]["id"]
+        return
+    position = ordinal(text) if ctx.turn.state.awaiting == "item" else None
+    if position is not None and -len(items) <= position < len(items):
+        ctx.slots["item"] = items[position]["id"]
+
+
+def _names(ctx: FlowContext, item: dict[str, Any], text: str) -> bool:
+    """Whether the message names the item: a word of its English name (3+ letters), three characters
+    in a row of its Chinese title, or an option value only another variant of it has ("250ml")."""
+    lowered = text.lower()
+    product = ctx.store.catalog.product(item["product_id"]) or {}
+    words = set(re.findall(r"[a-z]{3,}", f"{item['name']} {product.get('title_en') or ''}".lower())) - _COMMON
+    if words & set(re.findall(r"[a-z]{3,}", lowered)):
+        return True
+    title = product.get("title_zh") or ""
+    if any(title[i:i + 3] in text for i in range(max(len(title) - 2, 0))):
+        return True
+    return bool(_options_named(ctx, item, text))
+
+
+def chosen_items(order: dict[str, Any], item: Any) -> list[dict[str, Any]]:
+    """The order items the ``item`` slot names ("all" or one item id)."""
+    return list(order["items"]) if item == "all" else [i for i in order["items"] if i["id"] == item]
+
+
+def read_variant(ctx: FlowContext, order: dict[str, Any]) -> None:
+    """The variant of the same product the shopper wants instead: the item's options with the size or
+    colour the message names. A wish no variant matches is kept in ``variant_missing``."""
+    item = next((i for i in order["items"] if i["id"] == ctx.slots.get("item")), None)
+    if item is None:
+        return
+    entities = ctx.turn.nlu.entities
+    wanted = {k: entities[k] for k in ("color", "size") if k in entities} or _options_named(ctx, item, ctx.turn.message.text)
+    if not wanted:
+        return
+    options = {**(item["options"] or {}), **wanted}
+    ctx.slots.pop("variant_missing", None)
+    for variant in ctx.store.catalog.variants(item["product_id"]):
+        same = {k: str(v).lower() for k, v in (variant["options"] or {}).items()} == \
+            {k: str(v).lower() for k, v in options.items()}
+        if same and variant["id"] != item["variant_id"] and variant["available"] and variant["stock"] > 0:
+            ctx.slots["variant"] = variant["id"]
+            return
+    ctx.slots.pop("variant", None)
+    ctx.slots["variant_missing"] = wanted
+
+
+def _options_named(ctx: FlowContext, item: dict[str, Any], said: str) -> dict[str, str]:
+    """Other option values of the product named in the message ("250ml", "125g")."""
+    text = said.lower().replace(" ", "")
+    current = item["options"] or {}
+    return {key: str(value) for variant in ctx.store.catalog.variants(item["product_id"])
+            for key, value in (variant["options"] or {}).items()
+            if str(value) != str(current.get(key)) and len(str(value)) >= 2 and str(value).lower() in text}
+
+
+def variant_choices(ctx: FlowContext, item: dict[str, Any]) -> dict[str, str]:
+    """The other in-stock options of an item's product, listed for the shopper."""
+    from core.vocabulary import colour_name
+
+    out = {}
+    variants = [v for v in ctx.store.catalog.variants(item["product_id"])
+                if v["id"] != item["variant_id"] and v["available"] and v["stock"] > 0]
+    for lang in ("zh", "en"):
+        names = ["/".join(colour_name(str(val), lang) if key == "color" else str(val)
+                          for key, val in (v["options"] or {}).items()) for v in variants]
+        out[lang] = ("、" if lang == "zh" else ", ").join(names[:12]) or "-"
+    return out

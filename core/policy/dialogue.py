@@ -1,0 +1,77 @@
+"""The dialogue policy: flows first, then the foundation's rules.
+
+While a flow is under way (a question asked, or a change waiting for yes/no) it decides whether the
+message answers it, abandons it ("算了", "never mind"), or is a digression (a question answered
+before returning to the flow with a reminder). Intents that start a flow go to the task engine;
+everything else goes to :class:`~core.policy.rules.RulePolicy`."""
+from __future__ import annotations
+
+import re
+
+from core.actions.task import FREE_TEXT_SLOTS, flow_for, switches_task
+from core.dialogue.answers import abandons, answer, corrects
+from core.policy.base import Policy
+from core.policy.rules import RulePolicy
+from core.turn import Turn
+
+DIGRESSION_CONFIDENCE = 0.8
+QUESTION_CONFIDENCE = 0.55
+_QUESTION = re.compile(r"[?？]|吗|呢|什么|怎么|多久|几天|哪些|^(?:what|how|when|where|why|which|can|do|does|is|are)\b",
+                       re.IGNORECASE)
+_NOT_DIGRESSIONS = {"affirm", "deny", "chitchat", "out_of_scope"}
+_SLOT_ENTITIES = {"item": ("product_id", "color", "size"), "variant": ("color", "size"), "address": ("address",),
+                  "identity": ("email", "phone"), "order_id": ("order_id",)}
+
+
+class DialoguePolicy(Policy):
+    """Routes a turn to the task engine or to the rule policy it wraps."""
+
+    def __init__(self, rules: RulePolicy, start_above: float = 0.45) -> None:
+        self._rules = rules
+        self._start_above = start_above
+
+    def decide(self, turn: Turn) -> list[str]:
+        """The actions for this turn, in order."""
+        state = turn.state
+        if state.active_task:
+            return self._in_task(turn)
+        if flow_for(turn) and turn.nlu.confidence >= self._start_above:
+            return ["task"]
+        return self._rules.decide(turn)
+
+    def _in_task(self, turn: Turn) -> list[str]:
+        state = turn.state
+        if turn.message.payload is None and self._rules.decide(turn) == ["unsubscribe"]:
+            return ["unsubscribe", "task_remind"]
+        if abandons(turn, free_text_expected=state.awaiting in FREE_TEXT_SLOTS and not state.pending):
+            return ["task_abandon"]
+        if turn.nlu.intent == "contact_human_agent" and turn.nlu.confidence >= DIGRESSION_CONFIDENCE:
+            return ["handoff"]
+        if answer(turn) and state.pending or corrects(turn) or switches_task(turn) or self._answers_slot(turn):
+            return ["task"]
+        if self._digression(turn, free_text=state.awaiting in FREE_TEXT_SLOTS):
+            decided = [name for name in self._rules.decide(turn) if name != "clarify"]
+            return (decided or ["fallback"]) + (["task_remind"] if "handoff" not in decided else [])
+        return ["task"]
+
+    @staticmethod
+    def _answers_slot(turn: Turn) -> bool:
+        """A button, the flow's own intent, or the details the open question asks for."""
+        state = turn.state
+        if turn.message.text.startswith("/") or flow_for(turn) == state.active_task:
+            return True
+        wanted = _SLOT_ENTITIES.get(state.awaiting or "", ())
+        return any(key in turn.nlu.entities for key in wanted)
+
+    @staticmethod
+    def _digression(turn: Turn, free_text: bool) -> bool:
+        """A question of another kind, e.g. the returns policy in the middle of a return: a confident
+        one, or a likely one phrased as a question. While a free-text answer (a reason) is expected,
+        only questions count ("太小了" is the reason, not a complaint)."""
+        nlu = turn.nlu
+        if nlu.intent in _NOT_DIGRESSIONS:
+            return False
+        question = bool(_QUESTION.search(turn.message.text))
+        if free_text:
+            return question and nlu.confidence >= QUESTION_CONFIDENCE
+        return nlu.confidence >= DIGRESSION_CONFIDENCE or question and nlu.confidence >= QUESTION_CONFIDENCE

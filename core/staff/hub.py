@@ -1,0 +1,297 @@
+"""The handoff hub: opens handoffs, keeps who owns each conversation, and relays between the shopper
+and staff (Slack, the local inbox) so that only one voice answers the shopper at a time.
+
+Ownership is ``conversations.status``: ``bot`` (the assistant answers), ``waiting`` (a handoff is open
+and unclaimed; the assistant still answers and everything is relayed to staff) and ``human`` (a colleague
+claimed it; the assistant stays silent, the shopper's messages go to staff only)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from core.clock import utc_now_iso
+from core.handoff import Handoff, RecordedHandoff
+from core.i18n import t
+from core.messages import Identity, InboundMessage, Outbound, Reply
+from core.staff.summary import ExtractiveSummarizer, Summarizer
+from core.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class HandoffError(Exception):
+    """A staff action that cannot be done (no open handoff, already resolved, …); the message says why."""
+
+
+class Sender(Protocol):
+    """Anything that delivers to a shopper on one channel (every started :class:`adapters.base.Channel`)."""
+
+    async def send(self, identity: Identity, outbound: Outbound) -> None:
+        """Deliver one outbound message."""
+
+
+@dataclass(frozen=True)
+class HandoffCard:
+    """What staff are shown about one handoff."""
+
+    id: int
+    conversation_id: str
+    status: str
+    reason: str
+    priority: int
+    customer: str
+    channel: str
+    language: str
+    mood: str
+    summary: str
+    order_id: str | None
+    claimed_by: str | None
+    created_at: str
+    thread_ts: str | None
+
+
+class StaffSink(ABC):
+    """Somewhere staff are notified (Slack). Every method is called from the hub's worker, in order."""
+
+    name: str
+
+    @abstractmethod
+    async def opened(self, card: HandoffCard) -> None:
+        """A new handoff: show its card."""
+
+    @abstractmethod
+    async def relayed(self, card: HandoffCard, author: str, text: str) -> None:
+        """A message in the handed-off conversation: ``author`` is shopper, assistant or a colleague."""
+
+    @abstractmethod
+    async def changed(self, card: HandoffCard, note: str) -> None:
+        """The handoff was claimed, resolved or handed back; ``note`` says by whom."""
+
+    @abstractmethod
+    async def remind(self, card: HandoffCard, waited_minutes: int) -> None:
+        """Nobody claimed the handoff in time."""
+
+
+class HandoffHub(Handoff):
+    """Implements :class:`Handoff` for the assistant and the claim / reply / resolve loop for staff."""
+
+    def __init__(self, store: Store, summarizer: Summarizer | None = None) -> None:
+        self.store = store
+        self.summarizer = summarizer or ExtractiveSummarizer(store)
+        self.sinks: list[StaffSink] = []
+        self.senders: dict[str, Sender] = {}
+        self._recorded = RecordedHandoff(store)
+        self._queue: asyncio.Queue[Callable[[], Awaitable[None]]] = asyncio.Queue()
+        self._worker: asyncio.Task | None = None
+
+    # -- the assistant's side ----------------------------------------------------------------
+    def request(self, conversation_id: str, reason: str, priority: int = 1) -> int:
+        """Open a handoff (or raise the open one's priority); staff sinks are notified of a new one."""
+        is_new = self.open_handoff(conversation_id) is None
+        handoff_id = self._recorded.request(conversation_id, reason, priority)
+        if is_new:
+            self.store.conversations.set_status(conversation_id, "waiting")
+            self._later(lambda: self._notify_opened(handoff_id))
+        return handoff_id
+
+    def silenced(self, conversation_id: str) -> bool:
+        """True while a colleague owns the conversation: the assistant must not answer."""
+        row = self.store.conversations.get(conversation_id)
+        return bool(row and row["status"] == "human")
+
+    def take_inbound(self, message: InboundMessage, conversation_id: str, inbound_id: int) -> bool:
+        """If a colleague owns the conversation, record the message as handled, relay it to staff
+        and return True (the assistant then returns no reply)."""
+        if not self.silenced(conversation_id):
+            return False
+        self.store.conversations.mark_processed(inbound_id)
+        self.observe(conversation_id, message, [])
+        return True
+
+    def observe(self, conversation_id: str, message: InboundMessage, replies: list[Reply]) -> None:
+        """After a turn: relay the shopper's message and the assistant's replies while a handoff is open."""
+        handoff = self.open_handoff(conversation_id)
+        if handoff is None:
+            return
+        lines = [("shopper", message.text or f"[{message.payload}]")] + [("assistant", r.text) for r in replies]
+        self._later(lambda: self._relay(handoff["id"], lines))
+
+    # -- the staff side ---------------------------------------------------------------------
+    async def claim(self, handoff_id: int, staff: str, origin: str = "") -> HandoffCard:
+        """A colleague takes the conversation over: the assistant goes quiet and the shopper is told."""
+        handoff = self._handoff(handoff_id)
+        if handoff["status"] == "resolved":
+            raise HandoffError("this handoff is already resolved")
+        if handoff["status"] == "claimed":
+            if handoff["claimed_by"] == staff:
+                return await self.card(handoff_id)
+            raise HandoffError(f"already claimed by {handoff['claimed_by']}")
+        self.store.db["handoffs"].update(handoff_id, {"status": "claimed", "claimed_by": staff,
+                                                      "claimed_at": utc_now_iso()})
+        self.store.conversations.set_status(handoff["conversation_id"], "human")
+        self.store.audit.record(staff, "handoff.claim", handoff["conversation_id"], {"handoff": handoff_id})
+        await self.tell_shopper(handoff["conversation_id"], "handoff_claimed", name=staff)
+        self._later(lambda: self._notify_changed(handoff_id, f"claimed by {staff}"))
+        return await self.card(handoff_id)
+
+    async def reply(self, conversation_id: str, staff: str, text: str, origin: str = "") -> None:
+        """Send a colleague's message to the shopper on their channel (claiming the handoff if open)."""
+        text = text.strip()
+        if not text:
+            raise HandoffError("the reply is empty")
+        handoff = self.open_handoff(conversation_id)
+        if handoff is None:
+            raise HandoffError("no open handoff in this conversation")
+        if handoff["status"] == "open":
+            await self.claim(handoff["id"], staff, origin)
+        await self.deliver(conversation_id, staff, text)
+        self.store.audit.record(staff, "handoff.reply", conversation_id, {"handoff": handoff["id"]})
+        self._later(lambda: self._relay(handoff["id"], [(staff, text)], origin))
+
+    async def resolve(self, conversation_id: str, staff: str, back_to_bot: bool = False, origin: str = "") -> None:
+        """Close the handoff and give the conversation back to the assistant; the shopper is told."""
+        handoff = self.open_handoff(conversation_id)
+        if handoff is None:
+            raise HandoffError("no open handoff in this conversation")
+        self.store.db["handoffs"].update(handoff["id"], {"status": "resolved", "resolved_at": utc_now_iso()})
+        self.store.conversations.set_status(conversation_id, "bot")
+        self.store.conversations.patch_state(conversation_id, handoff=False, failures=0)
+        action = "handoff.back_to_bot" if back_to_bot else "handoff.resolve"
+        self.store.audit.record(staff, action, conversation_id, {"handoff": handoff["id"]})
+        await self.tell_shopper(conversation_id, "handoff_back_to_bot" if back_to_bot else "handoff_resolved")
+        note = f"{'handed back to the bot' if back_to_bot else 'resolved'} by {staff}"
+        self._later(lambda: self._notify_changed(handoff["id"], note))
+
+    # -- shared helpers ---------------------------------------------------------------------
+    def open_handoff(self, conversation_id: str) -> dict[str, Any] | None:
+        """The conversation's open or claimed handoff, or None."""
+        return next(self.store.db["handoffs"].rows_where(
+            "conversation_id = ? and status in ('open', 'claimed')", [conversation_id], order_by="id desc",
+            limit=1), None)
+
+    def queue(self) -> list[dict[str, Any]]:
+        """Open and claimed handoffs, most urgent first: priority, then the longest wait."""
+        rows = self.store.db.execute(
+            "select h.id, h.conversation_id, h.status, h.reason, h.priority, h.created_at, h.claimed_by, "
+            "c.channel, c.language, c.mood, c.customer_id, c.user_id from handoffs h "
+            "join conversations c on c.id = h.conversation_id where h.status in ('open', 'claimed') "
+            "order by h.priority desc, h.created_at, h.id").fetchall()
+        keys = ("id", "conversation_id", "status", "reason", "priority", "created_at", "claimed_by", "channel",
+                "language", "mood", "customer_id", "user_id")
+        return [dict(zip(keys, row)) | {"customer": self._customer(dict(zip(keys, row)))} for row in rows]
+
+    def by_thread(self, thread_ts: str) -> dict[str, Any] | None:
+        """The handoff whose staff thread (Slack message ts) this is."""
+        return next(self.store.db["handoffs"].rows_where("thread_ts = ?", [thread_ts], limit=1), None)
+
+    async def card(self, handoff_id: int) -> HandoffCard:
+        """The staff card of a handoff, summary included."""
+        handoff = self._handoff(handoff_id)
+        conversation = self.store.conversations.get(handoff["conversation_id"]) or {}
+        summary = await self.summarizer.summarize(handoff["conversation_id"])
+        return HandoffCard(
+            id=handoff_id, conversation_id=handoff["conversation_id"], status=handoff["status"],
+            reason=handoff["reason"], priority=handoff["priority"] or 1,
+            customer=self._customer(conversation), channel=conversation.get("channel", "?"),
+            language=conversation.get("language") or "?", mood=summary.mood, summary=summary.text,
+            order_id=summary.order_id, claimed_by=handoff["claimed_by"], created_at=handoff["created_at"],
+            thread_ts=handoff.get("thread_ts"))
+
+    async def tell_shopper(self, conversation_id: str, key: str, **facts: Any) -> None:
+        """Send the shopper one of the handoff messages in their language, recorded as from ``system``."""
+        conversation = self.store.conversations.get(conversation_id) or {}
+        await self.deliver(conversation_id, "system", t(key, conversation.get("language") or "en", **facts))
+
+    async def deliver(self, conversation_id: str, author: str, text: str) -> None:
+        """Record a message in the transcript and send it to the shopper on their own channel."""
+        conversation = self.store.conversations.get(conversation_id)
+        if conversation is None:
+            raise HandoffError(f"unknown conversation {conversation_id}")
+        self.store.conversations.record_staff(conversation_id, author, text)
+        sender = self.senders.get(conversation["channel"])
+        if sender is None:
+            log.warning("no running %s channel: message to %s kept in the transcript only",
+                        conversation["channel"], conversation_id)
+            return
+        language = conversation.get("language") or "en"
+        await sender.send(Identity(conversation["channel"], conversation["user_id"]),
+                          Reply(text, language=language))  # type: ignore[arg-type]
+
+    async def remind(self, handoff_id: int, waited_minutes: int) -> None:
+        """Remind every staff sink of an unclaimed handoff."""
+        card = await self.card(handoff_id)
+        for sink in self.sinks:
+            await _safely(sink.name, sink.remind(card, waited_minutes))
+
+    async def drain(self) -> None:
+        """Wait until every queued staff notification went out (tests, shutdown)."""
+        await self._queue.join()
+
+    async def stop(self) -> None:
+        """Send what is queued, then stop the worker."""
+        if self._worker is not None:
+            await asyncio.wait_for(self.drain(), 10)
+            self._worker.cancel()
+            self._worker = None
+
+    def _later(self, job: Callable[[], Awaitable[None]]) -> None:
+        """Queue a staff notification; one worker sends them in order, never blocking a turn."""
+        if not self.sinks:
+            return
+        self._queue.put_nowait(job)
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.get_running_loop().create_task(self._work())
+
+    async def _work(self) -> None:
+        while True:
+            job = await self._queue.get()
+            try:
+                await job()
+            except Exception:
+                log.exception("staff notification failed")
+            finally:
+                self._queue.task_done()
+
+    async def _notify_opened(self, handoff_id: int) -> None:
+        card = await self.card(handoff_id)
+        for sink in self.sinks:
+            await _safely(sink.name, sink.opened(card))
+
+    async def _notify_changed(self, handoff_id: int, note: str) -> None:
+        card = await self.card(handoff_id)
+        for sink in self.sinks:
+            await _safely(sink.name, sink.changed(card, note))
+
+    async def _relay(self, handoff_id: int, lines: list[tuple[str, str]], origin: str = "") -> None:
+        card = await self.card(handoff_id)
+        for sink in self.sinks:
+            if sink.name == origin:
+                continue
+            for author, text in lines:
+                await _safely(sink.name, sink.relayed(card, author, text))
+
+    def _handoff(self, handoff_id: int) -> dict[str, Any]:
+        row = next(self.store.db["handoffs"].rows_where("id = ?", [handoff_id]), None)
+        if row is None:
+            raise HandoffError(f"no handoff #{handoff_id}")
+        return row
+
+    def _customer(self, conversation: dict[str, Any]) -> str:
+        """The customer's name and email when known, else the channel identity."""
+        customer_id = conversation.get("customer_id")
+        row = next(self.store.db["customers"].rows_where("id = ?", [customer_id]), None) if customer_id else None
+        if row:
+            return " ".join(part for part in (row.get("name"), f"<{row['email']}>" if row.get("email") else "") if part)
+        return f"{conversation.get('channel', '?')} user {conversation.get('user_id', '?')}"
+
+
+async def _safely(sink: str, call: Awaitable[None]) -> None:
+    """One sink failing (Slack down) must not stop the others nor the loop."""
+    try:
+        await call
+    except Exception:
+        log.exception("staff sink %s failed", sink)

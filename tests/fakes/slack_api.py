@@ -1,0 +1,172 @@
+"""A fake Slack Web API (and Socket Mode websocket) on 127.0.0.1, for testing the real slack-bolt and
+slack-sdk against it.
+
+Routes are ``/api/<method>`` like Slack's. Parameters come from the query string, JSON or form bodies.
+Implemented: auth.test, chat.postMessage, chat.update, chat.postEphemeral, conversations.replies (GET
+only, like Slack's docs), users.info, views.open, apps.connections.open (returns ``ws://`` on this server).
+Every call is recorded (:attr:`FakeSlackAPI.calls`); a wrong bot token gets ``invalid_auth``.
+Socket Mode: :meth:`FakeSlackAPI.envelope` sends an envelope to the connected app and waits for its ack.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+BOT_TOKEN = "xoxb-kefu-test"
+APP_TOKEN = "xapp-kefu-test"
+SIGNING_SECRET = "kefu-test-signing-secret"
+TEAM, BOT_USER, STAFF_CHANNEL = "T0KEFU", "UKEFUBOT", "CSTAFF"
+USERS = {"UMEI": "Mei", "ULI": "Li", "UOUT": "Outsider"}
+
+
+@dataclass
+class Call:
+    """One request the fake answered."""
+
+    method: str
+    params: dict[str, Any]
+    http_method: str
+
+
+class FakeSlackAPI:
+    """The Web API subset Kefu uses, with threads kept for ``conversations.replies``."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.messages: dict[str, dict[str, Any]] = {}  # ts -> message
+        self.acks: list[dict[str, Any]] = []
+        self._ts = itertools.count(1)
+        self._sockets: list[web.WebSocketResponse] = []
+        self._acked = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        """What ``AsyncWebClient(base_url=…)`` takes."""
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    async def start(self) -> FakeSlackAPI:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._dispatch)
+        app.router.add_get("/socket", self._socket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        return self
+
+    async def stop(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def sent(self, method: str) -> list[Call]:
+        """Calls of one method, oldest first."""
+        return [c for c in self.calls if c.method == method]
+
+    def thread(self, ts: str) -> list[dict[str, Any]]:
+        """The replies in a thread, oldest first."""
+        return [m for m in self.messages.values() if m.get("thread_ts") == ts and m["ts"] != ts]
+
+    async def wait_for(self, check: Any, timeout: float = 10.0) -> Any:
+        """Poll until ``check()`` is truthy; return its value."""
+        async def poll() -> Any:
+            while not (value := check()):
+                await asyncio.sleep(0.02)
+            return value
+        return await asyncio.wait_for(poll(), timeout)
+
+    async def envelope(self, kind: str, payload: dict[str, Any], retry_attempt: int = 0,
+                       timeout: float = 10.0) -> dict[str, Any]:
+        """Send one Socket Mode envelope to the connected app; returns its ack."""
+        await self.wait_for(lambda: self._sockets)
+        envelope_id = str(uuid.uuid4())
+        await self._sockets[-1].send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
+                                           "accepts_response_payload": kind != "events_api",
+                                           "retry_attempt": retry_attempt, "retry_reason": ""})
+        return await self.wait_for(lambda: next((a for a in self.acks if a.get("envelope_id") == envelope_id), None),
+                                   timeout)
+
+    # -- the server --------------------------------------------------------------------------
+    async def _dispatch(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params: dict[str, Any] = dict(request.query)
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                params.update(await request.json())
+            else:
+                params.update(await request.post())
+        self.calls.append(Call(method, params, request.method))
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
+        if token != expected:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        handler = getattr(self, "_api_" + method.replace(".", "_"), None)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        if method == "conversations.replies" and request.method != "GET":
+            return web.json_response({"ok": False, "error": "method_not_supported_for_channel_type"})
+        return web.json_response({"ok": True, **handler(params)})
+
+    def _next_ts(self) -> str:
+        return f"1800000000.{next(self._ts):06d}"
+
+    def _api_auth_test(self, _params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": "https://kefu-test.slack.com/", "team": "Kefu", "user": "kefu", "team_id": TEAM,
+                "user_id": BOT_USER, "bot_id": "BKEFU"}
+
+    def _api_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("channel") or not (params.get("text") or params.get("blocks")):
+            raise web.HTTPBadRequest(text="channel and text required")
+        ts = self._next_ts()
+        message = {"ts": ts, "channel": params["channel"], "text": params.get("text", ""),
+                   "blocks": _json(params.get("blocks")), "thread_ts": params.get("thread_ts"), "bot_id": "BKEFU"}
+        self.messages[ts] = message
+        return {"channel": params["channel"], "ts": ts, "message": message}
+
+    def _api_chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self.messages[params["ts"]]
+        message.update(text=params.get("text", message["text"]), blocks=_json(params.get("blocks")))
+        return {"channel": params["channel"], "ts": params["ts"]}
+
+    def _api_chat_postEphemeral(self, _params: dict[str, Any]) -> dict[str, Any]:
+        return {"message_ts": self._next_ts()}
+
+    def _api_conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        ts = params["ts"]
+        return {"messages": [self.messages[ts], *self.thread(ts)], "has_more": False}
+
+    def _api_users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        name = USERS.get(params.get("user", ""), "someone")
+        return {"user": {"id": params.get("user"), "name": name.lower(), "real_name": name,
+                         "profile": {"display_name": name}}}
+
+    def _api_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"view": {"id": "V1", **(_json(params.get("view")) or {})}}
+
+    def _api_apps_connections_open(self, _params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": f"ws://127.0.0.1:{self.port}/socket"}
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"},
+                            "connection_info": {"app_id": "AKEFU"}})
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                self.acks.append(json.loads(msg.data))
+        return ws
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
