@@ -56,7 +56,9 @@ def resolve(nlu: NLUResult, state: DialogueState, store: Store, in_task: bool = 
     if state.last_shown and _CHEAPER.search(text):
         cheapest = min((_lowest_price(store, pid) for pid in state.last_shown), default=None)
         if cheapest:
-            search = {**_last_search(state), "max_price_cents": cheapest - 1}
+            shown = store.catalog.product(state.last_shown[0]) or {}
+            base = _last_search(state) or ({"category": shown["category"]} if shown.get("category") else {})
+            search = {**base, "max_price_cents": cheapest - 1}
             search.pop("min_price_cents", None)
             return replace(nlu, intent="product_search", confidence=max(nlu.confidence, 0.9),
                            entities={**search, **{k: v for k, v in entities.items() if k in ("color", "size")}})

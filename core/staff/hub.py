@@ -17,7 +17,8 @@ from core.clock import utc_now_iso
 from core.handoff import Handoff, RecordedHandoff
 from core.i18n import t
 from core.messages import Identity, InboundMessage, Outbound, Reply
-from core.staff.summary import ExtractiveSummarizer, Summarizer
+from core.sentiment.mood import mood_label
+from core.staff.summary import ExtractiveSummarizer, Summarizer, Summary
 from core.store import Store
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ class HandoffHub(Handoff):
         self.sinks: list[StaffSink] = []
         self.senders: dict[str, Sender] = {}
         self._recorded = RecordedHandoff(store)
+        self._summaries: dict[int, Summary] = {}  # made once per handoff (an LLM summary takes seconds)
         self._queue: asyncio.Queue[Callable[[], Awaitable[None]]] = asyncio.Queue()
         self._worker: asyncio.Task | None = None
 
@@ -189,15 +191,17 @@ class HandoffHub(Handoff):
         return next(self.store.db["handoffs"].rows_where("thread_ts = ?", [thread_ts], limit=1), None)
 
     async def card(self, handoff_id: int) -> HandoffCard:
-        """The staff card of a handoff, summary included."""
+        """The staff card of a handoff, with the summary made when it was first shown."""
         handoff = self._handoff(handoff_id)
         conversation = self.store.conversations.get(handoff["conversation_id"]) or {}
-        summary = await self.summarizer.summarize(handoff["conversation_id"])
+        summary = self._summaries.get(handoff_id) or await self.summarizer.summarize(handoff["conversation_id"])
+        self._summaries[handoff_id] = summary
         return HandoffCard(
             id=handoff_id, conversation_id=handoff["conversation_id"], status=handoff["status"],
             reason=handoff["reason"], priority=handoff["priority"] or 1,
             customer=self._customer(conversation), channel=conversation.get("channel", "?"),
-            language=conversation.get("language") or "?", mood=summary.mood, summary=summary.text,
+            language=conversation.get("language") or "?", mood=mood_label(conversation.get("mood")),
+            summary=summary.text,
             order_id=summary.order_id, claimed_by=handoff["claimed_by"], created_at=handoff["created_at"],
             thread_ts=handoff.get("thread_ts"))
 
@@ -265,6 +269,8 @@ class HandoffHub(Handoff):
         card = await self.card(handoff_id)
         for sink in self.sinks:
             await _safely(sink.name, sink.changed(card, note))
+        if card.status == "resolved":
+            self._summaries.pop(handoff_id, None)
 
     async def _relay(self, handoff_id: int, lines: list[tuple[str, str]], origin: str = "") -> None:
         card = await self.card(handoff_id)
