@@ -23,6 +23,7 @@ from core.dialogue.flows.returns import ReturnFlow
 from core.dialogue.flows.variants import ChangeItemsFlow, ExchangeFlow
 from core.dialogue.identity import Authenticator, credentials
 from core.handoff import Handoff
+from core.i18n import t
 from core.policy.shop import ShopPolicy
 from core.reply.templates import localise
 from core.store import Store
@@ -220,6 +221,4 @@ def _with_lead(result: ActionResult, lead: Any, **facts: Any) -> ActionResult:
 
 
 def _text(result: ActionResult, lang: str) -> str:
-    from core.i18n import t
-
     return t(result.template, lang, **{k: localise(v, lang) for k, v in result.facts.items()})

@@ -15,6 +15,9 @@ from core.policy.rules import RulePolicy
 from core.turn import Turn
 
 DIGRESSION_CONFIDENCE = 0.8
+# Flows whose intent is as often a general question ("how long do refunds take?"): a shopper not yet
+# known, naming no order, gets the FAQ answer instead of an identity check.
+QUESTION_FLOWS = {"refund_status", "coupons", "invoice"}
 QUESTION_CONFIDENCE = 0.55
 _QUESTION = re.compile(r"[?？]|吗|呢|什么|怎么|多久|几天|哪些|^(?:what|how|when|where|why|which|can|do|does|is|are)\b",
                        re.IGNORECASE)
@@ -35,14 +38,16 @@ class DialoguePolicy(Policy):
         state = turn.state
         if state.active_task:
             return self._in_task(turn)
-        if flow_for(turn) and turn.nlu.confidence >= self._start_above:
+        flow = flow_for(turn)
+        if flow and turn.nlu.confidence >= self._start_above and \
+                (flow not in QUESTION_FLOWS or turn.customer is not None or "order_id" in turn.nlu.entities):
             return ["task"]
         return self._rules.decide(turn)
 
     def _in_task(self, turn: Turn) -> list[str]:
         state = turn.state
         if turn.message.payload is None and self._rules.decide(turn) == ["unsubscribe"]:
-            return ["unsubscribe", "task_remind"]
+            return ["unsubscribe", "task_abandon"]  # "STOP" always unsubscribes; the flow stops too
         if abandons(turn, free_text_expected=state.awaiting in FREE_TEXT_SLOTS and not state.pending):
             return ["task_abandon"]
         if turn.nlu.intent == "contact_human_agent" and turn.nlu.confidence >= DIGRESSION_CONFIDENCE:

@@ -13,9 +13,11 @@ from core.handoff import Handoff
 from core.i18n import t
 from core.money import format_price
 from core.policy.shop import ShopPolicy
+from core.reply.templates import localise
 from core.store import Store
 from core.store.changes import OrderChanges
 from core.turn import Turn
+from core.vocabulary import colour_name
 
 YES_NO = [("btn_yes", "/yes"), ("btn_no", "/no")]
 
@@ -58,8 +60,6 @@ class FlowContext:
 
 def both(key: str, **facts: Any) -> dict[str, str]:
     """One string in both languages, each with its facts localised."""
-    from core.reply.templates import localise
-
     return {lang: t(key, lang, **{k: localise(v, lang) for k, v in facts.items()}) for lang in ("zh", "en")}
 
 
@@ -123,8 +123,6 @@ def task_label(name: str) -> dict[str, str]:
 
 def items_text(order: dict[str, Any], item_ids: list[int] | None = None) -> dict[str, str]:
     """"Name (options) ×2" for the order's items (or the chosen ones), in both languages."""
-    from core.vocabulary import colour_name
-
     items = [i for i in order["items"] if item_ids is None or i["id"] in item_ids]
     out = {}
     for lang in ("zh", "en"):

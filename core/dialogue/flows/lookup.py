@@ -6,7 +6,7 @@ from typing import Any
 from core.actions.base import ActionResult
 from core.actions.track_order import order_facts
 from core.dialogue.flows.base import Flow, FlowContext, status_name
-from core.i18n import t
+from core.i18n import MESSAGES, t
 
 _REFUND_STATUSES = ("cancelled", "refunded", "return_requested", "exchange_requested")
 
@@ -67,6 +67,4 @@ class RefundStatusFlow(Flow):
 def _method(method: str | None, lang: str) -> str:
     """A payment method's name ("alipay" -> "支付宝")."""
     key = f"pay_{method}"
-    from core.i18n import MESSAGES
-
     return t(key, lang) if key in MESSAGES else (method or "-")

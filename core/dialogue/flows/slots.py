@@ -7,6 +7,7 @@ from typing import Any
 from core.dialogue.flows.base import FlowContext
 from core.dialogue.references import ordinal
 from core.turn import Turn
+from core.vocabulary import colour_name
 
 _BECAUSE = re.compile(r"(?:because|since|as|reason(?: is)?:?|因为|原因是?|理由是?)\s*[:：]?\s*(.{2,})", re.IGNORECASE)
 _ALL = re.compile(r"\b(?:all|everything|whole order|both)\b|全部|都退|全退|整单|所有", re.IGNORECASE)
@@ -94,7 +95,8 @@ def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
 
 def _names(ctx: FlowContext, item: dict[str, Any], text: str) -> bool:
     """Whether the message names the item: a word of its English name (3+ letters), three characters
-    in a row of its Chinese title, or an option value only another variant of it has ("250ml")."""
+    in a row of its Chinese title, its category ("裤子", "dress"), or an option value only another
+    variant of it has ("250ml")."""
     lowered = text.lower()
     product = ctx.store.catalog.product(item["product_id"]) or {}
     words = set(re.findall(r"[a-z]{3,}", f"{item['name']} {product.get('title_en') or ''}".lower())) - _COMMON
@@ -102,6 +104,10 @@ def _names(ctx: FlowContext, item: dict[str, Any], text: str) -> bool:
         return True
     title = product.get("title_zh") or ""
     if any(title[i:i + 3] in text for i in range(max(len(title) - 2, 0))):
+        return True
+    category = next((c for c in ctx.store.catalog.categories() if c["id"] == product.get("category")), None)
+    if category and any(word and len(word) >= 2 and word.lower() in lowered
+                        for word in (category["name_zh"], category["name_en"], *(category["aliases"] or []))):
         return True
     return bool(_options_named(ctx, item, text))
 
@@ -144,8 +150,6 @@ def _options_named(ctx: FlowContext, item: dict[str, Any], said: str) -> dict[st
 
 def variant_choices(ctx: FlowContext, item: dict[str, Any]) -> dict[str, str]:
     """The other in-stock options of an item's product, listed for the shopper."""
-    from core.vocabulary import colour_name
-
     out = {}
     variants = [v for v in ctx.store.catalog.variants(item["product_id"])
                 if v["id"] != item["variant_id"] and v["available"] and v["stock"] > 0]

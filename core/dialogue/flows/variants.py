@@ -8,6 +8,7 @@ from typing import Any
 from core.actions.base import ActionResult
 from core.dialogue.flows.base import YES_NO, Flow, FlowContext, items_text, net_paid, numbered_items
 from core.dialogue.flows.slots import read_item, read_variant, variant_choices
+from core.i18n import t
 from core.store.changes import OrderChange
 from core.vocabulary import colour_name
 
@@ -121,8 +122,6 @@ class ExchangeFlow(_VariantSwapFlow):
 
 
 def _difference_text(ctx: FlowContext, cents: int) -> dict[str, str]:
-    from core.i18n import t
-
     if cents == 0:
         return {lang: t("difference_none", lang) for lang in ("zh", "en")}
     key = "difference_pay" if cents > 0 else "difference_refund"
