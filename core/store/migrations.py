@@ -229,15 +229,18 @@ def _staff_handoff(db: sqlite_utils.Database) -> None:
     db["staff_events"].create({"key": str, "at": str}, pk="key", if_not_exists=True)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
-MIGRATIONS.append(_wechat_deliveries_and_menus)
-MIGRATIONS.append(_telegram_delivery)
-MIGRATIONS.append(_conversation_mood)
-MIGRATIONS.append(_promotions)
-MIGRATIONS.append(_kb_embeddings)
+# Append new migrations at the end; never reorder or edit one that has shipped.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_initial,
+    _wechat_deliveries_and_menus,
+    _telegram_delivery,
+    _conversation_mood,
+    _promotions,
+    _kb_embeddings,
+    _dialogue_requests,
+    _staff_handoff,
+]
 
-MIGRATIONS.append(_dialogue_requests)
-MIGRATIONS.append(_staff_handoff)
 
 def current_version(db: sqlite_utils.Database) -> int:
     """The schema version the database is at (0 for a new database)."""
