@@ -20,6 +20,15 @@ COLOURS: dict[str, dict[str, object]] = {
 
 CLOTHING_SIZES = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
 
+# Chinese names of common variant options; other option names are shown as the catalogue has them.
+OPTION_NAMES_ZH = {"color": "颜色", "size": "尺码", "material": "材质", "capacity": "容量", "length": "长度",
+                   "model": "型号", "style": "款式", "flavor": "口味", "weight": "重量", "scent": "香型"}
+
+
+def option_name(option: str, lang: str) -> str:
+    """A variant option's name as a shopper reads it in ``lang`` ("size" -> "尺码")."""
+    return OPTION_NAMES_ZH.get(option.lower(), option) if lang == "zh" else option
+
 
 def colour_name(colour: str, lang: str) -> str:
     """The colour as a shopper reads it in ``lang`` ("red" -> "红色")."""

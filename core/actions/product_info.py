@@ -6,7 +6,7 @@ from core.money import format_price
 from core.recommend.base import Recommender
 from core.store import ProductHit, ProductQuery, Store
 from core.turn import Turn
-from core.vocabulary import colour_name
+from core.vocabulary import colour_name, option_name
 
 
 class ProductInfoAction(Action):
@@ -57,4 +57,5 @@ def _options_text(variants: list[dict], lang: str) -> str:
             if shown not in values.setdefault(key, []):
                 values[key].append(shown)
     separator = "；" if lang == "zh" else "; "
-    return separator.join(f"{key}: {', '.join(vals)}" for key, vals in values.items()) or "-"
+    colon = "：" if lang == "zh" else ": "
+    return separator.join(f"{option_name(key, lang)}{colon}{', '.join(vals)}" for key, vals in values.items()) or "-"
