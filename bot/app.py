@@ -25,6 +25,7 @@ from core.nlu.trained import TrainedNLU
 from core.policy.dialogue import DialoguePolicy
 from core.policy.rules import RulePolicy
 from core.policy.shop import PolicyError, ShopPolicy, publish_policy_articles
+from core.ratelimit import RateLimiter
 from core.recommend.base import Recommender
 from core.recommend.hybrid import HybridRecommender
 from core.recommend.rules import RulesError, ShopRules
@@ -141,4 +142,6 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
         strategy=SentimentStrategy(store, sentiment_thresholds(settings)),
         staff=handoff,
     )
-    return Assistant(store, components, settings.kefu_default_language, settings.kefu_max_message_chars)
+    limiter = RateLimiter(settings.kefu_rate_limit_messages, settings.kefu_rate_limit_window_s,
+                          exempt_channels=frozenset({"cli", "script"})) if settings.kefu_rate_limit_messages else None
+    return Assistant(store, components, settings.kefu_default_language, settings.kefu_max_message_chars, limiter)

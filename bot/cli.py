@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"kefu: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.kefu_log_level)
+    configure_logging(settings.kefu_log_level, settings.kefu_log_format)
     handler = next(c for c in COMMANDS if c.NAME == args.command)
     try:
         return handler.run(args, settings)

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     kefu_default_language: Literal["zh", "en"] = Field("en", description="language before a shopper writes")
     kefu_max_message_chars: int = Field(4000, ge=1, description="longer inbound texts are cut to this")
     kefu_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="log level")
+    kefu_log_format: Literal["text", "json"] = Field(
+        "text", description="log lines as text or JSON (one object a line, with the conversation id)")
+    kefu_rate_limit_messages: int = Field(
+        20, ge=0, description="most inbound messages one shopper may send per KEFU_RATE_LIMIT_WINDOW_S (0: no limit)")
+    kefu_rate_limit_window_s: float = Field(60.0, gt=0, description="the rate limit's sliding window in seconds")
     kefu_llm_backend: Literal["auto", "transformers", "openai", "templates"] = Field(
         "auto", description="who phrases replies: auto (the local model when installed, else templates), "
         "transformers, openai (any OpenAI-compatible API) or templates")
@@ -38,7 +43,7 @@ class Settings(BaseSettings):
                                 "a model directory, a .gguf file, or a hub id (online only)")
     kefu_llm_precision: Literal["int8", "bf16", "float32"] = Field(
         "int8", description="weights of the local model after conversion (cached under KEFU_LLM_CACHE_DIR)")
-    kefu_llm_threads: int = Field(0, ge=0, description="CPU threads for the local model (0: torch's default)")
+    kefu_llm_threads: int = Field(0, ge=0, description="CPU threads for the local model (0: cores - 1, at least 1)")
     kefu_llm_cache_dir: Path = Field(Path("var/models"), description="joined and converted local models")
     kefu_llm_budget_s: float = Field(5.0, gt=0, description="seconds a reply may take before the template "
                                      "reply is sent instead")

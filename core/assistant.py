@@ -15,8 +15,11 @@ from core.dialogue.state import DialogueState
 from core.i18n import t
 from core.messages import InboundMessage, Language, Reply
 from core.nlu.base import NLU
+from core.observe import metrics
+from core.observe.context import conversation_scope
 from core.ordering import ConversationLocks
 from core.policy.base import Policy
+from core.ratelimit import RateLimiter
 from core.reply.base import ReplyGenerator
 from core.reply.tone import apply_tone, shape_result
 from core.sentiment.base import SentimentAnalyzer
@@ -45,25 +48,44 @@ class Assistant:
     """Handles inbound messages from any channel, one turn at a time per conversation."""
 
     def __init__(self, store: Store, components: Components, default_language: Language = "en",
-                 max_message_chars: int = 4000) -> None:
+                 max_message_chars: int = 4000, rate_limiter: RateLimiter | None = None) -> None:
         self.store = store
+        self._limiter = rate_limiter
         self.components = components
         self._default_language = default_language
         self._max_chars = max_message_chars
         self._locks = ConversationLocks()
 
     async def handle(self, message: InboundMessage) -> list[Reply]:
-        """Process one message and return the replies to send (none for a duplicate delivery)."""
+        """Process one message and return the replies to send (none for a duplicate delivery).
+
+        Everything logged meanwhile carries the conversation id; a shopper over the rate limit gets
+        a polite "slow down" instead (the message is not processed)."""
         if len(message.text) > self._max_chars:
             message = replace(message, text=message.text[: self._max_chars])
-        async with self._locks.hold(message.identity.conversation_id):
-            try:
-                return await self._turn(message)
-            except Exception:
-                log.exception("turn failed for %s", message.identity.conversation_id)
-                state = self.store.conversations.state(message.identity.conversation_id)
-                language = state.get("language") or message.language_hint or self._default_language
-                return [Reply(t("error", language), language=language)]
+        conversation_id, channel = message.identity.conversation_id, message.identity.channel
+        with conversation_scope(conversation_id):
+            if self._limiter is not None and channel not in self._limiter.exempt_channels \
+                    and not self._limiter.allow(conversation_id):
+                log.warning("rate limit: message refused")
+                metrics.TURNS.labels(channel, "rate_limited").inc()
+                return [self._notice("rate_limited", message)]
+            with metrics.TURN_SECONDS.labels(channel).time():
+                async with self._locks.hold(conversation_id):
+                    try:
+                        replies = await self._turn(message)
+                    except Exception:
+                        log.exception("turn failed for %s", conversation_id)
+                        metrics.TURNS.labels(channel, "error").inc()
+                        return [self._notice("error", message)]
+            metrics.TURNS.labels(channel, "ok" if replies else "silent").inc()
+            return replies
+
+    def _notice(self, key: str, message: InboundMessage) -> Reply:
+        """A fixed message (``error``, ``rate_limited``) in the conversation's language."""
+        state = self.store.conversations.state(message.identity.conversation_id)
+        language = state.get("language") or message.language_hint or self._default_language
+        return Reply(t(key, language), language=language)
 
     async def _turn(self, message: InboundMessage) -> list[Reply]:
         store, parts = self.store, self.components
@@ -81,6 +103,7 @@ class Assistant:
         if customer is None and state.customer_id:  # verified in this chat (core/dialogue/identity.py)
             customer = store.customers.get(state.customer_id)
         nlu = await parts.nlu.parse(message.content, state.language)
+        metrics.INTENTS.labels(nlu.intent).inc()
         if message.payload is None:
             state.language = nlu.language
         sentiment = await parts.sentiment.analyze(message.text, state.language)
@@ -98,6 +121,7 @@ class Assistant:
             for name in parts.policy.decide(turn):
                 result = shape_result(await parts.actions[name].run(turn), turn.tone)
                 state.failures = 0 if result.understood else state.failures + 1
+                metrics.record_action(name, result.understood)
                 reply = await parts.generator.render(result, state.language)
                 replies.append(apply_tone(reply, turn.tone, state.language) if not replies else reply)
             customer = turn.customer  # the shopper may have verified who they are this turn

@@ -107,9 +107,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "抱歉，我还是没明白。需要为您转接人工客服吗？",
         "en": "Sorry, I still didn't get that. Shall I get a colleague to help?",
     },
+    "rate_limited": {
+        "zh": "您的消息发得有点快，请稍等片刻再发，我们会认真回复每一条。",
+        "en": "You're sending messages a little fast. Please wait a moment and try again; we'll answer every one.",
+    },
     "error": {
-        "zh": "抱歉，系统刚才出了点问题，您的消息已保存。请稍后再发一次，或联系人工客服。",
-        "en": "Sorry, something went wrong on our side. Your message is saved; please try again in a moment.",
+        "zh": "抱歉，系统刚才出了点问题。请稍后再发一次，或联系人工客服。",
+        "en": "Sorry, something went wrong on our side. Please try again in a moment, or ask for a colleague.",
     },
     # WeChat Official Account (adapters/wechat)
     "wechat_welcome": {

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from core.clock import utc_now
 from core.messages import Identity, Reply
+from core.observe import metrics
 from core.promotions.campaigns import Campaigns, Due
 from core.promotions.facts import CustomerFacts
 from core.promotions.respect import Respect
@@ -148,6 +149,7 @@ class Dispatcher:
         else:
             self._campaigns.mark_sent(due.id)
             stats.sent += 1
+            metrics.CAMPAIGN_DELIVERIES.labels(due.channel, "sent").inc()
 
     def _failed(self, due: Due, reason: str, retryable: bool, stats: DispatchStats) -> None:
         attempts = due.attempts + 1
@@ -155,9 +157,11 @@ class Dispatcher:
             delay = min(self._config.retry_base_s * 2 ** (attempts - 1), self._config.retry_max_s)
             self._campaigns.postpone(due.id, self._clock() + timedelta(seconds=delay), reason)
             stats.retried += 1
+            metrics.CAMPAIGN_DELIVERIES.labels(due.channel, "retried").inc()
         else:
             self._campaigns.mark_failed(due.id, reason)
             _count(stats, "failed", reason)
+            metrics.CAMPAIGN_DELIVERIES.labels(due.channel, "failed").inc()
 
 
 def _count(stats: DispatchStats, outcome: str, reason: str) -> None:

@@ -1,13 +1,25 @@
 """Shared fixtures: a small in-memory shop and an assistant over it."""
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from adapters.web import WebChannel
 from bot.app import build_assistant
 from bot.settings import Settings, load_settings
 from core.assistant import Assistant
 from core.store import Store
+
+# Property tests (tests/test_fuzz_parsers.py): a few hundred inputs per test locally,
+# HYPOTHESIS_PROFILE=ci for 10,000 (CI). No example database is written into the working tree.
+hypothesis_settings.register_profile("dev", max_examples=300, deadline=None, database=None,
+                                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+hypothesis_settings.register_profile("ci", parent=hypothesis_settings.get_profile("dev"), max_examples=10_000,
+                                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def seed_small_shop(store: Store) -> None:
@@ -59,9 +71,10 @@ def _template_replies(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def settings() -> Settings:
-    """Defaults, no .env, no demo shop."""
+    """Defaults, no .env, no demo shop, no rate limit (tests send faster than a person types;
+    tests/test_observability.py tests the limit)."""
     return load_settings(env_file=None, kefu_load_demo_shop=False, kefu_db_path=":memory:",
-                         kefu_llm_backend="templates")
+                         kefu_llm_backend="templates", kefu_rate_limit_messages=0)
 
 
 @pytest.fixture

@@ -64,6 +64,24 @@ def test_conversion_is_cached_and_the_cached_model_generates_the_same(tiny_model
         assert type(layer).__name__ == "Linear" and "quantized" in type(layer).__module__
 
 
+def test_a_prompt_starting_like_an_earlier_one_reuses_its_cache_and_answers_the_same(tiny_model_dir, tmp_path,
+                                                                                      monkeypatch):
+    warm = TransformersModel(str(tiny_model_dir), tmp_path, "float32")
+    warm.load()
+    warm.generate(MESSAGES, max_tokens=6)
+    reused: list[int | None] = []
+    take = warm._prompts.take
+    monkeypatch.setattr(warm._prompts, "take", lambda prompt: reused.append(
+        None if (cache := take(prompt)) is None else cache.get_seq_length()) or cache)
+    other = [MESSAGES[0], {"role": "user", "content": "Rewrite: your order has not shipped."}]
+    answer = warm.generate(other, max_tokens=12)
+    shared = len(warm.tokenizer.apply_chat_template([MESSAGES[0]])) + 3  # system turn, "<|im_start|>user\nRewrite:"
+    assert reused[0] is not None and reused[0] >= shared
+    fresh = TransformersModel(str(tiny_model_dir), tmp_path, "float32")
+    fresh.load()
+    assert fresh.generate(other, max_tokens=12).text == answer.text
+
+
 def test_a_changed_model_is_converted_again(tiny_model_dir, tmp_path):
     model = TransformersModel(str(tiny_model_dir), tmp_path, "float32")
     key = model._resolve()[2]

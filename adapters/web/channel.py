@@ -20,6 +20,7 @@ from adapters.web.protocol import Chat, FrameError, Hello, error_frame, new_sess
 from adapters.web.sessions import SocketRegistry
 from core.assistant import Assistant
 from core.messages import Identity, InboundMessage, Language, Outbound, Typing
+from core.observe import metrics
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class WebChannel(Channel):
         app = web.Application()
         app.router.add_get("/", self._index)
         app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/metrics", self._metrics)
         app.router.add_get("/ws", self._websocket)
         app.router.add_static("/static/", STATIC_DIR, follow_symlinks=False)
         app.add_routes(self._extra_routes)
@@ -137,6 +139,10 @@ class WebChannel(Channel):
         store = self.assistant.store
         return web.json_response({"status": "ok", "products": store.catalog.count(),
                                   "conversations": store.db["conversations"].count})
+
+    async def _metrics(self, _request: web.Request) -> web.Response:
+        """Prometheus metrics of this process (docs/OPERATIONS.md)."""
+        return web.Response(body=metrics.exposition(), headers={"Content-Type": metrics.CONTENT_TYPE})
 
     # -- websocket -----------------------------------------------------------------------
     async def _websocket(self, request: web.Request) -> web.WebSocketResponse:

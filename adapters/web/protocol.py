@@ -66,11 +66,11 @@ def error_frame(reason: str) -> dict[str, str]:
 
 def parse_frame(raw: str) -> Frame:
     """Parse one text frame from the browser, or raise :class:`FrameError`."""
-    if len(raw.encode("utf-8")) > MAX_FRAME_BYTES:
+    if len(_utf8(raw, "frame")) > MAX_FRAME_BYTES:
         raise FrameError(f"frame too large (limit {MAX_FRAME_BYTES} bytes)")
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested a thousand deep
         raise FrameError("frame is not valid JSON") from None
     if not isinstance(data, dict):
         raise FrameError("frame must be a JSON object")
@@ -98,6 +98,7 @@ def _button(data: dict[str, Any]) -> Chat:
     if label is not None and not isinstance(label, str):
         raise FrameError("button label must be a string")
     label = (label or "").strip()[:MAX_TEXT_CHARS]
+    _utf8(label, "label")
     return Chat(label or payload, payload, _client_id(data))
 
 
@@ -111,7 +112,16 @@ def _text(data: dict[str, Any], key: str) -> str:
         raise FrameError(f"{key} is empty")
     if len(value) > MAX_TEXT_CHARS:
         raise FrameError(f"{key} is too long (limit {MAX_TEXT_CHARS} characters)")
+    _utf8(value, key)
     return value
+
+
+def _utf8(value: str, key: str) -> bytes:
+    """``value`` encoded; a lone surrogate (possible via a JSON ``\\ud800`` escape) is refused."""
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise FrameError(f"{key} is not valid Unicode text (unpaired surrogate)") from None
 
 
 def _client_id(data: dict[str, Any]) -> str | None:
@@ -121,4 +131,5 @@ def _client_id(data: dict[str, Any]) -> str | None:
         return None
     if not isinstance(value, str) or len(value) > MAX_CLIENT_ID_CHARS:
         raise FrameError(f"id must be a string of at most {MAX_CLIENT_ID_CHARS} characters")
+    _utf8(value, "id")
     return value

@@ -22,7 +22,7 @@ def parse_fields(body: bytes | str) -> dict[str, str]:
     or another root element."""
     try:
         root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
+    except (ParseError, DefusedXmlException, ValueError, LookupError) as exc:  # LookupError: unknown encoding
         raise BadMessage(f"malformed or forbidden XML: {exc}") from None
     if root.tag != "xml":
         raise BadMessage(f"the root element must be <xml>, not <{root.tag}>")

@@ -61,7 +61,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Drive the load on a fresh copy of the demo shop with template replies; exit 1 on any error."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = settings.model_copy(update={"kefu_db_path": Path(tmp) / "kefu.db", "kefu_load_demo_shop": True,
-                                               "kefu_llm_backend": "templates"})
+                                               "kefu_llm_backend": "templates",
+                                               "kefu_rate_limit_messages": 0})  # a bench is not abuse
         think = args.conversations / args.rate if args.rate > 0 else 0.0
         results = asyncio.run(_drive(settings, args.conversations, args.turns, args.path, think))
     for label, result in results:

@@ -28,7 +28,7 @@ def story_settings() -> Settings:
     """Settings for stories: template replies, lexical knowledge search, no background refresh."""
     return load_settings(env_file=None, kefu_load_demo_shop=False, kefu_db_path=":memory:",
                          kefu_llm_backend="templates", kefu_kb_retrieval="lexical",
-                         kefu_recommend_refresh_seconds=0)
+                         kefu_recommend_refresh_seconds=0, kefu_rate_limit_messages=0)
 
 
 def demo_template() -> Store:

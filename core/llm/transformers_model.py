@@ -22,8 +22,16 @@ import torch
 import transformers
 from torch.ao.nn.quantized import dynamic as quantized_dynamic
 from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
-from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, StoppingCriteria, StoppingCriteriaList
+from transformers import (
+    AutoConfig,
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    DynamicCache,
+    StoppingCriteria,
+    StoppingCriteriaList,
+)
 from transformers.generation.streamers import BaseStreamer
+from transformers.generation.utils import GenerateDecoderOnlyOutput
 
 from core.llm import embedded
 from core.llm.base import BackendError, ChatMessage, Completion
@@ -33,12 +41,19 @@ log = logging.getLogger(__name__)
 PRECISIONS = ("int8", "bf16", "float32")
 _FORMAT = 1  # bump when the cached layout changes
 _WEIGHTS = "weights.pt"
+_CORES = torch.get_num_threads()  # torch's default: the CPU cores (read before any model sets it)
+# generate()'s cache argument: ``cache`` in the transformers 5 releases whose outputs have a ``cache``
+# field, ``past_key_values`` before (still accepted, with a deprecation warning, until 6).
+_CACHE_ARGUMENT = "cache" if "cache" in GenerateDecoderOnlyOutput.__dataclass_fields__ else "past_key_values"
 
 
 class TransformersModel:
     """Loads once (:meth:`load`), then generates greedily (:meth:`generate`); not thread-safe by itself."""
 
     def __init__(self, source: str, cache_dir: Path, precision: str = "int8", threads: int = 0) -> None:
+        """``threads`` 0: one less than the CPU cores, at least one. The rest of the bot needs a core
+        too, and each step of the model waits for its slowest thread: with more threads than free
+        cores every step stalls (on a busy 2-core machine, 2 threads decoded ~1 token/s, 1 thread ~8)."""
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
         self.source = source
@@ -48,6 +63,7 @@ class TransformersModel:
         self.model: Any = None
         self.tokenizer: Any = None
         self.loaded_from_cache = False
+        self._prompts = _PromptCache()
 
     # ---- loading -------------------------------------------------------------------------------
 
@@ -55,8 +71,7 @@ class TransformersModel:
         """Load the cached conversion, or convert the source and cache it. Idempotent."""
         if self.model is not None:
             return
-        if self.threads:
-            torch.set_num_threads(self.threads)
+        torch.set_num_threads(self.threads or max(1, _CORES - 1))
         started = time.monotonic()
         source_dir, gguf_file, key = self._resolve()
         cached = self.cache_dir / "converted" / key
@@ -121,18 +136,61 @@ class TransformersModel:
         started = time.monotonic()
         inputs = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
                                                     return_dict=True)
+        prompt = inputs["input_ids"][0]
         clock = _FirstTokenClock()
         stop = _Deadline(deadline)
+        cache = self._prompts.take(prompt)
+        if cache is None:
+            cache = DynamicCache(config=self.model.config)
         with torch.inference_mode():
             output = self.model.generate(**inputs, max_new_tokens=max_tokens, do_sample=False, streamer=clock,
-                                         stopping_criteria=StoppingCriteriaList([stop]),
+                                         stopping_criteria=StoppingCriteriaList([stop]), **{_CACHE_ARGUMENT: cache},
                                          pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id)
+        self._prompts.keep(prompt, cache)
         if stop.fired:
             raise BackendError("the reply ran past its time budget")
-        new_tokens = output[0, inputs["input_ids"].shape[1]:]
+        new_tokens = output[0, prompt.shape[0]:]
         text = self.tokenizer.decode(new_tokens, skip_special_tokens=True).strip()
         first = clock.first_at - started if clock.first_at else None
         return Completion(text, int(new_tokens.shape[0]), time.monotonic() - started, first)
+
+
+class _PromptCache:
+    """The attention keys and values of the last few prompts, so that a prompt starting like one of
+    them (the same system prompt and instruction, another draft) only computes its new tokens."""
+
+    def __init__(self, size: int = 4) -> None:
+        self._size = size
+        self._entries: list[tuple[torch.Tensor, DynamicCache]] = []  # (prompt token ids, their cache), oldest first
+
+    def take(self, prompt: torch.Tensor) -> DynamicCache | None:
+        """The cache of the stored prompt sharing the most leading tokens with ``prompt``, cut to them
+        (and removed from the store: generation extends it), or None when none shares any."""
+        shared = [_shared_length(ids, prompt) for ids, _ in self._entries]
+        if not shared or max(shared) == 0:
+            return None
+        best = shared.index(max(shared))
+        _, cache = self._entries.pop(best)
+        _cut(cache, min(shared[best], prompt.shape[0] - 1))  # the last prompt token must be computed
+        return cache
+
+    def keep(self, prompt: torch.Tensor, cache: DynamicCache) -> None:
+        """Store ``cache`` (filled by a generation from ``prompt``) cut back to the prompt."""
+        _cut(cache, prompt.shape[0])
+        self._entries.append((prompt, cache))
+        del self._entries[:-self._size]
+
+
+def _cut(cache: DynamicCache, length: int) -> None:
+    """Drop the cached tokens after the first ``length``."""
+    cache.crop(min(0, length - cache.get_seq_length()))
+
+
+def _shared_length(a: torch.Tensor, b: torch.Tensor) -> int:
+    """How many leading tokens two 1-d token id tensors have in common."""
+    length = min(a.shape[0], b.shape[0])
+    different = torch.nonzero(a[:length] != b[:length])
+    return int(different[0, 0]) if different.numel() else length
 
 
 class _FirstTokenClock(BaseStreamer):
@@ -176,7 +234,7 @@ def _load_converted(directory: Path, precision: str) -> tuple[Any, Any]:
     if precision != "int8":
         dtype = torch.bfloat16 if precision == "bf16" else torch.float32
         return AutoModelForCausalLM.from_pretrained(directory, dtype=dtype), tokenizer
-    saved = torch.load(directory / _WEIGHTS, weights_only=True)
+    saved = torch.load(directory / _WEIGHTS, weights_only=True, mmap=True)  # float tensors stay paged from the file
     config = AutoConfig.from_pretrained(directory)
     with torch.device("meta"):
         model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
@@ -191,10 +249,14 @@ def _load_converted(directory: Path, precision: str) -> tuple[Any, Any]:
 
 
 def _swap_linear_layers(module: torch.nn.Module) -> None:
-    """Replace every float Linear layer by an (empty) dynamic int8 one, as quantize_dynamic did."""
+    """Replace every float Linear layer by a placeholder dynamic int8 one, as quantize_dynamic did.
+
+    The placeholder packs a 1×1 weight (packing an empty full-size one costs seconds); its
+    ``load_state_dict`` packs the real weights and the sizes are set to the layer's own."""
     for name, child in module.named_children():
         if isinstance(child, torch.nn.Linear):
-            setattr(module, name, quantized_dynamic.Linear(child.in_features, child.out_features,
-                                                           bias_=child.bias is not None, dtype=torch.qint8))
+            layer = quantized_dynamic.Linear(1, 1, bias_=child.bias is not None, dtype=torch.qint8)
+            layer.in_features, layer.out_features = child.in_features, child.out_features
+            setattr(module, name, layer)
         else:
             _swap_linear_layers(child)

@@ -4,7 +4,8 @@ Every number (prices, dates, quantities, ids), every code-like token (order ids,
 coupon codes), every month, every catalogue product name and every commitment word (refund,
 coupon, compensation …) in the reply must already appear in the allowed text — the action's facts
 and the template reply built from them. The reply must also be non-empty, short enough, in the
-shopper's language, and free of the system prompt and of redaction placeholders."""
+shopper's language, and free of the system prompt, of redaction placeholders and of personal data
+(emails, phones, card numbers, addresses) the facts do not hold."""
 from __future__ import annotations
 
 import re
@@ -14,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from core.language import detect_language
 from core.messages import Language
+from core.reply.redact import personal_data
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CODE = re.compile(r"#?[A-Za-z0-9][A-Za-z0-9_-]{3,}")
@@ -76,6 +78,7 @@ class GroundingChecker:
         found += [Violation("product", n) for n in self._product_names if n in lowered and n not in lowered_allowed]
         found += [Violation("commitment", w) for w in _COMMITMENTS if w in lowered and w not in lowered_allowed]
         found += [Violation("placeholder", p) for p in PLACEHOLDER.findall(text)]
+        found += [Violation("personal", p) for p in personal_data(text) if p not in allowed]
         found += [Violation("leak", s) for s in _sentences(secret) if s.lower() in lowered]
         return found
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass, replace
 
 from core.actions.base import ActionResult
 from core.llm.base import BackendError, ChatBackend, ChatMessage
 from core.messages import Language, Reply
+from core.observe import metrics
 from core.reply.base import ReplyGenerator
 from core.reply.grounding import GroundingChecker, Violation
 from core.reply.prompt import PROMPT_LABELS, STYLE_GUIDE, build_messages
@@ -64,13 +66,19 @@ class LLMReplyGenerator(ReplyGenerator):
         """Like :meth:`render`, also telling how the reply was made (for evaluation and logs)."""
         draft = await self._templates.render(result, language)
         messages = self._messages(draft.text, language)
+        name, started = self.backend.name, time.perf_counter()
         try:
             completion = await self.backend.complete(messages, self._limits.max_tokens, self._limits.budget_s)
         except BackendError as exc:
-            log.info("template reply sent: %s backend: %s", self.backend.name, exc)
+            metrics.LLM_SECONDS.labels(name).observe(time.perf_counter() - started)
+            metrics.LLM_REPLIES.labels(name, "error").inc()
+            log.info("template reply sent: %s backend: %s", name, exc)
             return Outcome(draft, draft.text, None, error=str(exc))
+        metrics.LLM_SECONDS.labels(name).observe(time.perf_counter() - started)
+        metrics.LLM_TOKENS.labels(name).inc(completion.tokens)
         candidate = completion.text
         violations = tuple(self.violations(candidate, result, draft.text, language))
+        metrics.LLM_REPLIES.labels(name, "ungrounded" if violations else "model").inc()
         if violations:
             log.warning("template reply sent: the model's reply was not grounded: %s",
                         ", ".join(f"{v.kind} {v.value!r}" for v in violations[:5]))

@@ -1,0 +1,1 @@
+"""Observability: the conversation id of the running turn (for logs) and Prometheus metrics."""

@@ -1,0 +1,47 @@
+"""Prometheus metrics of the running bot, served at ``GET /metrics`` (docs/OPERATIONS.md lists them).
+
+Metrics live in prometheus-client's default registry, so every part of one process adds to the same
+counters; tests read them back with :func:`sample`."""
+from __future__ import annotations
+
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+"""The Content-Type of :func:`exposition`'s text."""
+
+TURNS = Counter("kefu_turns_total", "Inbound messages handled, by channel and outcome: ok (answered), silent "
+                "(a duplicate delivery, or relayed to a colleague), error, rate_limited", ["channel", "outcome"])
+TURN_SECONDS = Histogram("kefu_turn_seconds", "Time to handle one inbound message, NLU to committed replies",
+                         ["channel"], buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10))
+INTENTS = Counter("kefu_intents_total", "Recognised intents of inbound messages", ["intent"])
+ACTIONS = Counter("kefu_actions_total", "Actions the policy chose, fallback and handoff included", ["action"])
+FALLBACKS = Counter("kefu_fallbacks_total", "Replies that did not understand the shopper (the fallback answer)")
+HANDOFFS = Counter("kefu_handoffs_total", "Handoff actions: the conversation was handed to a colleague")
+LLM_SECONDS = Histogram("kefu_llm_seconds", "Time the language model took for one reply (errors included)",
+                        ["backend"], buckets=(.05, .1, .25, .5, 1, 2, 3, 5, 8, 13, 20))
+LLM_TOKENS = Counter("kefu_llm_tokens_total", "Tokens the language model generated", ["backend"])
+LLM_REPLIES = Counter("kefu_llm_replies_total", "Replies offered to the language model, by who phrased the one "
+                      "sent: model, error (template sent) or ungrounded (template sent)", ["backend", "outcome"])
+CAMPAIGN_DELIVERIES = Counter("kefu_campaign_deliveries_total", "Promotion deliveries pushed, by channel and "
+                              "outcome (sent, retried, failed)", ["channel", "outcome"])
+
+
+def record_action(action: str, understood: bool) -> None:
+    """Count one action the policy ran; a reply that did not understand the shopper counts as a fallback
+    (whichever action gave it: the fallback itself, or a knowledge search that found nothing)."""
+    ACTIONS.labels(action).inc()
+    if not understood:
+        FALLBACKS.inc()
+    if action == "handoff":
+        HANDOFFS.inc()
+
+
+def exposition() -> bytes:
+    """Every metric in Prometheus' text format."""
+    return generate_latest(REGISTRY)
+
+
+def sample(name: str, **labels: str) -> float:
+    """The current value of one sample (0.0 when not yet recorded), e.g. ``sample("kefu_turns_total", …)``."""
+    value = REGISTRY.get_sample_value(name, labels)
+    return value or 0.0
