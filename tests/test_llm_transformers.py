@@ -98,10 +98,35 @@ def test_generation_stops_at_the_deadline(tiny_model_dir, tmp_path):
 
 async def test_the_backend_loads_once_and_generates_off_the_event_loop(tiny_model_dir, tmp_path):
     backend = LocalBackend(TransformersModel(str(tiny_model_dir), tmp_path, "int8"), "transformers")
+    backend.wait_loaded(60)
     completions = [await backend.complete(MESSAGES, 8, timeout_s=30) for _ in range(2)]
     assert completions[0].text == completions[1].text
     with pytest.raises(BackendError):
         await backend.complete(MESSAGES, 8, timeout_s=0.0)
+    await backend.close()
+
+
+async def test_while_the_model_loads_replies_fall_back_at_once(tmp_path):
+    import threading
+
+    class SlowToLoad:
+        def __init__(self) -> None:
+            self.release = threading.Event()
+
+        def load(self) -> None:
+            self.release.wait(30)
+
+        def generate(self, messages, max_tokens, deadline=None):
+            raise AssertionError("never called while loading")
+
+    model = SlowToLoad()
+    backend = LocalBackend(model, "slow")
+    started = time.monotonic()
+    with pytest.raises(BackendError, match="still loading"):
+        await backend.complete(MESSAGES, 8, timeout_s=5)
+    assert time.monotonic() - started < 1  # not the 5 s budget
+    model.release.set()
+    backend.wait_loaded(5)
     await backend.close()
 
 
@@ -111,9 +136,11 @@ async def test_a_model_that_fails_to_load_gives_template_replies(tmp_path):
     from core.reply.llm import LLMReplyGenerator
 
     backend = LocalBackend(TransformersModel(str(tmp_path / "no-such-model"), tmp_path, "int8"), "transformers")
+    with pytest.raises(OSError):
+        backend.wait_loaded(60)
     generator = LLMReplyGenerator(backend, GroundingChecker())
     outcome = await generator.render_with_outcome(ActionResult("handoff"), "en")
-    assert outcome.error and outcome.reply.text.startswith("Sure, I've asked a colleague")
+    assert "failed to load" in outcome.error and outcome.reply.text.startswith("Sure, I've asked a colleague")
     await backend.close()
 
 
@@ -132,6 +159,7 @@ async def test_the_embedded_model_loads_verified_and_replies_grounded(tmp_path_f
     model.load()
     assert model.loaded_from_cache
     backend = LocalBackend(model, "transformers")
+    backend.wait_loaded(60)
     generator = LLMReplyGenerator(backend, GroundingChecker(), GenerationLimits(budget_s=120, max_tokens=80))
     facts = {"order_id": "#W1000001", "date": "2026-10-20", "total": "¥199.00", "status": "shipped",
              "shipping": "Carrier: SF Express, tracking number SF123456789, expected by 2026-10-25."}

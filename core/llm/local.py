@@ -37,7 +37,11 @@ class LocalBackend(ChatBackend):
         self._loading.result(timeout_s)
 
     async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float) -> Completion:
-        """Queue one generation and wait for it, at most ``timeout_s`` seconds."""
+        """Queue one generation and wait for it, at most ``timeout_s`` seconds. While the model is
+        still loading (the first start converts it for a minute) this fails at once, so the shopper
+        gets the template reply without waiting out the budget."""
+        if not self._loading.done():
+            raise BackendError("the model is still loading")
         deadline = time.monotonic() + timeout_s
         job = asyncio.get_running_loop().run_in_executor(self._worker, self._run, messages, max_tokens, deadline)
         try:
