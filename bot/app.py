@@ -21,6 +21,8 @@ from core.assistant import Assistant, Components
 from core.demo.loader import load_demo_shop
 from core.dialogue.engine import TaskEngine
 from core.llm.base import ChatBackend
+from core.nlu.base import NLU
+from core.nlu.keyword import KeywordNLU
 from core.nlu.trained import TrainedNLU
 from core.policy.dialogue import DialoguePolicy
 from core.policy.rules import RulePolicy
@@ -73,8 +75,11 @@ def build_recommender(store: Store, settings: Settings) -> HybridRecommender:
     return HybridRecommender(store, rules, settings.kefu_recommend_refresh_seconds)
 
 
-def build_nlu(store: Store, settings: Settings) -> TrainedNLU:
-    """The trained NLU (the shop's model if ``kefu train`` made one) over the live catalogue."""
+def build_nlu(store: Store, settings: Settings) -> NLU:
+    """The NLU over the live catalogue: the trained model (the shop's if ``kefu train`` made one), or
+    the bilingual keyword rules when ``KEFU_NLU=keyword``."""
+    if settings.kefu_nlu == "keyword":
+        return KeywordNLU(store.catalog.categories(), settings.kefu_default_language)
     products = list(store.db["products"].rows_where(select="id, title_zh, title_en"))
     return TrainedNLU.from_dir(settings.kefu_nlu_dir, store.catalog.categories(), products,
                                settings.kefu_default_language)

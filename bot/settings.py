@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     kefu_shop_policy_path: Path | None = Field(None, description="YAML file of the shop's after-sales policy "
                                                "(return window, allowed statuses, refund methods, approvals); "
                                                "unset: the demo shop's core/demo/policy.yaml")
+    kefu_nlu: Literal["trained", "keyword"] = Field("trained", description="intent model: trained, or keyword rules (no model file needed)")
     kefu_nlu_dir: Path = Field(Path("var/nlu"), description="the shop's own NLU training data and model (kefu train)")
     kefu_nlu_clarify_below: float = Field(0.45, ge=0, le=1, description="below this intent confidence, ask which of the top two readings was meant")
     kefu_sentiment_analyzer: Literal["linear", "lexicon"] = Field(

@@ -71,3 +71,13 @@ async def test_category_synonyms_and_typos(nlu):
 async def test_a_button_payload_is_understood_exactly(nlu):
     result = await nlu.parse("/product D1", "zh")
     assert (result.intent, result.confidence, result.entities, result.language) == ("product_info", 1.0, {"product_id": "D1"}, "zh")
+
+
+async def test_the_keyword_rules_can_be_chosen_instead_of_the_trained_model(store, settings):
+    from bot.app import build_assistant
+    from core.messages import Identity, InboundMessage
+
+    assistant = build_assistant(store, settings.model_copy(update={"kefu_nlu": "keyword"}))
+    assert isinstance(assistant.components.nlu, KeywordNLU)
+    [reply] = await assistant.handle(InboundMessage(Identity("web", "kw"), "我想买一件红色的连衣裙"))
+    assert [c.product_id for c in reply.cards] == ["D1", "D3"]

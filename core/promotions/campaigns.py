@@ -140,11 +140,6 @@ class Campaigns:
                                "from deliveries where status = 'sending' order by id")
         return [Due(*r[:6], json.loads(r[6]), r[7]) for r in rows]
 
-    def sent_this_week(self, customer_id: int, since: datetime) -> int:
-        """Promotions sent to the customer since ``since``."""
-        return self.db.execute("select count(*) from deliveries where customer_id = ? and status = 'sent' "
-                               "and sent_at >= ?", [customer_id, iso(since)]).fetchone()[0]
-
     def status_counts(self, campaign_id: int) -> dict[str, int]:
         """How many deliveries of the campaign are in each status."""
         return dict(self.db.execute("select status, count(*) from deliveries where campaign_id = ? group by status",
