@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from bot.commands import COMMANDS
+from bot.commands.errors import CommandError
 from bot.logs import configure_logging
 from bot.settings import SettingsError, load_settings
 
@@ -31,5 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = next(c for c in COMMANDS if c.NAME == args.command)
     try:
         return handler.run(args, settings)
+    except CommandError as exc:
+        print(f"kefu {args.command}: {exc}", file=sys.stderr)
+        return exc.status
     except KeyboardInterrupt:
         return 130

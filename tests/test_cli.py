@@ -101,3 +101,12 @@ def test_import_rejects_bad_rows_by_line_and_keeps_the_good_ones(tmp_path):
     assert result.returncode == 1
     assert "1 inserted" in result.stdout and "line 2" in result.stdout and "line 3" in result.stdout
     assert Store(tmp_path / "kefu.db").catalog.product("A1")["title_en"] == "Mug"
+
+
+def test_unknown_customer_and_unreadable_script_are_clear_errors(tmp_path):
+    unknown = run_kefu(tmp_path, "chat", "--as", "NOBODY", stdin="hi\n")
+    assert unknown.returncode == 2 and "kefu chat: no customer 'NOBODY'" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    missing = run_kefu(tmp_path, "chat", "--script", str(tmp_path / "nope.jsonl"))
+    assert missing.returncode == 2 and "cannot read the script" in missing.stderr
+    assert "Traceback" not in missing.stderr

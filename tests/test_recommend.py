@@ -281,7 +281,7 @@ def test_kefu_recommend_prints_reasons_and_the_trace(tmp_path):
     trace = json.loads(traced.stdout)
     assert len(trace["picks"]) == 2 and trace["picks"][0]["components"] and trace["history"]
     missing = run_kefu(tmp_path, "recommend", "--customer", "NOBODY")
-    assert missing.returncode == 2 and "no customer" in missing.stdout
+    assert missing.returncode == 2 and "no customer" in missing.stderr
 
 
 def test_kefu_eval_recommend_prints_the_table(tmp_path):

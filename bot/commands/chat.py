@@ -4,9 +4,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import IO
 
 from adapters.text import ScriptChannel, TerminalChannel
 from bot.app import build_assistant, open_store
+from bot.commands.errors import CommandError, customer_id
 from bot.settings import Settings
 from core.store import Store
 
@@ -33,26 +35,28 @@ async def chat(settings: Settings, script: str | None, user: str, as_customer: s
     try:
         assistant = build_assistant(store, settings)
         if script is not None:
-            stream = sys.stdin if script == "-" else open(script, encoding="utf-8")
+            stream = sys.stdin if script == "-" else _open_script(script)
             with stream:
                 channel = ScriptChannel(assistant, stream, sys.stdout)
                 await channel.start()
             return 1 if channel.errors else 0
         terminal = TerminalChannel(assistant, user)
-        if as_customer and not _link(store, user, as_customer):
-            print(f"kefu: no customer {as_customer!r}", file=sys.stderr)
-            return 2
+        if as_customer:
+            _link(store, user, customer_id(store, as_customer))
         await terminal.start()
         return 0
     finally:
         store.close()
 
 
-def _link(store: Store, user: str, external_id: str) -> bool:
+def _open_script(path: str) -> IO[str]:
+    try:
+        return open(path, encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"cannot read the script {path!r}: {exc.strerror}") from None
+
+
+def _link(store: Store, user: str, customer: int) -> None:
     """Link the terminal identity to a customer, recorded in the audit log."""
-    customer = store.customers.by_external_id(external_id)
-    if customer is None:
-        return False
-    store.customers.link_identity(TerminalChannel.name, user, customer["id"])
-    store.audit.record("operator", "link_identity", f"customer:{customer['id']}", {"channel": "cli", "user": user})
-    return True
+    store.customers.link_identity(TerminalChannel.name, user, customer)
+    store.audit.record("operator", "link_identity", f"customer:{customer}", {"channel": "cli", "user": user})

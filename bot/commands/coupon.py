@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from bot.app import open_store
+from bot.commands.errors import customer_id
 from bot.settings import Settings
 from core.money import to_cents
 from core.promotions.coupons import CouponCheck, Coupons
@@ -40,22 +41,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     store = open_store(settings)
     try:
-        customer_id = None
-        if args.customer:
-            customer = store.customers.by_external_id(args.customer)
-            if customer is None:
-                print(f"kefu: no customer {args.customer}", file=sys.stderr)
-                return 1
-            customer_id = customer["id"]
+        customer = customer_id(store, args.customer) if args.customer else None
         coupons = Coupons(store.db)
-        check = coupons.check(args.code, total, customer_id)
+        check = coupons.check(args.code, total, customer)
         if args.step == "check" or not check.ok:
             return _print(check)
         if not args.yes and input(f"redeem {check.code} for order {args.order} "
                                   f"({check.discount_cents / 100:.2f} off)? [y/N] ").strip().lower() not in ("y", "yes"):
             print("not redeemed")
             return 1
-        check = coupons.redeem(args.code, args.order, total, customer_id)
+        check = coupons.redeem(args.code, args.order, total, customer)
         if check.ok:
             store.audit.record("staff:cli", "coupon.redeem", f"coupon:{check.code}",
                                {"order_id": args.order, "discount_cents": check.discount_cents})

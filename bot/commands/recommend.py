@@ -6,6 +6,7 @@ import argparse
 import json
 
 from bot.app import build_recommender, open_store
+from bot.commands.errors import customer_id
 from bot.settings import Settings
 from core.i18n import t
 from core.reply.templates import localise
@@ -33,24 +34,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print one line per pick (or the JSON trace)."""
     store = open_store(settings)
     try:
-        customer_id = None
-        if args.customer:
-            customer = store.customers.by_external_id(args.customer)
-            if customer is None:
-                print(f"kefu recommend: no customer {args.customer!r}")
-                return 2
-            customer_id = customer["id"]
+        shopper = customer_id(store, args.customer) if args.customer else None
         recommender = build_recommender(store, settings.model_copy(update={"kefu_recommend_refresh_seconds": 0}))
         options = {k: v for k, v in (("color", args.color), ("size", args.size)) if v}
         query = ProductQuery(category=args.category, options=options,
                              min_price_cents=round(args.min_price * 100) if args.min_price is not None else None,
                              max_price_cents=round(args.max_price * 100) if args.max_price is not None else None)
         if args.trace:
-            trace = recommender.trace(customer_id, query, k=args.k, like=args.like)
+            trace = recommender.trace(shopper, query, k=args.k, like=args.like)
             print(json.dumps(trace, ensure_ascii=False, indent=2, default=str))
             return 0
-        picks = (recommender.similar(args.like, customer_id, k=args.k) if args.like
-                 else recommender.recommend(customer_id, query, k=args.k))
+        picks = (recommender.similar(args.like, shopper, k=args.k) if args.like
+                 else recommender.recommend(shopper, query, k=args.k))
         for pick in picks:
             product = pick.hit.product
             title = product["title_zh"] if args.lang == "zh" else product["title_en"]
