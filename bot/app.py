@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 
+from adapters.text import ScriptChannel, TerminalChannel
 from bot.llm import build_reply_generator
 from bot.settings import Settings, SettingsError
 from core.actions.base import Action
@@ -148,5 +149,5 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
         staff=handoff,
     )
     limiter = RateLimiter(settings.kefu_rate_limit_messages, settings.kefu_rate_limit_window_s,
-                          exempt_channels=frozenset({"cli", "script"})) if settings.kefu_rate_limit_messages else None
+                          exempt_channels=frozenset({TerminalChannel.name, ScriptChannel.name})) if settings.kefu_rate_limit_messages else None
     return Assistant(store, components, settings.kefu_default_language, settings.kefu_max_message_chars, limiter)

@@ -65,8 +65,7 @@ class Assistant:
             message = replace(message, text=message.text[: self._max_chars])
         conversation_id, channel = message.identity.conversation_id, message.identity.channel
         with conversation_scope(conversation_id):
-            if self._limiter is not None and channel not in self._limiter.exempt_channels \
-                    and not self._limiter.allow(conversation_id):
+            if self._limiter is not None and not self._limiter.allow(conversation_id, channel):
                 log.warning("rate limit: message refused")
                 metrics.TURNS.labels(channel, "rate_limited").inc()
                 return [self._notice("rate_limited", message)]

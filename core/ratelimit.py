@@ -24,8 +24,11 @@ class RateLimiter:
         self._seen: dict[str, deque[float]] = {}
         self._next_sweep = clock() + window_s
 
-    def allow(self, key: str) -> bool:
-        """Record one message for ``key``; False when it is over the limit (the refused one is not counted)."""
+    def allow(self, key: str, channel: str = "") -> bool:
+        """Record one message for ``key``; False when it is over the limit (the refused one is not counted).
+        Messages on an exempt channel are always allowed."""
+        if channel in self.exempt_channels:
+            return True
         now = self._clock()
         if now >= self._next_sweep:
             self._sweep(now)

@@ -181,3 +181,11 @@ async def test_a_shopper_over_the_rate_limit_gets_a_polite_reply_in_their_langua
     # a different shopper still gets through
     other = await limited.handle(InboundMessage(Identity("web", f"calm-{lang}"), text=text, language_hint=lang))
     assert expected not in other[0].text
+
+
+def test_the_operators_own_channels_are_never_rate_limited():
+    from core.ratelimit import RateLimiter
+
+    limiter = RateLimiter(1, 60.0, exempt_channels=frozenset({"cli"}))
+    assert all(limiter.allow("cli:me", "cli") for _ in range(5))
+    assert limiter.allow("web:s", "web") and not limiter.allow("web:s", "web")
