@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from adapters.text import ScriptChannel, TerminalChannel
 from bot.llm import build_reply_generator
@@ -11,6 +12,7 @@ from core.actions.clarify import ClarifyAction
 from core.actions.fallback import FallbackAction
 from core.actions.handoff import HandoffAction
 from core.actions.knowledge import KnowledgeAction
+from core.actions.privacy import PrivacyAction
 from core.actions.product_info import ProductInfoAction
 from core.actions.product_search import ProductSearchAction
 from core.actions.recommend import RecommendAction
@@ -134,6 +136,7 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
         KnowledgeAction(store, build_retriever(store, settings), FallbackAction(handoff=handoff)),
         HandoffAction(store, handoff),
         UnsubscribeAction(store),
+        PrivacyAction(store, settings.public_url, timedelta(minutes=settings.kefu_privacy_link_minutes)),
         ClarifyAction(),
         FallbackAction(handoff=handoff),
         TaskAction(engine), TaskRemindAction(engine), TaskAbandonAction(engine),

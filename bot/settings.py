@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     kefu_shop_name_en: str = Field("Kefu Demo Shop", description="shop name shown to English-speaking shoppers")
     kefu_host: str = Field("127.0.0.1", description="address the web server listens on")
     kefu_port: int = Field(8080, ge=0, le=65535, description="port of the web server (0: any free port)")
+    kefu_public_url: str | None = Field(None, pattern=r"^https?://\S+$",
+                                        description="the web server's address as shoppers reach it (links in "
+                                        "chats, e.g. data exports); unset: http://KEFU_HOST:KEFU_PORT")
+    kefu_privacy_link_minutes: int = Field(15, ge=1, le=1440, description="a data-export link works once, "
+                                           "within this many minutes")
     kefu_default_language: Literal["zh", "en"] = Field("en", description="language before a shopper writes")
     kefu_max_message_chars: int = Field(4000, ge=1, description="longer inbound texts are cut to this")
     kefu_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="log level")
@@ -36,8 +41,9 @@ class Settings(BaseSettings):
     kefu_rate_limit_messages: int = Field(
         20, ge=0, description="most inbound messages one shopper may send per KEFU_RATE_LIMIT_WINDOW_S (0: no limit)")
     kefu_rate_limit_window_s: float = Field(60.0, gt=0, description="the rate limit's sliding window in seconds")
-    kefu_llm_backend: Literal["auto", "transformers", "openai", "templates"] = Field(
-        "auto", description="who phrases replies: auto (the local model when installed, else templates), "
+    kefu_llm_backend: Literal["auto", "llama_cpp", "ctranslate2", "transformers", "openai", "templates"] = Field(
+        "auto", description="who phrases replies: auto (the local model when installed, on the fastest engine "
+        "installed: ctranslate2, llama_cpp, transformers; else templates), llama_cpp, ctranslate2, "
         "transformers, openai (any OpenAI-compatible API) or templates")
     kefu_llm_model: str = Field("embedded", description="local model: embedded (the packaged Qwen2.5 0.5B), "
                                 "a model directory, a .gguf file, or a hub id (online only)")
@@ -155,8 +161,13 @@ class Settings(BaseSettings):
     slack_api_url: str = Field("https://slack.com/api/", pattern=r"^https?://\S+/$",
                                description="Slack Web API root, ending in / (a fake one in tests)")
 
-    @field_validator("telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret", "wechat_token",
-                     "wechat_app_secret", "wechat_encoding_aes_key", "kefu_llm_api_key",
+    @property
+    def public_url(self) -> str:
+        """Base URL of the web server as shoppers reach it, without a trailing slash."""
+        return (self.kefu_public_url or f"http://{self.kefu_host}:{self.kefu_port}").rstrip("/")
+
+    @field_validator("kefu_public_url", "telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
+                     "wechat_token", "wechat_app_secret", "wechat_encoding_aes_key", "kefu_llm_api_key",
                      "kefu_recommend_rules_path", "kefu_shop_api_key", "kefu_shop_policy_path", "kefu_staff_password",
                      "slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
     @classmethod

@@ -6,6 +6,7 @@ any reply is returned, so nothing is sent that the transcript and state do not a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from core.actions.base import Action
@@ -110,6 +111,7 @@ class Assistant:
         requests = [nlu] if message.payload is not None else \
             await split_requests(message.content, nlu, parts.nlu.parse, state.language)
         replies: list[Reply] = []
+        after_commit: list[Callable[[], None]] = []
         tone = None
         for request in requests:  # two requests in one message are handled in order
             request = resolve_references(request, state, store, in_task=state.active_task is not None)
@@ -122,11 +124,15 @@ class Assistant:
                 state.failures = 0 if result.understood else state.failures + 1
                 metrics.record_action(name, result.understood)
                 reply = await parts.generator.render(result, state.language)
-                replies.append(apply_tone(reply, turn.tone, state.language) if not replies else reply)
+                toned = not replies and not result.verbatim  # links and legal questions go out exactly as written
+                replies.append(apply_tone(reply, turn.tone, state.language) if toned else reply)
             customer = turn.customer  # the shopper may have verified who they are this turn
+            after_commit += turn.after_commit
         state.turn += 1
         store.conversations.complete_turn(conversation["id"], record.message_id, nlu.intent,
                                           state.language, state.to_dict(), replies, mood=state.mood)
+        for work in after_commit:  # e.g. an erasure, which removes this very conversation
+            work()
         if parts.staff is not None:
             parts.staff.observe(conversation["id"], message, replies)
         return replies

@@ -219,6 +219,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your personal data has been deleted. Send /start if you'd like to use the shop again.",
     },
     "privacy_delete_cancelled": {"zh": "已取消，您的数据没有变化。", "en": "Cancelled. Nothing was deleted."},
+    # -- data rights in any chat (core/actions/privacy.py) and the export link (adapters/web/privacy.py) --
+    "privacy_erase_confirm": {
+        "zh": "确定永久删除您的个人数据吗？姓名、联系方式、地址和聊天记录将被删除，且无法恢复；订单金额等匿名统计会保留。"
+              "确认请点“是，删除”或回复“确认删除”，回复其他内容则不会删除。",
+        "en": "Delete your personal data for good? Your name, contacts, addresses and chat history will be removed "
+              "and cannot be restored; anonymous totals such as order amounts are kept. To go ahead, tap "
+              "\"Yes, delete\" or reply \"confirm delete\"; any other reply keeps your data.",
+    },
+    "privacy_erased": {
+        "zh": "您的个人数据已删除，包括这段聊天记录。如需帮助，随时给我们发消息。",
+        "en": "Your personal data has been deleted, this chat included. Message us any time if you need help.",
+    },
+    "privacy_export_link": {
+        "zh": "您的数据已准备好（JSON 文件）。下载链接 {minutes} 分钟内有效，只能使用一次，请勿转发：\n{url}",
+        "en": "Your data is ready (a JSON file). The download link works once, within {minutes} minutes; "
+              "please don't share it:\n{url}",
+    },
+    "privacy_link_title": {"zh": "数据导出", "en": "Your data export"},
+    "privacy_link_page": {
+        "zh": "这是您在聊天中申请的个人数据导出（JSON 文件）。链接只能使用一次，{minutes} 分钟内有效。",
+        "en": "This is the export of your personal data you asked for in the chat (a JSON file). The link works "
+              "once, for the next {minutes} minutes.",
+    },
+    "privacy_link_download": {"zh": "下载我的数据", "en": "Download my data"},
+    "privacy_link_unknown": {
+        "zh": "这个下载链接无效。请在聊天中发送 /privacy 获取新的链接。",
+        "en": "This download link is not valid. Send /privacy in the chat for a new one.",
+    },
+    "privacy_link_used": {
+        "zh": "这个下载链接已经用过了，每个链接只能使用一次。请在聊天中发送 /privacy 获取新的链接。",
+        "en": "This download link has already been used; each link works once. Send /privacy in the chat for a new one.",
+    },
+    "privacy_link_expired": {
+        "zh": "这个下载链接已过期。请在聊天中发送 /privacy 获取新的链接。",
+        "en": "This download link has expired. Send /privacy in the chat for a new one.",
+    },
+    "privacy_link_elsewhere": {
+        "zh": "请在您申请导出的聊天窗口中点击“下载”按钮打开这个链接。",
+        "en": "Please open this link with the Download button in the chat window where you asked for it.",
+    },
     "added_to_cart": {"zh": "已将「{title}」加入购物车。", "en": "Added \"{title}\" to your cart."},
     "media_unsupported": {
         "zh": "抱歉，我目前只能看懂文字。请用文字告诉我您需要什么，比如“红色连衣裙”或订单号。",

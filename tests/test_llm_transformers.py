@@ -3,6 +3,7 @@ conversion, the int8 cache, loading from it, generation on the worker thread, th
 One slow test runs the embedded default model (Qwen2.5-Coder-0.5B-Instruct)."""
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -11,41 +12,12 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-from core.llm import embedded  # noqa: E402
+from core.llm import embedded, sources  # noqa: E402
 from core.llm.base import BackendError  # noqa: E402
 from core.llm.local import LocalBackend  # noqa: E402
+from core.llm.sources import PRECISIONS  # noqa: E402
 from core.llm.transformers_model import TransformersModel  # noqa: E402
-
-CHAT_TEMPLATE = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
-                 "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
-MESSAGES = [{"role": "system", "content": "You are a shop assistant."},
-            {"role": "user", "content": "Rewrite: your order has shipped."}]
-
-
-@pytest.fixture(scope="module")
-def tiny_model_dir(tmp_path_factory) -> Path:
-    """A two-layer Qwen2 with random weights and a small BPE tokenizer with a chat template."""
-    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-
-    directory = tmp_path_factory.mktemp("tiny-qwen2")
-    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel()
-    specials = ["<unk>", "<|im_start|>", "<|im_end|>"]
-    corpus = ["You are a shop assistant.", "Rewrite: your order has shipped.", "system user assistant",
-              "您的订单已发货", "order shipped tracking price"] * 20
-    tokenizer.train_from_iterator(corpus, trainers.BpeTrainer(vocab_size=300, special_tokens=specials,
-                                                              initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
-    fast = transformers.PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="<unk>",
-                                                eos_token="<|im_end|>", pad_token="<|im_end|>")
-    fast.chat_template = CHAT_TEMPLATE
-    fast.save_pretrained(directory)
-    config = transformers.Qwen2Config(vocab_size=len(fast), hidden_size=32, intermediate_size=64,
-                                      num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
-                                      max_position_embeddings=256, eos_token_id=fast.eos_token_id,
-                                      pad_token_id=fast.pad_token_id, tie_word_embeddings=False)
-    torch.manual_seed(0)
-    transformers.Qwen2ForCausalLM(config).save_pretrained(directory)
-    return directory
+from tests.fakes.tiny_llm import MESSAGES, write_tiny_gguf  # noqa: E402
 
 
 @pytest.mark.parametrize("precision", ["int8", "bf16"])
@@ -82,11 +54,24 @@ def test_a_prompt_starting_like_an_earlier_one_reuses_its_cache_and_answers_the_
     assert fresh.generate(other, max_tokens=12).text == answer.text
 
 
-def test_a_changed_model_is_converted_again(tiny_model_dir, tmp_path):
-    model = TransformersModel(str(tiny_model_dir), tmp_path, "float32")
-    key = model._resolve()[2]
-    other = TransformersModel(str(tiny_model_dir), tmp_path, "int8")
-    assert other._resolve()[2] != key
+def test_a_changed_model_or_precision_is_converted_again(tiny_model_dir, tmp_path):
+    copy = Path(shutil.copytree(tiny_model_dir, tmp_path / "copy"))
+    engines = [TransformersModel(str(copy), tmp_path, precision).engine for precision in PRECISIONS]
+    keys = {sources.resolve(str(copy), tmp_path).cache_key(engine) for engine in engines}
+    (copy / "config.json").write_text((copy / "config.json").read_text() + " ")
+    changed = sources.resolve(str(copy), tmp_path).cache_key(engines[0])
+    assert len(keys) == len(PRECISIONS) and changed not in keys
+
+
+def test_a_gguf_file_is_dequantized_converted_and_answers_like_its_source(tiny_model_dir, tmp_path):
+    """A ``.gguf`` source (the embedded model's format): same weights, same greedy reply, at every precision."""
+    gguf_file = write_tiny_gguf(tiny_model_dir, tmp_path / "tiny.gguf")
+    for precision in ("float32", "int8"):
+        reference = TransformersModel(str(tiny_model_dir), tmp_path / "dir", precision)
+        from_gguf = TransformersModel(str(gguf_file), tmp_path / "gguf", precision)
+        reference.load()
+        from_gguf.load()
+        assert from_gguf.generate(MESSAGES, 10).text == reference.generate(MESSAGES, 10).text
 
 
 def test_generation_stops_at_the_deadline(tiny_model_dir, tmp_path):

@@ -4,6 +4,7 @@ Uses the system Chromium (never a Playwright browser download). Set KEFU_SCREENS
 path to keep a screenshot of the conversation."""
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -94,3 +95,29 @@ async def test_shopper_text_is_never_interpreted_as_html(page):
     assert await page.locator(".kefu-log b, .kefu-log img:not(.kefu-card__img)").count() == 0
     assert await page.title() != "pwned"
 
+
+
+async def test_the_export_downloads_once_from_the_chat_and_deleting_forgets_the_conversation(page, channel):
+    await send(page, "导出我的数据")
+    download_button = page.locator(".kefu-download")
+    await expect(download_button).to_have_text("下载我的数据")
+    async with page.expect_download() as pending:
+        await download_button.click()
+    download = await pending.value
+    assert re.fullmatch(r"kefu-my-data-\d{8}\.json", download.suggested_filename)
+    session = await page.evaluate("JSON.parse(localStorage.getItem('kefu.session'))")
+    data = json.loads(Path(await download.path()).read_text(encoding="utf-8"))
+    assert data["identities"][0]["user_id"] == session
+    await download_button.click()  # a second time: the link is used up, the chat says so
+    await expect(page.locator(".kefu-note")).to_contain_text("已经用过")
+
+    await send(page, "删除我的数据")
+    await expect(page.locator(".kefu-chip", has_text="是，删除")).to_be_visible()
+    await send(page, "确认删除")
+    await expect(page.locator(".kefu-msg--bot")).to_have_text(["您的个人数据已删除，包括这段聊天记录。如需帮助，随时给我们发消息。"])
+    await expect(page.locator(".kefu-msg--me")).to_have_count(0)
+    new_session = await page.evaluate("JSON.parse(localStorage.getItem('kefu.session'))")
+    assert new_session != session and channel.assistant.store.conversations.get(f"web:{session}") is None
+    await page.reload()  # the stored history is gone too
+    await expect(page.locator(".kefu-msg--bot")).to_have_count(1)
+    await expect(page.locator(".kefu-msg--me")).to_have_count(0)

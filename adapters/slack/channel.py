@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
 
 from adapters.base import Channel
 from adapters.slack.config import EVENTS_PATH, SlackConfig
@@ -28,6 +31,7 @@ class SlackChannel(Channel):
         self.config = config
         self.app: AsyncApp = build_app(config, hub)
         self.sink = SlackSink(self.app.client, config.staff_channel, hub.store)
+        self._verifier = SignatureVerifier(config.signing_secret) if config.signing_secret else None
         hub.sinks.append(self.sink)
         self._socket: AsyncSocketModeHandler | None = None
 
@@ -36,8 +40,22 @@ class SlackChannel(Channel):
         return [] if self.config.app_token else [web.post(EVENTS_PATH, self._http)]
 
     async def _http(self, request: web.Request) -> web.Response:
-        """One Slack request: bolt verifies signature and timestamp (401 when bad) and dispatches it."""
-        return await to_aiohttp_response(await self.app.async_dispatch(await to_bolt_request(request)))
+        """One Slack request: signature and timestamp checked (401 when bad), then bolt dispatches it.
+
+        The check comes first because bolt parses the body before it verifies it, and raises on bodies
+        that are not JSON objects; a signed body that bolt still cannot parse gets 400. Slack only
+        sends UTF-8 (anything else: 400)."""
+        try:
+            body = (await request.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            return web.json_response({"error": "the body is not UTF-8 text"}, status=400)
+        if self._verifier is not None and not _signed(self._verifier, body, request.headers):
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
+        except (ValueError, TypeError, AttributeError, LookupError):  # not JSON, or not shaped like Slack's
+            return web.json_response({"error": "not a Slack request body"}, status=400)
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     async def start(self) -> None:
         """Check the token; in Socket Mode, open the websocket."""
@@ -56,3 +74,13 @@ class SlackChannel(Channel):
     async def send(self, identity: Identity, outbound: Outbound) -> None:
         """Shoppers are never on Slack."""
         raise ValueError("the slack channel is for staff; it cannot send to shoppers")
+
+
+def _signed(verifier: SignatureVerifier, body: str, headers: Mapping[str, str]) -> bool:
+    """Slack's signature over the body with a timestamp at most five minutes off (slack-sdk's check;
+    headers it would raise on, a timestamp that is not a number or a non-ASCII signature, are refused)."""
+    timestamp = headers.get("X-Slack-Request-Timestamp", "")
+    signature = headers.get("X-Slack-Signature", "")
+    if not (timestamp.isascii() and timestamp.isdigit() and signature.isascii()):
+        return False
+    return verifier.is_valid(body, timestamp, signature)

@@ -7,6 +7,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import BACK, CLAIM, RESOLVE
@@ -18,10 +25,15 @@ from core.store import Store
 
 log = logging.getLogger(__name__)
 
+API_RETRIES = 7
+"""Extra attempts of a Web API call when Slack is unreachable, answers 500 / 503 or rate-limits."""
+API_BACKOFF_S = 0.5
+"""The first retry's delay, doubling (plus up to 1 s of jitter): seven retries cover about a minute."""
+
 
 def build_app(config: SlackConfig, hub: HandoffHub) -> AsyncApp:
-    """The bolt app with every listener; its client talks to ``config.api_url``."""
-    client = AsyncWebClient(token=config.bot_token, base_url=config.api_url)
+    """The bolt app with every listener; its client talks to ``config.api_url`` and retries outages."""
+    client = AsyncWebClient(token=config.bot_token, base_url=config.api_url, retry_handlers=_retry_handlers())
     app = AsyncApp(client=client, signing_secret=config.signing_secret or None,
                    request_verification_enabled=bool(config.signing_secret))
     _Listeners(config, hub).register(app)
@@ -54,9 +66,13 @@ class _Listeners:
         return None
 
     async def on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
-        """Claim, Resolve or Back to bot on a card (a malformed button value fails before the ack: 500)."""
-        handoff_id = int(action["value"])
+        """Claim, Resolve or Back to bot on a card (a button whose value is not a handoff id is ignored)."""
         await ack()
+        try:
+            handoff_id = int(action["value"])
+        except (KeyError, TypeError, ValueError):
+            log.warning("slack button %r with a malformed value ignored", action.get("action_id"))
+            return
         user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
         if not self.config.may_act(user, channel):
             await self._refuse(client, channel, user)
@@ -117,6 +133,14 @@ class _Listeners:
                 log.warning("could not look up slack user %s", user)
                 return user
         return self._names[user]
+
+
+def _retry_handlers() -> list[AsyncRetryHandler]:
+    """slack-sdk's own retry handlers for connection errors, 500 / 503 and 429 (Retry-After honoured)."""
+    interval = BackoffRetryIntervalCalculator(backoff_factor=API_BACKOFF_S)
+    return [AsyncConnectionErrorRetryHandler(max_retry_count=API_RETRIES, interval_calculator=interval),
+            AsyncServerErrorRetryHandler(max_retry_count=API_RETRIES, interval_calculator=interval),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=API_RETRIES, interval_calculator=interval)]
 
 
 def _delivery_key(body: dict[str, Any]) -> str | None:

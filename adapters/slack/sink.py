@@ -11,7 +11,10 @@ _AUTHOR_ICONS = {"shopper": ":bust_in_silhouette:", "assistant": ":robot_face:",
 
 
 class SlackSink(StaffSink):
-    """Posts each handoff card to the staff channel and keeps its thread as the conversation."""
+    """Posts each handoff card to the staff channel and keeps its thread as the conversation.
+
+    A card that could not be posted (Slack down beyond the client's retries) is posted with the
+    handoff's next notification (the shopper's next line, a change, the waiting reminder)."""
 
     name = "slack"
 
@@ -22,36 +25,38 @@ class SlackSink(StaffSink):
 
     async def opened(self, card: HandoffCard) -> None:
         """Post the card; its ts becomes the handoff's thread."""
-        response = await self._client.chat_postMessage(channel=self._channel, text=card_text(card),
-                                                       blocks=card_blocks(card), unfurl_links=False)
-        self._store.db["handoffs"].update(card.id, {"thread_ts": response["ts"]})
+        await self._post_card(card)
 
     async def relayed(self, card: HandoffCard, author: str, text: str) -> None:
         """One line of the conversation in the card's thread."""
-        thread = self._thread(card)
-        if thread:
-            icon = _AUTHOR_ICONS.get(author, ":speech_balloon:")
-            await self._client.chat_postMessage(channel=self._channel, thread_ts=thread,
-                                                text=f"{icon} *{_plain(author)}*: {_plain(text)}")
+        thread = await self._thread(card)
+        icon = _AUTHOR_ICONS.get(author, ":speech_balloon:")
+        await self._client.chat_postMessage(channel=self._channel, thread_ts=thread,
+                                            text=f"{icon} *{_plain(author)}*: {_plain(text)}")
 
     async def changed(self, card: HandoffCard, note: str) -> None:
         """Update the card (buttons follow the status) and note the change in the thread."""
-        thread = self._thread(card)
-        if thread:
-            await self._client.chat_update(channel=self._channel, ts=thread, text=card_text(card),
-                                           blocks=card_blocks(card, note))
-            await self._client.chat_postMessage(channel=self._channel, thread_ts=thread, text=_plain(note))
+        thread = await self._thread(card)
+        await self._client.chat_update(channel=self._channel, ts=thread, text=card_text(card),
+                                       blocks=card_blocks(card, note))
+        await self._client.chat_postMessage(channel=self._channel, thread_ts=thread, text=_plain(note))
 
     async def remind(self, card: HandoffCard, waited_minutes: int) -> None:
         """A reminder in the thread, also shown in the channel."""
-        thread = self._thread(card)
-        if thread:
-            await self._client.chat_postMessage(
-                channel=self._channel, thread_ts=thread, reply_broadcast=True,
-                text=f":alarm_clock: {_plain(card.customer)} has waited {waited_minutes} min; nobody claimed it yet.")
+        thread = await self._thread(card)
+        await self._client.chat_postMessage(
+            channel=self._channel, thread_ts=thread, reply_broadcast=True,
+            text=f":alarm_clock: {_plain(card.customer)} has waited {waited_minutes} min; nobody claimed it yet.")
 
-    def _thread(self, card: HandoffCard) -> str | None:
+    async def _post_card(self, card: HandoffCard) -> str:
+        response = await self._client.chat_postMessage(channel=self._channel, text=card_text(card),
+                                                       blocks=card_blocks(card), unfurl_links=False)
+        self._store.db["handoffs"].update(card.id, {"thread_ts": response["ts"]})
+        return str(response["ts"])
+
+    async def _thread(self, card: HandoffCard) -> str:
+        """The card's thread; the card is posted first when it is not in Slack yet."""
         if card.thread_ts:
             return card.thread_ts
         row = self._store.db.execute("select thread_ts from handoffs where id = ?", [card.id]).fetchone()
-        return row[0] if row else None
+        return row[0] if row and row[0] else await self._post_card(card)

@@ -9,7 +9,9 @@ private chat is paced (bursts of 10, then one per second, as Telegram advises) a
   customer is marked unreachable;
 * ``BadRequest`` for a photo (Telegram could not fetch the image): sent as text instead; other
   bad requests are recorded as failed and not retried;
-* network errors: retried with back-off, at most :data:`MAX_ATTEMPTS` times."""
+* network errors (unreachable, timeouts, 5xx): the message stays pending and is retried with
+  back-off (doubling from :data:`RETRY_BASE_S` up to :data:`RETRY_MAX_S`) until Telegram answers,
+  however long the outage; an outage across a restart is picked up by :meth:`Delivery.flush_all`."""
 from __future__ import annotations
 
 import asyncio
@@ -30,7 +32,8 @@ from adapters.telegram.rendering import Outgoing
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+RETRY_BASE_S = 1.0
+RETRY_MAX_S = 60.0
 CHAT_BURST = 10
 CHAT_PERIOD_S = 10.0
 
@@ -97,10 +100,9 @@ class Delivery:
             return await self._bad_request(queued, exc)
         except NetworkError as exc:
             attempts = self._outbox.mark_retry(queued.id, str(exc))
-            if attempts >= MAX_ATTEMPTS:
-                self._outbox.mark_failed(queued.id, str(exc))
-                return True
-            self._retry_later(queued.chat_id, 2.0 ** attempts)
+            log.warning("telegram unreachable for chat %s (attempt %d): %s; kept for later", queued.chat_id,
+                        attempts, exc)
+            self._retry_later(queued.chat_id, min(RETRY_BASE_S * 2.0 ** min(attempts, 16), RETRY_MAX_S))
             return False
         self._outbox.mark_sent(queued.id)
         return True

@@ -1,7 +1,8 @@
 """The web chat channel: an aiohttp server with a demo shop page, the widget and its websocket.
 
-Routes: ``GET /`` (demo shop page), ``GET /static/…`` (widget files), ``GET /healthz`` and
+Routes: ``GET /`` (demo shop page), ``GET /static/…`` (widget files), ``GET /healthz``,
 ``GET /ws`` (the chat websocket, protocol in docs/WEB_CHAT.md and :mod:`adapters.web.protocol`),
+``/privacy/export/{token}`` (data-export links of every channel, :mod:`adapters.web.privacy`),
 plus any routes other channels registered with :meth:`WebChannel.add_routes` (webhooks).
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from adapters.base import Channel
+from adapters.web.privacy import ExportDownloads
 from adapters.web.protocol import Chat, FrameError, Hello, error_frame, new_session_id, parse_frame
 from adapters.web.sessions import SocketRegistry
 from core.assistant import Assistant
@@ -85,6 +87,7 @@ class WebChannel(Channel):
         app.router.add_get("/metrics", self._metrics)
         app.router.add_get("/ws", self._websocket)
         app.router.add_static("/static/", STATIC_DIR, follow_symlinks=False)
+        app.add_routes(ExportDownloads(self.assistant.store).routes())
         app.add_routes(self._extra_routes)
         app.on_shutdown.append(self._close_sockets)
         return app
@@ -189,11 +192,24 @@ class WebChannel(Channel):
         """Typing at once, then the assistant's replies (none for a duplicate client id)."""
         assert connection.session is not None
         await _send(connection.ws, Typing().to_dict())
-        message = InboundMessage(Identity(self.name, connection.session), text=chat.text,
-                                 payload=chat.payload, message_id=chat.client_id,
+        identity = Identity(self.name, connection.session)
+        message = InboundMessage(identity, text=chat.text, payload=chat.payload, message_id=chat.client_id,
                                  language_hint=connection.lang)
+        conversations = self.assistant.store.conversations
+        existed = conversations.get(identity.conversation_id) is not None
         for reply in await self.assistant.handle(message):
             await _send(connection.ws, reply.to_dict())
+        if existed and conversations.get(identity.conversation_id) is None:  # erased by this turn
+            await self._restart_session(connection)
+
+    async def _restart_session(self, connection: _Connection) -> None:
+        """The shopper's data was just erased, this conversation included: the connection carries on
+        as a new session, and the ``erased`` frame tells the widget to forget its stored history."""
+        assert connection.session is not None
+        self._registry.discard(connection.session, connection.ws)
+        connection.session = new_session_id()
+        self._registry.add(connection.session, connection.ws)
+        await _send(connection.ws, {"type": "erased", "session": connection.session})
 
 
 async def _send(ws: web.WebSocketResponse, frame: dict[str, Any]) -> bool:

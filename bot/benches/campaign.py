@@ -17,6 +17,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from bot.app import build_recommender
+from bot.arguments import non_negative_float, positive_int
 from bot.settings import Settings
 from core.demo.loader import load_demo_shop
 from core.messages import Identity, Reply
@@ -61,11 +62,11 @@ class FakePusher(Pusher):
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Options: customers, dispatch duration, rate, fake latency."""
-    parser.add_argument("--customers", type=int, default=100_000, help="synthetic customers (default: 100000)")
-    parser.add_argument("--dispatch-seconds", type=float, default=20.0, help="how long to dispatch (default: 20)")
-    parser.add_argument("--rate", type=float, help="messages/s to pace at (default: KEFU_PROMO_RATE_PER_S)")
-    parser.add_argument("--latency-ms", type=float, default=50.0, help="fake channel latency per message (default: 50)")
-    parser.add_argument("--history-share", type=float, default=0.02,
+    parser.add_argument("--customers", type=positive_int, default=100_000, help="synthetic customers (default: 100000)")
+    parser.add_argument("--dispatch-seconds", type=non_negative_float, default=20.0, help="how long to dispatch (default: 20)")
+    parser.add_argument("--rate", type=non_negative_float, help="messages/s to pace at (default: KEFU_PROMO_RATE_PER_S)")
+    parser.add_argument("--latency-ms", type=non_negative_float, default=50.0, help="fake channel latency per message (default: 50)")
+    parser.add_argument("--history-share", type=non_negative_float, default=0.02,
                         help="share of customers with browsing and orders, personalised by the recommender (default: 0.02)")
 
 

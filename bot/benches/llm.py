@@ -14,7 +14,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from bot.llm import backend_name, build_backend, local_model_available
+from bot.arguments import positive_int
+from bot.llm import LOCAL_ENGINES, backend_name, build_backend, build_local_model, local_model_available
 from bot.settings import Settings
 from core.reply.prompt import build_messages
 
@@ -37,7 +38,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """Options: a cold (converting) load into a fresh cache, and how many replies to time."""
     parser.add_argument("--cold", action="store_true", help="also time a first load that converts the model "
                         "into an empty cache (about a minute and 4 GB for the embedded model)")
-    parser.add_argument("--rounds", type=int, default=1, help="passes over the sample replies (default: 1)")
+    parser.add_argument("--rounds", type=positive_int, default=1, help="passes over the sample replies (default: 1)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(f"backend: {name}")
     if name == "templates":
         print("no language model installed or configured: replies come from templates (nothing to time)")
-        return 0 if not local_model_available(settings) else 1
+        return 1 if any(local_model_available(settings, engine) for engine in LOCAL_ENGINES) else 0
     if name == "openai":
         _print_replies(asyncio.run(_api_replies(settings, args.rounds)))
         return 0
@@ -67,12 +68,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _local_phase(settings: Settings, cache_dir: Path, rounds: int) -> dict[str, Any]:
     """In a fresh process: load the local model from ``cache_dir``, then time ``rounds`` passes of replies."""
-    import torch
-
-    from core.llm.transformers_model import TransformersModel
-
-    model = TransformersModel(settings.kefu_llm_model, cache_dir, settings.kefu_llm_precision,
-                              settings.kefu_llm_threads)
+    model = build_local_model(settings, backend_name(settings), cache_dir)
     started = time.monotonic()
     model.load()
     load_s = time.monotonic() - started
@@ -83,7 +79,7 @@ def _local_phase(settings: Settings, cache_dir: Path, rounds: int) -> dict[str, 
             replies.append({"language": language, "seconds": completion.seconds, "tokens": completion.tokens,
                             "first_token_s": completion.first_token_s})
     return {"load_s": load_s, "rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
-            "threads": torch.get_num_threads(), "replies": replies}
+            "threads": model.threads, "replies": replies}
 
 
 async def _api_replies(settings: Settings, rounds: int) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ import numpy as np
 
 from adapters.web import WebChannel
 from bot.app import build_assistant, open_store
+from bot.arguments import non_negative_float, positive_int
 from bot.settings import Settings
 from core.assistant import Assistant
 from core.messages import Identity, InboundMessage
@@ -49,10 +50,10 @@ class LoadResult:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Conversations, turns and which paths to drive."""
-    parser.add_argument("--conversations", type=int, default=1000, help="concurrent conversations (default 1000)")
-    parser.add_argument("--turns", type=int, default=5, help="turns per conversation (default 5)")
+    parser.add_argument("--conversations", type=positive_int, default=1000, help="concurrent conversations (default 1000)")
+    parser.add_argument("--turns", type=positive_int, default=5, help="turns per conversation (default 5)")
     parser.add_argument("--path", choices=("core", "ws", "both"), default="both", help="what to drive")
-    parser.add_argument("--rate", type=float, default=0.0,
+    parser.add_argument("--rate", type=non_negative_float, default=0.0,
                         help="offered turns/s over all conversations (each shopper pauses between turns); "
                              "0 = every shopper answers at once, which measures capacity (default)")
 

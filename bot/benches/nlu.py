@@ -8,6 +8,7 @@ import time
 import numpy as np
 
 from bot.app import build_nlu, open_store
+from bot.arguments import positive_int
 from bot.settings import Settings
 from core.nlu.base import NLU
 from core.nlu.labelled import held_out
@@ -18,7 +19,7 @@ HELP = "NLU latency percentiles (p50/p95/p99) and messages per second"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """How many passes over the held-out messages."""
-    parser.add_argument("--rounds", type=int, default=3, help="passes over the held-out messages (default 3)")
+    parser.add_argument("--rounds", type=positive_int, default=3, help="passes over the held-out messages (default 3)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

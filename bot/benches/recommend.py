@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import resource
 
+from bot.arguments import positive_int
 from bot.settings import Settings
 from core.recommend.benchmark import bench
 
@@ -33,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """Options: catalogue sizes and the number of timed requests."""
     parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes("1k,10k"),
                         help="catalogue sizes (default: 1k,10k; add 100k for the full run)")
-    parser.add_argument("--requests", type=int, default=1000, help="timed requests per size (default: 1000)")
+    parser.add_argument("--requests", type=positive_int, default=1000, help="timed requests per size (default: 1000)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar while building")
 
 

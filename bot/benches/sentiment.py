@@ -7,7 +7,8 @@ import asyncio
 import statistics
 import time
 
-from bot.evals.sentiment_data import chat_messages, reviews_en
+from bot.arguments import positive_int
+from bot.evals.sentiment_data import chat_messages, written_reviews
 from bot.settings import Settings
 from core.sentiment.base import SentimentAnalyzer
 
@@ -17,7 +18,7 @@ HELP = "sentiment analysis latency per message (p50, p90, p99, max) per language
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Options: rounds over the messages and which analyser."""
-    parser.add_argument("--rounds", type=int, default=20, help="passes over the messages (default: 20)")
+    parser.add_argument("--rounds", type=positive_int, default=20, help="passes over the messages (default: 20)")
     parser.add_argument("--analyzer", choices=["linear", "lexicon"], help="analyser to time (default: the setting)")
 
 
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for lang in ("zh", "en"):
         texts = [e.text for e in chat_messages("test", lang)]
         if lang == "en":
-            texts += [e.text for e in reviews_en("test")]
+            texts += [e.text for e in written_reviews("test", "en")]
         timings = asyncio.run(_time_all(analyzer, texts, lang, args.rounds))
         print(f"{lang:>8} {len(texts):>8} {statistics.mean(timings):>8.3f} {percentile(timings, 0.5):>7.3f} "
               f"{percentile(timings, 0.9):>7.3f} {percentile(timings, 0.99):>7.3f} {max(timings):>7.3f}")

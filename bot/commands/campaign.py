@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from bot.app import build_recommender, open_store
+from bot.arguments import positive_int
 from bot.promotions import build_planner
 from bot.settings import Settings
 from core.clock import utc_now
@@ -27,7 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sub.add_parser("list", help="every campaign with its status and counts")
     preview = sub.add_parser("preview", help="what sample customers would receive (nothing is stored)")
     preview.add_argument("id", type=int)
-    preview.add_argument("-n", "--sample", type=int, default=3, help="how many customers (default: 3)")
+    preview.add_argument("-n", "--sample", type=positive_int, default=3, help="how many customers (default: 3)")
     start = sub.add_parser("start", help="run it: the bot plans it on its schedule and sends it")
     start.add_argument("id", type=int)
     start.add_argument("--now", action="store_true", help="plan it here and now (the bot sends it)")
@@ -69,7 +70,7 @@ def _create(campaigns: Campaigns, file: str) -> int:
     try:
         text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
         definition = load_definition(text)
-    except (OSError, DefinitionError) as exc:
+    except (OSError, UnicodeDecodeError, DefinitionError) as exc:
         print(f"kefu: {exc}", file=sys.stderr)
         return 1
     campaign_id = campaigns.create(definition)

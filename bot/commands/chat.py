@@ -8,7 +8,7 @@ from typing import IO
 
 from adapters.text import ScriptChannel, TerminalChannel
 from bot.app import build_assistant, open_store
-from bot.commands.errors import CommandError, customer_id
+from bot.errors import CommandError, customer_id
 from bot.settings import Settings
 from core.store import Store
 
@@ -40,7 +40,7 @@ async def chat(settings: Settings, script: str | None, user: str, as_customer: s
                 channel = ScriptChannel(assistant, stream, sys.stdout)
                 await channel.start()
             return 1 if channel.errors else 0
-        terminal = TerminalChannel(assistant, user)
+        terminal = TerminalChannel(assistant, user, sys.stdin, sys.stdout)  # the streams of now, not of import
         if as_customer:
             _link(store, user, customer_id(store, as_customer))
         await terminal.start()
@@ -51,7 +51,7 @@ async def chat(settings: Settings, script: str | None, user: str, as_customer: s
 
 def _open_script(path: str) -> IO[str]:
     try:
-        return open(path, encoding="utf-8")
+        return open(path, encoding="utf-8", errors="replace")  # bytes that are not UTF-8 make a bad line, not a crash
     except OSError as exc:
         raise CommandError(f"cannot read the script {path!r}: {exc.strerror}") from None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from bot.app import open_store
+from bot.arguments import positive_int
 from bot.settings import Settings
 from core.sentiment.mood import mood_label
 
@@ -13,7 +14,7 @@ HELP = "list recent conversations with the shopper's mood and open handoff prior
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Options: how many, and only the upset ones."""
-    parser.add_argument("--limit", type=int, default=20, help="how many, most recent first (default: 20)")
+    parser.add_argument("--limit", type=positive_int, default=20, help="how many, most recent first (default: 20)")
     parser.add_argument("--upset", action="store_true", help="only conversations whose mood is below KEFU_MOOD_UPSELL_FLOOR")
 
 

@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from bot.app import open_store
-from bot.commands.errors import customer_id
+from bot.errors import customer_id
 from bot.settings import Settings
 from core.money import to_cents
 from core.promotions.coupons import CouponCheck, Coupons

@@ -28,8 +28,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_import(settings: Settings, kind: str, path: Path, fmt: str) -> int:
     """Import ``path`` as ``kind`` records and print the report."""
-    if not path.exists():
-        print(f"kefu import: no such file: {path}")
+    if not path.is_file():
+        print(f"kefu import: {'not a file' if path.exists() else 'no such file'}: {path}")
         return 2
     if kind == "nlu":
         return import_nlu(settings, path)

@@ -6,7 +6,8 @@ import argparse
 import json
 
 from bot.app import build_recommender, open_store
-from bot.commands.errors import customer_id
+from bot.arguments import non_negative_float, positive_int
+from bot.errors import customer_id
 from bot.settings import Settings
 from core.i18n import t
 from core.reply.templates import localise
@@ -23,9 +24,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--category", help="category id, e.g. dresses")
     parser.add_argument("--color", help="colour, e.g. red")
     parser.add_argument("--size", help="size, e.g. M")
-    parser.add_argument("--min-price", type=float, help="lowest price (in the shop's currency)")
-    parser.add_argument("--max-price", type=float, help="highest price")
-    parser.add_argument("-k", type=int, default=5, help="how many (default: 5)")
+    parser.add_argument("--min-price", type=non_negative_float, help="lowest price (in the shop's currency)")
+    parser.add_argument("--max-price", type=non_negative_float, help="highest price")
+    parser.add_argument("-k", type=positive_int, default=5, help="how many (default: 5)")
     parser.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the reasons")
     parser.add_argument("--trace", action="store_true", help="print the full trace as JSON")
 

@@ -3,8 +3,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 
+from bot.errors import CommandError
 from bot.settings import Settings
+
+_CANNOT_LISTEN = {errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES}
+"""Errors binding the web server's address (taken, not on this machine, a privileged port)."""
 
 NAME = "run"
 HELP = "serve the web chat (and configured channels) until Ctrl-C"
@@ -15,7 +20,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Serve until a signal arrives."""
+    """Serve until a signal arrives; exit status 1 when the server cannot listen (port taken)."""
     from bot.serve import serve
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings))
+    except OSError as exc:
+        if exc.errno not in _CANNOT_LISTEN:
+            raise
+        raise CommandError(f"cannot listen on {settings.kefu_host}:{settings.kefu_port}: {exc.strerror or exc}",
+                           status=1) from None
     return 0

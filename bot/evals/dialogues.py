@@ -7,10 +7,11 @@ import asyncio
 from pathlib import Path
 
 from bot.app import build_assistant
+from bot.errors import CommandError
 from bot.settings import Settings, load_settings
 from core.assistant import Assistant
 from core.demo.loader import load_demo_shop
-from core.dialogue.stories import StoryResult, load_stories, run_story, summarise
+from core.dialogue.stories import StoryError, StoryResult, load_stories, run_story, summarise
 from core.store import Store
 
 TOPIC = "dialogues"
@@ -39,7 +40,8 @@ def demo_template() -> Store:
 
 
 async def run_all(paths: list[Path] | None = None) -> list[StoryResult]:
-    """Every story's result, in file order."""
+    """Every story's result, in file order (:class:`StoryError` before any work for a bad story file)."""
+    stories = load_stories(paths)
     settings = story_settings()
     template = demo_template()
 
@@ -47,14 +49,17 @@ async def run_all(paths: list[Path] | None = None) -> list[StoryResult]:
         return build_assistant(store, settings)
 
     try:
-        return [await run_story(story, template, build) for story in load_stories(paths)]
+        return [await run_story(story, template, build) for story in stories]
     finally:
         template.close()
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print the per-language table; exit status 1 when a language is below the target."""
-    results = asyncio.run(run_all(args.stories or None))
+    try:
+        results = asyncio.run(run_all(args.stories or None))
+    except StoryError as exc:
+        raise CommandError(str(exc)) from None
     summary = summarise(results)
     print(f"{'language':<9}{'stories':>8}{'success':>9}{'turns/task':>12}")
     for language, row in summary.items():

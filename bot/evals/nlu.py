@@ -1,7 +1,7 @@
 """``kefu eval nlu [FILE]``: intent accuracy, macro-F1, per-intent precision/recall, calibration
 (ECE), a confusion-matrix PNG and entity F1.
 
-Without FILE it judges the shipped held-out split and the fresh held-out set (intents, per
+Without FILE it judges the shipped held-out split and the two fresh held-out sets (intents, per
 language, each on its own) and the labelled entity set. FILE may be Rasa YAML, TSV (text<TAB>intent) or JSON lines (text, intent, optional entities)."""
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from core.language import detect_language
 from core.nlu.base import NLU
 from core.nlu.labelled import ENTITY_TEST_FILE, held_out, read_labelled
 from core.nlu.rasa import Example
-from core.nlu.training import FRESH_FILES
+from core.nlu.training import FRESH2_FILES, FRESH_FILES
 
 TOPIC = "nlu"
 HELP = "intent accuracy, macro-F1, per-intent P/R, calibration, confusion matrix and entity F1"
@@ -42,7 +42,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             entity_examples = [e for e in examples if e.entities]
         else:
             sets = [("held-out split", held_out(), "confusion.png"),
-                    ("fresh held-out set", [e for path in FRESH_FILES for e in read_labelled(path)], "confusion_fresh.png")]
+                    ("fresh held-out set", [e for path in FRESH_FILES for e in read_labelled(path)], "confusion_fresh.png"),
+                    ("second fresh set", [e for path in FRESH2_FILES for e in read_labelled(path)],
+                     "confusion_fresh2.png")]
             entity_examples = read_labelled(ENTITY_TEST_FILE)
     except (OSError, ValueError) as exc:
         print(f"kefu eval nlu: {exc}")

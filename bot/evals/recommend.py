@@ -3,8 +3,11 @@ hybrid recommender against the popularity baseline (default: a temporary copy of
 from __future__ import annotations
 
 import argparse
+import sqlite3
 from pathlib import Path
 
+from bot.arguments import positive_int
+from bot.errors import CommandError
 from bot.settings import Settings
 from core.demo.loader import load_demo_shop
 from core.recommend.evaluation import EvalReport, evaluate
@@ -20,7 +23,7 @@ TARGET_RATIO = 1.3
 def configure(parser: argparse.ArgumentParser) -> None:
     """Options: the store to evaluate and k."""
     parser.add_argument("--store", type=Path, help="a Kefu database file (default: the demo shop, in memory)")
-    parser.add_argument("-k", type=int, default=10, help="list length (default: 10)")
+    parser.add_argument("-k", type=positive_int, default=10, help="list length (default: 10)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -28,7 +31,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.store is not None and not args.store.is_file():
         print(f"kefu eval recommend: no database at {args.store}")
         return 2
-    store = Store(args.store) if args.store else Store(":memory:")
+    try:
+        store = Store(args.store) if args.store else Store(":memory:")
+    except sqlite3.DatabaseError as exc:
+        raise CommandError(f"{args.store} is not a Kefu database: {exc}") from None
     try:
         if args.store is None:
             load_demo_shop(store)

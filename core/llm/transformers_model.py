@@ -1,15 +1,13 @@
 """A causal language model run with transformers + torch on the CPU, converted once and cached.
 
-Sources: ``embedded`` (the verified GGUF of :mod:`core.llm.embedded`), a ``.gguf`` file, a local
-model directory, or a hub id (only for users who are online). transformers dequantizes a GGUF to
-float32 on every load (~45 s for the embedded model), so the first load converts the weights to
-the chosen precision and saves them under the cache directory; later loads read that copy.
+Sources are those of :mod:`core.llm.sources`. transformers dequantizes a GGUF to float32 on every
+load (~45 s for the embedded model), so the first load converts the weights to the chosen
+precision and saves them under the cache directory; later loads read that copy.
 
 Precisions: ``int8`` (dynamic int8 quantization of every Linear layer, per output channel,
 fast on CPUs with AVX2/AVX-512 VNNI), ``bf16`` or ``float32``."""
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -33,36 +31,25 @@ from transformers import (
 from transformers.generation.streamers import BaseStreamer
 from transformers.generation.utils import GenerateDecoderOnlyOutput
 
-from core.llm import embedded
+from core.llm import sources
 from core.llm.base import BackendError, ChatMessage, Completion
 
 log = logging.getLogger(__name__)
 
-PRECISIONS = ("int8", "bf16", "float32")
 _FORMAT = 1  # bump when the cached layout changes
 _WEIGHTS = "weights.pt"
-_CORES = torch.get_num_threads()  # torch's default: the CPU cores (read before any model sets it)
 # generate()'s cache argument: ``cache`` in the transformers 5 releases whose outputs have a ``cache``
 # field, ``past_key_values`` before (still accepted, with a deprecation warning, until 6).
 _CACHE_ARGUMENT = "cache" if "cache" in GenerateDecoderOnlyOutput.__dataclass_fields__ else "past_key_values"
 
 
-class TransformersModel:
+class TransformersModel(sources.ConvertedModel):
     """Loads once (:meth:`load`), then generates greedily (:meth:`generate`); not thread-safe by itself."""
 
     def __init__(self, source: str, cache_dir: Path, precision: str = "int8", threads: int = 0) -> None:
-        """``threads`` 0: one less than the CPU cores, at least one. The rest of the bot needs a core
-        too, and each step of the model waits for its slowest thread: with more threads than free
-        cores every step stalls (on a busy 2-core machine, 2 threads decoded ~1 token/s, 1 thread ~8)."""
-        if precision not in PRECISIONS:
-            raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
-        self.source = source
-        self.cache_dir = Path(cache_dir)
-        self.precision = precision
-        self.threads = threads
+        """See :class:`core.llm.sources.ConvertedModel` (``threads`` 0: cores − 1)."""
+        super().__init__(source, cache_dir, precision, threads)
         self.model: Any = None
-        self.tokenizer: Any = None
-        self.loaded_from_cache = False
         self._prompts = _PromptCache()
 
     # ---- loading -------------------------------------------------------------------------------
@@ -71,44 +58,27 @@ class TransformersModel:
         """Load the cached conversion, or convert the source and cache it. Idempotent."""
         if self.model is not None:
             return
-        torch.set_num_threads(self.threads or max(1, _CORES - 1))
+        torch.set_num_threads(self.threads)
         started = time.monotonic()
-        source_dir, gguf_file, key = self._resolve()
-        cached = self.cache_dir / "converted" / key
+        source = sources.resolve(self.source, self.cache_dir)
+        cached = self.cache_dir / "converted" / source.cache_key(self.engine)
         if (cached / "kefu.json").is_file():
             self.model, self.tokenizer = _load_converted(cached, self.precision)
             self.loaded_from_cache = True
         else:
-            self.model, self.tokenizer = self._convert(source_dir, gguf_file, cached)
+            self.model, self.tokenizer = self._convert(source, cached)
         self.model.eval()
         log.info("language model %s (%s) ready in %.1f s%s", self.source, self.precision,
                  time.monotonic() - started, " from the cache" if self.loaded_from_cache else "")
 
-    def _resolve(self) -> tuple[str, str | None, str]:
-        """(directory or hub id, GGUF file name or None, cache key) for the source."""
-        if self.source == "embedded":
-            path = embedded.materialise(self.cache_dir)
-            identity = f"embedded:{embedded.SHA256}"
-        else:
-            path = Path(self.source).expanduser()
-            if not path.exists():
-                return self.source, None, self._cache_key(f"hub:{self.source}")
-            identity = f"{path.resolve()}:{_fingerprint(path)}"
-        if path.is_file():
-            return str(path.parent), path.name, self._cache_key(identity)
-        return str(path), None, self._cache_key(identity)
+    @property
+    def engine(self) -> str:
+        """The engine part of the cache key: torch and transformers versions, layout, precision."""
+        return f"{torch.__version__}:{transformers.__version__}:{_FORMAT}:{self.precision}"
 
-    def _cache_key(self, identity: str) -> str:
-        """Changes with the source, the precision and the torch / transformers versions."""
-        versions = f"{torch.__version__}:{transformers.__version__}:{_FORMAT}:{self.precision}"
-        return hashlib.sha256(f"{identity}|{versions}".encode()).hexdigest()[:16]
-
-    def _convert(self, source_dir: str, gguf_file: str | None, target: Path) -> tuple[Any, Any]:
+    def _convert(self, source: sources.ModelSource, target: Path) -> tuple[Any, Any]:
         """Load the source at full precision, convert it, save the conversion under ``target``."""
-        options = {"gguf_file": gguf_file} if gguf_file else {}
-        tokenizer = AutoTokenizer.from_pretrained(source_dir, **options)
-        model = AutoModelForCausalLM.from_pretrained(source_dir, dtype=torch.float32, **options)
-        model.eval()
+        model, tokenizer = sources.load_float_model(source)
         partial = target.with_name(target.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
@@ -219,13 +189,6 @@ class _Deadline(StoppingCriteria):
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> torch.BoolTensor:
         self.fired = self._deadline is not None and time.monotonic() > self._deadline
         return torch.full((input_ids.shape[0],), self.fired, dtype=torch.bool)
-
-
-def _fingerprint(path: Path) -> str:
-    """Size and modification time of a file, or of a directory's files: changes when the model does."""
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    return hashlib.sha256("|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
-                                   for p in files).encode()).hexdigest()[:16]
 
 
 def _load_converted(directory: Path, precision: str) -> tuple[Any, Any]:

@@ -9,7 +9,7 @@ from core.nlu.base import NLUResult
 
 _BUTTON = re.compile(r"^/(\w+)(?:\s+(.+))?$")
 _BUTTON_INTENTS = {"product": "product_info", "more": "recommend", "page": "product_search",
-                   "human": "contact_human_agent", "orders": "track_order"}
+                   "human": "contact_human_agent", "orders": "track_order", "privacy": "check_privacy_policy"}
 _INTENT_NAME = re.compile(r"^[a-z_]+$")
 
 

@@ -16,7 +16,7 @@ from core.nlu import details
 from core.nlu.synonyms import expand_synonyms
 from core.vocabulary import CLOTHING_SIZES, colour_words
 
-_ORDER_ID = re.compile(r"#?(?<![A-Za-z0-9])([A-Z]{1,2}\d{6,10})(?![A-Za-z0-9])|(?<![\d.])(\d{7,12})(?![\d.])",
+_ORDER_ID = re.compile(r"#?(?<![A-Za-z0-9])([A-Z]{1,2}\d{6,10})(?![A-Za-z0-9])|(?<![\d.])(\d{7,20})(?![\d.])",
                        re.IGNORECASE)
 _SIZE_EN = re.compile(r"(?<![A-Za-z])(?:size\s*)?(" + "|".join(sorted(CLOTHING_SIZES, key=len, reverse=True)) + r")(?![A-Za-z])",
                       re.IGNORECASE)

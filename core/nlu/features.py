@@ -12,7 +12,7 @@ import unicodedata
 
 import jieba
 
-_ORDER = re.compile(r"#?\b[A-Za-z]{1,2}\d{6,10}\b|\b\d{7,12}\b")
+_ORDER = re.compile(r"#?(?<![A-Za-z0-9])[A-Za-z]{1,2}\d{6,10}(?![A-Za-z0-9])|(?<![\d.])\d{7,20}(?![\d.])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[a-z][a-z']*")

@@ -48,11 +48,15 @@ def parse_annotated(line: str) -> tuple[str, dict[str, str]]:
 
 
 def read_examples(path: Path) -> list[Example]:
-    """Every example of a Rasa NLU YAML file; raises :class:`RasaFormatError` on bad structure."""
+    """Every example of a Rasa NLU YAML file; :class:`RasaFormatError` when it cannot be read or is badly built."""
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise RasaFormatError(f"{path}: not valid YAML: {exc}") from None
+    except UnicodeDecodeError:
+        raise RasaFormatError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:  # missing, a folder, unreadable
+        raise RasaFormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if not isinstance(document, dict) or not isinstance(document.get("nlu"), list):
         raise RasaFormatError(f"{path}: expected a mapping with an 'nlu:' list")
     examples = []

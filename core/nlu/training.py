@@ -25,6 +25,7 @@ DATA_DIR = Path(__file__).parent / "data"
 TRAIN_FILES = (DATA_DIR / "nlu_zh.yml", DATA_DIR / "nlu_en.yml")
 HELD_OUT_FILES = (DATA_DIR / "test_zh.yml", DATA_DIR / "test_en.yml")
 FRESH_FILES = (DATA_DIR / "fresh_zh.yml", DATA_DIR / "fresh_en.yml")  # a second held-out set, see docs/NLU.md
+FRESH2_FILES = (DATA_DIR / "fresh2_zh.yml", DATA_DIR / "fresh2_en.yml")  # a third, by an outside annotator
 REGULARISATION_C = 20.0
 MAX_FOLDS = 5
 

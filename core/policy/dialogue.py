@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from core.actions.privacy import privacy_step
 from core.actions.task import FREE_TEXT_SLOTS, flow_for, switches_task
 from core.dialogue.answers import abandons, answer, corrects
 from core.policy.base import Policy
@@ -22,6 +23,7 @@ QUESTION_CONFIDENCE = 0.55
 _QUESTION = re.compile(r"[?？]|吗|呢|什么|怎么|多久|几天|哪些|^(?:what|how|when|where|why|which|can|do|does|is|are)\b",
                        re.IGNORECASE)
 _NOT_DIGRESSIONS = {"affirm", "deny", "chitchat", "out_of_scope"}
+_NAMING_SLOTS = (*FREE_TEXT_SLOTS, "item", "variant")  # answers that name something, not questions
 _SLOT_ENTITIES = {"item": ("product_id", "color", "size"), "variant": ("color", "size"), "address": ("address",),
                   "identity": ("email", "phone"), "order_id": ("order_id",)}
 
@@ -36,6 +38,8 @@ class DialoguePolicy(Policy):
     def decide(self, turn: Turn) -> list[str]:
         """The actions for this turn, in order."""
         state = turn.state
+        if privacy_step(turn) is not None:
+            return ["privacy"]  # data rights before any flow ("确认删除" is not cancelling an order)
         if state.active_task:
             return self._in_task(turn)
         flow = flow_for(turn)
@@ -54,7 +58,7 @@ class DialoguePolicy(Policy):
             return ["handoff"]
         if answer(turn) and state.pending or corrects(turn) or switches_task(turn) or self._answers_slot(turn):
             return ["task"]
-        if self._digression(turn, free_text=state.awaiting in FREE_TEXT_SLOTS):
+        if self._digression(turn, only_questions=state.awaiting in _NAMING_SLOTS):
             decided = [name for name in self._rules.decide(turn) if name != "clarify"]
             return (decided or ["fallback"]) + (["task_remind"] if "handoff" not in decided else [])
         return ["task"]
@@ -69,14 +73,15 @@ class DialoguePolicy(Policy):
         return any(key in turn.nlu.entities for key in wanted)
 
     @staticmethod
-    def _digression(turn: Turn, free_text: bool) -> bool:
+    def _digression(turn: Turn, only_questions: bool) -> bool:
         """A question of another kind, e.g. the returns policy in the middle of a return: a confident
-        one, or a likely one phrased as a question. While a free-text answer (a reason) is expected,
-        only questions count ("太小了" is the reason, not a complaint)."""
+        one, or a likely one phrased as a question. While a free-text answer (a reason) or the name
+        of one of the order's items is expected, only questions count ("太小了" is the reason, not a
+        complaint; "the tea" names the item to return, it is not a product question)."""
         nlu = turn.nlu
         if nlu.intent in _NOT_DIGRESSIONS:
             return False
         question = bool(_QUESTION.search(turn.message.text))
-        if free_text:
+        if only_questions:
             return question and nlu.confidence >= QUESTION_CONFIDENCE
         return nlu.confidence >= DIGRESSION_CONFIDENCE or question and nlu.confidence >= QUESTION_CONFIDENCE

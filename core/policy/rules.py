@@ -3,6 +3,7 @@ unsure between two readings, and a confidence floor."""
 from __future__ import annotations
 
 from core.actions.knowledge import TOPIC_OF_INTENT
+from core.actions.privacy import privacy_step
 from core.actions.unsubscribe import is_unsubscribe
 from core.policy.base import Policy
 from core.turn import Turn
@@ -13,6 +14,8 @@ _ACTION_OF_INTENT = {
     "track_order": "track_order", "contact_human_agent": "handoff", "complaint": "handoff",
     **{intent: "knowledge" for intent in TOPIC_OF_INTENT},
 }
+_DATA_RIGHTS_INTENTS = {"check_privacy_policy", "delete_account"}
+"""Answered from the knowledge base, then with the Export / Delete choice."""
 
 
 class RulePolicy(Policy):
@@ -30,6 +33,8 @@ class RulePolicy(Policy):
         """One action per turn for now; unsure intents get a clarifying question or the fallback."""
         if turn.message.payload is None and is_unsubscribe(turn.message.text):
             return ["unsubscribe"]  # exact words, whatever the NLU thinks: one message always unsubscribes
+        if privacy_step(turn) is not None:
+            return ["privacy"]  # "/privacy", its buttons, "delete my data", the answer to "delete for good?"
         nlu = turn.nlu
         top_two = nlu.readings[:2]
         if nlu.confidence < self._clarify_below and len(top_two) == 2 \
@@ -38,6 +43,9 @@ class RulePolicy(Policy):
         action = _ACTION_OF_INTENT.get(nlu.intent)
         if action is None or nlu.confidence < self._min_confidence:
             action = self._unplaced
+        actions = [action]
+        if nlu.intent in _DATA_RIGHTS_INTENTS and nlu.confidence >= self._min_confidence:
+            actions.append("privacy")  # "隐私政策": the policy article, then Export / Delete
         if turn.tone.handoff_priority and not turn.state.handoff and action != "handoff":
-            return [action, "handoff"]  # the sentiment strategy asks for a colleague: answer, then hand off
-        return [action]
+            return [*actions, "handoff"]  # the sentiment strategy asks for a colleague: answer, then hand off
+        return actions

@@ -65,6 +65,8 @@ class LLMReplyGenerator(ReplyGenerator):
     async def render_with_outcome(self, result: ActionResult, language: Language) -> Outcome:
         """Like :meth:`render`, also telling how the reply was made (for evaluation and logs)."""
         draft = await self._templates.render(result, language)
+        if result.verbatim:
+            return Outcome(draft, draft.text, None)
         messages = self._messages(draft.text, language)
         name, started = self.backend.name, time.perf_counter()
         try:

@@ -11,6 +11,7 @@ from core.store.database import open_database
 from core.store.events import Events
 from core.store.knowledge import KnowledgeBase
 from core.store.orders import ORDER_STATUSES, Orders
+from core.store.privacy_links import PrivacyLinks
 
 __all__ = ["Store", "ProductQuery", "ProductHit", "InboundRecord", "ORDER_STATUSES"]
 
@@ -27,6 +28,7 @@ class Store:
         self.knowledge = KnowledgeBase(self.db)
         self.conversations = Conversations(self.db)
         self.audit = AuditLog(self.db)
+        self.privacy_links = PrivacyLinks(self.db)
 
     def is_empty(self) -> bool:
         """True before any shop data was loaded."""

@@ -229,6 +229,15 @@ def _staff_handoff(db: sqlite_utils.Database) -> None:
     db["staff_events"].create({"key": str, "at": str}, pk="key", if_not_exists=True)
 
 
+def _privacy_links(db: sqlite_utils.Database) -> None:
+    """Data rights (docs/PRIVACY.md): one-time links to a customer's data export, by the SHA-256 of
+    their token (the token itself is never stored), with their expiry and when they were used."""
+    db["privacy_links"].create(
+        {"token_hash": str, "customer_id": int, "conversation_id": str, "language": str, "created_at": str,
+         "expires_at": str, "used_at": str}, pk="token_hash", if_not_exists=True)
+    db["privacy_links"].create_index(["customer_id"], if_not_exists=True)
+
+
 # Append new migrations at the end; never reorder or edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
@@ -239,6 +248,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _kb_embeddings,
     _dialogue_requests,
     _staff_handoff,
+    _privacy_links,
 ]
 
 

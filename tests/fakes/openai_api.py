@@ -3,7 +3,8 @@
 It answers with scripted replies (:meth:`FakeOpenAIAPI.reply_with`, default: the last user
 message's text after "Reply:" / "回复：", i.e. the draft unchanged), records every request
 (:attr:`FakeOpenAIAPI.requests`), checks the Bearer key when one is set, and can fail on purpose:
-HTTP errors (:meth:`fail_next`) or a slow answer (:attr:`FakeOpenAIAPI.delay_s`)."""
+HTTP errors (:meth:`fail_next`), a slow answer (:attr:`FakeOpenAIAPI.delay_s`), a body that is not
+a chat completion (:meth:`send_raw_next`) or a connection closed without an answer (:meth:`disconnect_next`)."""
 from __future__ import annotations
 
 import asyncio
@@ -21,6 +22,8 @@ class FakeOpenAIAPI:
         self.delay_s = 0.0
         self._replies: list[str] = []
         self._failures: list[int] = []
+        self._raw: list[str] = []
+        self._disconnects = 0
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -32,11 +35,19 @@ class FakeOpenAIAPI:
         """Answer the next requests with these HTTP statuses."""
         self._failures.extend(statuses)
 
+    def send_raw_next(self, *bodies: str) -> None:
+        """Answer the next requests with these bodies as they are (HTTP 200, JSON content type)."""
+        self._raw.extend(bodies)
+
+    def disconnect_next(self, times: int = 1) -> None:
+        """Close the connection without any answer on the next ``times`` requests."""
+        self._disconnects += times
+
     async def start(self) -> None:
         """Serve on a free port of 127.0.0.1."""
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat)
-        self._runner = web.AppRunner(app)
+        self._runner = web.AppRunner(app, shutdown_timeout=0.5)  # a slow answer does not hold up stop
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -59,6 +70,13 @@ class FakeOpenAIAPI:
         self.requests.append(body)
         if self._failures:
             return web.json_response({"error": {"message": "injected"}}, status=self._failures.pop(0))
+        if self._disconnects:
+            self._disconnects -= 1
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response()
+        if self._raw:
+            return web.Response(text=self._raw.pop(0), content_type="application/json")
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
         text = self._replies.pop(0) if self._replies else _draft(messages[-1]["content"])

@@ -4,7 +4,9 @@ slack-sdk against it.
 Routes are ``/api/<method>`` like Slack's. Parameters come from the query string, JSON or form bodies.
 Implemented: auth.test, chat.postMessage, chat.update, chat.postEphemeral, conversations.replies (GET
 only, like Slack's docs), users.info, views.open, apps.connections.open (returns ``ws://`` on this server).
-Every call is recorded (:attr:`FakeSlackAPI.calls`); a wrong bot token gets ``invalid_auth``.
+Every call is recorded (:attr:`FakeSlackAPI.calls`); a wrong bot token gets ``invalid_auth``. Outages:
+HTTP errors for the next calls of a method (:meth:`FakeSlackAPI.fail_next`), connections refused
+(:meth:`FakeSlackAPI.go_down` / :meth:`FakeSlackAPI.come_back`).
 Socket Mode: :meth:`FakeSlackAPI.envelope` sends an envelope to the connected app and waits for its ack.
 """
 from __future__ import annotations
@@ -45,6 +47,7 @@ class FakeSlackAPI:
         self._sockets: list[web.WebSocketResponse] = []
         self._acked = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._failures: list[tuple[str, int]] = []
         self.port = 0
 
     @property
@@ -58,7 +61,7 @@ class FakeSlackAPI:
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         self.port = self._runner.addresses[0][1]
         return self
@@ -68,6 +71,19 @@ class FakeSlackAPI:
             await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
+            self._runner = None
+
+    async def go_down(self) -> None:
+        """An outage: connections are refused until :meth:`come_back`."""
+        await self.stop()
+
+    async def come_back(self) -> None:
+        """Listen again on the same port, with everything recorded so far kept."""
+        await self.start()
+
+    def fail_next(self, method: str, status: int = 503, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` get HTTP ``status`` (recorded, not carried out)."""
+        self._failures.extend([(method, status)] * times)
 
     def sent(self, method: str) -> list[Call]:
         """Calls of one method, oldest first."""
@@ -106,6 +122,10 @@ class FakeSlackAPI:
             else:
                 params.update(await request.post())
         self.calls.append(Call(method, params, request.method))
+        failure = next((f for f in self._failures if f[0] == method), None)
+        if failure is not None:
+            self._failures.remove(failure)
+            return web.json_response({"ok": False, "error": "service_unavailable"}, status=failure[1])
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         if token != expected:

@@ -9,7 +9,8 @@ texts over 4,096 and captions over 1,024 characters, and callback data over 64 b
 
 Every call is recorded (:attr:`FakeTelegramAPI.calls`). Failures can be injected: a 429 with
 ``retry_after`` (:meth:`fail_next`), a user who blocked the bot (:meth:`block`, 403), an image URL
-Telegram cannot fetch (:attr:`FakeTelegramAPI.bad_photos`). Updates are built by the ``*_update``
+Telegram cannot fetch (:attr:`FakeTelegramAPI.bad_photos`), an outage refusing connections
+(:meth:`go_down` / :meth:`come_back`). Updates are built by the ``*_update``
 methods and queued with :meth:`push`."""
 from __future__ import annotations
 
@@ -76,22 +77,36 @@ class FakeTelegramAPI:
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
+        self._port = 0
 
     # -- server --------------------------------------------------------------------------
     async def start(self) -> FakeTelegramAPI:
         """Listen on a free port of 127.0.0.1."""
-        app = web.Application()
-        app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        await self._listen(0)
+        self.base_url = f"http://127.0.0.1:{self._port}"
         return self
 
     async def stop(self) -> None:
         """Close the server."""
         if self._runner is not None:
             await self._runner.cleanup()
+            self._runner = None
+
+    async def go_down(self) -> None:
+        """An outage: stop listening, so connections are refused, until :meth:`come_back`."""
+        await self.stop()
+
+    async def come_back(self) -> None:
+        """End the outage: listen again on the same port, with everything recorded so far kept."""
+        await self._listen(self._port)
+
+    async def _listen(self, port: int) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        self._port = self._runner.addresses[0][1]
 
     # -- what tests control --------------------------------------------------------------
     async def push(self, *updates: dict[str, Any]) -> None:

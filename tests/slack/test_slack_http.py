@@ -104,11 +104,21 @@ async def test_kefu_slash_commands_are_answered_and_audited(assistant, fake_slac
     assert actions == ["staff.orders", "staff.coupon", "staff.coupon", "handoff.resolve", "staff.resolve"]
 
 
-async def test_a_failing_listener_is_logged_and_the_app_keeps_working(assistant, fake_slack, poster, caplog):
+async def test_a_failing_listener_is_logged_and_the_app_keeps_working(assistant, fake_slack, poster, caplog,
+                                                                     monkeypatch):
     handoff, _ = await hand_off(assistant, fake_slack)
-    with caplog.at_level(logging.ERROR):
-        assert (await poster.button(CLAIM, "not-a-number", action_ts="8.8"))[0] == 500
-    assert "slack listener failed" in caplog.text
-    assert (await poster.button(CLAIM, "not-a-number", action_ts="8.8", retry=1))[0] == 200  # the retry: once
+    assert (await poster.button(CLAIM, "not-a-number", action_ts="7.7"))[0] == 200  # a malformed value: ignored
+    assert "malformed value ignored" in caplog.text
+    hub = assistant.components.staff
+
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("the store is unavailable")
+
+    with monkeypatch.context() as patch, caplog.at_level(logging.ERROR):
+        patch.setattr(hub, "claim", broken)
+        assert (await poster.button(CLAIM, handoff["id"], action_ts="8.8"))[0] < 500  # acknowledged first
+        await fake_slack.wait_for(lambda: "slack listener failed" in caplog.text)
+    assert (await poster.button(CLAIM, handoff["id"], action_ts="8.8", retry=1))[0] == 200  # the retry: once
+    assert assistant.store.conversations.get(CONVERSATION)["status"] == "waiting"
     assert (await poster.button(CLAIM, handoff["id"], action_ts="9.9"))[0] == 200
     await fake_slack.wait_for(lambda: assistant.store.conversations.get(CONVERSATION)["status"] == "human")

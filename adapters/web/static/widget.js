@@ -10,6 +10,8 @@
  *   data-accent     accent colour, e.g. "#0f766e"
  *
  * Protocol: docs/WEB_CHAT.md. Shopper and bot text is only ever set with textContent.
+ * A reply carrying a data-export link (/privacy) gets a Download button: the file is fetched
+ * from the Kefu server with this chat's session, so the link works only in this chat.
  */
 (function () {
   "use strict";
@@ -21,6 +23,7 @@
   const HISTORY_LIMIT = 60;
   const TYPING_TIMEOUT_MS = 15000;
   const MAX_TEXT = 4000;
+  const EXPORT_LINK = /\/privacy\/export\/([A-Za-z0-9_-]{43})/;
   const PLACEHOLDER_IMG = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 90">' +
     '<rect width="120" height="90" fill="#eef0f3"/>' +
@@ -30,10 +33,12 @@
   const TEXT = {
     zh: { title: "在线客服", online: "在线 · 通常几秒内回复", connecting: "正在连接…",
           placeholder: "输入消息，按 Enter 发送", send: "发送", open: "打开在线客服", close: "收起",
-          intro: "您好！可以问我商品、订单、配送或退换货的问题。", typing: "客服正在输入" },
+          intro: "您好！可以问我商品、订单、配送或退换货的问题。", typing: "客服正在输入",
+          download: "下载我的数据", downloadFailed: "下载失败，请稍后再试。" },
     en: { title: "Chat with us", online: "Online · replies in seconds", connecting: "Connecting…",
           placeholder: "Type a message, Enter to send", send: "Send", open: "Open chat", close: "Minimise",
-          intro: "Hi! Ask me about products, orders, delivery or returns.", typing: "Assistant is typing" },
+          intro: "Hi! Ask me about products, orders, delivery or returns.", typing: "Assistant is typing",
+          download: "Download my data", downloadFailed: "The download failed. Please try again." },
   };
   const T = TEXT[LANG || "en"];
 
@@ -189,6 +194,8 @@
   function renderReply(reply) {
     const group = el("div", "kefu-group");
     if (reply.text) group.appendChild(el("div", "kefu-msg kefu-msg--bot", reply.text));
+    const exportLink = EXPORT_LINK.exec(reply.text || "");
+    if (exportLink) group.appendChild(downloadButton(exportLink[1]));
     if (reply.cards && reply.cards.length) group.appendChild(renderCards(reply.cards));
     if (reply.buttons && reply.buttons.length) group.appendChild(renderQuickReplies(reply.buttons));
     if (reply.language) group.lang = reply.language === "zh" ? "zh-CN" : "en";
@@ -231,6 +238,47 @@
     node.type = "button";
     node.addEventListener("click", function () { sendButton(button.label, button.payload); });
     return node;
+  }
+
+  function downloadButton(token) {
+    const node = el("button", "kefu-chip kefu-download", T.download);
+    node.type = "button";
+    node.addEventListener("click", function () { downloadExport(token); });
+    return node;
+  }
+
+  /* The export is fetched with this chat's session (the server refuses the link anywhere else)
+   * and saved from a blob; a refusal (used, expired) is shown as a note in the chat. */
+  function downloadExport(token) {
+    const url = new URL("privacy/export/" + encodeURIComponent(token), config.base);
+    fetch(url.href, { method: "POST", headers: { "X-Kefu-Session": load(STORE_KEYS.session, "") } })
+      .then(function (response) {
+        if (!response.ok) return response.text().then(function (text) { renderNote(text || T.downloadFailed); });
+        const disposition = response.headers.get("Content-Disposition") || "";
+        const name = (/filename="([^"]+)"/.exec(disposition) || [])[1] || "kefu-my-data.json";
+        return response.blob().then(function (blob) { saveFile(blob, name); });
+      })
+      .catch(function () { renderNote(T.downloadFailed); });
+  }
+
+  function saveFile(blob, name) {
+    const href = URL.createObjectURL(blob);
+    const link = el("a");
+    link.href = href;
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(href); }, 10000);
+  }
+
+  /* The shopper's data was erased: forget the stored conversation, keep only the last reply
+   * (which says so) on screen, and carry on as the new session the server gave. */
+  function forgetConversation(session, lastReply) {
+    save(STORE_KEYS.session, session);
+    save(STORE_KEYS.history, lastReply ? [{ reply: lastReply }] : []);
+    ui.log.querySelectorAll(".kefu-group, .kefu-msg--me, .kefu-note").forEach(function (node) { node.remove(); });
+    if (lastReply) renderReply(lastReply);
   }
 
   function clearQuickReplies() {
@@ -281,6 +329,7 @@
   /* ------------------------------------------------------------ connection -- */
 
   let socket = null;
+  let lastReply = null;
   let ready = false;
   let attempt = 0;
   const outbox = [];
@@ -318,6 +367,9 @@
       hideTyping();
       renderReply(frame);
       remember({ reply: frame });
+      lastReply = frame;
+    } else if (frame.type === "erased") {
+      forgetConversation(frame.session, lastReply);
     } else if (frame.type === "error") {
       hideTyping();
       renderNote(frame.error);

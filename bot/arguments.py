@@ -1,0 +1,28 @@
+"""argparse types for option values: a count must be a positive whole number, an amount a finite
+number not below zero. A bad value is a usage error (exit status 2 and argparse's message)."""
+from __future__ import annotations
+
+import argparse
+import math
+
+
+def positive_int(text: str) -> int:
+    """A whole number of at least 1 (rounds, conversations, list lengths)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    """A finite number of at least 0 (prices, rates, seconds)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number of at least 0: {text!r}")
+    return value
