@@ -14,7 +14,7 @@ from adapters.wechat import WeChatChannel, WeChatConfig
 from adapters.wechat.api import WeChatAPI
 from adapters.wechat.crypto import MessageCrypto
 from adapters.wechat.signature import sign
-from bot.app import build_assistant
+from bot.app import build_assistant, warm_up
 from bot.serve import configured_channels
 from bot.settings import SettingsError, load_settings
 from core.nlu.base import NLU, NLUResult
@@ -54,6 +54,7 @@ class Shop:
         self._time = 1700000000
 
     async def __aenter__(self) -> Shop:
+        await warm_up(self.assistant)  # as `kefu run` does at start: first answers fit the short budget
         await self.web.start()
         await self.wechat.start()
         self.http = aiohttp.ClientSession()
