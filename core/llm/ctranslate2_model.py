@@ -3,7 +3,7 @@
 The same sources as the transformers engine (:mod:`core.llm.sources`): the first load reads the
 model with transformers at float32 (a GGUF is dequantized), converts it in memory with
 CTranslate2's converter to the chosen precision and caches the result; later loads read that copy in about a
-second. Decoding runs in C++ without a Python step per layer, which is what makes it about 1.6×
+second. Decoding runs in C++ without a Python step per layer, which is what makes it 1.6–1.8×
 as fast as the transformers engine on a small CPU (docs/LLM.md has the numbers)."""
 from __future__ import annotations
 
