@@ -12,11 +12,14 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.server import LoopbackServer
 
-class FakeOpenAIAPI:
+
+class FakeOpenAIAPI(LoopbackServer):
     """Start with :meth:`start`, stop with :meth:`stop`; ``base_url`` ends with ``/v1``."""
 
     def __init__(self, api_key: str = "") -> None:
+        super().__init__()
         self.api_key = api_key
         self.requests: list[dict[str, Any]] = []
         self.delay_s = 0.0
@@ -24,8 +27,11 @@ class FakeOpenAIAPI:
         self._failures: list[int] = []
         self._raw: list[str] = []
         self._disconnects = 0
-        self._runner: web.AppRunner | None = None
-        self.base_url = ""
+
+    @property
+    def base_url(self) -> str:
+        """The API root a client is given."""
+        return f"http://127.0.0.1:{self.port}/v1"
 
     def reply_with(self, *texts: str) -> None:
         """The next replies, in order (afterwards: the draft unchanged)."""
@@ -43,21 +49,9 @@ class FakeOpenAIAPI:
         """Close the connection without any answer on the next ``times`` requests."""
         self._disconnects += times
 
-    async def start(self) -> None:
-        """Serve on a free port of 127.0.0.1."""
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
+        """``POST /v1/chat/completions``."""
         app.router.add_post("/v1/chat/completions", self._chat)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.5)  # a slow answer does not hold up stop
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}/v1"
-
-    async def stop(self) -> None:
-        """Stop serving."""
-        if self._runner:
-            await self._runner.cleanup()
 
     async def _chat(self, request: web.Request) -> web.Response:
         if self.api_key and request.headers.get("Authorization") != f"Bearer {self.api_key}":

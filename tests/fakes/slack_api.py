@@ -20,6 +20,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.server import LoopbackServer
+
 BOT_TOKEN = "xoxb-kefu-test"
 APP_TOKEN = "xapp-kefu-test"
 SIGNING_SECRET = "kefu-test-signing-secret"
@@ -36,50 +38,34 @@ class Call:
     http_method: str
 
 
-class FakeSlackAPI:
+class FakeSlackAPI(LoopbackServer):
     """The Web API subset Kefu uses, with threads kept for ``conversations.replies``."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[Call] = []
         self.messages: dict[str, dict[str, Any]] = {}  # ts -> message
         self.acks: list[dict[str, Any]] = []
         self._ts = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
         self._acked = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
         self._failures: list[tuple[str, int]] = []
-        self.port = 0
 
     @property
     def base_url(self) -> str:
         """What ``AsyncWebClient(base_url=…)`` takes."""
         return f"http://127.0.0.1:{self.port}/api/"
 
-    async def start(self) -> FakeSlackAPI:
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
+        """The Web API methods and the Socket Mode websocket."""
         app.router.add_route("*", "/api/{method}", self._dispatch)
         app.router.add_get("/socket", self._socket)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-        return self
 
     async def stop(self) -> None:
+        """Close the open Socket Mode connections, then stop listening."""
         for ws in self._sockets:
             await ws.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def go_down(self) -> None:
-        """An outage: connections are refused until :meth:`come_back`."""
-        await self.stop()
-
-    async def come_back(self) -> None:
-        """Listen again on the same port, with everything recorded so far kept."""
-        await self.start()
+        await super().stop()
 
     def fail_next(self, method: str, status: int = 503, times: int = 1) -> None:
         """The next ``times`` calls of ``method`` get HTTP ``status`` (recorded, not carried out)."""

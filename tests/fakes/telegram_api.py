@@ -24,6 +24,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.server import LoopbackServer
+
 TOKEN = "123456789:TEST-fake-token_for-kefu"
 _JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "scope", "link_preview_options",
                 "reply_parameters", "entities", "caption_entities"}
@@ -58,10 +60,11 @@ class Call:
         return [button["callback_data"] for row in self.keyboard for button in row]
 
 
-class FakeTelegramAPI:
+class FakeTelegramAPI(LoopbackServer):
     """A Bot API server for one bot."""
 
     def __init__(self, token: str = TOKEN, username: str = "kefu_test_bot") -> None:
+        super().__init__()
         self.token = token
         self.bot_id = int(token.split(":")[0])
         self.username = username
@@ -70,43 +73,21 @@ class FakeTelegramAPI:
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.bad_photos: set[str] = set()
         self.blocked: set[int] = set()
-        self.base_url = ""
         self._updates: list[dict[str, Any]] = []
         self._failures: list[tuple[str, int, dict[str, Any]]] = []
         self._changed = asyncio.Condition()
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self._port = 0
 
     # -- server --------------------------------------------------------------------------
-    async def start(self) -> FakeTelegramAPI:
-        """Listen on a free port of 127.0.0.1."""
-        await self._listen(0)
-        self.base_url = f"http://127.0.0.1:{self._port}"
-        return self
+    @property
+    def base_url(self) -> str:
+        """The Bot API root a client is given."""
+        return f"http://127.0.0.1:{self.port}"
 
-    async def stop(self) -> None:
-        """Close the server."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def go_down(self) -> None:
-        """An outage: stop listening, so connections are refused, until :meth:`come_back`."""
-        await self.stop()
-
-    async def come_back(self) -> None:
-        """End the outage: listen again on the same port, with everything recorded so far kept."""
-        await self._listen(self._port)
-
-    async def _listen(self, port: int) -> None:
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
+        """``/bot<token>/<method>`` for every method."""
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", port).start()
-        self._port = self._runner.addresses[0][1]
 
     # -- what tests control --------------------------------------------------------------
     async def push(self, *updates: dict[str, Any]) -> None:

@@ -9,19 +9,25 @@ import json
 
 from aiohttp import web
 
+from tests.fakes.server import LoopbackServer
 
-class FakeWeChatAPI:
+
+class FakeWeChatAPI(LoopbackServer):
     """Records every message sent; checks the AppID/secret and the access token like WeChat."""
 
     def __init__(self, app_id: str = "wx-test-app", app_secret: str = "test-secret", expires_in: int = 7200) -> None:
+        super().__init__()
         self.app_id, self.app_secret, self.expires_in = app_id, app_secret, expires_in
         self.tokens_issued = 0
         self.sent: list[dict] = []
         self.rejected: list[int] = []
         self._invalid_code: int | None = None
-        self._runner: web.AppRunner | None = None
         self._arrived = asyncio.Condition()
-        self.base_url = ""
+
+    @property
+    def base_url(self) -> str:
+        """The API root a client is given."""
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def current_token(self) -> str:
@@ -31,20 +37,10 @@ class FakeWeChatAPI:
         """The current token is now rejected with ``errcode`` until a new one is fetched."""
         self._invalid_code = errcode
 
-    async def start(self) -> FakeWeChatAPI:
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
+        """The token and customer-service send calls."""
         app.router.add_get("/cgi-bin/token", self._token)
         app.router.add_post("/cgi-bin/message/custom/send", self._send)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
-        return self
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     async def wait_for(self, count: int, timeout: float = 10.0) -> list[dict]:
         """Wait until at least ``count`` messages were accepted; returns them all."""
