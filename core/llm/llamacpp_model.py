@@ -8,7 +8,6 @@ longest prefix with a new prompt is restored, so the system prompt is computed o
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,10 @@ from llama_cpp import Llama, LlamaRAMCache
 
 from core.llm import embedded
 from core.llm.base import BackendError, ChatMessage, Completion
+from core.llm.local import model_threads
 
 log = logging.getLogger(__name__)
 
-_CORES = os.cpu_count() or 1
 CONTEXT_TOKENS = 2048  # the prompt (style guide + facts, a few hundred tokens) and the reply
 STATE_CACHE_BYTES = 256 << 20  # saved model states, looked up by the longest common prompt prefix
 
@@ -33,7 +32,7 @@ class LlamaCppModel:
         quantization is used); ``threads`` 0: one less than the CPU cores, at least one."""
         self.source = source
         self.cache_dir = Path(cache_dir)
-        self.threads = threads or max(1, _CORES - 1)
+        self.threads = model_threads(threads)
         self.llama: Any = None
 
     def load(self) -> None:

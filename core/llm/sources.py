@@ -6,12 +6,12 @@ and caches the result under a key that changes with the source, the engine and i
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from core.llm import embedded
+from core.llm.local import model_threads
 
 
 @dataclass(frozen=True)
@@ -36,15 +36,13 @@ class ConvertedModel:
     conversion is cached, its precision and its CPU threads."""
 
     def __init__(self, source: str, cache_dir: Path, precision: str = "int8", threads: int = 0) -> None:
-        """``threads`` 0: one less than the CPU cores, at least one. The rest of the bot needs a core
-        too, and each step of the model waits for its slowest thread: with more threads than free
-        cores every step stalls (on a busy 2-core machine, 2 threads decoded ~1 token/s, 1 thread ~8)."""
+        """``threads``: see :func:`core.llm.local.model_threads` (0: one less than the cores)."""
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
         self.source = source
         self.cache_dir = Path(cache_dir)
         self.precision = precision
-        self.threads = threads or max(1, len(os.sched_getaffinity(0)) - 1)
+        self.threads = model_threads(threads)
         self.tokenizer: Any = None
         self.loaded_from_cache = False
 
