@@ -58,7 +58,7 @@ def build_local_model(settings: Settings, engine: str, cache_dir: Path | None = 
     if engine == "ctranslate2":
         from core.llm.ctranslate2_model import CTranslate2Model
 
-        return CTranslate2Model(*arguments)
+        return CTranslate2Model(*arguments, shop_vocabulary=settings.kefu_llm_shop_vocabulary)
     from core.llm.transformers_model import TransformersModel
 
     return TransformersModel(*arguments)

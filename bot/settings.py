@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     kefu_llm_precision: Literal["int8", "bf16", "float32"] = Field(
         "int8", description="weights of the local model after conversion (cached under KEFU_LLM_CACHE_DIR)")
     kefu_llm_threads: int = Field(0, ge=0, description="CPU threads for the local model (0: cores - 1, at least 1)")
+    kefu_llm_shop_vocabulary: bool = Field(
+        True, description="ctranslate2: convert the local model with only the tokens Chinese and English shop "
+        "text uses (no code fragments or other scripts): about a fifth faster, same replies")
     kefu_llm_cache_dir: Path = Field(Path("var/models"), description="joined and converted local models")
     kefu_llm_budget_s: float = Field(5.0, gt=0, description="seconds a reply may take before the template "
                                      "reply is sent instead")

@@ -21,6 +21,7 @@ from ctranslate2.converters import TransformersConverter
 
 from core.llm import sources
 from core.llm.base import BackendError, ChatMessage, Completion
+from core.llm.vocabulary import ShopVocabulary, trim_model
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +32,21 @@ _QUANTIZATION = {"int8": "int8", "bf16": "bfloat16", "float32": "float32"}  # KE
 class CTranslate2Model(sources.ConvertedModel):
     """Loads once (:meth:`load`), then generates greedily (:meth:`generate`); not thread-safe by itself."""
 
-    def __init__(self, source: str, cache_dir: Path, precision: str = "int8", threads: int = 0) -> None:
-        """See :class:`core.llm.sources.ConvertedModel` (``threads`` 0: cores − 1)."""
+    def __init__(self, source: str, cache_dir: Path, precision: str = "int8", threads: int = 0,
+                 shop_vocabulary: bool = True) -> None:
+        """See :class:`core.llm.sources.ConvertedModel` (``threads`` 0: cores − 1); ``shop_vocabulary``:
+        convert with only the tokens a Chinese/English shop uses (:mod:`core.llm.vocabulary`)."""
         super().__init__(source, cache_dir, precision, threads)
+        self.shop_vocabulary = shop_vocabulary
         self.generator: Any = None
         self._end_tokens: list[str] = []
+        self._known: ShopVocabulary | None = None
 
     @property
     def engine(self) -> str:
-        """The engine part of the cache key: CTranslate2 version, layout, precision."""
-        return f"ctranslate2:{ctranslate2.__version__}:{_FORMAT}:{self.precision}"
+        """The engine part of the cache key: CTranslate2 version, layout, precision, vocabulary."""
+        vocabulary = "shop" if self.shop_vocabulary else "full"
+        return f"ctranslate2:{ctranslate2.__version__}:{_FORMAT}:{self.precision}:{vocabulary}"
 
     def load(self) -> None:
         """Load the cached conversion, or convert the source and cache it. Idempotent."""
@@ -54,7 +60,10 @@ class CTranslate2Model(sources.ConvertedModel):
         self.loaded_from_cache = (cached / "kefu.json").is_file()
         if not self.loaded_from_cache:
             self._convert(source, cached)
-        self._end_tokens = json.loads((cached / "kefu.json").read_text())["end_tokens"]
+        facts = json.loads((cached / "kefu.json").read_text())
+        self._end_tokens = facts["end_tokens"]
+        if facts.get("trimmed"):
+            self._known = ShopVocabulary(json.loads((cached / "vocabulary.json").read_text()))
         self.tokenizer = AutoTokenizer.from_pretrained(cached)
         self.generator = ctranslate2.Generator(str(cached), device="cpu", compute_type=_QUANTIZATION[self.precision],
                                                intra_threads=self.threads)
@@ -68,16 +77,17 @@ class CTranslate2Model(sources.ConvertedModel):
         end_ids = end_ids if isinstance(end_ids, list) else [end_ids]
         end_tokens = sorted({token for token in tokenizer.convert_ids_to_tokens(
             [i for i in end_ids if i is not None]) if token} | {tokenizer.eos_token})
+        trimmed = trim_model(model, tokenizer) if self.shop_vocabulary else None
         partial = target.with_name(target.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.cache_dir, prefix="config-") as scratch:
             model.config.save_pretrained(scratch)
-            _InMemoryConverter(Path(scratch), model, tokenizer).convert(
+            _InMemoryConverter(Path(scratch), model, tokenizer, trimmed).convert(
                 str(partial), quantization=_QUANTIZATION[self.precision], force=True)
         tokenizer.save_pretrained(partial)
         (partial / "kefu.json").write_text(json.dumps({"source": self.source, "precision": self.precision,
-                                                       "end_tokens": end_tokens}))
+                                                       "end_tokens": end_tokens, "trimmed": trimmed is not None}))
         shutil.rmtree(target, ignore_errors=True)
         os.replace(partial, target)
 
@@ -95,7 +105,7 @@ class CTranslate2Model(sources.ConvertedModel):
             prompt = prompt[len(system):]
         else:
             system = []
-        ids: list[int] = []
+        tokens: list[str] = []
         first_at: float | None = None
         steps = self.generator.generate_tokens(prompt, max_length=max_tokens, sampling_topk=1,
                                                end_token=self._end_tokens, static_prompt=system or None)
@@ -105,28 +115,30 @@ class CTranslate2Model(sources.ConvertedModel):
                     first_at = time.monotonic()
                 if step.token in self._end_tokens:
                     break
-                ids.append(step.token_id)
+                tokens.append(step.token)
                 if deadline is not None and time.monotonic() > deadline:
                     raise BackendError("the reply ran past its time budget")
         finally:
             steps.close()  # stops the decoding thread when we leave early
-        text = self.tokenizer.decode(ids, skip_special_tokens=True).strip()
-        return Completion(text, len(ids), time.monotonic() - started, first_at - started if first_at else None)
+        text = self.tokenizer.decode(self.tokenizer.convert_tokens_to_ids(tokens), skip_special_tokens=True).strip()
+        return Completion(text, len(tokens), time.monotonic() - started, first_at - started if first_at else None)
 
     def _tokens(self, messages: list[ChatMessage], generation_prompt: bool) -> list[str]:
-        """The chat template applied to ``messages``, as CTranslate2's token strings."""
+        """The chat template applied to ``messages``, as the converted model's token strings."""
         ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=generation_prompt, tokenize=True)
         ids = ids["input_ids"] if hasattr(ids, "keys") else ids
-        return self.tokenizer.convert_ids_to_tokens(ids)
+        tokens = self.tokenizer.convert_ids_to_tokens(ids)
+        return self._known.spell(tokens) if self._known else tokens
 
 
 class _InMemoryConverter(TransformersConverter):
     """CTranslate2's converter for a model already in memory: it reads only the configuration from
-    ``config_dir`` (a GGUF has no directory it could read), so nothing is written twice."""
+    ``config_dir`` (a GGUF has no directory it could read), so nothing is written twice. With
+    ``vocabulary`` (token → id), the model's vocabulary is that one (a trimmed model's)."""
 
-    def __init__(self, config_dir: Path, model: Any, tokenizer: Any) -> None:
+    def __init__(self, config_dir: Path, model: Any, tokenizer: Any, vocabulary: dict[str, int] | None) -> None:
         super().__init__(str(config_dir))
-        self._model, self._tokenizer = model, tokenizer
+        self._model, self._tokenizer = model, tokenizer if vocabulary is None else _Vocabulary(tokenizer, vocabulary)
 
     def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
         """The model in memory instead of ``from_pretrained``."""
@@ -135,3 +147,17 @@ class _InMemoryConverter(TransformersConverter):
     def load_tokenizer(self, tokenizer_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
         """The tokenizer in memory instead of ``from_pretrained``."""
         return self._tokenizer
+
+
+class _Vocabulary:
+    """A tokenizer whose vocabulary (what CTranslate2's converter asks for) is ``vocabulary``."""
+
+    def __init__(self, tokenizer: Any, vocabulary: dict[str, int]) -> None:
+        self._tokenizer, self._vocabulary = tokenizer, vocabulary
+
+    def get_vocab(self) -> dict[str, int]:
+        """The trimmed vocabulary."""
+        return self._vocabulary
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tokenizer, name)

@@ -20,7 +20,8 @@ def build_tiny_model(directory: Path) -> Path:
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel()
     specials = ["<unk>", "<|im_start|>", "<|im_end|>"]
     corpus = ["You are a shop assistant.", "Rewrite: your order has shipped.", "system user assistant",
-              "您的订单已发货", "order shipped tracking price"] * 20
+              "您的订单已发货", "order shipped tracking price",
+              "self.getValue() return_value", "Ваш заказ отправлен"] * 20  # code and another script: see vocabulary
     tokenizer.train_from_iterator(corpus, trainers.BpeTrainer(vocab_size=300, special_tokens=specials,
                                                               initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
     fast = transformers.PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="<unk>",
