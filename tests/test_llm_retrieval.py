@@ -12,7 +12,7 @@ from core.demo.loader import load_demo_shop
 from core.dialogue.state import DialogueState
 from core.i18n import t
 from core.messages import Identity, InboundMessage
-from core.retrieval.dense import E5Encoder, shared_encoder
+from core.retrieval.dense import E5Encoder, QuestionVectors, shared_encoder
 from core.retrieval.knowledge import KnowledgeRetriever
 from core.retrieval.lexical import LexicalIndex, tokenize
 from core.store import Store
@@ -121,15 +121,20 @@ async def test_the_intents_topic_lifts_its_articles(demo_store: Store) -> None:
 
 
 class CountingEncoder(E5Encoder):
-    """The real encoder, counting the documents it embeds."""
+    """The real encoder, counting the documents and questions it embeds."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.embedded = 0
+        self.embedded = 0  # documents
+        self.questions = 0
 
     def passages(self, texts: list[str]) -> np.ndarray:
         self.embedded += len(texts)
         return super().passages(texts)
+
+    def query(self, text: str) -> np.ndarray:
+        self.questions += 1
+        return super().query(text)
 
 
 async def test_article_vectors_are_cached_by_content(store: Store) -> None:
@@ -143,6 +148,27 @@ async def test_article_vectors_are_cached_by_content(store: Store) -> None:
     retriever = KnowledgeRetriever(store, encoder)
     hit = await retriever.answer("can sale items be returned?", "en")
     assert encoder.embedded == 3 and hit is not None and "Sale items too." in hit.article["body"]
+
+
+async def test_a_question_asked_again_is_not_encoded_again(store: Store) -> None:
+    encoder = CountingEncoder()
+    retriever = KnowledgeRetriever(store, encoder)
+    first = await retriever.search("can I return this?", "en")
+    again = await retriever.search("can I return this?", "en")
+    assert encoder.questions == 1
+    assert [(h.article["id"], h.score) for h in again] == [(h.article["id"], h.score) for h in first]
+    await retriever.search("can I return these?", "en")
+    assert encoder.questions == 2  # another wording is encoded
+
+
+def test_the_question_cache_forgets_the_least_recently_used() -> None:
+    vectors = QuestionVectors(size=2)
+    a, b, c = (np.full(3, value, dtype=np.float32) for value in (1, 2, 3))
+    vectors.put("a", a)
+    vectors.put("b", b)
+    assert vectors.get("a") is a  # "a" is now the most recently used
+    vectors.put("c", c)
+    assert vectors.get("b") is None and vectors.get("a") is a and vectors.get("c") is c
 
 
 async def _ask(assistant, text: str, user: str = "kb-shopper"):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import aiohttp
 import numpy as np
+from prometheus_client import REGISTRY
 
 from adapters.web import WebChannel
 from bot.app import build_assistant, open_store
@@ -37,6 +38,7 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    questions: dict[str, float] = field(default_factory=dict)  # knowledge-base questions: encoded / cached
 
     def line(self, label: str) -> str:
         """One printed line of what was measured."""
@@ -45,7 +47,9 @@ class LoadResult:
         ms = np.array(self.latencies) * 1000
         return (f"{label}: {len(ms)} turns in {self.seconds:.2f} s = {len(ms) / self.seconds:.0f} turns/s; "
                 f"latency p50={np.percentile(ms, 50):.1f} ms p95={np.percentile(ms, 95):.1f} ms "
-                f"p99={np.percentile(ms, 99):.1f} ms max={ms.max():.1f} ms; errors={len(self.errors)}")
+                f"p99={np.percentile(ms, 99):.1f} ms max={ms.max():.1f} ms; errors={len(self.errors)}; "
+                f"knowledge questions encoded={self.questions.get('encoded', 0):.0f} "
+                f"cached={self.questions.get('cached', 0):.0f}")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -111,6 +115,7 @@ async def _load(conversations: int, turns: int, think: float,
     """Every conversation sends its turns one after another, pausing ``think`` seconds (randomised)
     between them; all conversations at once."""
     result = LoadResult()
+    questions_before = _knowledge_questions()
 
     async def conversation(index: int) -> None:
         await asyncio.sleep(random.random() * (think or 0.05))  # stagger the start like real arrivals
@@ -128,7 +133,14 @@ async def _load(conversations: int, turns: int, think: float,
     started = time.perf_counter()
     await asyncio.gather(*(conversation(i) for i in range(conversations)))
     result.seconds = time.perf_counter() - started
+    result.questions = {source: count - questions_before[source] for source, count in _knowledge_questions().items()}
     return result
+
+
+def _knowledge_questions() -> dict[str, float]:
+    """How many knowledge-base questions were encoded, and answered from the cache of recent ones."""
+    return {source: REGISTRY.get_sample_value("kefu_kb_questions_total", {"source": source}) or 0.0
+            for source in ("encoded", "cached")}
 
 
 async def _websocket_load(assistant: Assistant, conversations: int, turns: int, think: float) -> LoadResult:

@@ -69,6 +69,7 @@ class EntityExtractor:
         self._colours = colour_words()
         self._titles = {title.lower(): p["id"] for p in products or [] for title in (p.get("title_zh"), p.get("title_en"))
                         if title and len(title) >= 4}
+        self._title_list = list(self._titles)
 
     def extract(self, text: str, today: date | None = None) -> dict[str, Any]:
         """Every entity found in ``text``; absent ones are left out. Dates count from ``today``."""
@@ -117,16 +118,16 @@ class EntityExtractor:
             return explicit.group(1)
         if len(lowered) < 4 or not self._titles:
             return None
-        match = process.extractOne(lowered, list(self._titles), scorer=fuzz.partial_ratio, score_cutoff=90)
+        match = process.extractOne(lowered, self._title_list, scorer=fuzz.partial_ratio, score_cutoff=90)
         if match and len(lowered) >= 0.8 * len(match[0]):
             return self._titles[match[0]]
         return None
 
     @staticmethod
     def _contains_word(lowered: str, word: str) -> bool:
-        if word.isascii():
-            return re.search(rf"\b{re.escape(word)}s?\b", lowered) is not None
-        return word in lowered
+        if word not in lowered:  # cheap test first: most words are nowhere in the message
+            return False
+        return not word.isascii() or re.search(rf"\b{re.escape(word)}s?\b", lowered) is not None
 
     def _category(self, lowered: str) -> str | None:
         for term in self._category_terms:

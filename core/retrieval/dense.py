@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections import OrderedDict
 
 import numpy as np
 import sqlite_utils
@@ -45,6 +46,29 @@ class E5Encoder:
         """The unit vector of a question."""
         with self._lock:
             return np.asarray(self._loaded().query(text), dtype=np.float32)
+
+
+class QuestionVectors:
+    """The vectors of the most recent distinct questions (least recently used dropped first): the
+    same question asked again — "what is your return policy" — is not encoded again."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def get(self, question: str) -> np.ndarray | None:
+        """The remembered vector of exactly this question, or None."""
+        vector = self._vectors.get(question)
+        if vector is not None:
+            self._vectors.move_to_end(question)
+        return vector
+
+    def put(self, question: str, vector: np.ndarray) -> None:
+        """Remember ``vector`` for ``question``, forgetting the least recently used beyond the size."""
+        self._vectors[question] = vector
+        self._vectors.move_to_end(question)
+        while len(self._vectors) > self._size:
+            self._vectors.popitem(last=False)
 
 
 def content_hash(text: str) -> str:

@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from core.retrieval.dense import E5Encoder, EmbeddingCache, content_hash
+from core.observe import metrics
+from core.retrieval.dense import E5Encoder, EmbeddingCache, QuestionVectors, content_hash
 from core.retrieval.lexical import LexicalIndex
 from core.store import Store
 
@@ -48,12 +49,14 @@ class KnowledgeRetriever:
     similarity (or BM25 alone without an encoder). An answer needs a score of at least ``min_score``.
 
     Article vectors are cached in the store by content hash; the index of a language is rebuilt when
-    its articles change. Encoding runs on a worker thread, so the event loop never waits on it."""
+    its articles change. Encoding runs on a worker thread, so the event loop never waits on it; the
+    vectors of recent questions are remembered, so a question asked again costs no encoding."""
 
     def __init__(self, store: Store, encoder: E5Encoder | None, min_score: float = 0.2) -> None:
         self._store = store
         self._encoder = encoder
         self._cache = EmbeddingCache(store.db, encoder.name) if encoder else None
+        self._questions = QuestionVectors()
         self.min_score = min_score
         self._indexes: dict[tuple[str, str], _Index] = {}
         self._building = asyncio.Lock()
@@ -68,7 +71,7 @@ class KnowledgeRetriever:
         dense = None
         score = lexical
         if index.vectors is not None and self._encoder is not None:
-            query = await asyncio.to_thread(self._encoder.query, question)
+            query = await self._question_vector(question)
             dense = np.clip((index.vectors @ query - DENSE_FLOOR) / (1 - DENSE_FLOOR), 0.0, 1.0)
             score = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * lexical
         score = score + np.array([TOPIC_BOOST if topic and a["topic"] == topic else 0.0 for a in index.articles])
@@ -80,6 +83,16 @@ class KnowledgeRetriever:
         """The best article if it scores at least ``min_score``, else None (not sure)."""
         hits = await self.search(question, language, topic, limit=1)
         return hits[0] if hits and hits[0].score >= self.min_score else None
+
+    async def _question_vector(self, question: str) -> np.ndarray:
+        vector = self._questions.get(question)
+        if vector is not None:
+            metrics.KB_QUESTIONS.labels("cached").inc()
+            return vector
+        vector = await asyncio.to_thread(self._encoder.query, question)
+        self._questions.put(question, vector)
+        metrics.KB_QUESTIONS.labels("encoded").inc()
+        return vector
 
     async def warm(self) -> None:
         """Build the indexes of both languages now (embedding articles not yet cached)."""

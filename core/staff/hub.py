@@ -20,6 +20,7 @@ from core.messages import Identity, InboundMessage, Outbound, Reply
 from core.sentiment.mood import mood_label
 from core.staff.summary import ExtractiveSummarizer, Summarizer, Summary
 from core.store import Store
+from core.store.rows import first_row
 
 log = logging.getLogger(__name__)
 
@@ -171,9 +172,8 @@ class HandoffHub(Handoff):
     # -- shared helpers ---------------------------------------------------------------------
     def open_handoff(self, conversation_id: str) -> dict[str, Any] | None:
         """The conversation's open or claimed handoff, or None."""
-        return next(self.store.db["handoffs"].rows_where(
-            "conversation_id = ? and status in ('open', 'claimed')", [conversation_id], order_by="id desc",
-            limit=1), None)
+        return first_row(self.store.db, "select * from handoffs where conversation_id = ? and status in "
+                                        "('open', 'claimed') order by id desc limit 1", [conversation_id])
 
     def queue(self) -> list[dict[str, Any]]:
         """Open and claimed handoffs, most urgent first: priority, then the longest wait."""

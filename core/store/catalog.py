@@ -7,7 +7,8 @@ from typing import Any
 import sqlite_utils
 
 from core.clock import utc_now_iso
-from core.store.jsoncols import decode
+from core.store.jsoncols import decode, loads
+from core.store.rows import all_rows, first_row
 
 
 @dataclass
@@ -63,22 +64,20 @@ class Catalog:
     # -- reading -------------------------------------------------------------------------
     def categories(self) -> list[dict[str, Any]]:
         """Every category with its decoded aliases."""
-        return [decode(r, "aliases") for r in self._db["categories"].rows_where(order_by="id")]
+        return [decode(r, "aliases") for r in all_rows(self._db, "select * from categories order by id")]
 
     def product(self, product_id: str) -> dict[str, Any] | None:
         """One product by id, or None."""
-        rows = list(self._db["products"].rows_where("id = ?", [product_id]))
-        return decode(rows[0], "tags") if rows else None
+        return decode(first_row(self._db, "select * from products where id = ?", [product_id]), "tags")
 
     def variants(self, product_id: str) -> list[dict[str, Any]]:
         """The product's variants, cheapest first."""
-        rows = self._db["variants"].rows_where("product_id = ?", [product_id], order_by="price_cents, id")
+        rows = all_rows(self._db, "select * from variants where product_id = ? order by price_cents, id", [product_id])
         return [decode(r, "options") for r in rows]
 
     def variant(self, variant_id: str) -> dict[str, Any] | None:
         """One variant by id, or None."""
-        rows = list(self._db["variants"].rows_where("id = ?", [variant_id]))
-        return decode(rows[0], "options") if rows else None
+        return decode(first_row(self._db, "select * from variants where id = ?", [variant_id]), "options")
 
     def option_values(self, option: str) -> set[str]:
         """Every value one option (e.g. "color") takes in the catalogue, lower-cased."""
@@ -114,13 +113,13 @@ class Catalog:
             + " and ".join(where) + " order by v.price_cents, v.id"
         )
         hits: dict[str, ProductHit] = {}
-        for row in self._db.query(sql, args):
+        for row in all_rows(self._db, sql, args):
             product_id = row["id"]
             if product_id not in hits:
                 product = {k: v for k, v in row.items() if not k.startswith("v_")}
                 hits[product_id] = ProductHit(decode(product, "tags"), [])
             hits[product_id].variants.append(
-                {"id": row["v_id"], "sku": row["v_sku"], "options": decode({"o": row["v_options"]}, "o")["o"],
+                {"id": row["v_id"], "sku": row["v_sku"], "options": loads(row["v_options"]),
                  "price_cents": row["v_price"], "currency": row["v_currency"], "stock": row["v_stock"],
                  "available": row["v_available"], "product_id": product_id}
             )

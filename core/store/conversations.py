@@ -11,6 +11,7 @@ import sqlite_utils
 from core.clock import utc_now_iso
 from core.messages import Identity, InboundMessage, Reply
 from core.store.jsoncols import decode, loads
+from core.store.rows import first_row
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,11 @@ class InboundRecord:
 
     message_id: int
     already_processed: bool
+
+
+def _json(value: Any) -> str:
+    """A JSON column's text, written as sqlite-utils writes it (so either may read it back)."""
+    return json.dumps(value, default=repr, ensure_ascii=False)
 
 
 class Conversations:
@@ -30,24 +36,23 @@ class Conversations:
     def ensure(self, identity: Identity, customer_id: int | None) -> dict[str, Any]:
         """The conversation of this identity, created on first contact."""
         conversation_id = identity.conversation_id
-        rows = list(self._db["conversations"].rows_where("id = ?", [conversation_id]))
-        if rows:
-            row = rows[0]
+        row = self.get(conversation_id)
+        if row:
             if customer_id is not None and row["customer_id"] != customer_id:
-                self._db["conversations"].update(conversation_id, {"customer_id": customer_id})
+                self._db.execute("update conversations set customer_id = ? where id = ?", [customer_id, conversation_id])
                 row["customer_id"] = customer_id
             return row
         now = utc_now_iso()
         row = {"id": conversation_id, "channel": identity.channel, "user_id": identity.user_id,
                "customer_id": customer_id, "language": None, "status": "bot",
                "started_at": now, "updated_at": now}
-        self._db["conversations"].insert(row, ignore=True)
+        self._db.execute(f"insert or ignore into conversations ({', '.join(row)}) values ({', '.join('?' * len(row))})",
+                         list(row.values()))
         return row
 
     def get(self, conversation_id: str) -> dict[str, Any] | None:
         """One conversation, or None."""
-        rows = list(self._db["conversations"].rows_where("id = ?", [conversation_id]))
-        return rows[0] if rows else None
+        return first_row(self._db, "select * from conversations where id = ?", [conversation_id])
 
     def record_inbound(self, message: InboundMessage) -> InboundRecord:
         """Store an inbound message before it is processed.
@@ -56,18 +61,18 @@ class Conversations:
         a turn that already completed, or finish one that a crash interrupted."""
         conversation_id = message.identity.conversation_id
         if message.message_id is not None:
-            rows = list(self._db["messages"].rows_where(
-                "conversation_id = ? and direction = 'in' and channel_message_id = ?",
-                [conversation_id, message.message_id]))
-            if rows:
-                return InboundRecord(rows[0]["id"], bool(rows[0]["processed"]))
+            row = self._db.execute(
+                "select id, processed from messages where conversation_id = ? and direction = 'in' "
+                "and channel_message_id = ?", [conversation_id, message.message_id]).fetchone()
+            if row:
+                return InboundRecord(row[0], bool(row[1]))
         try:
-            row_id = self._db["messages"].insert({
-                "conversation_id": conversation_id, "direction": "in",
-                "channel_message_id": message.message_id, "text": message.text,
-                "payload": json.dumps({"button": message.payload}) if message.payload else None,
-                "processed": 0, "created_at": message.received_at.isoformat(timespec="seconds"),
-            }).last_pk
+            row_id = self._db.execute(
+                "insert into messages (conversation_id, direction, channel_message_id, text, payload, processed, "
+                "created_at) values (?, 'in', ?, ?, ?, 0, ?)",
+                [conversation_id, message.message_id, message.text,
+                 json.dumps({"button": message.payload}) if message.payload else None,
+                 message.received_at.isoformat(timespec="seconds")]).lastrowid
         except sqlite3.IntegrityError:  # a concurrent duplicate won the race
             return self.record_inbound(message)
         return InboundRecord(row_id, False)
@@ -78,20 +83,18 @@ class Conversations:
         conversation's smoothed ``mood`` when given. Nothing is sent to the shopper before this returns."""
         now = utc_now_iso()
         with self._db.atomic():
-            previous = self._db.execute(
-                "select turn from dialogue_states where conversation_id = ?", [conversation_id]).fetchone()
-            self._db["dialogue_states"].upsert(
-                {"conversation_id": conversation_id, "turn": (previous[0] if previous else 0) + 1,
-                 "state": state, "updated_at": now}, pk="conversation_id")
-            self._db["messages"].update(inbound_id, {"processed": 1, "intent": intent})
-            self._db["messages"].insert_all(
-                {"conversation_id": conversation_id, "direction": "out", "text": reply.text,
-                 "payload": reply.to_dict(), "processed": 1, "created_at": now}
-                for reply in replies)
-            row: dict[str, Any] = {"language": language, "updated_at": now}
-            if mood is not None:
-                row |= {"mood": mood, "mood_updated_at": now}
-            self._db["conversations"].update(conversation_id, row)
+            self._db.execute(
+                "insert into dialogue_states (conversation_id, turn, state, updated_at) values (?, 1, ?, ?) "
+                "on conflict (conversation_id) do update set turn = turn + 1, state = excluded.state, "
+                "updated_at = excluded.updated_at", [conversation_id, _json(state), now])
+            self._db.execute("update messages set processed = 1, intent = ? where id = ?", [intent, inbound_id])
+            self._db.conn.executemany(
+                "insert into messages (conversation_id, direction, text, payload, processed, created_at) "
+                "values (?, 'out', ?, ?, 1, ?)",
+                [(conversation_id, reply.text, _json(reply.to_dict()), now) for reply in replies])
+            mood_columns = ", mood = ?, mood_updated_at = ?" if mood is not None else ""
+            self._db.execute(f"update conversations set language = ?, updated_at = ?{mood_columns} where id = ?",
+                             [language, now, *([mood, now] if mood is not None else []), conversation_id])
 
     def mark_processed(self, inbound_id: int) -> None:
         """Mark an inbound message handled without a turn (a colleague owns the conversation)."""
@@ -107,7 +110,7 @@ class Conversations:
 
     def set_status(self, conversation_id: str, status: str) -> None:
         """Who answers the conversation: ``bot``, ``waiting`` (for a colleague) or ``human``."""
-        self._db["conversations"].update(conversation_id, {"status": status})
+        self._db.execute("update conversations set status = ? where id = ?", [status, conversation_id])
 
     def patch_state(self, conversation_id: str, **changes: Any) -> None:
         """Change some keys of the saved dialogue state (e.g. ``handoff=False`` when staff hand back)."""

@@ -7,6 +7,7 @@ import sqlite_utils
 
 from core.clock import utc_now_iso
 from core.store.jsoncols import decode
+from core.store.rows import first_row
 
 
 class Customers:
@@ -17,8 +18,7 @@ class Customers:
 
     def get(self, customer_id: int) -> dict[str, Any] | None:
         """One customer by id, or None."""
-        rows = list(self._db["customers"].rows_where("id = ?", [customer_id]))
-        return decode(rows[0], "address") if rows else None
+        return decode(first_row(self._db, "select * from customers where id = ?", [customer_id]), "address")
 
     def by_external_id(self, external_id: str) -> dict[str, Any] | None:
         """The customer imported under ``external_id``, or None."""
@@ -36,8 +36,8 @@ class Customers:
 
     def for_identity(self, channel: str, user_id: str) -> dict[str, Any] | None:
         """The customer a channel identity is linked to, or None."""
-        rows = list(self._db["identities"].rows_where("channel = ? and user_id = ?", [channel, user_id]))
-        return self.get(rows[0]["customer_id"]) if rows else None
+        return decode(first_row(self._db, "select c.* from identities i join customers c on c.id = i.customer_id "
+                                          "where i.channel = ? and i.user_id = ?", [channel, user_id]), "address")
 
     def link_identity(self, channel: str, user_id: str, customer_id: int) -> None:
         """Link a channel identity to a customer (replacing an earlier link)."""

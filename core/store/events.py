@@ -21,11 +21,8 @@ class Events:
         """Record one event; the same (customer, kind, product, time) is stored once."""
         if kind not in EVENT_KINDS:
             raise ValueError(f"unknown event kind {kind!r}")
-        self._db["events"].insert(
-            {"customer_id": customer_id, "kind": kind, "product_id": product_id,
-             "variant_id": variant_id, "created_at": at or utc_now_iso()},
-            ignore=True,
-        )
+        self._db.execute("insert or ignore into events (customer_id, kind, product_id, variant_id, created_at) "
+                         "values (?, ?, ?, ?, ?)", [customer_id, kind, product_id, variant_id, at or utc_now_iso()])
 
     def for_customer(self, customer_id: int, limit: int = 100) -> list[dict[str, Any]]:
         """A customer's events, newest first."""

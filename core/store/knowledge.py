@@ -6,6 +6,7 @@ from typing import Any
 import sqlite_utils
 
 from core.store.jsoncols import decode
+from core.store.rows import all_rows, first_row
 
 
 class KnowledgeBase:
@@ -20,13 +21,13 @@ class KnowledgeBase:
 
     def articles(self, lang: str | None = None) -> list[dict[str, Any]]:
         """Every article, optionally in one language."""
-        where, args = ("lang = ?", [lang]) if lang else (None, None)
-        return [decode(r, "tags") for r in self._db["kb_articles"].rows_where(where, args, order_by="id")]
+        where, args = ("where lang = ?", [lang]) if lang else ("", [])
+        return [decode(r, "tags") for r in all_rows(self._db, f"select * from kb_articles {where} order by id", args)]
 
     def article(self, article_id: str, lang: str) -> dict[str, Any] | None:
         """One article in one language, or None."""
-        rows = list(self._db["kb_articles"].rows_where("id = ? and lang = ?", [article_id, lang]))
-        return decode(rows[0], "tags") if rows else None
+        return decode(first_row(self._db, "select * from kb_articles where id = ? and lang = ?", [article_id, lang]),
+                      "tags")
 
     def by_topic(self, topic: str, lang: str) -> list[dict[str, Any]]:
         """The articles on one topic (e.g. "returns") in one language."""
