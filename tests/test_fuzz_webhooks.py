@@ -189,7 +189,7 @@ def test_slack_requests_without_a_valid_signature_get_401(server, body_and_type,
     assert _slack_post(server, body, content_type, timestamp, signature) == _refusal(body)
 
 
-@given(SLACK_BODIES, st.sampled_from([-3600, -301, 301, 3600]), st.booleans())
+@given(SLACK_BODIES, st.sampled_from([-3600, -301, 330, 3600]), st.booleans())  # +330: a slow request still lands > 300 s
 def test_slack_signatures_for_stale_timestamps_or_other_bodies_get_401(server, body_and_type, skew,
                                                                       tamper) -> None:
     """A valid signature is refused when the timestamp is more than five minutes off, or the body changed."""
