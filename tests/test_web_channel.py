@@ -110,16 +110,23 @@ async def test_a_button_frame_sends_its_payload_and_records_its_label(http, chan
     await ws.close()
 
 
-async def test_a_duplicate_client_id_gets_no_second_reply(http, channel, store):
+async def test_a_resent_client_id_is_handled_once_and_gets_its_stored_reply_again(http, channel, store):
+    """A client that lost its connection before the reply arrived resends with the same id: the turn
+    is not run twice, the reply saved for it is sent again (marked with the id it answers)."""
     ws, session = await connect(http, channel)
-    await exchange(ws, say("hi", "same"))
-    await ws.send_json(say("hi", "same"))
-    assert await ws.receive_json(timeout=5) == {"type": "typing"}
-    await assert_silent(ws)
-    assert (await exchange(ws, say("hi", "next")))["language"] == "en"
-    inbound = [m for m in store.conversations.transcript(f"web:{session}") if m["direction"] == "in"]
-    assert [m["channel_message_id"] for m in inbound] == ["same", "next"]
+    first = await exchange(ws, say("hi", "same"))
+    assert first["in_reply_to"] == "same"
+    ws2, _ = await connect(http, channel, session=session)
+    await ws2.send_json(say("hi", "same"))
+    assert await ws2.receive_json(timeout=5) == {"type": "typing"}
+    assert await ws2.receive_json(timeout=5) == first
+    await assert_silent(ws2)
+    assert (await exchange(ws2, say("hi", "next")))["in_reply_to"] == "next"
+    transcript = store.conversations.transcript(f"web:{session}")
+    assert [m["channel_message_id"] for m in transcript if m["direction"] == "in"] == ["same", "next"]
+    assert len([m for m in transcript if m["direction"] == "out"]) == 2  # one reply each, none stored twice
     await ws.close()
+    await ws2.close()
 
 
 async def test_reconnecting_with_the_same_session_continues_the_conversation(http, channel, store):

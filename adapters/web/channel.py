@@ -189,7 +189,9 @@ class WebChannel(Channel):
         await _send(connection.ws, {"type": "welcome", "session": connection.session})
 
     async def _on_chat(self, connection: _Connection, chat: Chat) -> None:
-        """Typing at once, then the assistant's replies (none for a duplicate client id)."""
+        """Typing at once, then the assistant's replies. A message resent with the id of a turn that
+        already completed is not handled again: its stored replies are sent again instead (they may
+        have been cut off by a restart after the turn was saved)."""
         assert connection.session is not None
         await _send(connection.ws, Typing().to_dict())
         identity = Identity(self.name, connection.session)
@@ -197,8 +199,11 @@ class WebChannel(Channel):
                                  language_hint=connection.lang)
         conversations = self.assistant.store.conversations
         existed = conversations.get(identity.conversation_id) is not None
-        for reply in await self.assistant.handle(message):
-            await _send(connection.ws, reply.to_dict())
+        frames = [reply.to_dict() for reply in await self.assistant.handle(message)]
+        if not frames and chat.client_id is not None:
+            frames = conversations.replies_to(identity.conversation_id, chat.client_id)
+        for frame in frames:
+            await _send(connection.ws, {**frame, "in_reply_to": chat.client_id} if chat.client_id else frame)
         if existed and conversations.get(identity.conversation_id) is None:  # erased by this turn
             await self._restart_session(connection)
 

@@ -89,12 +89,21 @@ class Conversations:
                 "updated_at = excluded.updated_at", [conversation_id, _json(state), now])
             self._db.execute("update messages set processed = 1, intent = ? where id = ?", [intent, inbound_id])
             self._db.conn.executemany(
-                "insert into messages (conversation_id, direction, text, payload, processed, created_at) "
-                "values (?, 'out', ?, ?, 1, ?)",
-                [(conversation_id, reply.text, _json(reply.to_dict()), now) for reply in replies])
+                "insert into messages (conversation_id, direction, text, payload, processed, created_at, in_reply_to) "
+                "values (?, 'out', ?, ?, 1, ?, ?)",
+                [(conversation_id, reply.text, _json(reply.to_dict()), now, inbound_id) for reply in replies])
             mood_columns = ", mood = ?, mood_updated_at = ?" if mood is not None else ""
             self._db.execute(f"update conversations set language = ?, updated_at = ?{mood_columns} where id = ?",
                              [language, now, *([mood, now] if mood is not None else []), conversation_id])
+
+    def replies_to(self, conversation_id: str, channel_message_id: str) -> list[dict[str, Any]]:
+        """The replies (as sent: ``Reply.to_dict()``) of the completed turn of the inbound message with
+        this channel message id; [] when there is none or its turn has not completed."""
+        rows = self._db.execute(
+            "select o.payload from messages i join messages o on o.in_reply_to = i.id where i.conversation_id = ? "
+            "and i.direction = 'in' and i.channel_message_id = ? and i.processed = 1 order by o.id",
+            [conversation_id, channel_message_id]).fetchall()
+        return [loads(payload) for (payload,) in rows]
 
     def mark_processed(self, inbound_id: int) -> None:
         """Mark an inbound message handled without a turn (a colleague owns the conversation)."""

@@ -239,6 +239,12 @@ def _privacy_links(db: sqlite_utils.Database) -> None:
 
 
 # Append new migrations at the end; never reorder or edit one that has shipped.
+def _reply_links(db: sqlite_utils.Database) -> None:
+    """Each reply names the inbound message it answers, so a resent message can get its replies again."""
+    db["messages"].add_column("in_reply_to", int)
+    db["messages"].create_index(["in_reply_to"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _wechat_deliveries_and_menus,
@@ -249,6 +255,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _dialogue_requests,
     _staff_handoff,
     _privacy_links,
+    _reply_links,
 ]
 
 
