@@ -121,3 +121,33 @@ async def test_the_export_downloads_once_from_the_chat_and_deleting_forgets_the_
     await page.reload()  # the stored history is gone too
     await expect(page.locator(".kefu-msg--bot")).to_have_count(1)
     await expect(page.locator(".kefu-msg--me")).to_have_count(0)
+
+
+async def test_a_message_whose_reply_was_lost_with_the_connection_is_resent_and_answered_once(page, channel):
+    """The connection drops after the server got a message and before its reply reached the page:
+    the widget reconnects, resends the message with the same id, and shows the saved reply once."""
+    lost = {"replies": 0}
+
+    async def route(ws) -> None:
+        server = ws.connect_to_server()
+
+        async def to_page(message: str) -> None:
+            if json.loads(message)["type"] == "reply" and not lost["replies"]:
+                lost["replies"] += 1
+                await ws.close(code=1001)  # the reply goes down with the connection
+                return
+            ws.send(message)
+
+        server.on_message(to_page)
+
+    await page.route_web_socket(re.compile(r"/ws$"), route)
+    await page.reload()  # connect again, through the route
+    await send(page, "你好")
+    await expect(page.locator(".kefu-msg--bot")).to_have_count(1)
+    assert lost["replies"] == 1
+    await page.wait_for_timeout(500)
+    await expect(page.locator(".kefu-msg--bot")).to_have_count(1)  # shown once
+    session = await page.evaluate("JSON.parse(localStorage.getItem('kefu.session'))")
+    transcript = channel.assistant.store.conversations.transcript(f"web:{session}")
+    assert [m["text"] for m in transcript if m["direction"] == "in"] == ["你好"]  # handled once
+    assert len([m for m in transcript if m["direction"] == "out"]) == 1

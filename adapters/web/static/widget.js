@@ -332,7 +332,9 @@
   let lastReply = null;
   let ready = false;
   let attempt = 0;
-  const outbox = [];
+  const outbox = [];  // frames typed while offline
+  const inflight = new Map();  // id → frame sent but not answered yet: resent after a reconnect
+  const MAX_INFLIGHT = 20;  // a message can go unanswered (a colleague owns the chat): forget the oldest
 
   function connect() {
     ready = false;
@@ -360,10 +362,12 @@
       ready = true;
       attempt = 0;
       setStatus(T.online);
-      while (outbox.length) socket.send(JSON.stringify(outbox.shift()));
+      inflight.forEach(function (sent) { socket.send(JSON.stringify(sent)); });  // answered once (same id)
+      while (outbox.length) send(outbox.shift());
     } else if (frame.type === "typing") {
       showTyping();
     } else if (frame.type === "reply") {
+      if (frame.in_reply_to) inflight.delete(frame.in_reply_to);
       hideTyping();
       renderReply(frame);
       remember({ reply: frame });
@@ -377,8 +381,14 @@
   }
 
   function transmit(frame) {
-    if (ready && socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+    if (ready && socket && socket.readyState === WebSocket.OPEN) send(frame);
     else outbox.push(frame);
+  }
+
+  function send(frame) {
+    socket.send(JSON.stringify(frame));
+    inflight.set(frame.id, frame);
+    if (inflight.size > MAX_INFLIGHT) inflight.delete(inflight.keys().next().value);
   }
 
   function messageId() {
