@@ -83,10 +83,7 @@ class Conversations:
         conversation's smoothed ``mood`` when given. Nothing is sent to the shopper before this returns."""
         now = utc_now_iso()
         with self._db.atomic():
-            self._db.execute(
-                "insert into dialogue_states (conversation_id, turn, state, updated_at) values (?, 1, ?, ?) "
-                "on conflict (conversation_id) do update set turn = turn + 1, state = excluded.state, "
-                "updated_at = excluded.updated_at", [conversation_id, _json(state), now])
+            self._save_state(conversation_id, state, now, completed_turns=1)
             self._db.execute("update messages set processed = 1, intent = ? where id = ?", [intent, inbound_id])
             self._db.conn.executemany(
                 "insert into messages (conversation_id, direction, text, payload, processed, created_at, in_reply_to) "
@@ -124,12 +121,15 @@ class Conversations:
     def patch_state(self, conversation_id: str, **changes: Any) -> None:
         """Change some keys of the saved dialogue state (e.g. ``handoff=False`` when staff hand back)."""
         with self._db.atomic():
-            state = {**self.state(conversation_id), **changes}
-            previous = self._db.execute(
-                "select turn from dialogue_states where conversation_id = ?", [conversation_id]).fetchone()
-            self._db["dialogue_states"].upsert(
-                {"conversation_id": conversation_id, "turn": previous[0] if previous else 0,
-                 "state": state, "updated_at": utc_now_iso()}, pk="conversation_id")
+            self._save_state(conversation_id, {**self.state(conversation_id), **changes}, utc_now_iso(),
+                             completed_turns=0)
+
+    def _save_state(self, conversation_id: str, state: dict[str, Any], now: str, completed_turns: int) -> None:
+        """Write the dialogue state, adding ``completed_turns`` (1 after a turn, 0 for a patch) to its count."""
+        self._db.execute(
+            "insert into dialogue_states (conversation_id, turn, state, updated_at) values (?, ?, ?, ?) "
+            "on conflict (conversation_id) do update set turn = turn + excluded.turn, state = excluded.state, "
+            "updated_at = excluded.updated_at", [conversation_id, completed_turns, _json(state), now])
 
     def mood(self, conversation_id: str) -> float | None:
         """The conversation's smoothed mood in [-1, 1] (None before its first scored message)."""
@@ -150,15 +150,10 @@ class Conversations:
 
     def set_language(self, conversation_id: str, language: str) -> None:
         """Switch the conversation's language (the shopper chose one): saved state and row alike."""
-        now = utc_now_iso()
         with self._db.atomic():
-            state = {**self.state(conversation_id), "language": language}
-            previous = self._db.execute(
-                "select turn from dialogue_states where conversation_id = ?", [conversation_id]).fetchone()
-            self._db["dialogue_states"].upsert(
-                {"conversation_id": conversation_id, "turn": previous[0] if previous else 0,
-                 "state": state, "updated_at": now}, pk="conversation_id")
-            self._db["conversations"].update(conversation_id, {"language": language, "updated_at": now})
+            self.patch_state(conversation_id, language=language)
+            self._db.execute("update conversations set language = ?, updated_at = ? where id = ?",
+                             [language, utc_now_iso(), conversation_id])
 
     def state(self, conversation_id: str) -> dict[str, Any]:
         """The dialogue state saved after the last completed turn ({} before the first)."""
