@@ -5,7 +5,14 @@ import hashlib
 
 import pytest
 
-from bot.evals.sentiment_data import DATA, reader_checks, reader_labels, reviews_zh, reviews_zh_confirmed, written_reviews
+from bot.evals.sentiment_data import (
+    DATA,
+    reader_checks,
+    reader_labels,
+    reviews_zh,
+    reviews_zh_confirmed,
+    written_reviews,
+)
 
 
 def _rows() -> list[list[str]]:
