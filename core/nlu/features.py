@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from functools import lru_cache
 
 import jieba
 
@@ -19,6 +20,7 @@ _WORD = re.compile(r"[a-z][a-z']*")
 _SPACE = re.compile(r"\s+")
 _NGRAM_SIZES = (1, 2, 3, 4)
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_LETTER_OR_HAN = re.compile(r"[a-z\u3400-\u9fff]")
 jieba.setLogLevel(logging.WARNING)
 
 
@@ -41,5 +43,18 @@ def features(text: str) -> list[str]:
     grams += [f"w:{w}" for w in words]
     grams += [f"b:{a} {b}" for a, b in zip(words, words[1:])]
     if _HAN.search(norm):
-        grams += [f"j:{w}" for w in jieba.lcut(norm, HMM=False) if _HAN.search(w)]
+        grams += [f"j:{w}" for w in _segment(norm) if _HAN.search(w)]
     return grams
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` for word vectors: jieba's segmentation of the normalised text, keeping
+    the tokens with a letter or a Chinese character (placeholders and punctuation dropped)."""
+    return [w for w in _segment(normalise(text)) if _LETTER_OR_HAN.search(w)]
+
+
+@lru_cache(maxsize=1024)
+def _segment(norm: str) -> tuple[str, ...]:
+    """jieba's words of normalised text; cached because the n-grams and the word vectors of one
+    message both need them."""
+    return tuple(jieba.lcut(norm, HMM=False))
