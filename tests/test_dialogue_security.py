@@ -9,8 +9,13 @@ import pytest
 
 from bot.app import build_assistant
 from bot.evals.dialogues import demo_template, story_settings
+from core.dialogue.answers import answer
+from core.dialogue.state import DialogueState
 from core.dialogue.stories import copy_store, frozen_clock
 from core.messages import Identity, InboundMessage
+from core.nlu.base import NLUResult
+from core.sentiment.base import Sentiment
+from core.turn import Turn
 
 NOW = "2026-11-10T10:00:00+00:00"
 SHOPPER = Identity("telegram", "10008")  # customer C008 (linked by channel identity)
@@ -107,6 +112,18 @@ async def test_a_failed_check_never_says_whether_the_email_exists_and_repeats_ar
         await say(assistant, Identity("web", "d"), "where is my order")
         ok = await say(assistant, Identity("web", "d"), "liam.evans57@example.com 210081")
         assert "verified" in ok and "#W5263298" in ok
+
+
+@pytest.mark.parametrize("text, reading, expected", [
+    ("ok maybe", "affirm", None), ("yes probably", "affirm", None), ("I guess so", "affirm", None),
+    ("好吧，可能吧", "affirm", None), ("也许行", "affirm", None), ("我再想想", "affirm", None),
+    ("maybe not", "deny", None), ("yes", "affirm", "yes"), ("好的", "affirm", "yes"), ("no", "deny", "no"),
+    ("/yes", "greet", "yes"),
+])
+def test_a_hedged_reply_is_neither_yes_nor_no_whatever_the_model_reads(text, reading, expected):
+    turn = Turn(InboundMessage(SHOPPER, text), "telegram:10008", None, NLUResult(text, "en", False, reading, 0.99),
+                Sentiment("neutral", 0.0), DialogueState())
+    assert answer(turn) == expected
 
 
 async def test_no_change_without_a_yes_whatever_else_is_said(shop):

@@ -9,15 +9,21 @@ _ABANDON = re.compile(
     r"^\W*(?:算了(?:吧)?|不用了|不要了|不弄了|不办了|先不(?:用|要)了|取消吧|别(?:弄|办)了|never\s*mind|nevermind|"
     r"forget\s+(?:it|about\s+it|that)|cancel\s+that|stop(?:\s+that)?|no\s+thanks|i\s+changed\s+my\s+mind)\W*(?:[,，]\s*.*)?$",
     re.IGNORECASE)
+# A hedged reply ("ok maybe", "可能吧") confirms nothing, whatever the intent model reads in it.
+_HEDGE = re.compile(r"\b(?:maybe|perhaps|probably|possibly|not\s+sure|unsure|i\s+guess|idk|dunno|might)\b|"
+                    r"也许|可能|或许|大概|不确定|不一定|不知道|再想想|考虑一下|想一想", re.IGNORECASE)
 _CORRECTION_ENTITIES = ("order_id", "product_id", "color", "size", "address", "email", "phone")
 MIN_CONFIDENCE = 0.6
 
 
 def answer(turn: Turn) -> str | None:
-    """"yes" or "no" when the message answers a yes/no question (buttons "/yes", "/no" included)."""
+    """"yes" or "no" when the message answers a yes/no question (buttons "/yes", "/no" included);
+    None for anything else, a hedged "ok maybe" too."""
     text = turn.message.text.strip().lower()
     if text in ("/yes", "/no"):
         return text[1:]
+    if _HEDGE.search(text):
+        return None
     if turn.nlu.confidence >= MIN_CONFIDENCE and turn.nlu.intent in ("affirm", "deny"):
         return "yes" if turn.nlu.intent == "affirm" else "no"
     return None

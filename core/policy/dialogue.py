@@ -10,6 +10,7 @@ import re
 
 from core.actions.privacy import privacy_step
 from core.actions.task import FREE_TEXT_SLOTS, flow_for, switches_task
+from core.actions.unsubscribe import is_unsubscribe
 from core.dialogue.answers import abandons, answer, corrects
 from core.policy.base import Policy
 from core.policy.rules import RulePolicy
@@ -40,6 +41,9 @@ class DialoguePolicy(Policy):
         state = turn.state
         if privacy_step(turn) is not None:
             return ["privacy"]  # data rights before any flow ("确认删除" is not cancelling an order)
+        if turn.message.payload is None and is_unsubscribe(turn.message.text):
+            # "STOP" unsubscribes whatever the NLU reads in it ("stop my order"); an open flow stops too
+            return ["unsubscribe", "task_abandon"] if state.active_task else ["unsubscribe"]
         if state.active_task:
             return self._in_task(turn)
         flow = flow_for(turn)
@@ -50,8 +54,6 @@ class DialoguePolicy(Policy):
 
     def _in_task(self, turn: Turn) -> list[str]:
         state = turn.state
-        if turn.message.payload is None and self._rules.decide(turn) == ["unsubscribe"]:
-            return ["unsubscribe", "task_abandon"]  # "STOP" always unsubscribes; the flow stops too
         if abandons(turn, free_text_expected=state.awaiting in FREE_TEXT_SLOTS and not state.pending):
             return ["task_abandon"]
         if turn.nlu.intent == "contact_human_agent" and turn.nlu.confidence >= DIGRESSION_CONFIDENCE:

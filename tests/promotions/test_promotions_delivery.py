@@ -7,11 +7,17 @@ from datetime import time, timedelta
 import pytest
 from promo_helpers import NO_QUIET, NOW, definition, start
 
+from core.dialogue.state import DialogueState
 from core.messages import Identity, InboundMessage, Reply
+from core.nlu.base import NLUResult, Reading
+from core.policy.dialogue import DialoguePolicy
+from core.policy.rules import RulePolicy
 from core.promotions.campaigns import Campaigns
 from core.promotions.journeys import journey_targets, refresh_product_snapshot
 from core.promotions.respect import Respect, RespectRules
+from core.sentiment.base import Sentiment
 from core.store import Store
+from core.turn import Turn
 from scheduler.dispatch import DispatchConfig, Dispatcher
 from scheduler.pacing import Pacer, PaceSchedule
 from scheduler.pushers import Pusher, PushError
@@ -169,6 +175,15 @@ async def test_one_message_unsubscribes_and_is_confirmed(shop: Store, assistant,
     assert shop.customers.get(alice["id"])["marketing_consent"] == 0
     assert "marketing messages" in replies[0].text or "营销消息" in replies[0].text
     assert shop.audit.entries(f"customer:{alice['id']}")[-1]["action"] == "consent.withdraw"
+
+
+@pytest.mark.parametrize("active_task, actions", [(None, ["unsubscribe"]),
+                                                 ("cancel_order", ["unsubscribe", "task_abandon"])])
+def test_stop_unsubscribes_even_when_the_nlu_reads_an_order_to_cancel(active_task, actions) -> None:
+    nlu = NLUResult("STOP", "en", False, "cancel_order", 0.9, readings=[Reading("cancel_order", 0.9)])
+    turn = Turn(InboundMessage(Identity("telegram", "111"), "STOP"), "telegram:111", None, nlu,
+                Sentiment("neutral", 0.0), DialogueState(language="en", active_task=active_task))
+    assert DialoguePolicy(RulePolicy()).decide(turn) == actions
 
 
 async def test_words_inside_a_sentence_do_not_unsubscribe(shop: Store, assistant) -> None:
