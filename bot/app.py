@@ -84,8 +84,11 @@ def build_nlu(store: Store, settings: Settings) -> NLU:
     if settings.kefu_nlu == "keyword":
         return KeywordNLU(store.catalog.categories(), settings.kefu_default_language)
     products = list(store.db["products"].rows_where(select="id, title_zh, title_en"))
-    return TrainedNLU.from_dir(settings.kefu_nlu_dir, store.catalog.categories(), products,
-                               settings.kefu_default_language)
+    try:
+        return TrainedNLU.from_dir(settings.kefu_nlu_dir, store.catalog.categories(), products,
+                                   settings.kefu_default_language)
+    except (OSError, ValueError) as exc:  # unreadable, or trained with another word-vector table
+        raise SettingsError(f"KEFU_NLU_DIR: {exc}") from None
 
 
 def load_shop_policy(settings: Settings) -> ShopPolicy:

@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     handler = next(c for c in COMMANDS if c.NAME == args.command)
     try:
         return handler.run(args, settings)
+    except SettingsError as exc:  # a setting found bad while the command builds the assistant
+        print(f"kefu: {exc}", file=sys.stderr)
+        return 2
     except CommandError as exc:
         print(f"kefu {args.command}: {exc}", file=sys.stderr)
         return exc.status

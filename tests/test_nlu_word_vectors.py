@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from core.nlu.model import IntentModel
+from bot.cli import main
+from core.nlu.model import MODEL_FILE_NAME, IntentModel
 from core.nlu.rasa import Example
 from core.nlu.training import train
 from core.nlu.word_vectors import WordVectors, shipped_word_vectors
@@ -64,16 +66,30 @@ def test_a_model_with_word_vectors_saves_and_loads_the_same_scores(tmp_path):
     assert loaded.readings("能把钱退给我吗")[0].intent == "get_refund"
 
 
-def test_a_model_trained_with_another_table_asks_to_be_retrained(tmp_path):
-    path = tmp_path / "m.npz"
+def _stale_model(path: Path) -> None:
+    """A model file that says it was trained with another word-vector table."""
     _tiny_model().save(path)
     with np.load(path) as data:
         arrays = dict(data)
     meta = json.loads(str(arrays["meta"]))
     arrays["meta"] = np.array(json.dumps({**meta, "word_vectors": "0" * 16}))
     np.savez_compressed(path, **arrays)
+
+
+def test_a_model_trained_with_another_table_asks_to_be_retrained(tmp_path):
+    _stale_model(tmp_path / "m.npz")
     with pytest.raises(ValueError, match="kefu train"):
-        IntentModel.load(path)
+        IntentModel.load(tmp_path / "m.npz")
+
+
+def test_the_cli_says_so_in_one_line_without_a_traceback(tmp_path, monkeypatch, capsys):
+    _stale_model(tmp_path / "nlu" / MODEL_FILE_NAME)
+    monkeypatch.setenv("KEFU_NLU_DIR", str(tmp_path / "nlu"))
+    monkeypatch.setenv("KEFU_DB_PATH", str(tmp_path / "kefu.db"))
+    assert main(["--env-file", str(tmp_path / "none.env"), "nlu", "hi"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("kefu: KEFU_NLU_DIR:") and "retrain it with `kefu train`" in error
+    assert "Traceback" not in error
 
 
 def test_a_model_without_word_vectors_still_loads(tmp_path):
