@@ -132,18 +132,15 @@ class StaffInbox:
         body = await _json_body(request)
         try:
             if verb == "claim":
-                handoff = self._hub.open_handoff(cid)
-                if handoff is None:
-                    raise HandoffError("no open handoff in this conversation")
-                await self._hub.claim(handoff["id"], session.staff, origin="inbox")
+                await self._hub.claim(self._hub.open_handoff_id(cid), session.staff, origin="inbox")
             elif verb == "reply":
                 text = str(body.get("text", ""))
                 if len(text) > _MAX_REPLY:
                     return web.json_response({"error": f"at most {_MAX_REPLY} characters"}, status=400)
-                await self._hub.reply(cid, session.staff, text, origin="inbox")
+                await self._hub.reply(self._hub.open_handoff_id(cid), session.staff, text, origin="inbox")
             elif verb == "resolve":
-                await self._hub.resolve(cid, session.staff, back_to_bot=bool(body.get("back_to_bot")),
-                                        origin="inbox")
+                await self._hub.resolve(self._hub.open_handoff_id(cid), session.staff,
+                                        back_to_bot=bool(body.get("back_to_bot")), origin="inbox")
             else:
                 raise web.HTTPNotFound()
         except HandoffError as exc:

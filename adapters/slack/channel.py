@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.request.payload_utils import is_action, is_event, is_options, is_shortcut, is_slash_command, is_view
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.base import Channel
@@ -43,8 +45,8 @@ class SlackChannel(Channel):
         """One Slack request: signature and timestamp checked (401 when bad), then bolt dispatches it.
 
         The check comes first because bolt parses the body before it verifies it, and raises on bodies
-        that are not JSON objects; a signed body that bolt still cannot parse gets 400. Slack only
-        sends UTF-8 (anything else: 400)."""
+        that are not JSON objects; a signed body that bolt still cannot parse, or that is not a Slack
+        payload (bolt would answer 404), gets 400. Slack only sends UTF-8 (anything else: 400)."""
         try:
             body = (await request.read()).decode("utf-8")
         except UnicodeDecodeError:
@@ -52,8 +54,11 @@ class SlackChannel(Channel):
         if self._verifier is not None and not _signed(self._verifier, body, request.headers):
             return web.json_response({"error": "invalid request"}, status=401)
         try:
-            bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
+            bolt_request: AsyncBoltRequest | None = AsyncBoltRequest(body=body, query=request.query_string,
+                                                                     headers=dict(request.headers))
         except (ValueError, TypeError, AttributeError, LookupError):  # not JSON, or not shaped like Slack's
+            bolt_request = None
+        if bolt_request is None or not _slack_payload(bolt_request.body):
             return web.json_response({"error": "not a Slack request body"}, status=400)
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
@@ -74,6 +79,19 @@ class SlackChannel(Channel):
     async def send(self, identity: Identity, outbound: Outbound) -> None:
         """Shoppers are never on Slack."""
         raise ValueError("the slack channel is for staff; it cannot send to shoppers")
+
+
+def _slack_payload(body: Any) -> bool:
+    """Something Slack posts, by bolt's own reading: an event, an interaction, a slash command, the URL
+    verification or the SSL check."""
+    if not isinstance(body, dict):
+        return False
+    if body.get("type") == "url_verification" or body.get("ssl_check") == "1":
+        return True
+    try:
+        return any(kind(body) for kind in (is_event, is_action, is_options, is_shortcut, is_view, is_slash_command))
+    except TypeError:  # a field of the wrong type ("event": 5)
+        return False
 
 
 def _signed(verifier: SignatureVerifier, body: str, headers: Mapping[str, str]) -> bool:

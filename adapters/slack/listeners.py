@@ -29,6 +29,8 @@ API_RETRIES = 7
 """Extra attempts of a Web API call when Slack is unreachable, answers 500 / 503 or rate-limits."""
 API_BACKOFF_S = 0.5
 """The first retry's delay, doubling (plus up to 1 s of jitter): seven retries cover about a minute."""
+_WORDS = (None, "thread_broadcast")
+"""Message subtypes that are a person's words: a plain reply, and one also sent to the channel."""
 
 
 def build_app(config: SlackConfig, hub: HandoffHub) -> AsyncApp:
@@ -66,7 +68,8 @@ class _Listeners:
         return None
 
     async def on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
-        """Claim, Resolve or Back to bot on a card (a button whose value is not a handoff id is ignored)."""
+        """Claim, Resolve or Back to bot on a card, for that card's handoff only (an old card of a closed
+        handoff is refused in its thread; a button whose value is not a handoff id is ignored)."""
         await ack()
         try:
             handoff_id = int(action["value"])
@@ -74,34 +77,35 @@ class _Listeners:
             log.warning("slack button %r with a malformed value ignored", action.get("action_id"))
             return
         user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
+        card = (body.get("container") or {}).get("message_ts")  # the card pressed: the answer goes in its thread
         if not self.config.may_act(user, channel):
-            await self._refuse(client, channel, user)
+            await self._refuse(client, channel, user, card)
             return
         staff = await self._name(client, user)
         try:
             if action["action_id"] == CLAIM:
                 await self.hub.claim(handoff_id, staff, origin="slack")
             else:
-                handoff = self.hub.store.db["handoffs"].get(handoff_id)
-                await self.hub.resolve(handoff["conversation_id"], staff, back_to_bot=action["action_id"] == BACK,
-                                       origin="slack")
+                await self.hub.resolve(handoff_id, staff, back_to_bot=action["action_id"] == BACK, origin="slack")
         except HandoffError as exc:
-            await client.chat_postEphemeral(channel=channel, user=user, text=f"Cannot do that: {exc}.")
+            await self._tell(client, channel, user, f"Cannot do that: {exc}.", card)
 
     async def on_message(self, event: dict[str, Any], client: AsyncWebClient) -> None:
-        """A staff reply in a card's thread goes to the shopper."""
-        thread, user = event.get("thread_ts"), event.get("user")
-        if not thread or event.get("subtype") or event.get("bot_id") or thread == event.get("ts"):
+        """A staff reply in a card's thread (also one sent to the channel) goes to that card's shopper;
+        anyone else replying there is refused. Edits, deletions, joins and bots are ignored."""
+        thread, user, channel = event.get("thread_ts"), event.get("user"), event.get("channel")
+        if not thread or event.get("subtype") not in _WORDS or event.get("bot_id") or thread == event.get("ts"):
             return
         handoff = self.hub.by_thread(thread)
-        if handoff is None or not self.config.may_act(user, event.get("channel")):
+        if handoff is None:
+            return
+        if not self.config.may_act(user, channel):
+            await self._refuse(client, channel, user, thread)
             return
         try:
-            await self.hub.reply(handoff["conversation_id"], await self._name(client, user), event.get("text", ""),
-                                 origin="slack")
+            await self.hub.reply(handoff["id"], await self._name(client, user), event.get("text", ""), origin="slack")
         except HandoffError as exc:
-            await client.chat_postMessage(channel=event["channel"], thread_ts=thread,
-                                          text=f"Not sent to the shopper: {exc}.")
+            await client.chat_postMessage(channel=channel, thread_ts=thread, text=f"Not sent to the shopper: {exc}.")
 
     async def on_command(self, ack: Any, command: dict[str, Any], client: AsyncWebClient) -> None:
         """``/kefu orders|coupon|resolve …``, answered to the colleague only."""
@@ -109,7 +113,7 @@ class _Listeners:
         if not self.config.may_act(user, channel):
             await ack(text="Only Kefu staff can use /kefu, in the staff channel.")
             return
-        answer = await self.commands.run(command.get("text", ""), f"slack:{await self._name(client, user)}")
+        answer = await self.commands.run(command.get("text", ""), await self._name(client, user), origin="slack")
         await ack(text=answer)
 
     async def on_error(self, error: BaseException, body: dict[str, Any]) -> None:
@@ -117,10 +121,16 @@ class _Listeners:
         self.errors.append(error)
         log.error("slack listener failed on %s: %r", body.get("type"), error)
 
-    async def _refuse(self, client: AsyncWebClient, channel: str | None, user: str) -> None:
+    async def _refuse(self, client: AsyncWebClient, channel: str | None, user: str | None, thread: str | None) -> None:
         log.warning("slack user %s in %s may not act on handoffs", user, channel)
-        if channel:
-            await client.chat_postEphemeral(channel=channel, user=user, text="Only Kefu staff can do that.")
+        await self._tell(client, channel, user, "Only Kefu staff can do that.", thread)
+
+    @staticmethod
+    async def _tell(client: AsyncWebClient, channel: str | None, user: str | None, text: str,
+                    thread: str | None) -> None:
+        """An ephemeral answer to one person, in the card's thread when there is one."""
+        if channel and user:
+            await client.chat_postEphemeral(channel=channel, user=user, text=text, thread_ts=thread)
 
     async def _name(self, client: AsyncWebClient, user: str) -> str:
         """The colleague's display name (what the shopper reads), cached; the user id if unknown."""

@@ -28,15 +28,16 @@ class StaffCommands:
         self._store = hub.store
         self._currency = currency
 
-    async def run(self, text: str, staff: str) -> str:
-        """Run ``orders``, ``coupon`` or ``resolve``; a usage line for anything else."""
+    async def run(self, text: str, staff: str, origin: str = "") -> str:
+        """Run ``orders``, ``coupon`` or ``resolve`` for the colleague ``staff`` (their name, as on every
+        other staff action) from ``origin`` (``slack``); a usage line for anything else."""
         verb, *args = text.split() or [""]
         if verb == "orders" and len(args) == 1:
-            return self._audited(staff, "staff.orders", args[0], self._orders(args[0]))
+            return self._audited(staff, origin, "staff.orders", args[0], self._orders(args[0]))
         if verb == "coupon" and len(args) in (2, 3):
-            return self._audited(staff, "staff.coupon", args[0], self._coupon(*args))
+            return self._audited(staff, origin, "staff.coupon", args[0], self._coupon(*args))
         if verb == "resolve" and len(args) == 1:
-            return self._audited(staff, "staff.resolve", args[0], await self._resolve(args[0], staff))
+            return self._audited(staff, origin, "staff.resolve", args[0], await self._resolve(args[0], staff, origin))
         return USAGE
 
     def find_customer(self, query: str) -> dict[str, Any] | None:
@@ -80,25 +81,27 @@ class StaffCommands:
         return (f"Coupon {row['code']} for {_who(customer)}: {terms.discount_text('en')} off, "
                 f"valid until {row['expires_at'][:10]}.")
 
-    async def _resolve(self, query: str, staff: str) -> str:
-        conversation_id = query if ":" in query else None
-        if conversation_id is None:
+    async def _resolve(self, query: str, staff: str, origin: str) -> str:
+        if ":" in query:
+            handoff = self._hub.open_handoff(query)
+            found = (handoff["id"], handoff["conversation_id"]) if handoff else None
+        else:
             customer = self.find_customer(query)
-            row = self._store.db.execute(
-                "select h.conversation_id from handoffs h join conversations c on c.id = h.conversation_id "
+            found = self._store.db.execute(
+                "select h.id, h.conversation_id from handoffs h join conversations c on c.id = h.conversation_id "
                 "where c.customer_id = ? and h.status in ('open', 'claimed') order by h.id desc limit 1",
                 [customer["id"] if customer else -1]).fetchone()
-            conversation_id = row[0] if row else None
-        if conversation_id is None:
+        if found is None:
             return f"No open handoff for {query!r}."
+        handoff_id, conversation_id = found
         try:
-            await self._hub.resolve(conversation_id, staff, origin="")
+            await self._hub.resolve(handoff_id, staff, origin=origin)
         except HandoffError as exc:
             return f"Cannot resolve {conversation_id}: {exc}."
         return f"Resolved the handoff of {conversation_id}."
 
-    def _audited(self, staff: str, action: str, target: str, answer: str) -> str:
-        self._store.audit.record(staff, action, target, {"answer": answer[:500]})
+    def _audited(self, staff: str, origin: str, action: str, target: str, answer: str) -> str:
+        self._store.audit.record(staff, action, target, {"answer": answer[:500], "origin": origin})
         return answer
 
 

@@ -126,9 +126,7 @@ class HandoffHub(Handoff):
     # -- the staff side ---------------------------------------------------------------------
     async def claim(self, handoff_id: int, staff: str, origin: str = "") -> HandoffCard:
         """A colleague takes the conversation over: the assistant goes quiet and the shopper is told."""
-        handoff = self._handoff(handoff_id)
-        if handoff["status"] == "resolved":
-            raise HandoffError("this handoff is already resolved")
+        handoff = self._open(handoff_id)
         if handoff["status"] == "claimed":
             if handoff["claimed_by"] == staff:
                 return await self.card(handoff_id)
@@ -141,39 +139,45 @@ class HandoffHub(Handoff):
         self._later(lambda: self._notify_changed(handoff_id, f"claimed by {staff}"))
         return await self.card(handoff_id)
 
-    async def reply(self, conversation_id: str, staff: str, text: str, origin: str = "") -> None:
-        """Send a colleague's message to the shopper on their channel (claiming the handoff if open)."""
+    async def reply(self, handoff_id: int, staff: str, text: str, origin: str = "") -> None:
+        """Send a colleague's message in this handoff to the shopper on their channel (claiming it if
+        unclaimed); refused once the handoff is resolved."""
         text = text.strip()
         if not text:
             raise HandoffError("the reply is empty")
-        handoff = self.open_handoff(conversation_id)
-        if handoff is None:
-            raise HandoffError("no open handoff in this conversation")
+        handoff = self._open(handoff_id)
         if handoff["status"] == "open":
-            await self.claim(handoff["id"], staff, origin)
+            await self.claim(handoff_id, staff, origin)
+        conversation_id = handoff["conversation_id"]
         await self.deliver(conversation_id, staff, text)
-        self.store.audit.record(staff, "handoff.reply", conversation_id, {"handoff": handoff["id"]})
-        self._later(lambda: self._relay(handoff["id"], [(staff, text)], origin))
+        self.store.audit.record(staff, "handoff.reply", conversation_id, {"handoff": handoff_id})
+        self._later(lambda: self._relay(handoff_id, [(staff, text)], origin))
 
-    async def resolve(self, conversation_id: str, staff: str, back_to_bot: bool = False, origin: str = "") -> None:
-        """Close the handoff and give the conversation back to the assistant; the shopper is told."""
-        handoff = self.open_handoff(conversation_id)
-        if handoff is None:
-            raise HandoffError("no open handoff in this conversation")
-        self.store.db["handoffs"].update(handoff["id"], {"status": "resolved", "resolved_at": utc_now_iso()})
+    async def resolve(self, handoff_id: int, staff: str, back_to_bot: bool = False, origin: str = "") -> None:
+        """Close this handoff and give its conversation back to the assistant; the shopper is told.
+        Refused when the handoff is already resolved (a later one of the conversation stays open)."""
+        conversation_id = self._open(handoff_id)["conversation_id"]
+        self.store.db["handoffs"].update(handoff_id, {"status": "resolved", "resolved_at": utc_now_iso()})
         self.store.conversations.set_status(conversation_id, "bot")
         self.store.conversations.patch_state(conversation_id, handoff=False, failures=0)
         action = "handoff.back_to_bot" if back_to_bot else "handoff.resolve"
-        self.store.audit.record(staff, action, conversation_id, {"handoff": handoff["id"]})
+        self.store.audit.record(staff, action, conversation_id, {"handoff": handoff_id})
         await self.tell_shopper(conversation_id, "handoff_back_to_bot" if back_to_bot else "handoff_resolved")
         note = f"{'handed back to the bot' if back_to_bot else 'resolved'} by {staff}"
-        self._later(lambda: self._notify_changed(handoff["id"], note))
+        self._later(lambda: self._notify_changed(handoff_id, note))
 
     # -- shared helpers ---------------------------------------------------------------------
     def open_handoff(self, conversation_id: str) -> dict[str, Any] | None:
         """The conversation's open or claimed handoff, or None."""
         return first_row(self.store.db, "select * from handoffs where conversation_id = ? and status in "
                                         "('open', 'claimed') order by id desc limit 1", [conversation_id])
+
+    def open_handoff_id(self, conversation_id: str) -> int:
+        """The id of the conversation's open or claimed handoff; :class:`HandoffError` when there is none."""
+        handoff = self.open_handoff(conversation_id)
+        if handoff is None:
+            raise HandoffError("no open handoff in this conversation")
+        return int(handoff["id"])
 
     def queue(self) -> list[dict[str, Any]]:
         """Open and claimed handoffs, most urgent first: priority, then the longest wait."""
@@ -285,6 +289,13 @@ class HandoffHub(Handoff):
         if row is None:
             raise HandoffError(f"no handoff #{handoff_id}")
         return row
+
+    def _open(self, handoff_id: int) -> dict[str, Any]:
+        """The handoff, if staff may still act on it (open or claimed)."""
+        handoff = self._handoff(handoff_id)
+        if handoff["status"] == "resolved":
+            raise HandoffError(f"handoff #{handoff_id} is already resolved")
+        return handoff
 
     def _customer(self, conversation: dict[str, Any]) -> str:
         """The customer's name and email when known, else the channel identity."""

@@ -4,7 +4,8 @@ slack-sdk against it.
 Routes are ``/api/<method>`` like Slack's. Parameters come from the query string, JSON or form bodies.
 Implemented: auth.test, chat.postMessage, chat.update, chat.postEphemeral, conversations.replies (GET
 only, like Slack's docs), users.info, views.open, apps.connections.open (returns ``ws://`` on this server).
-Every call is recorded (:attr:`FakeSlackAPI.calls`); a wrong bot token gets ``invalid_auth``. Outages:
+Every call is recorded (:attr:`FakeSlackAPI.calls`), ephemeral messages also with their user and thread
+(:attr:`FakeSlackAPI.ephemerals`); a wrong bot token gets ``invalid_auth``. Outages:
 HTTP errors for the next calls of a method (:meth:`FakeSlackAPI.fail_next`), connections refused
 (:meth:`FakeSlackAPI.go_down` / :meth:`FakeSlackAPI.come_back`).
 Socket Mode: :meth:`FakeSlackAPI.envelope` sends an envelope to the connected app and waits for its ack.
@@ -45,6 +46,7 @@ class FakeSlackAPI(LoopbackServer):
         super().__init__()
         self.calls: list[Call] = []
         self.messages: dict[str, dict[str, Any]] = {}  # ts -> message
+        self.ephemerals: list[dict[str, Any]] = []  # shown to one user only, never in a thread's replies
         self.acks: list[dict[str, Any]] = []
         self._ts = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
@@ -144,8 +146,13 @@ class FakeSlackAPI(LoopbackServer):
         message.update(text=params.get("text", message["text"]), blocks=_json(params.get("blocks")))
         return {"channel": params["channel"], "ts": params["ts"]}
 
-    def _api_chat_postEphemeral(self, _params: dict[str, Any]) -> dict[str, Any]:
-        return {"message_ts": self._next_ts()}
+    def _api_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("channel") or not params.get("user") or not (params.get("text") or params.get("blocks")):
+            raise web.HTTPBadRequest(text="channel, user and text required")
+        ts = self._next_ts()
+        self.ephemerals.append({"message_ts": ts, "channel": params["channel"], "user": params["user"],
+                                "text": params.get("text", ""), "thread_ts": params.get("thread_ts")})
+        return {"message_ts": ts}
 
     def _api_conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
         ts = params["ts"]

@@ -51,20 +51,24 @@ class SlackPoster:
             return response.status, await response.text()
 
     async def button(self, action_id: str, handoff_id: int | str, user: str = "UMEI", action_ts: str = "1.1",
-                     channel: str = STAFF_CHANNEL, **kw: Any) -> tuple[int, str]:
+                     channel: str = STAFF_CHANNEL, card: str = "1", **kw: Any) -> tuple[int, str]:
+        """A press of a button on the card message ``card`` (its ts)."""
         payload = {"type": "block_actions", "team": {"id": "T0KEFU"}, "api_app_id": "AKEFU", "token": "legacy",
                    "trigger_id": f"trigger-{action_ts}", "user": {"id": user, "username": user.lower(), "team_id": "T0KEFU"},
-                   "channel": {"id": channel}, "container": {"type": "message"}, "message": {"ts": "1"},
+                   "channel": {"id": channel}, "message": {"ts": card},
+                   "container": {"type": "message", "message_ts": card, "channel_id": channel, "is_ephemeral": False},
                    "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": str(handoff_id),
                                 "action_ts": action_ts}]}
         return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded", **kw)
 
     async def thread_reply(self, thread_ts: str, text: str, user: str = "UMEI", event_id: str = "Ev1",
-                           **kw: Any) -> tuple[int, str]:
+                           fields: dict[str, Any] | None = None, **kw: Any) -> tuple[int, str]:
+        """A ``message`` event in a thread; ``fields`` adds to the event (a ``subtype``, a ``bot_id``)."""
         body = {"type": "event_callback", "team_id": "T0KEFU", "api_app_id": "AKEFU", "event_id": event_id,
                 "event_time": int(time.time()), "token": "legacy",
                 "event": {"type": "message", "channel": STAFF_CHANNEL, "user": user, "text": text,
-                          "ts": f"1800000099.{event_id[-3:]:0>6}", "thread_ts": thread_ts, "channel_type": "channel"}}
+                          "ts": f"1800000099.{event_id[-3:]:0>6}", "thread_ts": thread_ts, "channel_type": "channel",
+                          **(fields or {})}}
         return await self.post(json.dumps(body), "application/json", **kw)
 
     async def command(self, text: str, user: str = "UMEI", channel: str = STAFF_CHANNEL,

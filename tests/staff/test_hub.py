@@ -44,12 +44,13 @@ async def test_while_staff_own_the_chat_the_assistant_is_silent_and_messages_rea
 async def test_staff_reply_reaches_the_shopper_and_the_transcript_and_resolve_gives_the_bot_back(
         assistant, hub, sender, sink):
     await say(assistant, "I want to talk to a human")
-    await hub.reply(CONVERSATION, "mei", "Hi, I'm checking your parcel now.")  # claims the open handoff
+    handoff_id = hub.open_handoff_id(CONVERSATION)
+    await hub.reply(handoff_id, "mei", "Hi, I'm checking your parcel now.")  # claims the open handoff
     assert sender.sent[-1][0] == ALICE and sender.texts()[-1] == "Hi, I'm checking your parcel now."
     staff_lines = [m for m in hub.store.conversations.transcript(CONVERSATION)
                    if (m["payload"] or {}).get("type") == "staff"]
     assert [m["payload"]["staff"] for m in staff_lines] == ["system", "mei"]
-    await hub.resolve(CONVERSATION, "mei")
+    await hub.resolve(handoff_id, "mei")
     assert status(hub) == "bot" and hub.open_handoff(CONVERSATION) is None
     assert hub.store.conversations.state(CONVERSATION)["handoff"] is False
     assert [e["action"] for e in hub.store.audit.entries(CONVERSATION)] == [
@@ -62,13 +63,19 @@ async def test_staff_reply_reaches_the_shopper_and_the_transcript_and_resolve_gi
 
 async def test_staff_actions_without_an_open_handoff_are_refused(assistant, hub, sender):
     await say(assistant, "hi")
-    for call in (hub.reply(CONVERSATION, "mei", "hello"), hub.resolve(CONVERSATION, "mei")):
+    try:
+        hub.open_handoff_id(CONVERSATION)
+    except HandoffError as exc:
+        assert "no open handoff" in str(exc)
+    else:
+        raise AssertionError("a conversation without a handoff has an open one")
+    for call in (hub.reply(99, "mei", "hello"), hub.resolve(99, "mei"), hub.claim(99, "mei")):
         try:
             await call
         except HandoffError as exc:
-            assert "no open handoff" in str(exc)
+            assert "no handoff #99" in str(exc)
         else:
-            raise AssertionError("a staff action without a handoff went through")
+            raise AssertionError("a staff action on an unknown handoff went through")
     await say(assistant, "I want to talk to a human")
     handoff = hub.open_handoff(CONVERSATION)
     await hub.claim(handoff["id"], "mei")
@@ -80,9 +87,31 @@ async def test_staff_actions_without_an_open_handoff_are_refused(assistant, hub,
         raise AssertionError("a second colleague claimed a claimed handoff")
 
 
+async def test_staff_actions_on_a_resolved_handoff_are_refused_and_leave_the_open_one_alone(
+        assistant, hub, sender, sink):
+    await say(assistant, "I want to talk to a human")
+    first = hub.open_handoff_id(CONVERSATION)
+    await hub.resolve(first, "mei")
+    await say(assistant, "I want to talk to a human")
+    second = hub.open_handoff_id(CONVERSATION)
+    assert second != first
+    told = len(sender.sent)
+    for call in (hub.resolve(first, "li"), hub.resolve(first, "li", back_to_bot=True), hub.claim(first, "li"),
+                 hub.reply(first, "li", "hello from an old thread")):
+        try:
+            await call
+        except HandoffError as exc:
+            assert f"handoff #{first} is already resolved" in str(exc)
+        else:
+            raise AssertionError("a staff action on a resolved handoff went through")
+    assert hub.open_handoff(CONVERSATION)["id"] == second and status(hub) == "waiting"
+    assert len(sender.sent) == told  # the shopper was told nothing
+    assert [e["actor"] for e in hub.store.audit.entries(CONVERSATION)] == ["mei"]
+
+
 async def test_an_unreachable_channel_keeps_the_staff_reply_in_the_transcript(assistant, hub):
     await say(assistant, "I want to talk to a human")
-    await hub.reply(CONVERSATION, "mei", "Checking now")  # no telegram sender registered
+    await hub.reply(hub.open_handoff_id(CONVERSATION), "mei", "Checking now")  # no telegram sender registered
     assert any(m["text"] == "Checking now" for m in hub.store.conversations.transcript(CONVERSATION))
 
 
