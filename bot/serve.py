@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def configured_channels(assistant: Assistant, settings: Settings) -> list[Channel]:
     """The web chat always; platform channels when their settings are present (later issues)."""
-    web = WebChannel(assistant, settings.kefu_host, settings.kefu_port)
+    web = WebChannel(assistant, settings.kefu_host, settings.kefu_port, settings.trusted_proxies)
     channels: list[Channel] = [web]
     if settings.kefu_shop_api_key:
         web.add_routes(CouponAPI(assistant.store, settings.kefu_shop_api_key.get_secret_value()).routes())

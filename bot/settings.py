@@ -3,6 +3,7 @@
 Every setting is documented, with its default, in ``.env.example``."""
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import time
 from pathlib import Path
@@ -31,6 +32,9 @@ class Settings(BaseSettings):
     kefu_public_url: str | None = Field(None, pattern=r"^https?://\S+$",
                                         description="the web server's address as shoppers reach it (links in "
                                         "chats, e.g. data exports); unset: http://KEFU_HOST:KEFU_PORT")
+    kefu_trusted_proxies: str = Field("", description="comma-separated addresses or networks (CIDR) of the reverse "
+                                      "proxies in front of the web server: on their connections the shopper's "
+                                      "address is read from X-Forwarded-For; empty: the connection's own address")
     kefu_privacy_link_minutes: int = Field(15, ge=1, le=1440, description="a data-export link works once, "
                                            "within this many minutes")
     kefu_default_language: Literal["zh", "en"] = Field("en", description="language before a shopper writes")
@@ -169,6 +173,21 @@ class Settings(BaseSettings):
         """Base URL of the web server as shoppers reach it, without a trailing slash."""
         return (self.kefu_public_url or f"http://{self.kefu_host}:{self.kefu_port}").rstrip("/")
 
+    @property
+    def trusted_proxies(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """KEFU_TRUSTED_PROXIES as networks."""
+        return tuple(ipaddress.ip_network(part, strict=False) for part in _items(self.kefu_trusted_proxies))
+
+    @field_validator("kefu_trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for part in _items(value):
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"{part!r} is not an IP address or network (10.0.0.0/8, ::1)") from None
+        return value
+
     @field_validator("kefu_public_url", "telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
                      "wechat_token", "wechat_app_secret", "wechat_encoding_aes_key", "kefu_llm_api_key",
                      "kefu_recommend_rules_path", "kefu_shop_api_key", "kefu_shop_policy_path", "kefu_staff_password",
@@ -224,6 +243,11 @@ class Settings(BaseSettings):
         if self.slack_bot_token and not (self.slack_app_token or self.slack_signing_secret):
             raise ValueError("SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set without SLACK_APP_TOKEN")
         return self
+
+
+def _items(text: str) -> list[str]:
+    """The non-empty parts of a comma-separated setting."""
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:

@@ -30,7 +30,9 @@ class InboundMessage:
     """One thing a shopper sent: text, or a button press (``payload``).
 
     ``message_id`` is the channel's own id for the delivery; a second delivery with the same
-    id is recognised and handled once.
+    id is recognised and handled once. ``source`` is an opaque key for where the message came from
+    (the web chat: the client address), for limits that must hold across identities; None where the
+    channel identity is the only source. It is never stored.
     """
 
     identity: Identity
@@ -38,6 +40,7 @@ class InboundMessage:
     message_id: str | None = None
     payload: str | None = None
     language_hint: Language | None = None
+    source: str | None = None
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property

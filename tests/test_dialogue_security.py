@@ -4,6 +4,7 @@ an order without an explicit yes; the flow's state survives a restart."""
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
@@ -49,8 +50,9 @@ def _snapshot(store):
             store.db.execute("select * from payments order by id").fetchall())
 
 
-async def say(assistant, identity, text):
-    return "\n".join(r.text for r in await assistant.handle(InboundMessage(identity, text, payload=text if text.startswith("/") else None)))
+async def say(assistant, identity, text, source=None):
+    message = InboundMessage(identity, text, payload=text if text.startswith("/") else None, source=source)
+    return "\n".join(r.text for r in await assistant.handle(message))
 
 
 async def test_other_customers_orders_are_never_read_or_changed(shop):
@@ -105,13 +107,80 @@ async def test_a_failed_check_never_says_whether_the_email_exists_and_repeats_ar
             await say(assistant, Identity("web", "a"), f"liam.evans57@example.com {zip_code}")
         paused = await say(assistant, Identity("web", "a"), "liam.evans57@example.com 210081")
         assert "Too many attempts" in paused and "#W" not in paused
-        # the email is paused from every conversation, not just this one
-        elsewhere = await say(assistant, Identity("web", "c"), "liam.evans57@example.com 210081 where is my order")
-        assert "#W" not in elsewhere
     with frozen_clock("2026-11-10T10:30:00+00:00"):  # after the pause the right details work
-        await say(assistant, Identity("web", "d"), "where is my order")
-        ok = await say(assistant, Identity("web", "d"), "liam.evans57@example.com 210081")
+        ok = await say(assistant, Identity("web", "a"), "liam.evans57@example.com 210081")
         assert "verified" in ok and "#W5263298" in ok
+
+
+async def _guess(assistant, identity, text, source=None):
+    await say(assistant, identity, "where is my order", source)
+    return await say(assistant, identity, text, source)
+
+
+async def test_guesses_at_a_customers_email_from_new_sessions_never_lock_the_customer_out(shop):
+    """The attack of issue #18: three new sessions send the victim's email with a wrong code."""
+    store, assistant = shop
+    victim = store.customers.for_identity(SHOPPER.channel, SHOPPER.user_id)
+    laptop = Identity("web", "victims-laptop")
+    with frozen_clock(NOW):
+        assert "verified" in await _guess(assistant, laptop, f"{victim['email']} {victim['zip']}", "198.51.100.7")
+        for n in range(3):
+            await _guess(assistant, Identity("web", f"attacker-{n}"), f"{victim['email']} 000000", "203.0.113.9")
+            await _guess(assistant, Identity("web", f"attacker-{n}-b"), victim["email"], "203.0.113.9")
+        own = await say(assistant, SHOPPER, "where is my order")  # their linked Telegram chat
+        assert "#W" in own and "Too many" not in own, own
+        assert "#W" in await say(assistant, laptop, "where is my order", "198.51.100.7")  # a session verified before
+        fresh = await _guess(assistant, Identity("web", "victims-phone"), f"{victim['email']} {victim['zip']}",
+                             "198.51.100.8")
+        assert "verified" in fresh and "#W" in fresh, fresh
+
+
+async def test_one_source_is_paused_after_its_failures_without_pausing_the_email(shop):
+    store, assistant = shop
+    victim = store.customers.for_identity(SHOPPER.channel, SHOPPER.user_id)
+    right = f"{victim['email']} {victim['zip']}"
+    with frozen_clock(NOW):
+        for n in range(10):  # a new session for each guess: only the source ties them together
+            await _guess(assistant, Identity("web", f"attacker-{n}"), f"{victim['email']} {100000 + n}", "203.0.113.9")
+        paused = await _guess(assistant, Identity("web", "attacker-10"), right, "203.0.113.9")
+        assert "Too many attempts" in paused and "#W" not in paused
+        assert "verified" in await _guess(assistant, Identity("web", "victim"), right, "198.51.100.7")
+    with frozen_clock("2026-11-10T10:16:00+00:00"):
+        assert "verified" in await _guess(assistant, Identity("web", "attacker-11"), right, "203.0.113.9")
+    keys = [row[0] for row in store.db.execute("select key from auth_failures")]
+    assert keys and all(re.fullmatch(r"(conversation|source|email):[0-9a-f]{24}", key) for key in keys), keys
+
+
+async def test_guesses_at_one_email_from_many_sources_are_still_bounded(shop):
+    store, assistant = shop
+    victim = store.customers.for_identity(SHOPPER.channel, SHOPPER.user_id)
+    right = f"{victim['email']} {victim['zip']}"
+    with frozen_clock(NOW):
+        for n in range(20):
+            await _guess(assistant, Identity("telegram", f"9{n:04d}"), f"{victim['email']} {100000 + n}")
+        paused = await _guess(assistant, Identity("web", "guesser"), right, "203.0.113.99")
+        assert "Too many attempts" in paused and "#W" not in paused
+        own = await say(assistant, SHOPPER, "where is my order")  # never their own linked channel
+        assert "#W" in own and "Too many" not in own, own
+    with frozen_clock("2026-11-10T10:16:00+00:00"):
+        assert "verified" in await _guess(assistant, Identity("web", "victim"), right, "198.51.100.7")
+
+
+async def test_an_email_alone_asks_for_the_second_factor_and_is_not_a_failure(shop):
+    store, assistant = shop
+    visitor = Identity("web", "visitor")
+    with frozen_clock(NOW):
+        await say(assistant, visitor, "where is my order")
+        replies = [await say(assistant, visitor, email) for email in ["liam.evans57@example.com"] * 4
+                   + ["nobody.here@example.com"] * 2]
+        assert all("zip code or phone number" in r and "Too many" not in r for r in replies), replies
+        assert len({r.splitlines()[-1] for r in replies}) == 1  # the same whether or not the email exists
+        ok = await say(assistant, visitor, "liam.evans57@example.com 210081")
+        await say(assistant, Identity("web", "visitor-zh"), "我的订单到哪了")
+        zh = await say(assistant, Identity("web", "visitor-zh"), "邮箱是 zixuan.huang6@example.com")
+    assert "verified" in ok and "#W5263298" in ok
+    assert "邮编或手机号" in zh and "次数过多" not in zh, zh
+    assert store.db["auth_failures"].count == 0
 
 
 @pytest.mark.parametrize("text, reading, expected", [

@@ -35,3 +35,11 @@ def test_env_example_documents_every_setting():
     example = (Path(__file__).parent.parent / ".env.example").read_text(encoding="utf-8")
     for name in Settings.model_fields:
         assert f"{name.upper()}=" in example, name
+
+
+def test_trusted_proxies_are_addresses_or_networks():
+    settings = load_settings(env_file=None, kefu_trusted_proxies=" 10.0.0.0/8, ::1 ,")
+    assert [str(n) for n in settings.trusted_proxies] == ["10.0.0.0/8", "::1/128"]
+    assert load_settings(env_file=None).trusted_proxies == ()
+    with pytest.raises(SettingsError, match="KEFU_TRUSTED_PROXIES.*'proxy.local'"):
+        load_settings(env_file=None, kefu_trusted_proxies="10.0.0.1, proxy.local")

@@ -53,6 +53,15 @@ def test_unknown_names_in_the_policy_are_refused(bad):
         ShopPolicy.from_dict(bad)
 
 
+def test_the_identity_check_limits_come_from_the_policy_and_must_be_positive():
+    policy = ShopPolicy.load()
+    assert (policy.auth_attempts, policy.auth_source_attempts, policy.auth_email_attempts) == (3, 10, 20)
+    assert ShopPolicy.from_dict({"limits": {"auth_email_attempts": 50}}).auth_email_attempts == 50
+    for name in ("auth_attempts", "auth_source_attempts", "auth_email_attempts", "auth_lock_minutes"):
+        with pytest.raises(PolicyError, match="at least 1"):
+            ShopPolicy.from_dict({"limits": {name: 0}})
+
+
 def test_a_bad_policy_path_is_a_settings_error(tmp_path):
     with pytest.raises(SettingsError, match="KEFU_SHOP_POLICY_PATH"):
         build_assistant(copy_store(demo_template()), story_settings().model_copy(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 
 import aiohttp
@@ -22,9 +23,10 @@ async def http():
 
 
 async def connect(http: aiohttp.ClientSession, channel: WebChannel, session: str = "",
-                  lang: str | None = None) -> tuple[aiohttp.ClientWebSocketResponse, str]:
+                  lang: str | None = None, headers: dict[str, str] | None = None,
+                  ) -> tuple[aiohttp.ClientWebSocketResponse, str]:
     """Open the websocket and say hello; returns the socket and the session the server chose."""
-    ws = await http.ws_connect(f"{channel.url}ws")
+    ws = await http.ws_connect(f"{channel.url}ws", headers=headers)
     await ws.send_json({"type": "hello", "session": session, "lang": lang})
     welcome = await ws.receive_json(timeout=5)
     assert welcome["type"] == "welcome"
@@ -127,6 +129,35 @@ async def test_a_resent_client_id_is_handled_once_and_gets_its_stored_reply_agai
     assert len([m for m in transcript if m["direction"] == "out"]) == 2  # one reply each, none stored twice
     await ws.close()
     await ws2.close()
+
+
+async def _failed_check(http, channel, n: int, forwarded_for: str) -> str:
+    """A new session fails one identity check; the reply's text."""
+    ws, _ = await connect(http, channel, headers={"X-Forwarded-For": forwarded_for})
+    await exchange(ws, say("where is my order", "1"))
+    reply = await exchange(ws, say(f"nobody{n}@example.com 123456", "2"))
+    await ws.close()
+    return reply["text"]
+
+
+async def test_identity_checks_from_one_client_address_are_paused_across_sessions(http, channel, store):
+    """The socket's client address is the source of its messages: new sessions do not reset the limit,
+    nor does an X-Forwarded-For header from a client that is not a trusted proxy."""
+    replies = [await _failed_check(http, channel, n, f"203.0.113.{n}") for n in range(11)]
+    assert "Too many attempts" not in replies[9] and "Too many attempts" in replies[10], replies[9:]
+    assert "127.0.0.1" not in str(list(store.db.execute("select key from auth_failures")))
+
+
+async def test_behind_a_trusted_proxy_the_forwarded_client_address_is_the_source(http, assistant):
+    channel = WebChannel(assistant, "127.0.0.1", 0, trusted_proxies=[ipaddress.ip_network("127.0.0.0/8")])
+    await channel.start()
+    try:
+        for n in range(10):  # the client wrote a first address itself; the proxy appended the one it saw
+            await _failed_check(http, channel, n, f"198.51.100.{n}, 203.0.113.9")
+        assert "Too many attempts" in await _failed_check(http, channel, 10, "203.0.113.9, 127.0.0.2")
+        assert "Too many attempts" not in await _failed_check(http, channel, 11, "203.0.113.10")
+    finally:
+        await channel.stop()
 
 
 async def test_reconnecting_with_the_same_session_continues_the_conversation(http, channel, store):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from adapters.base import Channel
+from adapters.web.client import Network, client_address
 from adapters.web.privacy import ExportDownloads
 from adapters.web.protocol import Chat, FrameError, Hello, error_frame, new_session_id, parse_frame
 from adapters.web.sessions import SocketRegistry
@@ -39,9 +40,11 @@ _PAGE_CSP = ("default-src 'self'; img-src * data:; connect-src 'self' ws: wss:; 
 
 @dataclass
 class _Connection:
-    """One open websocket and the session it joined (None until its hello)."""
+    """One open websocket, the client's address (the source of its messages, for the identity check's
+    limits) and the session it joined (None until its hello)."""
 
     ws: web.WebSocketResponse
+    source: str | None = None
     session: str | None = None
     lang: Language | None = None
 
@@ -51,10 +54,11 @@ class WebChannel(Channel):
 
     name = "web"
 
-    def __init__(self, assistant: Assistant, host: str, port: int) -> None:
+    def __init__(self, assistant: Assistant, host: str, port: int, trusted_proxies: Sequence[Network] = ()) -> None:
         self.assistant = assistant
         self.host = host
         self._requested_port = port
+        self._trusted_proxies = tuple(trusted_proxies)
         self._registry = SocketRegistry()
         self._runner: web.AppRunner | None = None
         self._extra_routes: list[web.AbstractRouteDef] = []
@@ -152,7 +156,7 @@ class WebChannel(Channel):
         """One browser connection: hello first, then messages and button presses, in order."""
         ws = web.WebSocketResponse(heartbeat=_HEARTBEAT_S, max_msg_size=_WS_READ_LIMIT, timeout=_CLOSE_TIMEOUT_S)
         await ws.prepare(request)
-        connection = _Connection(ws)
+        connection = _Connection(ws, client_address(request, self._trusted_proxies))
         try:
             async for msg in ws:
                 if msg.type == WSMsgType.TEXT:
@@ -196,7 +200,7 @@ class WebChannel(Channel):
         await _send(connection.ws, Typing().to_dict())
         identity = Identity(self.name, connection.session)
         message = InboundMessage(identity, text=chat.text, payload=chat.payload, message_id=chat.client_id,
-                                 language_hint=connection.lang)
+                                 language_hint=connection.lang, source=connection.source)
         conversations = self.assistant.store.conversations
         existed = conversations.get(identity.conversation_id) is not None
         frames = [reply.to_dict() for reply in await self.assistant.handle(message)]

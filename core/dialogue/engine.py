@@ -21,7 +21,7 @@ from core.dialogue.flows.invoice import InvoiceFlow
 from core.dialogue.flows.lookup import RefundStatusFlow, TrackOrderFlow
 from core.dialogue.flows.returns import ReturnFlow
 from core.dialogue.flows.variants import ChangeItemsFlow, ExchangeFlow
-from core.dialogue.identity import Authenticator, credentials
+from core.dialogue.identity import AuthLimits, Authenticator, Claimant, credentials
 from core.handoff import Handoff
 from core.i18n import t
 from core.policy.shop import ShopPolicy
@@ -50,7 +50,8 @@ class TaskEngine:
         self._policy = policy
         self._handoff = handoff
         self._changes = OrderChanges(store)
-        self._auth = Authenticator(store, policy.auth_attempts, policy.auth_lock_minutes)
+        self._auth = Authenticator(store, AuthLimits(policy.auth_attempts, policy.auth_source_attempts,
+                                                     policy.auth_email_attempts, policy.auth_lock_minutes))
 
     def start(self, turn: Turn, name: str) -> None:
         """Begin ``name`` (dropping any other task); the order named before carries over."""
@@ -162,10 +163,14 @@ class TaskEngine:
         if given is None or not given.email:
             state.awaiting = "identity"
             return None, ActionResult("need_identity_chat", buttons=[("btn_human", "/human")])
-        if self._auth.locked(turn.conversation_id, given.email):
+        claimant = Claimant(turn.conversation_id, turn.message.source)
+        if self._auth.locked(claimant, given.email):
             return None, ActionResult("auth_locked", {"minutes": self._policy.auth_lock_minutes},
                                       buttons=[("btn_human", "/human")])
-        customer = self._auth.verify(turn.conversation_id, given)
+        if not given.complete:  # an email alone asks for its second factor; it is not a failed check
+            state.awaiting = "identity"
+            return None, ActionResult("need_second_factor", buttons=[("btn_human", "/human")])
+        customer = self._auth.verify(claimant, given)
         if customer is None:
             state.awaiting = "identity"
             return None, ActionResult("auth_failed", buttons=[("btn_human", "/human")])

@@ -1,8 +1,11 @@
 """Who the shopper is: the customer linked to their channel identity, or the one they proved to be in
 this chat with the email on the account plus its zip code or phone number.
 
-Failed checks are rate-limited per conversation and per email address; the answer to a failed check
-never says whether the email exists."""
+Failed checks are counted per conversation, per source (the channel's own key for where a message came
+from: the web chat's client address) and per email address, each with its own limit within one window;
+an email without a zip code or phone number is not a check. Only conversations that are not yet a
+customer's come here, so a customer's linked channels and verified sessions are never paused by
+failures made elsewhere. The answer to a failed check never says whether the email exists."""
 from __future__ import annotations
 
 import hashlib
@@ -44,36 +47,66 @@ def credentials(text: str, entities: dict[str, Any]) -> Credentials:
     return Credentials(email.lower() if email else None, match.group(1) if match else None, phone)
 
 
+@dataclass(frozen=True)
+class Claimant:
+    """Who is trying to prove an identity: the conversation, and the channel's source key for where the
+    message came from (None where the channel identity is the only source, as on Telegram)."""
+
+    conversation_id: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class AuthLimits:
+    """Failed checks allowed within ``lock_minutes``: per conversation, per source, and per email from
+    all unverified conversations together (above the per-source limit, so one source cannot pause an
+    email on its own; at the limit, guessing an email's details is held back from everywhere)."""
+
+    conversation: int = 3
+    source: int = 10
+    email: int = 20
+    lock_minutes: int = 15
+
+
 class Authenticator:
     """Checks credentials against the customers table, with a pause after repeated failures."""
 
-    def __init__(self, store: Store, max_failures: int = 3, lock_minutes: int = 15) -> None:
+    def __init__(self, store: Store, limits: AuthLimits = AuthLimits()) -> None:
         self._db = store.db
-        self._max_failures = max_failures
-        self._lock = timedelta(minutes=lock_minutes)
+        self._limits = limits
+        self._window = timedelta(minutes=limits.lock_minutes)
 
-    def locked(self, conversation_id: str, email: str | None = None) -> bool:
-        """Whether this conversation (or this email, from any conversation) failed too often lately."""
-        since = (clock.utc_now() - self._lock).isoformat(timespec="seconds")
-        keys = [_key("conversation", conversation_id)] + ([_key("email", email)] if email else [])
+    def locked(self, claimant: Claimant, email: str | None = None) -> bool:
+        """Whether this conversation or its source, or this email (from anywhere), failed too often lately."""
+        since = (clock.utc_now() - self._window).isoformat(timespec="seconds")
         return any(self._db.execute("select count(*) from auth_failures where key = ? and at > ?",
-                                    [key, since]).fetchone()[0] >= self._max_failures for key in keys)
+                                    [key, since]).fetchone()[0] >= limit for key, limit in self._keys(claimant, email))
 
-    def verify(self, conversation_id: str, given: Credentials) -> dict[str, Any] | None:
-        """The customer the credentials prove, or None (the failure counted against the conversation
-        and the email). Never says which part was wrong."""
-        if self.locked(conversation_id, given.email):
+    def verify(self, claimant: Claimant, given: Credentials) -> dict[str, Any] | None:
+        """The customer complete credentials prove, or None (the failure counted against the conversation,
+        its source and the email). Never says which part was wrong; incomplete credentials count nothing."""
+        if not given.complete or self.locked(claimant, given.email):
             return None
         customer = self._match(given)
         if customer is None:
-            now = clock.utc_now().isoformat(timespec="seconds")
-            keys = [_key("conversation", conversation_id)] + ([_key("email", given.email)] if given.email else [])
-            self._db["auth_failures"].insert_all({"key": key, "at": now} for key in keys)
+            now = clock.utc_now()
+            with self._db.atomic():
+                self._db.execute("delete from auth_failures where at <= ?",
+                                 [(now - self._window).isoformat(timespec="seconds")])
+                self._db["auth_failures"].insert_all({"key": key, "at": now.isoformat(timespec="seconds")}
+                                                     for key, _ in self._keys(claimant, given.email))
         return customer
 
+    def _keys(self, claimant: Claimant, email: str | None) -> list[tuple[str, int]]:
+        """The counters a check from ``claimant`` about ``email`` is held to, with their limits."""
+        keys = [(_key("conversation", claimant.conversation_id), self._limits.conversation)]
+        if claimant.source:
+            keys.append((_key("source", claimant.source), self._limits.source))
+        if email:
+            keys.append((_key("email", email.lower()), self._limits.email))
+        return keys
+
     def _match(self, given: Credentials) -> dict[str, Any] | None:
-        if not given.complete:
-            return None
         for row in self._db["customers"].rows_where("lower(email) = ?", [given.email]):
             if given.zip and (row["zip"] or "").strip() == given.zip:
                 return row
@@ -89,6 +122,5 @@ def _same_phone(stored: str, typed: str) -> bool:
 
 
 def _key(kind: str, value: str) -> str:
-    """Rate-limit key: the email is hashed so the table holds no personal data."""
-    return f"{kind}:{hashlib.sha256(value.lower().encode()).hexdigest()[:24]}" if kind == "email" \
-        else f"{kind}:{value}"
+    """Rate-limit key, hashed so the table holds no personal data (emails, client addresses, session ids)."""
+    return f"{kind}:{hashlib.sha256(value.encode()).hexdigest()[:24]}"

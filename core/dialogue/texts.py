@@ -24,6 +24,11 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
         "en": "To protect your privacy I need to know who you are first. Please send the email on your account "
               "together with its zip code or phone number, e.g. name@example.com 200001.",
     },
+    "need_second_factor": {
+        "zh": "请在同一条消息里发送邮箱，以及账户的收货邮编或手机号，例如：name@example.com 200001。",
+        "en": "Please send the email together with the zip code or phone number on the account, in one message, "
+              "e.g. name@example.com 200001.",
+    },
     "auth_failed": {
         "zh": "抱歉，这些信息无法确认您的身份。请核对邮箱和邮编（或手机号）后再试，或转人工客服。",
         "en": "Sorry, I couldn't verify you with those details. Please check the email and zip code (or phone "

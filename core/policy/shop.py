@@ -37,6 +37,8 @@ class ShopPolicy:
     allowed_statuses: dict[str, tuple[str, ...]] = field(default_factory=dict)
     refund_methods: tuple[str, ...] = REFUND_METHODS
     auth_attempts: int = 3
+    auth_source_attempts: int = 10
+    auth_email_attempts: int = 20
     auth_lock_minutes: int = 15
     exchanges_per_item: int = 1
     refund_approval_above_cents: int | None = None
@@ -64,14 +66,17 @@ class ShopPolicy:
             raise PolicyError(f"unknown actions {sorted(unknown)}, statuses {sorted(bad_status)} or refund "
                               f"methods {sorted(set(methods) - set(REFUND_METHODS))} in the policy")
         limits, approval = data.get("limits") or {}, data.get("human_approval") or {}
+        auth = {name: int(limits.get(name, default)) for name, default in (
+            ("auth_attempts", 3), ("auth_source_attempts", 10), ("auth_email_attempts", 20), ("auth_lock_minutes", 15))}
+        if min(auth.values()) < 1:
+            raise PolicyError(f"the in-chat identity check limits must be at least 1: {auth}")
         return cls(
             currency=data.get("currency", "CNY"),
             return_window_days=int(data.get("return_window_days", 30)),
             exchange_window_days=int(data.get("exchange_window_days", 30)),
             invoice_window_days=int(data.get("invoice_window_days", 90)),
             allowed_statuses=allowed, refund_methods=methods,
-            auth_attempts=int(limits.get("auth_attempts", 3)),
-            auth_lock_minutes=int(limits.get("auth_lock_minutes", 15)),
+            **auth,
             exchanges_per_item=int(limits.get("exchanges_per_item", 1)),
             refund_approval_above_cents=_cents(approval.get("refund_above")),
             exchange_approval_above_cents=_cents(approval.get("exchange_difference_above")),
