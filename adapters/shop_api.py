@@ -5,7 +5,8 @@ order. Every request carries the shop API key in ``X-Kefu-Key``.
 ``POST /api/coupons/redeem`` ``{"code": "KF-…", "total": "199.00", "order_id": "#W1", "customer": "C001"}``
 
 200 ``{"ok": true, "code", "discount_cents"}``; 401 without the right key; 400 for a
-body that is not such JSON; 404 for an unknown code; 409 with ``reason`` (expired, used, min_spend,
+body that is not such JSON, and (``reason`` customer_required) for a coupon bound to a customer when
+``customer`` is missing; 404 for an unknown code; 409 with ``reason`` (expired, used, min_spend,
 wrong_customer) when it cannot be used. Redeeming again for the same order answers 200 again."""
 from __future__ import annotations
 
@@ -92,8 +93,11 @@ class CouponAPI:
 def _answer(check: CouponCheck) -> web.Response:
     if check.ok:
         return web.json_response({"ok": True, "code": check.code, "discount_cents": check.discount_cents})
-    status = 404 if check.reason == "unknown" else 409
-    return web.json_response({"ok": False, "code": check.code, "reason": check.reason}, status=status)
+    body: dict[str, Any] = {"ok": False, "code": check.code, "reason": check.reason}
+    if check.reason == "customer_required":  # the request lacks a field: the shop's mistake, not the coupon's
+        return web.json_response({**body, "error": "missing: customer (this coupon is bound to a customer)"},
+                                 status=400)
+    return web.json_response(body, status=404 if check.reason == "unknown" else 409)
 
 
 def _bad(message: str) -> web.HTTPBadRequest:

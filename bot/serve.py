@@ -11,6 +11,7 @@ from adapters.base import Channel
 from adapters.shop_api import CouponAPI
 from adapters.telegram import TelegramChannel, TelegramConfig
 from adapters.web import WebChannel
+from adapters.web.limits import NewConversationLimit
 from adapters.wechat import WeChatChannel, WeChatConfig
 from bot.app import build_assistant, build_recommender, open_store, warm_up
 from bot.handoff import staff_channels, start_handoff
@@ -23,7 +24,9 @@ log = logging.getLogger(__name__)
 
 def configured_channels(assistant: Assistant, settings: Settings) -> list[Channel]:
     """The web chat always; platform channels when their settings are present (later issues)."""
-    web = WebChannel(assistant, settings.kefu_host, settings.kefu_port, settings.trusted_proxies)
+    limit = NewConversationLimit(settings.kefu_web_new_conversations_per_address,
+                                 settings.kefu_web_new_conversations_per_minute)
+    web = WebChannel(assistant, settings.kefu_host, settings.kefu_port, settings.trusted_proxies, limit)
     channels: list[Channel] = [web]
     if settings.kefu_shop_api_key:
         web.add_routes(CouponAPI(assistant.store, settings.kefu_shop_api_key.get_secret_value()).routes())

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     kefu_rate_limit_messages: int = Field(
         20, ge=0, description="most inbound messages one shopper may send per KEFU_RATE_LIMIT_WINDOW_S (0: no limit)")
     kefu_rate_limit_window_s: float = Field(60.0, gt=0, description="the rate limit's sliding window in seconds")
+    kefu_web_new_conversations_per_address: int = Field(
+        10, ge=0, description="most new web chat conversations one client address may start a minute (IPv6: "
+        "per /64; 0: no limit)")
+    kefu_web_new_conversations_per_minute: int = Field(
+        300, ge=0, description="most new web chat conversations a minute from all addresses together (0: no limit)")
     kefu_llm_backend: Literal["auto", "llama_cpp", "ctranslate2", "transformers", "openai", "templates"] = Field(
         "auto", description="who phrases replies: auto (the local model when installed, on the fastest engine "
         "installed: ctranslate2, llama_cpp, transformers; else templates), llama_cpp, ctranslate2, "

@@ -111,6 +111,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "您的消息发得有点快，请稍等片刻再发，我们会认真回复每一条。",
         "en": "You're sending messages a little fast. Please wait a moment and try again; we'll answer every one.",
     },
+    "new_chats_busy": {
+        "zh": "现在新开的咨询有点多，请一分钟后再发一次您的消息，我们会尽快回复。",
+        "en": "We're starting a lot of new chats right now. Please send your message again in a minute; "
+              "we'll answer as soon as we can.",
+    },
     "error": {
         "zh": "抱歉，系统刚才出了点问题。请稍后再发一次，或联系人工客服。",
         "en": "Sorry, something went wrong on our side. Please try again in a moment, or ask for a colleague.",

@@ -37,6 +37,17 @@ def test_a_failing_migration_leaves_nothing_half_applied(monkeypatch):
     assert current_version(store.db) == len(MIGRATIONS)
 
 
+def test_an_install_secret_is_made_once_and_kept(tmp_path):
+    path = tmp_path / "kefu.db"
+    store = Store(path)
+    key = store.secrets.get("web_session")
+    assert len(key) == 32 and store.secrets.get("web_session") == key and store.secrets.get("other") != key
+    store.close()
+    again = Store(path)
+    assert again.secrets.get("web_session") == key
+    again.close()
+
+
 def test_unknown_order_status_is_refused(store):
     with pytest.raises(ValueError, match="unknown order status"):
         store.orders.upsert({"id": "#W9", "customer_id": 1, "status": "lost"}, [], [])

@@ -9,7 +9,10 @@ import aiohttp
 import pytest
 
 from adapters.web import WebChannel
+from adapters.web.limits import NewConversationLimit
 from adapters.web.protocol import MAX_FRAME_BYTES, MAX_TEXT_CHARS, is_valid_session
+from adapters.web.session_ids import SessionIds
+from bot.serve import configured_channels
 from core.messages import Identity, Reply, Typing
 
 RED_DRESS = "我想买一件红色的连衣裙"
@@ -64,10 +67,92 @@ async def test_hello_without_a_valid_session_gets_a_new_unguessable_one(http, ch
     await ws.close()
 
 
-async def test_hello_with_a_valid_session_resumes_it(http, channel):
-    ws, session = await connect(http, channel, session="Abc_123-def_456-ghi")
-    assert session == "Abc_123-def_456-ghi"
+async def test_hello_with_a_session_the_server_issued_resumes_it_even_after_a_restart(http, channel, assistant):
+    ws, session = await connect(http, channel)
     await ws.close()
+    ws, resumed = await connect(http, channel, session=session)
+    assert resumed == session
+    await ws.close()
+    restarted = WebChannel(assistant, "127.0.0.1", 0)  # a new process on the same store: same key
+    await restarted.start()
+    try:
+        ws, resumed = await connect(http, restarted, session=session)
+        assert resumed == session
+        await ws.close()
+    finally:
+        await restarted.stop()
+
+
+async def test_hello_with_a_session_the_client_made_up_gets_a_fresh_one(http, channel, store):
+    """A well-formed id the server never gave out is not adopted: not an invented one, not an issued
+    one with its signature changed, not one signed by another install."""
+    ws, issued = await connect(http, channel)
+    await ws.close()
+    other_install = SessionIds(b"another install's key, not ours").issue()
+    for offered in ("Abc_123-def_456-ghi", issued[:-1] + ("A" if issued[-1] != "A" else "B"), other_install):
+        ws, session = await connect(http, channel, session=offered)
+        assert session != offered and is_valid_session(session)
+        await ws.close()
+    assert store.db["conversations"].count == 0
+
+
+async def test_a_session_from_before_ids_were_signed_resumes_while_its_conversation_exists(http, channel, store):
+    legacy = "Qm9vdGhlcl9zZXNzaW9uXzAwMDAwMDAx"  # an id of the old kind, 32 characters, unsigned
+    store.conversations.ensure(Identity("web", legacy), None)
+    ws, session = await connect(http, channel, session=legacy)
+    assert session == legacy
+    await ws.close()
+
+
+async def test_a_hello_alone_writes_nothing(http, channel, store):
+    tables = ("customers", "identities", "conversations", "messages", "dialogue_states")
+    before = {name: store.db[name].count for name in tables}
+    for _ in range(5):
+        ws, _session = await connect(http, channel)
+        await ws.close()
+    assert {name: store.db[name].count for name in tables} == before
+
+
+@pytest.fixture
+async def limited(assistant):
+    """A web channel letting 2 new conversations a minute start from one address."""
+    channel = WebChannel(assistant, "127.0.0.1", 0, new_conversations=NewConversationLimit(per_address=2, overall=0))
+    await channel.start()
+    yield channel
+    await channel.stop()
+
+
+async def test_new_conversations_over_the_address_limit_get_a_polite_reply_and_write_nothing(http, limited, store):
+    first, session = await connect(http, limited)
+    await exchange(first, say("hi", "1"))
+    second, _ = await connect(http, limited)
+    await exchange(second, say("hi", "1"))
+    third, refused = await connect(http, limited)
+    busy = await exchange(third, say("你好", "1"))
+    assert busy["in_reply_to"] == "1" and busy["language"] == "zh" and "一分钟后" in busy["text"]
+    assert store.conversations.get(f"web:{refused}") is None and store.db["conversations"].count == 2
+    assert "minute" in (await exchange(third, say("hello?", "2")))["text"]  # still refused, in English
+    answered = await exchange(first, say("hi", "2"))  # a conversation that exists goes on
+    assert "minute" not in answered["text"]
+    resumed, _ = await connect(http, limited, session=session)  # and resumes on a new connection
+    assert "minute" not in (await exchange(resumed, say("hi", "3")))["text"]
+    for ws in (first, second, third, resumed):
+        await ws.close()
+
+
+async def test_kefu_run_limits_new_conversations_as_its_settings_say(http, assistant, settings):
+    limits = {"kefu_port": 0, "kefu_web_new_conversations_per_address": 0, "kefu_web_new_conversations_per_minute": 1}
+    [web] = configured_channels(assistant, settings.model_copy(update=limits))
+    await web.start()
+    try:
+        first, _ = await connect(http, web)
+        assert "minute" not in (await exchange(first, say("hi", "1")))["text"]
+        second, _ = await connect(http, web)
+        assert "minute" in (await exchange(second, say("hi", "1")))["text"]
+        await first.close()
+        await second.close()
+    finally:
+        await web.stop()
 
 
 async def test_a_message_before_hello_is_refused_and_the_socket_stays_open(http, channel):

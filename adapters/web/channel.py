@@ -4,6 +4,10 @@ Routes: ``GET /`` (demo shop page), ``GET /static/…`` (widget files), ``GET /h
 ``GET /ws`` (the chat websocket, protocol in docs/WEB_CHAT.md and :mod:`adapters.web.protocol`),
 ``/privacy/export/{token}`` (data-export links of every channel, :mod:`adapters.web.privacy`),
 plus any routes other channels registered with :meth:`WebChannel.add_routes` (webhooks).
+
+Session ids are the server's (:mod:`adapters.web.session_ids`): a hello with an id it never issued
+gets a fresh one. A hello writes nothing; the first message of a session writes its conversation,
+and new conversations are limited per client address and overall (:mod:`adapters.web.limits`).
 """
 from __future__ import annotations
 
@@ -19,10 +23,14 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from adapters.base import Channel
 from adapters.web.client import Network, client_address
 from adapters.web.privacy import ExportDownloads
-from adapters.web.protocol import Chat, FrameError, Hello, error_frame, new_session_id, parse_frame
+from adapters.web.limits import NewConversationLimit
+from adapters.web.protocol import Chat, FrameError, Hello, error_frame, parse_frame
+from adapters.web.session_ids import SessionIds
 from adapters.web.sessions import SocketRegistry
 from core.assistant import Assistant
-from core.messages import Identity, InboundMessage, Language, Outbound, Typing
+from core.i18n import t
+from core.language import detect_language
+from core.messages import Identity, InboundMessage, Language, Outbound, Reply, Typing
 from core.observe import metrics
 
 log = logging.getLogger(__name__)
@@ -34,17 +42,19 @@ _HEARTBEAT_S = 30.0
 _CLOSE_TIMEOUT_S = 2.0
 """How long closing a socket waits for the browser's close frame."""
 _SHUTDOWN_TIMEOUT_S = 5.0
+_SESSION_KEY = "web_session"
+"""The install secret session ids are signed with (:class:`core.store.secrets.InstallSecrets`)."""
 _PAGE_CSP = ("default-src 'self'; img-src * data:; connect-src 'self' ws: wss:; "
              "script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'")
 
 
 @dataclass
 class _Connection:
-    """One open websocket, the client's address (the source of its messages, for the identity check's
-    limits) and the session it joined (None until its hello)."""
+    """One open websocket, the client's address (the source of its messages: the identity check's and
+    the new-conversation limits count per source) and the session it joined (None until its hello)."""
 
     ws: web.WebSocketResponse
-    source: str | None = None
+    address: str
     session: str | None = None
     lang: Language | None = None
 
@@ -54,11 +64,16 @@ class WebChannel(Channel):
 
     name = "web"
 
-    def __init__(self, assistant: Assistant, host: str, port: int, trusted_proxies: Sequence[Network] = ()) -> None:
+    def __init__(self, assistant: Assistant, host: str, port: int, trusted_proxies: Sequence[Network] = (),
+                 new_conversations: NewConversationLimit | None = None) -> None:
+        """``trusted_proxies``: reverse proxies whose ``X-Forwarded-For`` names the client;
+        ``new_conversations``: how many conversations may start a minute (None: no limit)."""
         self.assistant = assistant
         self.host = host
         self._requested_port = port
         self._trusted_proxies = tuple(trusted_proxies)
+        self._new_conversations = new_conversations
+        self._session_ids = SessionIds(assistant.store.secrets.get(_SESSION_KEY))
         self._registry = SocketRegistry()
         self._runner: web.AppRunner | None = None
         self._extra_routes: list[web.AbstractRouteDef] = []
@@ -156,7 +171,7 @@ class WebChannel(Channel):
         """One browser connection: hello first, then messages and button presses, in order."""
         ws = web.WebSocketResponse(heartbeat=_HEARTBEAT_S, max_msg_size=_WS_READ_LIMIT, timeout=_CLOSE_TIMEOUT_S)
         await ws.prepare(request)
-        connection = _Connection(ws, client_address(request, self._trusted_proxies))
+        connection = _Connection(ws, client_address(request, self._trusted_proxies) or "")
         try:
             async for msg in ws:
                 if msg.type == WSMsgType.TEXT:
@@ -183,11 +198,12 @@ class WebChannel(Channel):
             await self._on_chat(connection, frame)
 
     async def _on_hello(self, connection: _Connection, hello: Hello) -> None:
-        """Join the session (a new one when none or a malformed one was given) and say welcome."""
+        """Join the session offered if the server gave it out, else a fresh one, and say welcome."""
         if connection.session is not None:
             await _send(connection.ws, error_frame("hello was already received on this connection"))
             return
-        connection.session = hello.session or new_session_id()
+        offered = hello.session
+        connection.session = offered if offered is not None and self._known(offered) else self._session_ids.issue()
         connection.lang = hello.lang
         self._registry.add(connection.session, connection.ws)
         await _send(connection.ws, {"type": "welcome", "session": connection.session})
@@ -200,10 +216,14 @@ class WebChannel(Channel):
         await _send(connection.ws, Typing().to_dict())
         identity = Identity(self.name, connection.session)
         message = InboundMessage(identity, text=chat.text, payload=chat.payload, message_id=chat.client_id,
-                                 language_hint=connection.lang, source=connection.source)
+                                 language_hint=connection.lang, source=connection.address or None)
         conversations = self.assistant.store.conversations
         existed = conversations.get(identity.conversation_id) is not None
-        frames = [reply.to_dict() for reply in await self.assistant.handle(message)]
+        if existed or self._new_conversations is None or self._new_conversations.allow(connection.address):
+            frames = [reply.to_dict() for reply in await self.assistant.handle(message)]
+        else:
+            metrics.TURNS.labels(self.name, "rate_limited").inc()
+            frames = [_busy_reply(chat, connection.lang).to_dict()]
         if not frames and chat.client_id is not None:
             frames = conversations.replies_to(identity.conversation_id, chat.client_id)
         for frame in frames:
@@ -216,9 +236,21 @@ class WebChannel(Channel):
         as a new session, and the ``erased`` frame tells the widget to forget its stored history."""
         assert connection.session is not None
         self._registry.discard(connection.session, connection.ws)
-        connection.session = new_session_id()
+        connection.session = self._session_ids.issue()
         self._registry.add(connection.session, connection.ws)
         await _send(connection.ws, {"type": "erased", "session": connection.session})
+
+    def _known(self, session: str) -> bool:
+        """Whether a hello may resume ``session``: an id this install issued, or (ids issued before they
+        were signed) one whose conversation is in the store."""
+        return self._session_ids.issued(session) or \
+            self.assistant.store.conversations.get(Identity(self.name, session).conversation_id) is not None
+
+
+def _busy_reply(chat: Chat, hint: Language | None) -> Reply:
+    """The polite "too many new chats, try again in a minute", in the language the shopper wrote."""
+    language = detect_language(chat.text, hint or "en").language
+    return Reply(t("new_chats_busy", language), language=language)
 
 
 async def _send(ws: web.WebSocketResponse, frame: dict[str, Any]) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,13 +49,9 @@ Frame = Hello | Chat
 
 
 def is_valid_session(value: object) -> bool:
-    """True for a well-formed session id: 16-64 characters of ``[A-Za-z0-9_-]``."""
+    """True for a well-formed session id: 16-64 characters of ``[A-Za-z0-9_-]`` (whether the server
+    issued it is :class:`adapters.web.session_ids.SessionIds`'s question)."""
     return isinstance(value, str) and _SESSION_RE.fullmatch(value) is not None
-
-
-def new_session_id() -> str:
-    """A fresh, unguessable session id (32 URL-safe characters)."""
-    return secrets.token_urlsafe(24)
 
 
 def error_frame(reason: str) -> dict[str, str]:

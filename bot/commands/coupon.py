@@ -15,7 +15,8 @@ HELP = "check or redeem a coupon code"
 
 _REASONS = {"unknown": "no such coupon", "expired": "the coupon has expired", "used": "already used",
             "min_spend": "the order is below the coupon's minimum spend",
-            "wrong_customer": "the coupon belongs to another customer"}
+            "wrong_customer": "the coupon belongs to another customer",
+            "customer_required": "the coupon belongs to a customer: say who with --customer"}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

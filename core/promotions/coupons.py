@@ -1,8 +1,10 @@
 """Coupons: unguessable single-use codes, checked against the store and redeemed once.
 
 A code is ``KF-`` and 16 characters of base32 from :mod:`secrets` (80 random bits): it cannot be
-guessed or enumerated. Redemption is one conditional INSERT, so two concurrent redemptions of
-the same code cannot both succeed; redeeming again for the same order answers the first result."""
+guessed or enumerated. A coupon bound to a customer is only ever used by that customer: a check or
+redemption that does not say who is buying is refused (``customer_required``), never read as
+"anyone". Redemption is one conditional INSERT, so two concurrent redemptions of the same code
+cannot both succeed; redeeming again for the same order answers the first result."""
 from __future__ import annotations
 
 import base64
@@ -18,7 +20,7 @@ from core.clock import utc_now
 from core.money import format_price, to_cents
 from core.promotions.definition import CouponRule
 
-REFUSALS = ("unknown", "expired", "used", "min_spend", "wrong_customer")
+REFUSALS = ("unknown", "expired", "used", "min_spend", "wrong_customer", "customer_required")
 
 
 def new_code() -> str:
@@ -90,7 +92,8 @@ class Coupons:
 
     def check(self, code: str, total_cents: int, customer_id: int | None = None,
               now: datetime | None = None) -> CouponCheck:
-        """Whether ``code`` can be used on an order of ``total_cents`` (by ``customer_id`` when known)."""
+        """Whether ``code`` can be used on an order of ``total_cents`` by ``customer_id`` (required for a
+        coupon bound to a customer; None is enough only for an unbound one)."""
         code = normalise_code(code)
         coupon = self.get(code) if code else None
         if coupon is None:
@@ -98,8 +101,9 @@ class Coupons:
         now = now or utc_now()
         if datetime.fromisoformat(coupon["expires_at"]) <= now:
             return CouponCheck(False, code, "expired", coupon=coupon)
-        if coupon["customer_id"] is not None and customer_id is not None and coupon["customer_id"] != customer_id:
-            return CouponCheck(False, code, "wrong_customer", coupon=coupon)
+        refusal = _binding_refusal(coupon, customer_id)
+        if refusal is not None:
+            return CouponCheck(False, code, refusal, coupon=coupon)
         if coupon["single_use"] and self._redemption(code) is not None:
             return CouponCheck(False, code, "used", coupon=coupon)
         if total_cents < (coupon["min_spend_cents"] or 0):
@@ -109,11 +113,15 @@ class Coupons:
     def redeem(self, code: str, order_id: str, total_cents: int, customer_id: int | None = None,
                now: datetime | None = None) -> CouponCheck:
         """Redeem ``code`` for an order: checked, then recorded once. The same order redeeming the
-        same code again gets the first answer back (shops retry)."""
+        same code again, for the same customer, gets the first answer back (shops retry)."""
         code = normalise_code(code)
         earlier = self._redemption(code, order_id) if code else None
         if earlier is not None:
-            return CouponCheck(True, code, discount_cents=earlier["discount_cents"] or 0, coupon=self.get(code))
+            coupon = self.get(code)
+            refusal = _binding_refusal(coupon, customer_id) if coupon is not None else None
+            if refusal is not None:
+                return CouponCheck(False, code, refusal, coupon=coupon)
+            return CouponCheck(True, code, discount_cents=earlier["discount_cents"] or 0, coupon=coupon)
         check = self.check(code, total_cents, customer_id, now)
         if not check.ok:
             return check
@@ -122,13 +130,22 @@ class Coupons:
             inserted = self._db.execute(
                 "insert into redemptions (code, customer_id, order_id, redeemed_at, order_total_cents, discount_cents) "
                 "select ?, ?, ?, ?, ?, ? where ? = 0 or not exists (select 1 from redemptions where code = ?)",
-                [code, customer_id if customer_id is not None else check.coupon["customer_id"], order_id,
-                 (now or utc_now()).isoformat(timespec="seconds"), total_cents, check.discount_cents, check.coupon["single_use"], code]).rowcount
+                [code, customer_id, order_id, (now or utc_now()).isoformat(timespec="seconds"), total_cents,
+                 check.discount_cents, check.coupon["single_use"], code]).rowcount
         return check if inserted else CouponCheck(False, code, "used", coupon=check.coupon)
 
     def _redemption(self, code: str, order_id: str | None = None) -> dict[str, Any] | None:
         where, args = ("code = ? and order_id = ?", [code, order_id]) if order_id else ("code = ?", [code])
         return next(self._db["redemptions"].rows_where(where, args, limit=1), None)
+
+
+def _binding_refusal(coupon: dict[str, Any], customer_id: int | None) -> str | None:
+    """Why a coupon bound to a customer cannot go to ``customer_id`` (None: it can, or it is unbound)."""
+    if coupon["customer_id"] is None:
+        return None
+    if customer_id is None:
+        return "customer_required"
+    return None if coupon["customer_id"] == customer_id else "wrong_customer"
 
 
 def _discount(coupon: dict[str, Any], total_cents: int) -> int:

@@ -12,6 +12,7 @@ from core.store.events import Events
 from core.store.knowledge import KnowledgeBase
 from core.store.orders import ORDER_STATUSES, Orders
 from core.store.privacy_links import PrivacyLinks
+from core.store.secrets import InstallSecrets
 
 __all__ = ["Store", "ProductQuery", "ProductHit", "InboundRecord", "ORDER_STATUSES"]
 
@@ -29,6 +30,7 @@ class Store:
         self.conversations = Conversations(self.db)
         self.audit = AuditLog(self.db)
         self.privacy_links = PrivacyLinks(self.db)
+        self.secrets = InstallSecrets(self.db)
 
     def is_empty(self) -> bool:
         """True before any shop data was loaded."""

@@ -245,6 +245,11 @@ def _reply_links(db: sqlite_utils.Database) -> None:
     db["messages"].create_index(["in_reply_to"])
 
 
+def _install_secrets(db: sqlite_utils.Database) -> None:
+    """Random keys made once per install (core/store/secrets.py), e.g. the web chat's session-id key."""
+    db["install_secrets"].create({"name": str, "value": str, "created_at": str}, pk="name", if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _wechat_deliveries_and_menus,
@@ -256,6 +261,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _staff_handoff,
     _privacy_links,
     _reply_links,
+    _install_secrets,
 ]
 
 

@@ -100,9 +100,9 @@ def test_coupon_rules_and_single_use_redemption(shop: Store, planner) -> None:
     later = NOW + timedelta(days=1)
     assert coupons.check("KF-AAAA-BBBB-CCCC-DDDD", 50000, now=later).reason == "unknown"
     assert coupons.check("", 50000, now=later).reason == "unknown"
-    assert coupons.check(code, 9999, now=later).reason == "min_spend"
+    assert coupons.check(code, 9999, customer_id=alice, now=later).reason == "min_spend"
     assert coupons.check(code, 20000, customer_id=bob, now=later).reason == "wrong_customer"
-    assert coupons.check(code, 20000, now=NOW + timedelta(days=15)).reason == "expired"
+    assert coupons.check(code, 20000, customer_id=alice, now=NOW + timedelta(days=15)).reason == "expired"
     ok = coupons.check(code, 20000, customer_id=alice, now=later)
     assert ok.ok and ok.discount_cents == 2000
     redeemed = coupons.redeem(code.lower(), "#W9", 20000, alice, now=later)
@@ -112,11 +112,29 @@ def test_coupon_rules_and_single_use_redemption(shop: Store, planner) -> None:
     assert shop.db["redemptions"].count == 1
 
 
+def test_a_bound_coupon_is_refused_when_the_customer_is_not_named(shop: Store, planner) -> None:
+    """Leaving the customer out is not "anyone": the check, the redemption and a replayed redemption
+    of a coupon bound to Alice all refuse; a coupon bound to nobody still works without one."""
+    planner.plan(start(shop), NOW)
+    coupons = Coupons(shop.db)
+    alice = shop.customers.by_external_id("C1")["id"]
+    code = next(shop.db["coupons"].rows_where("customer_id = ?", [alice]))["code"]
+    later = NOW + timedelta(days=1)
+    assert coupons.check(code, 20000, now=later).reason == "customer_required"
+    assert coupons.redeem(code, "#W9", 20000, now=later).reason == "customer_required"
+    assert shop.db["redemptions"].count == 0
+    assert coupons.redeem(code, "#W9", 20000, alice, now=later).ok
+    assert coupons.redeem(code, "#W9", 20000, now=later).reason == "customer_required"  # the replay too
+    shop.db["coupons"].insert({**shop.db["coupons"].get(code), "code": "KF-OPEN-TOAL-LCUS-TMRS", "customer_id": None})
+    assert coupons.redeem("KF-OPEN-TOAL-LCUS-TMRS", "#W10", 20000, now=later).ok
+
+
 def test_amount_coupon_never_exceeds_the_total(shop: Store, planner) -> None:
     planner.plan(start(shop, coupon={"amount": 50, "min_spend": 0}), NOW)
-    code = next(shop.db["coupons"].rows)["code"]
-    assert Coupons(shop.db).check(code, 3000, now=NOW).discount_cents == 3000
-    assert Coupons(shop.db).check(code, 30000, now=NOW).discount_cents == 5000
+    row = next(shop.db["coupons"].rows)
+    code, customer = row["code"], row["customer_id"]
+    assert Coupons(shop.db).check(code, 3000, customer, now=NOW).discount_cents == 3000
+    assert Coupons(shop.db).check(code, 30000, customer, now=NOW).discount_cents == 5000
 
 
 def test_respect_excludes_and_says_why(shop: Store) -> None:

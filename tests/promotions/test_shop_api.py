@@ -9,6 +9,8 @@ from promo_helpers import start
 
 from adapters.shop_api import CouponAPI
 from adapters.web import WebChannel
+from bot.cli import build_parser
+from bot.commands import coupon
 from core.store import Store
 
 KEY = "shop-secret-key"
@@ -59,9 +61,40 @@ async def test_refusals_and_bad_requests(client: TestClient, shop: Store) -> Non
                        headers=headers)).status == 400
     unknown = await post("/api/coupons/check", json={"code": "KF-AAAA-AAAA-AAAA-AAAA", "total": "9"}, headers=headers)
     assert unknown.status == 404
-    small = await post("/api/coupons/check", json={"code": code, "total": "20"}, headers=headers)
+    small = await post("/api/coupons/check", json={"code": code, "total": "20", "customer": "C1"}, headers=headers)
     assert small.status == 409 and (await small.json())["reason"] == "min_spend"
     wrong = await post("/api/coupons/redeem", json={"code": code, "total": "250", "order_id": "#1", "customer": "C2"},
                        headers=headers)
     assert wrong.status == 409 and (await wrong.json())["reason"] == "wrong_customer"
     assert shop.db["redemptions"].count == 0
+
+
+async def test_a_bound_coupon_without_customer_is_a_400_naming_the_field(client: TestClient, shop: Store) -> None:
+    """Omitting ``customer`` does not mean "anyone": Alice's coupon is refused, and not redeemed."""
+    code, headers = _alice_code(shop), {"X-Kefu-Key": KEY}
+    for path, body in (("/api/coupons/check", {"code": code, "total": "250"}),
+                       ("/api/coupons/redeem", {"code": code, "total": "250", "order_id": "#W1"}),
+                       ("/api/coupons/redeem", {"code": code, "total": "250", "order_id": "#W1", "customer": ""})):
+        response = await client.post(path, json=body, headers=headers)
+        answer = await response.json()
+        assert response.status == 400 and answer["reason"] == "customer_required", (path, body)
+        assert "customer" in answer["error"]
+    assert shop.db["redemptions"].count == 0
+
+
+def test_kefu_coupon_without_customer_says_to_give_one(tmp_path, settings, capsys) -> None:
+    """The till's ``kefu coupon redeem`` refuses a bound coupon without ``--customer``, and says so."""
+    settings = settings.model_copy(update={"kefu_db_path": tmp_path / "kefu.db"})
+    store = Store(settings.kefu_db_path)
+    alice = store.customers.upsert({"external_id": "C1", "name": "Alice", "language": "en"})
+    store.db["coupons"].insert({"code": "KF-AAAA-BBBB-CCCC-DDDD", "kind": "amount", "value": 500,
+                                "min_spend_cents": 0, "expires_at": "2999-01-01T00:00:00+00:00",
+                                "customer_id": alice, "single_use": 1, "created_at": "2026-11-01T00:00:00+00:00"})
+    store.close()
+    args = build_parser().parse_args(["coupon", "redeem", "KF-AAAA-BBBB-CCCC-DDDD", "--total", "20", "--order", "#1",
+                                      "--yes"])
+    assert coupon.run(args, settings) == 1
+    assert "--customer" in capsys.readouterr().err
+    args = build_parser().parse_args(["coupon", "redeem", "KF-AAAA-BBBB-CCCC-DDDD", "--total", "20", "--order", "#1",
+                                      "--customer", "C1", "--yes"])
+    assert coupon.run(args, settings) == 0

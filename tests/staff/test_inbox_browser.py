@@ -28,8 +28,8 @@ async def next_reply(ws: aiohttp.ClientWebSocketResponse) -> dict:
 
 async def test_staff_claim_reply_and_resolve_in_the_browser(inbox_web, hub):
     async with aiohttp.ClientSession() as session, session.ws_connect(inbox_web.url + "ws") as shopper:
-        await shopper.send_json({"type": "hello", "session": "browser-shopper-0001", "lang": "en"})
-        await shopper.receive()  # welcome
+        await shopper.send_json({"type": "hello", "session": "", "lang": "en"})
+        web_session = json.loads((await shopper.receive()).data)["session"]  # welcome: the server's id
         await shopper.send_json({"type": "message", "text": "this is terrible, I want a human now", "id": "c1"})
         await next_reply(shopper)
 
@@ -49,7 +49,7 @@ async def test_staff_claim_reply_and_resolve_in_the_browser(inbox_web, hub):
             await expect(page.locator("#who")).to_have_text("Logged in as Mei")
 
             item = page.locator("#queue button").first
-            await expect(item).to_contain_text("web user browser-shopper-0001")
+            await expect(item).to_contain_text(f"web user {web_session}")
             await expect(item).to_contain_text("waiting <1 min")
             await expect(item.locator(".mood")).to_have_text("upset")
             await item.click()
@@ -68,4 +68,4 @@ async def test_staff_claim_reply_and_resolve_in_the_browser(inbox_web, hub):
             await next_reply(shopper)  # the resolution notice
             await browser.close()
             assert not errors, errors
-    assert hub.store.conversations.get("web:browser-shopper-0001")["status"] == "bot"
+    assert hub.store.conversations.get(f"web:{web_session}")["status"] == "bot"
