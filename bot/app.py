@@ -23,7 +23,6 @@ from core.actions.unsubscribe import UnsubscribeAction
 from core.assistant import Assistant, Components
 from core.demo.loader import load_demo_shop
 from core.dialogue.engine import TaskEngine
-from core.llm.base import ChatBackend
 from core.nlu.base import NLU
 from core.nlu.keyword import KeywordNLU
 from core.nlu.trained import TrainedNLU
@@ -35,6 +34,7 @@ from core.recommend.base import Recommender
 from core.recommend.hybrid import HybridRecommender
 from core.recommend.rules import RulesError, ShopRules
 from core.reply.base import ReplyGenerator
+from core.reply.llm import LLMReplyGenerator
 from core.retrieval.dense import shared_encoder
 from core.retrieval.knowledge import KnowledgeRetriever
 from core.sentiment.base import SentimentAnalyzer
@@ -114,9 +114,11 @@ async def warm_up(assistant: Assistant) -> None:
 
 
 def build_summarizer(store: Store, generator: ReplyGenerator) -> Summarizer:
-    """Handoff summaries from the reply generator's language model when there is one, else extractive."""
-    backend = getattr(generator, "backend", None)
-    return LLMSummarizer(store, backend) if isinstance(backend, ChatBackend) else ExtractiveSummarizer(store)
+    """Handoff summaries from the reply generator's language model, checked by its grounding checker,
+    when there is one; else extractive."""
+    if isinstance(generator, LLMReplyGenerator):
+        return LLMSummarizer(store, generator.backend, generator.checker)
+    return ExtractiveSummarizer(store)
 
 
 def build_assistant(store: Store, settings: Settings, recommender: Recommender | None = None) -> Assistant:

@@ -311,6 +311,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Glad you're happy! If you have a moment, a review of order {order_id} would help other shoppers.",
     },
     "order_status_brief": {"zh": "订单 {order_id}：{status}。{shipping}", "en": "Order {order_id}: {status}. {shipping}"},
+    # -- staff cards (Slack, the staff inbox) --------------------------------------
+    "summary_machine": {"zh": "AI 摘要（机器生成）——请以对话记录为准", "en": "AI summary (machine-written): check the transcript"},
     "handoff_brief": {"zh": "已转人工，同事马上回复您。", "en": "A colleague will reply here shortly."},
     "thanks_brief": {"zh": "不客气！", "en": "You're welcome!"},
     "fallback_brief": {

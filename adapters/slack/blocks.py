@@ -18,11 +18,12 @@ def card_blocks(card: HandoffCard, note: str = "") -> list[dict[str, Any]]:
     facts = [("Customer", card.customer), ("Channel", card.channel), ("Language", card.language),
              ("Mood", card.mood), ("Order", card.order_id or "-"),
              ("Status", card.status + (f" ({card.claimed_by})" if card.claimed_by else ""))]
+    note_line = f" · _{_plain(card.summary_note)}_" if card.summary_note else ""  # a model wrote it
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*Handoff #{card.id}* · {card.reason} · "
                                                               f"priority {card.priority}"}},
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{k}*\n{_plain(v)}"} for k, v in facts]},
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"*Summary*\n{_plain(card.summary)}"}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*Summary*{note_line}\n{_plain(card.summary)}"}},
     ]
     if note:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _plain(note)}]})

@@ -22,6 +22,9 @@ LLM_SECONDS = Histogram("kefu_llm_seconds", "Time the language model took for on
 LLM_TOKENS = Counter("kefu_llm_tokens_total", "Tokens the language model generated", ["backend"])
 LLM_REPLIES = Counter("kefu_llm_replies_total", "Replies offered to the language model, by who phrased the one "
                       "sent: model, error (template sent) or ungrounded (template sent)", ["backend", "outcome"])
+LLM_SUMMARIES = Counter("kefu_llm_summaries_total", "Handoff summaries asked of the language model, by what staff "
+                        "were shown: model, error (extractive shown) or ungrounded (extractive shown)",
+                        ["backend", "outcome"])
 KB_QUESTIONS = Counter("kefu_kb_questions_total", "Knowledge-base questions whose vector the encoder computed "
                        "(encoded) or an earlier identical question supplied (cached)", ["source"])
 CAMPAIGN_DELIVERIES = Counter("kefu_campaign_deliveries_total", "Promotion deliveries pushed, by channel and "

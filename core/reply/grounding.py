@@ -3,8 +3,11 @@
 Every number (prices, dates, quantities, ids), every code-like token (order ids, tracking numbers,
 coupon codes), every month, every catalogue product name and every commitment word (refund,
 coupon, compensation …) in the reply must already appear in the allowed text — the action's facts
-and the template reply built from them. The reply must also be non-empty, short enough, in the
-shopper's language, and free of the system prompt, of redaction placeholders and of personal data
+and the template reply built from them. Claims of status (identity verified, approved, refunded, VIP,
+a manager's word) and amounts of money must appear in the *trusted* text: for a reply that is the
+allowed text itself; for a staff summary, whose allowed text includes what the shopper typed, only
+what the store says (:mod:`core.staff.grounds`). The reply must also be non-empty, short enough, in
+the shopper's language, and free of the system prompt, of redaction placeholders and of personal data
 (emails, phones, card numbers, addresses) the facts do not hold."""
 from __future__ import annotations
 
@@ -39,6 +42,22 @@ _MONTH = re.compile(r"\b(january|february|march|april|june|july|august|september
 _COMMITMENTS = ("refund", "coupon", "voucher", "discount", "compensat", "cashback", "free", "gift", "promise",
                 "guarantee", "退款", "退钱", "优惠券", "代金券", "折扣", "打折", "赔偿", "补偿", "返现", "免费", "赠品",
                 "礼品", "保证", "承诺")
+# Claims only the store can back, by kind: a text may make one only when the trusted text makes one of
+# the same kind. Negations ("unverified", "未验证") are not claims; past forms are ("approved", "已批准").
+# ASCII word boundaries, so that "VIP客户" is a claim too.
+_CLAIMS = {kind: re.compile(pattern, re.I | re.A) for kind, pattern in {
+    "verified": r"\bverified\b|\bauthenticated\b|\bidentity (?:is |was |has been )?(?:confirmed|checked|proven)\b|"
+                r"已验证|验证通过|已认证|认证通过|身份已(?:确认|核实|核验)|已核实身份|实名",
+    "approved": r"\bapproved\b|\bauthori[sz]ed\b|\bgranted\b|\bsigned off\b|\bsanctioned\b|"
+                r"批准|核准|审批通过|审核通过|已同意|已授权|已发放",
+    "refunded": r"\brefunded\b|\brefund (?:is |was |has been )?(?:issued|processed|sent|paid|completed|done)\b|"
+                r"已退款|退款已|退款成功|退款完成|已退钱",
+    "vip": r"\bvip\b|\bpremium (?:customer|member)\b|贵宾|尊贵",
+    "manager": r"\bmanager\b|\bsupervisor\b|经理|主管|店长|领导",
+}.items()}
+# An amount of money: a number with a currency sign or word before or after it.
+_MONEY = re.compile(r"(?:[¥￥$€£]|\b(?:rmb|cny|usd|eur|hkd)\b)\s?(\d+(?:[.,]\d+)*)|"
+                    r"(\d+(?:[.,]\d+)*)\s?(?:元|块|\b(?:yuan|rmb|cny|usd|eur|hkd|dollars?)\b)", re.I | re.A)
 PLACEHOLDER = re.compile(r"\[(?:phone|email|card|address)\]")
 
 
@@ -58,10 +77,12 @@ class GroundingChecker:
                                      key=len, reverse=True)
         self._max_chars = max_chars
 
-    def check(self, text: str, allowed: str, language: Language, secret: str = "") -> list[Violation]:
+    def check(self, text: str, allowed: str, language: Language, secret: str = "",
+              trusted: str | None = None) -> list[Violation]:
         """Every reason ``text`` may not be sent; an empty list means it is grounded in ``allowed``.
 
-        ``secret`` is text the reply must not quote (the system prompt)."""
+        ``secret`` is text the reply must not quote (the system prompt); ``trusted`` the part of the
+        allowed text that alone may back claims of status and amounts of money (all of it when None)."""
         if not text.strip():
             return [Violation("empty", "")]
         found: list[Violation] = []
@@ -80,7 +101,7 @@ class GroundingChecker:
         found += [Violation("placeholder", p) for p in PLACEHOLDER.findall(text)]
         found += [Violation("personal", p) for p in personal_data(text) if p not in allowed]
         found += [Violation("leak", s) for s in _sentences(secret) if s.lower() in lowered]
-        return found
+        return found + _unbacked_claims(text, allowed if trusted is None else trusted)
 
     @staticmethod
     def _language(text: str, allowed: str, language: Language) -> list[Violation]:
@@ -91,6 +112,15 @@ class GroundingChecker:
             own = _HAN_RUN.sub(lambda m: " " if m.group(0) in quoted else m.group(0), text)
         guess = detect_language(own, language).language
         return [] if guess == language else [Violation("language", guess)]
+
+
+def _unbacked_claims(text: str, trusted: str) -> list[Violation]:
+    """Claims of status and amounts of money in ``text`` that ``trusted`` does not make."""
+    found = [Violation("claim", match.group(0)) for kind, pattern in _CLAIMS.items()
+             if (match := pattern.search(text)) and not pattern.search(trusted)]
+    numbers = _numbers(trusted)
+    amounts = [a or b for a, b in _MONEY.findall(text)]
+    return found + [Violation("money", amount) for amount in amounts if _value(amount) not in numbers]
 
 
 def _value(number: str) -> Decimal | None:

@@ -54,7 +54,7 @@ class LLMReplyGenerator(ReplyGenerator):
     def __init__(self, backend: ChatBackend, checker: GroundingChecker, limits: GenerationLimits | None = None,
                  templates: TemplateReplyGenerator | None = None) -> None:
         self.backend = backend
-        self._checker = checker
+        self.checker = checker
         self._limits = limits or GenerationLimits()
         self._templates = templates or TemplateReplyGenerator()
 
@@ -90,7 +90,7 @@ class LLMReplyGenerator(ReplyGenerator):
     def violations(self, candidate: str, result: ActionResult, draft: str, language: Language) -> list[Violation]:
         """Everything wrong with a candidate reply: ungrounded, incomplete, echoing the prompt."""
         allowed = "\n".join([draft, *_fact_texts(result, language)])
-        found = self._checker.check(candidate, allowed, language, secret=STYLE_GUIDE[language])
+        found = self.checker.check(candidate, allowed, language, secret=STYLE_GUIDE[language])
         found += [Violation("omitted", token) for token in _KEY_TOKENS.findall(draft) if token not in candidate]
         found += [Violation("echo", label) for label in PROMPT_LABELS if label in candidate and label not in draft]
         return found

@@ -54,6 +54,8 @@ class HandoffCard:
     claimed_by: str | None
     created_at: str
     thread_ts: str | None
+    summary_note: str = ""
+    """Shown with a machine-written summary ("AI summary — check the transcript"), else empty."""
 
 
 class StaffSink(ABC):
@@ -200,6 +202,7 @@ class HandoffHub(Handoff):
         conversation = self.store.conversations.get(handoff["conversation_id"]) or {}
         summary = self._summaries.get(handoff_id) or await self.summarizer.summarize(handoff["conversation_id"])
         self._summaries[handoff_id] = summary
+        language = conversation.get("language") or "en"
         return HandoffCard(
             id=handoff_id, conversation_id=handoff["conversation_id"], status=handoff["status"],
             reason=handoff["reason"], priority=handoff["priority"] or 1,
@@ -207,7 +210,7 @@ class HandoffHub(Handoff):
             language=conversation.get("language") or "?", mood=mood_label(conversation.get("mood")),
             summary=summary.text,
             order_id=summary.order_id, claimed_by=handoff["claimed_by"], created_at=handoff["created_at"],
-            thread_ts=handoff.get("thread_ts"))
+            thread_ts=handoff.get("thread_ts"), summary_note=t("summary_machine", language) if summary.machine else "")
 
     async def tell_shopper(self, conversation_id: str, key: str, **facts: Any) -> None:
         """Send the shopper one of the handoff messages in their language, recorded as from ``system``."""

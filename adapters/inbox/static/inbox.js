@@ -90,7 +90,10 @@
     }
     const summary = document.createElement("pre");
     summary.textContent = card.summary;
-    $("card").replaceChildren(dl, summary);
+    const note = document.createElement("p");  // a model wrote the summary: check the transcript
+    note.className = "summary-note";
+    note.textContent = card.summary_note;
+    $("card").replaceChildren(dl, ...(card.summary_note ? [note] : []), summary);
     $("claim").disabled = card.status !== "open";
     const transcript = $("transcript");
     transcript.replaceChildren();
