@@ -245,6 +245,13 @@ def _reply_links(db: sqlite_utils.Database) -> None:
     db["messages"].create_index(["in_reply_to"])
 
 
+def _confirmed_changes(db: sqlite_utils.Database) -> None:
+    """What each change a shopper confirmed in chat told them, by the conversation turn that confirmed it
+    (written with the change), so a turn cut off before its commit is answered, not run again."""
+    db["confirmed_changes"].create({"conversation_id": str, "turn": int, "flow": str, "outcome": str,
+                                    "created_at": str}, pk=("conversation_id", "turn"), not_null={"flow", "outcome"})
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _wechat_deliveries_and_menus,
@@ -256,6 +263,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _staff_handoff,
     _privacy_links,
     _reply_links,
+    _confirmed_changes,
 ]
 
 
