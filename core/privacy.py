@@ -36,7 +36,9 @@ def export_customer_data(store: Store, customer_id: int, actor: str) -> dict[str
     db = store.db
     conversations = [
         {**row, "messages": store.conversations.transcript(row["id"]),
-         "dialogue_state": store.conversations.state(row["id"])}
+         "dialogue_state": store.conversations.state(row["id"]),
+         "confirmed_changes": list(db["confirmed_changes"].rows_where("conversation_id = ?", [row["id"]],
+                                                                      order_by="turn"))}
         for row in filter(None, map(store.conversations.get, _conversation_ids(store, customer_id)))
     ]
     document = {
@@ -70,7 +72,7 @@ def erase_customer_data(store: Store, customer_id: int, actor: str) -> Erasure:
     with db.atomic():
         messages = db.execute(f"select count(*) from messages where conversation_id in ({marks})",
                               conversation_ids).fetchone()[0]
-        for table in ("handoffs", "messages", "dialogue_states"):
+        for table in ("handoffs", "messages", "dialogue_states", "confirmed_changes"):
             db.execute(f"delete from {table} where conversation_id in ({marks})", conversation_ids)
         db.execute(f"delete from conversations where id in ({marks})", conversation_ids)
         for identity in store.customers.identities(customer_id):

@@ -3,6 +3,8 @@
 drops it when the shopper says "算了" or "never mind"."""
 from __future__ import annotations
 
+from abc import abstractmethod
+
 from core.actions.base import Action, ActionResult
 from core.dialogue.engine import FLOW_OF_INTENT, TaskEngine
 from core.dialogue.flows.base import task_label
@@ -28,15 +30,28 @@ def switches_task(turn: Turn) -> bool:
                 and state.awaiting not in FREE_TEXT_SLOTS and not answers_order_question)
 
 
-class TaskAction(Action):
-    """Starts the flow the intent asks for (or switches to it), or carries the active one forward."""
-
-    name = "task"
+class _EngineAction(Action):
+    """An action on the task engine. A change the shopper confirmed in a turn cut off before its commit
+    is answered first, whatever this message asks of the task (:meth:`TaskEngine.interrupted`)."""
 
     def __init__(self, engine: TaskEngine) -> None:
         self._engine = engine
 
     async def run(self, turn: Turn) -> ActionResult:
+        """The interrupted change's result, or this action's step."""
+        return self._engine.interrupted(turn) or await self._step(turn)
+
+    @abstractmethod
+    async def _step(self, turn: Turn) -> ActionResult:
+        """What the action does with the task."""
+
+
+class TaskAction(_EngineAction):
+    """Starts the flow the intent asks for (or switches to it), or carries the active one forward."""
+
+    name = "task"
+
+    async def _step(self, turn: Turn) -> ActionResult:
         """One step of the flow."""
         wanted = flow_for(turn)
         if turn.state.active_task is None or switches_task(turn):
@@ -46,30 +61,24 @@ class TaskAction(Action):
         return await self._engine.advance(turn)
 
 
-class TaskRemindAction(Action):
+class TaskRemindAction(_EngineAction):
     """After a digression is answered: "Back to your return: …" with the flow's open question."""
 
     name = "task_remind"
 
-    def __init__(self, engine: TaskEngine) -> None:
-        self._engine = engine
-
-    async def run(self, turn: Turn) -> ActionResult:
+    async def _step(self, turn: Turn) -> ActionResult:
         """The reminder (nothing when the digression ended the task, e.g. a handoff)."""
         if turn.state.active_task is None:
             return ActionResult("task_none")
         return self._engine.remind(turn)
 
 
-class TaskAbandonAction(Action):
+class TaskAbandonAction(_EngineAction):
     """Drops the active flow; nothing was changed."""
 
     name = "task_abandon"
 
-    def __init__(self, engine: TaskEngine) -> None:
-        self._engine = engine
-
-    async def run(self, turn: Turn) -> ActionResult:
+    async def _step(self, turn: Turn) -> ActionResult:
         """Confirm that the task stopped and nothing changed."""
         label = task_label(turn.state.active_task or "")
         self._engine.stop(turn)

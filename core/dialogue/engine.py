@@ -3,10 +3,12 @@
 Each turn it makes sure the shopper is a verified customer (channel identity, or email plus zip code
 or phone typed in chat), finds the order among that customer's own orders only, checks the shop's
 policy, fills the flow's slots, asks for an explicit yes before any change, and only then lets the
-flow write (one transaction with its audit entry). Everything it knows lives in the dialogue state,
-which the pipeline commits with the turn."""
+flow write (one transaction with its audit entry and the result the shopper is told). Everything it
+knows lives in the dialogue state, which the pipeline commits with the turn; a turn cut off after its
+change but before that commit is answered from the recorded result, never changed twice."""
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import Any
 
@@ -40,6 +42,8 @@ FLOW_OF_INTENT = {
     "exchange_item": "exchange", "get_invoice": "invoice", "coupon": "coupons",
 }
 MAX_ORDERS_LISTED = 5
+
+log = logging.getLogger(__name__)
 
 
 class TaskEngine:
@@ -90,6 +94,20 @@ class TaskEngine:
                 return self._step(flow, ctx, lead="confirm_again")
         return self._step(flow, ctx, lead=lead)
 
+    def interrupted(self, turn: Turn) -> ActionResult | None:
+        """The result of the pending change if it was already made: the turn that confirmed it was cut off
+        (a crash, a kill) after the change's commit and before its own, so the committed state still waits
+        for the yes. Answers with that turn's result and ends the task as it did; None otherwise."""
+        state = turn.state
+        if state.pending is None or state.pending_asked_at is None:
+            return None
+        outcome = self._changes.outcome_after(turn.conversation_id, state.pending, state.pending_asked_at)
+        if outcome is None:
+            return None
+        log.warning("%s was confirmed in a turn cut off before its commit: answered from its record", state.pending)
+        self.stop(turn)
+        return ActionResult(outcome["template"], outcome["facts"], buttons=[tuple(b) for b in outcome["buttons"]])
+
     def remind(self, turn: Turn) -> ActionResult:
         """After a digression: back to the task, with its current question asked again."""
         customer, _ = self._identify(turn, consume=False)
@@ -126,19 +144,25 @@ class TaskEngine:
             state.awaiting = missing
             return _with_lead(flow.ask(ctx, missing, order), lead, task=task_label(flow.name))
         if flow.changes_order:
-            state.pending, state.awaiting = flow.name, "confirm"
+            state.pending, state.awaiting, state.pending_asked_at = flow.name, "confirm", state.turn
             return _with_lead(flow.confirmation(ctx, order), lead, task=task_label(flow.name))
         return _with_lead(self._execute(flow, ctx, order), lead, task=task_label(flow.name))
 
     def _execute(self, flow: Flow, ctx: FlowContext, order: dict[str, Any] | None = None) -> ActionResult:
-        """Run the flow's change (re-reading and re-checking the order first) and end the task."""
+        """Run the flow's change (re-reading and re-checking the order first) and end the task. A change
+        and the result it tells the shopper are written in one transaction (see :meth:`interrupted`)."""
         if order is None and "order_id" in ctx.slots:
             order = self._store.orders.get_for_customer(ctx.slots["order_id"], ctx.customer["id"])
             refused = flow.refusal(ctx, order) if order else ActionResult("order_not_found", {"order_id": ctx.slots["order_id"]})
             if refused:
                 self.stop(ctx.turn)
                 return refused
-        result = flow.execute(ctx, order)
+        with self._store.db.atomic():
+            result = flow.execute(ctx, order)
+            if flow.changes_order:
+                self._changes.record_outcome(ctx.turn.conversation_id, ctx.turn.state.turn, flow.name,
+                                             {"template": result.template, "facts": result.facts,
+                                              "buttons": result.buttons})
         self.stop(ctx.turn)
         return result
 

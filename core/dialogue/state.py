@@ -13,7 +13,8 @@ class DialogueState:
 
     ``last_query`` and ``last_shown`` let "more", "the second one" and paging resolve;
     ``active_task`` is the flow under way (cancel_order, return_items, …) with its filled ``slots``;
-    ``awaiting`` the slot just asked for; ``pending`` the change waiting for the shopper's yes/no;
+    ``awaiting`` the slot just asked for; ``pending`` the change waiting for the shopper's yes/no, asked
+    for in turn ``pending_asked_at``;
     ``customer_id`` the customer the shopper proved to be in this chat (email plus zip code or phone);
     ``last_order`` the order the last finished task was about ("where is my refund?" after a cancel);
     ``erase_asked_at`` the turn that asked "delete your data for good?" (only the next turn can confirm);
@@ -33,6 +34,7 @@ class DialogueState:
     handoff: bool = False
     awaiting: str | None = None
     pending: str | None = None
+    pending_asked_at: int | None = None
     customer_id: int | None = None
     task_turns: int = 0
     last_order: str | None = None

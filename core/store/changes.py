@@ -1,5 +1,7 @@
 """Changes to orders made in chat: each one, with its payments/refunds rows, its request row and its
-audit-log entry, is written in one transaction (all or nothing)."""
+audit-log entry, is written in one transaction (all or nothing). What a confirmed change told the
+shopper is kept under the conversation turn that confirmed it, written in the change's transaction, so
+a turn cut off after the change but before its own commit is answered from it, never made again."""
 from __future__ import annotations
 
 import json
@@ -59,6 +61,19 @@ class OrderChanges:
             self._db["audit_log"].insert({"at": now, "actor": change.actor, "action": change.action,
                                           "target": change.order_id,
                                           "details": json.dumps(change.audit, ensure_ascii=False)})
+
+    def record_outcome(self, conversation_id: str, turn: int, flow: str, outcome: dict[str, Any]) -> None:
+        """Keep what the change ``flow`` made in ``turn`` of the conversation told the shopper; call it in
+        the change's transaction. A second change in the same turn fails (and with it that change)."""
+        self._db.execute("insert into confirmed_changes (conversation_id, turn, flow, outcome, created_at) "
+                         "values (?, ?, ?, ?, ?)", [conversation_id, turn, flow,
+                                                    json.dumps(outcome, ensure_ascii=False), utc_now_iso()])
+
+    def outcome_after(self, conversation_id: str, flow: str, turn: int) -> dict[str, Any] | None:
+        """What the latest change ``flow`` made in the conversation after ``turn`` told the shopper (None: none)."""
+        row = self._db.execute("select outcome from confirmed_changes where conversation_id = ? and flow = ? "
+                               "and turn > ? order by turn desc limit 1", [conversation_id, flow, turn]).fetchone()
+        return json.loads(row[0]) if row else None
 
     def requests(self, order_id: str) -> list[dict[str, Any]]:
         """The requests made for one order, oldest first."""

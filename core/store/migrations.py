@@ -250,6 +250,13 @@ def _install_secrets(db: sqlite_utils.Database) -> None:
     db["install_secrets"].create({"name": str, "value": str, "created_at": str}, pk="name", if_not_exists=True)
 
 
+def _confirmed_changes(db: sqlite_utils.Database) -> None:
+    """What each change a shopper confirmed in chat told them, by the conversation turn that confirmed it
+    (written with the change), so a turn cut off before its commit is answered, not run again."""
+    db["confirmed_changes"].create({"conversation_id": str, "turn": int, "flow": str, "outcome": str,
+                                    "created_at": str}, pk=("conversation_id", "turn"), not_null={"flow", "outcome"})
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _wechat_deliveries_and_menus,
@@ -262,6 +269,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _privacy_links,
     _reply_links,
     _install_secrets,
+    _confirmed_changes,
 ]
 
 
