@@ -8,6 +8,7 @@ import signal
 from pydantic import SecretStr
 
 from adapters.base import Channel
+from adapters.forwarded import Forwarding
 from adapters.shop_api import CouponAPI
 from adapters.telegram import TelegramChannel, TelegramConfig
 from adapters.web import WebChannel
@@ -23,7 +24,8 @@ log = logging.getLogger(__name__)
 
 def configured_channels(assistant: Assistant, settings: Settings) -> list[Channel]:
     """The web chat always; platform channels when their settings are present (later issues)."""
-    web = WebChannel(assistant, settings.kefu_host, settings.kefu_port)
+    web = WebChannel(assistant, settings.kefu_host, settings.kefu_port,
+                     Forwarding(settings.kefu_trusted_proxies, public_https=settings.public_https))
     channels: list[Channel] = [web]
     if settings.kefu_shop_api_key:
         web.add_routes(CouponAPI(assistant.store, settings.kefu_shop_api_key.get_secret_value()).routes())

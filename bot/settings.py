@@ -3,14 +3,16 @@
 Every setting is documented, with its default, in ``.env.example``."""
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import time
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class SettingsError(Exception):
@@ -31,6 +33,9 @@ class Settings(BaseSettings):
     kefu_public_url: str | None = Field(None, pattern=r"^https?://\S+$",
                                         description="the web server's address as shoppers reach it (links in "
                                         "chats, e.g. data exports); unset: http://KEFU_HOST:KEFU_PORT")
+    kefu_trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = Field(
+        (), description="comma-separated addresses or networks (CIDR) of the reverse proxies in front of the web "
+        "server; only their X-Forwarded-For and X-Forwarded-Proto are believed; empty: the socket peer is the client")
     kefu_privacy_link_minutes: int = Field(15, ge=1, le=1440, description="a data-export link works once, "
                                            "within this many minutes")
     kefu_default_language: Literal["zh", "en"] = Field("en", description="language before a shopper writes")
@@ -169,6 +174,11 @@ class Settings(BaseSettings):
         """Base URL of the web server as shoppers reach it, without a trailing slash."""
         return (self.kefu_public_url or f"http://{self.kefu_host}:{self.kefu_port}").rstrip("/")
 
+    @property
+    def public_https(self) -> bool:
+        """Whether shoppers and staff reach the web server over https (``KEFU_PUBLIC_URL``)."""
+        return self.public_url.startswith("https://")
+
     @field_validator("kefu_public_url", "telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
                      "wechat_token", "wechat_app_secret", "wechat_encoding_aes_key", "kefu_llm_api_key",
                      "kefu_recommend_rules_path", "kefu_shop_api_key", "kefu_shop_policy_path", "kefu_staff_password",
@@ -176,6 +186,18 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("kefu_trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        """``10.0.0.1, 10.8.0.0/16, ::1``: each an address (one host) or a network."""
+        if not isinstance(value, str):
+            return value
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        try:
+            return tuple(ipaddress.ip_network(part, strict=False) for part in parts)
+        except ValueError:
+            raise ValueError("comma-separated IP addresses or networks, e.g. 10.0.0.1 or 10.0.0.0/8") from None
 
     @field_validator("kefu_promo_timezone", "kefu_staff_timezone")
     @classmethod

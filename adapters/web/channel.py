@@ -17,9 +17,11 @@ from typing import Any
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from adapters.base import Channel
+from adapters.forwarded import Forwarding
 from adapters.web.privacy import ExportDownloads
 from adapters.web.protocol import Chat, FrameError, Hello, error_frame, new_session_id, parse_frame
 from adapters.web.sessions import SocketRegistry
+from adapters.web.serverlog import SERVER_LOG
 from core.assistant import Assistant
 from core.messages import Identity, InboundMessage, Language, Outbound, Typing
 from core.observe import metrics
@@ -51,10 +53,11 @@ class WebChannel(Channel):
 
     name = "web"
 
-    def __init__(self, assistant: Assistant, host: str, port: int) -> None:
+    def __init__(self, assistant: Assistant, host: str, port: int, forwarding: Forwarding | None = None) -> None:
         self.assistant = assistant
         self.host = host
         self._requested_port = port
+        self._forwarding = forwarding or Forwarding()
         self._registry = SocketRegistry()
         self._runner: web.AppRunner | None = None
         self._extra_routes: list[web.AbstractRouteDef] = []
@@ -80,8 +83,9 @@ class WebChannel(Channel):
         self._extra_routes.extend(routes)
 
     def build_app(self) -> web.Application:
-        """The aiohttp application with every route; usable without :meth:`start` (tests)."""
-        app = web.Application()
+        """The aiohttp application with every route; usable without :meth:`start` (tests). Every handler
+        sees the client's own address and scheme (:mod:`adapters.forwarded`)."""
+        app = web.Application(middlewares=[self._forwarding.middleware])
         app.router.add_get("/", self._index)
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/metrics", self._metrics)
@@ -96,7 +100,8 @@ class WebChannel(Channel):
         """Bind the server on host:port and start serving."""
         if self._runner is not None:
             raise RuntimeError("web channel already started")
-        runner = web.AppRunner(self.build_app(), shutdown_timeout=_SHUTDOWN_TIMEOUT_S, access_log=None)
+        runner = web.AppRunner(self.build_app(), shutdown_timeout=_SHUTDOWN_TIMEOUT_S, access_log=None,
+                               logger=SERVER_LOG)
         await runner.setup()
         try:
             await web.TCPSite(runner, self.host, self._requested_port).start()
