@@ -10,12 +10,12 @@ body that is not such JSON, and (``reason`` customer_required) for a coupon boun
 wrong_customer) when it cannot be used. Redeeming again for the same order answers 200 again."""
 from __future__ import annotations
 
-import hmac
 import json
 from typing import Any
 
 from aiohttp import web
 
+from adapters.credentials import same_secret
 from core.money import to_cents
 from core.promotions.coupons import CouponCheck, Coupons
 from core.store import Store
@@ -55,7 +55,7 @@ class CouponAPI:
 
     async def _body(self, request: web.Request, required: tuple[str, ...]) -> dict[str, Any]:
         """The authenticated, parsed body with ``total_cents`` and ``customer_id`` resolved."""
-        if not hmac.compare_digest(request.headers.get("X-Kefu-Key", "").encode(), self._key):
+        if not same_secret(request.headers.get("X-Kefu-Key"), self._key):
             raise web.HTTPUnauthorized(text=json.dumps({"error": "missing or wrong X-Kefu-Key"}),
                                        content_type="application/json")
         raw = await request.content.read(MAX_BODY_BYTES + 1)

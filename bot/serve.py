@@ -8,6 +8,7 @@ import signal
 from pydantic import SecretStr
 
 from adapters.base import Channel
+from adapters.forwarded import Forwarding
 from adapters.shop_api import CouponAPI
 from adapters.telegram import TelegramChannel, TelegramConfig
 from adapters.web import WebChannel
@@ -26,7 +27,8 @@ def configured_channels(assistant: Assistant, settings: Settings) -> list[Channe
     """The web chat always; platform channels when their settings are present (later issues)."""
     limit = NewConversationLimit(settings.kefu_web_new_conversations_per_address,
                                  settings.kefu_web_new_conversations_per_minute)
-    web = WebChannel(assistant, settings.kefu_host, settings.kefu_port, settings.trusted_proxies, limit)
+    forwarding = Forwarding(settings.kefu_trusted_proxies, public_https=settings.public_https)
+    web = WebChannel(assistant, settings.kefu_host, settings.kefu_port, forwarding, limit)
     channels: list[Channel] = [web]
     if settings.kefu_shop_api_key:
         web.add_routes(CouponAPI(assistant.store, settings.kefu_shop_api_key.get_secret_value()).routes())

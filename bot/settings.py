@@ -6,12 +6,13 @@ from __future__ import annotations
 import ipaddress
 import re
 from datetime import time
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class SettingsError(Exception):
@@ -32,9 +33,9 @@ class Settings(BaseSettings):
     kefu_public_url: str | None = Field(None, pattern=r"^https?://\S+$",
                                         description="the web server's address as shoppers reach it (links in "
                                         "chats, e.g. data exports); unset: http://KEFU_HOST:KEFU_PORT")
-    kefu_trusted_proxies: str = Field("", description="comma-separated addresses or networks (CIDR) of the reverse "
-                                      "proxies in front of the web server: on their connections the shopper's "
-                                      "address is read from X-Forwarded-For; empty: the connection's own address")
+    kefu_trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = Field(
+        (), description="comma-separated addresses or networks (CIDR) of the reverse proxies in front of the web "
+        "server; only their X-Forwarded-For and X-Forwarded-Proto are believed; empty: the socket peer is the client")
     kefu_privacy_link_minutes: int = Field(15, ge=1, le=1440, description="a data-export link works once, "
                                            "within this many minutes")
     kefu_default_language: Literal["zh", "en"] = Field("en", description="language before a shopper writes")
@@ -179,19 +180,9 @@ class Settings(BaseSettings):
         return (self.kefu_public_url or f"http://{self.kefu_host}:{self.kefu_port}").rstrip("/")
 
     @property
-    def trusted_proxies(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-        """KEFU_TRUSTED_PROXIES as networks."""
-        return tuple(ipaddress.ip_network(part, strict=False) for part in _items(self.kefu_trusted_proxies))
-
-    @field_validator("kefu_trusted_proxies")
-    @classmethod
-    def _networks(cls, value: str) -> str:
-        for part in _items(value):
-            try:
-                ipaddress.ip_network(part, strict=False)
-            except ValueError:
-                raise ValueError(f"{part!r} is not an IP address or network (10.0.0.0/8, ::1)") from None
-        return value
+    def public_https(self) -> bool:
+        """Whether shoppers and staff reach the web server over https (``KEFU_PUBLIC_URL``)."""
+        return self.public_url.startswith("https://")
 
     @field_validator("kefu_public_url", "telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
                      "wechat_token", "wechat_app_secret", "wechat_encoding_aes_key", "kefu_llm_api_key",
@@ -200,6 +191,18 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("kefu_trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        """``10.0.0.1, 10.8.0.0/16, ::1``: each an address (one host) or a network."""
+        if not isinstance(value, str):
+            return value
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        try:
+            return tuple(ipaddress.ip_network(part, strict=False) for part in parts)
+        except ValueError:
+            raise ValueError("comma-separated IP addresses or networks, e.g. 10.0.0.1 or 10.0.0.0/8") from None
 
     @field_validator("kefu_promo_timezone", "kefu_staff_timezone")
     @classmethod
@@ -248,11 +251,6 @@ class Settings(BaseSettings):
         if self.slack_bot_token and not (self.slack_app_token or self.slack_signing_secret):
             raise ValueError("SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set without SLACK_APP_TOKEN")
         return self
-
-
-def _items(text: str) -> list[str]:
-    """The non-empty parts of a comma-separated setting."""
-    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:

@@ -37,9 +37,18 @@ def test_env_example_documents_every_setting():
         assert f"{name.upper()}=" in example, name
 
 
-def test_trusted_proxies_are_addresses_or_networks():
-    settings = load_settings(env_file=None, kefu_trusted_proxies=" 10.0.0.0/8, ::1 ,")
-    assert [str(n) for n in settings.trusted_proxies] == ["10.0.0.0/8", "::1/128"]
-    assert load_settings(env_file=None).trusted_proxies == ()
-    with pytest.raises(SettingsError, match="KEFU_TRUSTED_PROXIES.*'proxy.local'"):
-        load_settings(env_file=None, kefu_trusted_proxies="10.0.0.1, proxy.local")
+def test_trusted_proxies_are_addresses_or_networks(monkeypatch):
+    from ipaddress import ip_network
+    assert load_settings(env_file=None).kefu_trusted_proxies == ()
+    monkeypatch.setenv("KEFU_TRUSTED_PROXIES", " 10.0.0.1, 172.16.0.0/12,::1,")
+    assert load_settings(env_file=None).kefu_trusted_proxies == (
+        ip_network("10.0.0.1/32"), ip_network("172.16.0.0/12"), ip_network("::1/128"))
+    for bad in ("nginx", "10.0.0.1;10.0.0.2", "10.0.0.0/33"):
+        monkeypatch.setenv("KEFU_TRUSTED_PROXIES", bad)
+        with pytest.raises(SettingsError, match="KEFU_TRUSTED_PROXIES"):
+            load_settings(env_file=None)
+
+
+def test_an_https_public_url_means_https(monkeypatch):
+    assert not load_settings(env_file=None).public_https
+    assert load_settings(env_file=None, kefu_public_url="https://shop.example.com").public_https

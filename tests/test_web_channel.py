@@ -8,6 +8,7 @@ import json
 import aiohttp
 import pytest
 
+from adapters.forwarded import Forwarding
 from adapters.web import WebChannel
 from adapters.web.limits import NewConversationLimit
 from adapters.web.protocol import MAX_FRAME_BYTES, MAX_TEXT_CHARS, is_valid_session
@@ -234,7 +235,7 @@ async def test_identity_checks_from_one_client_address_are_paused_across_session
 
 
 async def test_behind_a_trusted_proxy_the_forwarded_client_address_is_the_source(http, assistant):
-    channel = WebChannel(assistant, "127.0.0.1", 0, trusted_proxies=[ipaddress.ip_network("127.0.0.0/8")])
+    channel = WebChannel(assistant, "127.0.0.1", 0, Forwarding((ipaddress.ip_network("127.0.0.0/8"),)))
     await channel.start()
     try:
         for n in range(10):  # the client wrote a first address itself; the proxy appended the one it saw

@@ -1,18 +1,29 @@
 """Staff login for the inbox: one shared password (compared as scrypt hashes, in constant time),
 server-side sessions in an HttpOnly SameSite=Strict cookie, a CSRF token required on every POST and a
-small limit on failed logins."""
+lockout of client addresses that keep guessing.
+
+The lockout: :data:`MAX_FAILURES` wrong passwords from one client address (the real client behind a
+trusted proxy, :mod:`adapters.forwarded`) within :data:`FAILURE_WINDOW` lock that address for
+:data:`LOCK`, counted from the last of them. Every try while locked is refused without checking the
+password and without extending the lock; when it ends the address starts afresh. Other addresses are
+never affected, so a guesser elsewhere cannot lock the staff out."""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from core import clock
 
 COOKIE = "kefu_staff"
 SESSION_S = 12 * 3600
 MAX_FAILURES = 5
-"""Failed logins per client address and minute before the next are refused."""
+"""Wrong passwords from one client address within :data:`FAILURE_WINDOW` that lock it."""
+FAILURE_WINDOW = timedelta(minutes=1)
+LOCK = timedelta(minutes=1)
+"""How long a locked address is refused, whatever it tries meanwhile."""
 
 
 @dataclass
@@ -21,11 +32,20 @@ class StaffSession:
 
     staff: str
     csrf: str
-    expires: float
+    expires: datetime
+
+
+@dataclass
+class _Failures:
+    """One client address's recent wrong passwords and the end of its lock, if locked."""
+
+    times: list[datetime] = field(default_factory=list)
+    locked_until: datetime | None = None
 
 
 def _hash(password: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    # surrogatepass: a JSON body may carry lone surrogates; they hash (and are wrong) like any other text
+    return hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=salt, n=2**14, r=8, p=1)
 
 
 class StaffAuth:
@@ -35,24 +55,42 @@ class StaffAuth:
         self._salt = secrets.token_bytes(16)
         self._hash = _hash(password, self._salt)
         self._sessions: dict[str, StaffSession] = {}
-        self._failures: dict[str, list[float]] = {}
+        self._failures: dict[str, _Failures] = {}
 
     def login(self, name: str, password: str, client: str) -> tuple[str, StaffSession] | None:
-        """A new session (its cookie value and state) for the right password, else None."""
-        now = time.monotonic()
-        recent = [t for t in self._failures.get(client, []) if now - t < 60]
-        if len(recent) >= MAX_FAILURES or not hmac.compare_digest(_hash(password, self._salt), self._hash):
-            self._failures[client] = recent + [now]
+        """A new session (its cookie value and state) for the right password from a client address that
+        is not locked, else None."""
+        now = clock.utc_now()
+        self._forget_stale(now)
+        failures = self._failures.get(client)
+        if failures is not None and failures.locked_until is not None and now < failures.locked_until:
             return None
+        if not hmac.compare_digest(_hash(password, self._salt), self._hash):
+            self._fail(client, now)
+            return None
+        self._failures.pop(client, None)
         token = secrets.token_urlsafe(32)
-        session = StaffSession(name, secrets.token_urlsafe(24), time.time() + SESSION_S)
+        session = StaffSession(name, secrets.token_urlsafe(24), now + timedelta(seconds=SESSION_S))
         self._sessions[token] = session
         return token, session
+
+    def _fail(self, client: str, now: datetime) -> None:
+        """Count a wrong password; the :data:`MAX_FAILURES`-th within the window locks the address."""
+        failures = self._failures.setdefault(client, _Failures())
+        failures.times = [t for t in failures.times if now - t < FAILURE_WINDOW] + [now]
+        if len(failures.times) >= MAX_FAILURES:
+            self._failures[client] = _Failures(locked_until=now + LOCK)
+
+    def _forget_stale(self, now: datetime) -> None:
+        """Drop addresses whose lock ended and whose failures left the window (memory stays bounded)."""
+        self._failures = {client: f for client, f in self._failures.items()
+                          if (f.locked_until is not None and now < f.locked_until)
+                          or any(now - t < FAILURE_WINDOW for t in f.times)}
 
     def session(self, token: str | None) -> StaffSession | None:
         """The live session of a cookie value, or None."""
         session = self._sessions.get(token or "")
-        if session is None or session.expires < time.time():
+        if session is None or session.expires < clock.utc_now():
             self._sessions.pop(token or "", None)
             return None
         return session

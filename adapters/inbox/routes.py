@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters.credentials import same_secret
 from adapters.inbox.auth import COOKIE, SESSION_S, StaffAuth, StaffSession
 from core.sentiment.mood import mood_label
 from core.staff import HandoffError, HandoffHub
@@ -74,7 +75,7 @@ class StaffInbox:
             return web.json_response({"error": "send JSON"}, status=415)
         body = await _json_body(request)
         name, password = str(body.get("name", "")).strip()[:40], str(body.get("password", ""))
-        if not name:
+        if not name or not name.isprintable():  # shown to shoppers and stored: text, no control characters
             return web.json_response({"error": "enter your name"}, status=400)
         made = self._auth.login(name, password, request.remote or "?")
         if made is None:
@@ -100,7 +101,7 @@ class StaffInbox:
             session = self._auth.session(request.cookies.get(COOKIE))
             if session is None:
                 return web.json_response({"error": "log in first"}, status=401)
-            if post and (request.headers.get("X-CSRF-Token") != session.csrf
+            if post and (not same_secret(request.headers.get("X-CSRF-Token"), session.csrf)
                          or request.content_type != "application/json"):
                 return web.json_response({"error": "missing or wrong CSRF token"}, status=403)
             return await handler(request, session)

@@ -6,13 +6,13 @@ a JSON update 400, a post while the channel is stopped 503 (Telegram retries lat
 update is queued for the application and answered 200 at once."""
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 
 from aiohttp import web
 from telegram.ext import Application
 
+from adapters.credentials import same_secret
 from adapters.telegram.updates import parse_update
 
 log = logging.getLogger(__name__)
@@ -33,8 +33,7 @@ class WebhookEndpoint:
 
     async def receive(self, request: web.Request) -> web.Response:
         """Check the secret, parse the update and queue it."""
-        offered = request.headers.get(SECRET_HEADER, "").encode("utf-8", "replace")
-        if not hmac.compare_digest(offered, self._secret):
+        if not same_secret(request.headers.get(SECRET_HEADER), self._secret):
             return web.json_response({"ok": False, "error": "wrong secret token"}, status=403)
         if not self._application.running:
             return web.json_response({"ok": False, "error": "not running"}, status=503)

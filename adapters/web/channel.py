@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,12 +21,13 @@ from typing import Any
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from adapters.base import Channel
-from adapters.web.client import Network, client_address
+from adapters.forwarded import Forwarding
 from adapters.web.privacy import ExportDownloads
 from adapters.web.limits import NewConversationLimit
 from adapters.web.protocol import Chat, FrameError, Hello, error_frame, parse_frame
 from adapters.web.session_ids import SessionIds
 from adapters.web.sessions import SocketRegistry
+from adapters.web.serverlog import SERVER_LOG
 from core.assistant import Assistant
 from core.i18n import t
 from core.language import detect_language
@@ -64,14 +65,14 @@ class WebChannel(Channel):
 
     name = "web"
 
-    def __init__(self, assistant: Assistant, host: str, port: int, trusted_proxies: Sequence[Network] = (),
+    def __init__(self, assistant: Assistant, host: str, port: int, forwarding: Forwarding | None = None,
                  new_conversations: NewConversationLimit | None = None) -> None:
-        """``trusted_proxies``: reverse proxies whose ``X-Forwarded-For`` names the client;
+        """``forwarding``: which reverse proxies name the client (none by default);
         ``new_conversations``: how many conversations may start a minute (None: no limit)."""
         self.assistant = assistant
         self.host = host
         self._requested_port = port
-        self._trusted_proxies = tuple(trusted_proxies)
+        self._forwarding = forwarding or Forwarding()
         self._new_conversations = new_conversations
         self._session_ids = SessionIds(assistant.store.secrets.get(_SESSION_KEY))
         self._registry = SocketRegistry()
@@ -99,8 +100,9 @@ class WebChannel(Channel):
         self._extra_routes.extend(routes)
 
     def build_app(self) -> web.Application:
-        """The aiohttp application with every route; usable without :meth:`start` (tests)."""
-        app = web.Application()
+        """The aiohttp application with every route; usable without :meth:`start` (tests). Every handler
+        sees the client's own address and scheme (:mod:`adapters.forwarded`)."""
+        app = web.Application(middlewares=[self._forwarding.middleware])
         app.router.add_get("/", self._index)
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/metrics", self._metrics)
@@ -115,7 +117,8 @@ class WebChannel(Channel):
         """Bind the server on host:port and start serving."""
         if self._runner is not None:
             raise RuntimeError("web channel already started")
-        runner = web.AppRunner(self.build_app(), shutdown_timeout=_SHUTDOWN_TIMEOUT_S, access_log=None)
+        runner = web.AppRunner(self.build_app(), shutdown_timeout=_SHUTDOWN_TIMEOUT_S, access_log=None,
+                               logger=SERVER_LOG)
         await runner.setup()
         try:
             await web.TCPSite(runner, self.host, self._requested_port).start()
@@ -171,7 +174,7 @@ class WebChannel(Channel):
         """One browser connection: hello first, then messages and button presses, in order."""
         ws = web.WebSocketResponse(heartbeat=_HEARTBEAT_S, max_msg_size=_WS_READ_LIMIT, timeout=_CLOSE_TIMEOUT_S)
         await ws.prepare(request)
-        connection = _Connection(ws, client_address(request, self._trusted_proxies) or "")
+        connection = _Connection(ws, request.remote or "")
         try:
             async for msg in ws:
                 if msg.type == WSMsgType.TEXT:

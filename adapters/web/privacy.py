@@ -11,12 +11,12 @@ the shopper's language — 404 unknown, 410 used or expired, 403 another session
 request never uses the link up."""
 from __future__ import annotations
 
-import hmac
 import html
 import json
 
 from aiohttp import web
 
+from adapters.credentials import same_secret
 from core.actions.privacy import EXPORT_PATH
 from core.clock import utc_now
 from core.i18n import t
@@ -64,7 +64,7 @@ class ExportDownloads:
         try:
             link = links.check(token)
             session = _web_session(link)
-            if session is not None and not hmac.compare_digest(request.headers.get(SESSION_HEADER, ""), session):
+            if session is not None and not same_secret(request.headers.get(SESSION_HEADER), session):
                 return _refusal(request, 403, link.language, "privacy_link_elsewhere")
             link = links.use(token)
             document = export_customer_data(self._store, link.customer_id, actor=link.conversation_id)

@@ -1,11 +1,12 @@
 """Fixtures for the handoff tests: a recording shopper channel and staff sink."""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
 
+from adapters.forwarded import Forwarding
 from adapters.inbox import StaffInbox
 from adapters.web import WebChannel
 from core.assistant import Assistant
@@ -73,12 +74,27 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-async def inbox_web(assistant: Assistant, hub: HandoffHub) -> AsyncIterator[WebChannel]:
-    """The web server with the staff inbox (password :data:`PASSWORD`); the web channel delivers to shoppers."""
-    web = WebChannel(assistant, "127.0.0.1", 0)
-    web.add_routes(StaffInbox(hub, PASSWORD).routes())
-    hub.senders["web"] = web
-    await web.start()
-    yield web
+async def start_inbox(assistant: Assistant,
+                      hub: HandoffHub) -> AsyncIterator[Callable[[Forwarding | None], Awaitable[WebChannel]]]:
+    """Starts the web server with the staff inbox (password :data:`PASSWORD`) under the given forwarding
+    rules; the web channel delivers to shoppers. Stopped after the test."""
+    started: list[WebChannel] = []
+
+    async def start(forwarding: Forwarding | None = None) -> WebChannel:
+        web = WebChannel(assistant, "127.0.0.1", 0, forwarding)
+        web.add_routes(StaffInbox(hub, PASSWORD).routes())
+        hub.senders["web"] = web
+        await web.start()
+        started.append(web)
+        return web
+
+    yield start
     await hub.stop()
-    await web.stop()
+    for web in started:
+        await web.stop()
+
+
+@pytest.fixture
+async def inbox_web(start_inbox: Callable[[Forwarding | None], Awaitable[WebChannel]]) -> WebChannel:
+    """The web server with the staff inbox, the socket peer as the client."""
+    return await start_inbox(None)

@@ -1,10 +1,21 @@
 """The local staff inbox's HTTP API: login, sessions, CSRF, the queue, claim / reply / resolve."""
 from __future__ import annotations
 
-import aiohttp
+import json
+from datetime import timedelta
+from ipaddress import ip_network
 
+import aiohttp
+import pytest
+
+from adapters.forwarded import Forwarding
 from adapters.inbox import StaffInbox
+from adapters.inbox.auth import LOCK, MAX_FAILURES, StaffAuth
 from adapters.web import WebChannel
+from bot.app import build_assistant
+from bot.serve import configured_channels
+from bot.settings import load_settings
+from core import clock
 from core.messages import Identity, InboundMessage
 from tests.staff.conftest import PASSWORD
 
@@ -12,8 +23,14 @@ SHOPPER = Identity("web", "inbox-shopper")
 CID = SHOPPER.conversation_id
 
 
-async def login(session: aiohttp.ClientSession, base: str, password: str = PASSWORD) -> tuple[int, dict]:
-    async with session.post(base + "staff/api/login", json={"name": "Mei", "password": password}) as response:
+LOOPBACK_PROXY = Forwarding((ip_network("127.0.0.1"),))
+"""The test client's own address is the trusted reverse proxy."""
+
+
+async def login(session: aiohttp.ClientSession, base: str, password: str = PASSWORD,
+                headers: dict[str, str] | None = None) -> tuple[int, dict]:
+    async with session.post(base + "staff/api/login", json={"name": "Mei", "password": password},
+                            headers=headers) as response:
         return response.status, await response.json()
 
 
@@ -77,4 +94,101 @@ async def test_without_a_password_the_inbox_is_off_and_says_how_to_turn_it_on(as
             async with session.post(web.url + "staff/api/login", json={"name": "x", "password": ""}) as response:
                 assert response.status == 503
     finally:
+        await web.stop()
+
+
+# -- the login lockout ----------------------------------------------------------------------------
+def test_a_lock_ends_at_its_time_whatever_is_tried_meanwhile(monkeypatch):
+    start, now = clock.utc_now(), [clock.utc_now()]
+    monkeypatch.setattr(clock, "utc_now", lambda: now[0])
+    auth = StaffAuth(PASSWORD)
+
+    def logged_in(second: int, password: str, client: str = "198.51.100.1") -> bool:
+        now[0] = start + timedelta(seconds=second)
+        return auth.login("Mei", password, client) is not None
+
+    # one wrong try every 10 s: the fifth (at 40 s) locks the address until 40 s + LOCK
+    assert LOCK == timedelta(seconds=60) and MAX_FAILURES == 5
+    assert not any(logged_in(second, "wrong password") for second in range(0, 50, 10))
+    for second in range(50, 100, 10):  # refused, right or wrong, and nothing extends the lock
+        assert not logged_in(second, "wrong password") and not logged_in(second, PASSWORD)
+    assert logged_in(60, PASSWORD, client="198.51.100.2")  # another address is not locked
+    assert logged_in(100, PASSWORD)  # the lock ended on time
+
+
+async def test_behind_a_trusted_proxy_the_lock_is_per_client_not_per_proxy(start_inbox):
+    base = (await start_inbox(LOOPBACK_PROXY)).url
+    guesser = {"X-Forwarded-For": "198.51.100.1"}
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        for _ in range(MAX_FAILURES):
+            assert (await login(session, base, "wrong password", guesser))[0] == 401
+        assert (await login(session, base, headers=guesser))[0] == 401  # locked
+        spoofed = {"X-Forwarded-For": "203.0.113.9, 198.51.100.1"}  # a left-most hop is the client's own writing
+        assert (await login(session, base, headers=spoofed))[0] == 401
+        owner = {"X-Forwarded-For": "198.51.100.2"}
+        assert (await login(session, base, headers=owner))[0] == 200
+
+
+async def test_without_a_trusted_proxy_forwarded_headers_cannot_dodge_the_lock(inbox_web):
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        for n in range(MAX_FAILURES):
+            forged = {"X-Forwarded-For": f"198.51.100.{n}"}
+            assert (await login(session, inbox_web.url, "wrong password", forged))[0] == 401
+        assert (await login(session, inbox_web.url, headers={"X-Forwarded-For": "198.51.100.99"}))[0] == 401
+
+
+@pytest.mark.parametrize(("forwarding", "headers", "secure"), [
+    (None, {}, False),
+    (None, {"X-Forwarded-Proto": "https"}, False),  # anyone can write that header
+    (LOOPBACK_PROXY, {"X-Forwarded-Proto": "https"}, True),
+    (LOOPBACK_PROXY, {"X-Forwarded-Proto": "http"}, False),
+    (Forwarding(public_https=True), {}, True),  # KEFU_PUBLIC_URL=https://…
+])
+async def test_the_staff_cookie_is_secure_when_the_browser_uses_https(start_inbox, forwarding, headers, secure):
+    base = (await start_inbox(forwarding)).url
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        async with session.post(base + "staff/api/login", json={"name": "Mei", "password": PASSWORD},
+                                headers=headers) as response:
+            assert response.status == 200
+            assert bool(response.cookies["kefu_staff"]["secure"]) is secure
+
+
+@pytest.mark.parametrize(("name", "password", "status"), [
+    ("Mei\udcff", PASSWORD, 400), ("Mei\x00", PASSWORD, 400), ("\u202e", PASSWORD, 400),
+    ("Mei", "\ud800", 401), ("美 Mei", PASSWORD, 200),
+])
+async def test_hostile_login_bodies_get_4xx(inbox_web, name, password, status):
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        body = json.dumps({"name": name, "password": password})  # JSON carries lone surrogates as escapes
+        async with session.post(inbox_web.url + "staff/api/login", data=body,
+                                headers={"Content-Type": "application/json"}) as response:
+            assert response.status == status
+
+
+TRUSTED, HTTPS_URL = {"kefu_trusted_proxies": "127.0.0.1"}, {"kefu_public_url": "https://shop.example.com"}
+
+
+@pytest.mark.parametrize(("overrides", "proto", "owner_status", "secure"), [
+    (TRUSTED, "https", 200, True), (TRUSTED, "http", 200, False), ({**TRUSTED, **HTTPS_URL}, "http", 200, True),
+    (HTTPS_URL, "https", 401, None),  # no trusted proxy: one address for everyone, locked by the guesser
+])
+async def test_kefu_run_serves_the_inbox_with_the_proxy_settings(store, overrides, proto, owner_status, secure):
+    """``kefu run``'s web server takes the client and https from KEFU_TRUSTED_PROXIES and KEFU_PUBLIC_URL."""
+    settings = load_settings(env_file=None, kefu_load_demo_shop=False, kefu_llm_backend="templates", kefu_port=0,
+                             kefu_staff_password=PASSWORD, **overrides)
+    assistant = build_assistant(store, settings)
+    web = configured_channels(assistant, settings)[0]
+    await web.start()
+    try:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+            forwarded = {"X-Forwarded-For": "198.51.100.1", "X-Forwarded-Proto": proto}
+            for _ in range(MAX_FAILURES):
+                assert (await login(session, web.url, "wrong password", forwarded))[0] == 401
+            async with session.post(web.url + "staff/api/login", json={"name": "Mei", "password": PASSWORD},
+                                    headers={**forwarded, "X-Forwarded-For": "198.51.100.2"}) as response:
+                assert response.status == owner_status
+                if secure is not None:
+                    assert bool(response.cookies["kefu_staff"]["secure"]) is secure
+    finally:
+        await assistant.components.staff.stop()
         await web.stop()
