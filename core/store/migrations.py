@@ -245,6 +245,14 @@ def _reply_links(db: sqlite_utils.Database) -> None:
     db["messages"].create_index(["in_reply_to"])
 
 
+def _wechat_request_nonces(db: sqlite_utils.Database) -> None:
+    """WeChat (docs/WECHAT.md): each signed (timestamp, nonce) pair used, with the digest of the request
+    it came with, so a captured signed URL cannot be replayed with another body; pruned by timestamp."""
+    db["wechat_nonces"].create(
+        {"timestamp": int, "nonce": str, "digest": str, "seen_at": str}, pk=("timestamp", "nonce"),
+        if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _wechat_deliveries_and_menus,
@@ -256,6 +264,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _staff_handoff,
     _privacy_links,
     _reply_links,
+    _wechat_request_nonces,
 ]
 
 
