@@ -123,7 +123,7 @@ class Assistant:
                 result = shape_result(await parts.actions[name].run(turn), turn.tone)
                 state.failures = 0 if result.understood else state.failures + 1
                 metrics.record_action(name, result.understood)
-                reply = await parts.generator.render(result, state.language)
+                reply = replace(await parts.generator.render(result, state.language), private=result.private)
                 toned = not replies and not result.verbatim  # links and legal questions go out exactly as written
                 replies.append(apply_tone(reply, turn.tone, state.language) if toned else reply)
             customer = turn.customer  # the shopper may have verified who they are this turn

@@ -71,12 +71,17 @@ class ProductCard:
 
 @dataclass(frozen=True)
 class Reply:
-    """One message from the assistant: text with optional quick replies and product cards."""
+    """One message from the assistant: text with optional quick replies and product cards.
+
+    ``private`` replies hold something meant for the shopper alone (a data-export link): a channel
+    delivers them to the identity itself, never in the answer to a request that may not come from
+    the shopper (WeChat's passive reply). A delivery instruction of its turn, not kept in the transcript."""
 
     text: str
     buttons: tuple[Button, ...] = ()
     cards: tuple[ProductCard, ...] = ()
     language: Language = "en"
+    private: bool = False
 
     def to_dict(self) -> dict:
         """JSON-ready form, used by the script channel, the web widget and the transcript."""

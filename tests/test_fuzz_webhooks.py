@@ -6,7 +6,8 @@ adapters/slack) and the WeChat route (adapters/wechat), and checks every answer.
   ``X-Slack-Request-Timestamp`` gets 401; correctly signed random event, interaction and slash
   command bodies get an answer below 500.
 * WeChat: URL verification and pushes with random query strings get 403 unless ``signature`` (and,
-  encrypted, ``msg_signature``) is right; right ones get 200 or 400; never 5xx.
+  encrypted, ``msg_signature``) is right and the timestamp fresh; right ones get 200 or 400; a
+  plaintext push to the encrypted endpoint gets 403; never 5xx.
 
 The server runs on its own event loop in a thread, so the (synchronous) hypothesis tests talk to it
 with the standard library's HTTP client. Normal runs try 300 requests per test, ``HYPOTHESIS_PROFILE=ci``
@@ -21,6 +22,7 @@ import json
 import string
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
@@ -239,6 +241,11 @@ def _signed(timestamp: str, nonce: str, *extra: str) -> str:
     return sign(WECHAT_TOKEN, timestamp, nonce, *extra)
 
 
+def _fresh(nonce: str) -> tuple[str, str]:
+    """A timestamp of now and ``nonce`` made unique, as WeChat signs each request."""
+    return str(int(time.time())), f"{uuid.uuid4().hex}{nonce}"
+
+
 @given(RAW_QUERIES)
 @example("signature=&timestamp=&nonce=&echostr=x")
 @example("signature=%ff%fe&timestamp=1&nonce=2&echostr=x")
@@ -248,8 +255,9 @@ def test_wechat_verification_with_random_query_strings_is_refused(server, query:
     assert status == 403
 
 
-@given(st.text(alphabet=string.printable, max_size=12), st.text(max_size=12), st.text(max_size=20))
-def test_wechat_verification_with_a_right_signature_echoes_echostr(server, timestamp, nonce, echostr) -> None:
+@given(st.text(max_size=12), st.text(max_size=20))
+def test_wechat_verification_with_a_right_signature_echoes_echostr(server, nonce, echostr) -> None:
+    timestamp, nonce = _fresh(nonce)
     query = urlencode({"signature": _signed(timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
                        "echostr": echostr})
     status, body = server.request("GET", f"{WECHAT_PATH}?{query}")
@@ -259,15 +267,29 @@ def test_wechat_verification_with_a_right_signature_echoes_echostr(server, times
         assert status == 400
 
 
+@given(st.integers(301, 10**12) | st.integers(-(10**12), -301) | st.text(alphabet=string.printable, max_size=12),
+       st.text(max_size=12), st.sampled_from(["GET", "POST"]))
+def test_wechat_right_signatures_with_stale_or_odd_timestamps_are_refused(server, skew, nonce, method) -> None:
+    """A signature of the token is not enough: its timestamp must be within five minutes of now."""
+    timestamp = str(int(time.time()) + skew) if isinstance(skew, int) else skew
+    if timestamp.isascii() and timestamp.isdigit() and abs(int(timestamp) - time.time()) < 310:
+        timestamp = "1500000000"  # the text happened to be a fresh timestamp
+    query = urlencode({"signature": _signed(timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
+                       "echostr": "x"})
+    status, _ = server.request(method, f"{WECHAT_PATH}?{query}", PUSH.encode() if method == "POST" else b"")
+    assert status == 403
+
+
 @given(RAW_QUERIES, st.binary(max_size=100) | st.just(PUSH.encode()))
 def test_wechat_pushes_with_random_query_strings_are_refused(server, query: str, body: bytes) -> None:
     status, _ = server.request("POST", f"{WECHAT_PATH}?{query}", body, {"Content-Type": "text/xml"})
     assert status == 403
 
 
-@given(st.text(alphabet=string.digits, min_size=1, max_size=10), st.text(max_size=10), RAW_QUERIES,
-       st.sampled_from(["right", "wrong", "missing"]))
-def test_encrypted_pushes_need_the_right_msg_signature(server, timestamp, nonce, extra: str, msg_sig: str) -> None:
+@given(st.text(max_size=10), RAW_QUERIES, st.sampled_from(["right", "wrong", "missing", "plaintext"]))
+def test_encrypted_pushes_need_the_right_msg_signature(server, nonce, extra: str, msg_sig: str) -> None:
+    """With an EncodingAESKey set, only encrypted pushes with the right ``msg_signature`` are taken."""
+    timestamp, nonce = _fresh(nonce)
     ciphertext = CRYPTO.encrypt(PUSH)
     query = {"signature": _signed(timestamp, nonce), "timestamp": timestamp, "nonce": nonce, "encrypt_type": "aes"}
     if msg_sig == "right":
@@ -275,6 +297,9 @@ def test_encrypted_pushes_need_the_right_msg_signature(server, timestamp, nonce,
     elif msg_sig == "wrong":
         query["msg_signature"] = _signed(timestamp, nonce, ciphertext + "x")
     envelope = f"<xml><ToUserName>gh_kefu</ToUserName><Encrypt><![CDATA[{ciphertext}]]></Encrypt></xml>"
+    if msg_sig == "plaintext":  # rightly signed, but nothing signs a plaintext body
+        del query["encrypt_type"]
+        envelope = PUSH
     status, _ = server.request("POST", f"{WECHAT_PATH}?{urlencode(query)}&{extra}", envelope.encode(),
                                {"Content-Type": "text/xml"})
     assert status == (200 if msg_sig == "right" else 403), status

@@ -73,6 +73,15 @@ async def test_data_rights_requests_are_recognised_in_both_languages(assistant, 
         assert texts[-1].startswith(openings[step]), texts
 
 
+async def test_only_the_export_link_reply_is_private(assistant):
+    """A private reply goes to the shopper's identity only (WeChat: never in the passive reply)."""
+    shopper = Identity("web", "s" * 20)
+    said = [await assistant.handle(InboundMessage(shopper, text=text, message_id=str(n)))
+            for n, text in enumerate(["hi", "/privacy", "导出我的数据", "delete my data"])]
+    assert [[reply.private for reply in replies] for replies in said] == [[False], [False], [True], [False]]
+    assert LINK.search(said[2][0].text)
+
+
 @pytest.mark.parametrize("text", ["确认删除", "confirm delete"])
 async def test_a_confirmation_nobody_asked_for_erases_nothing(assistant, store, text):
     shopper = Identity("web", "s" * 20)
@@ -253,6 +262,17 @@ async def say_wechat(shop: Shop, user: str, text: str, menu_id: str | None = Non
     return passive(body)["Content"]
 
 
+async def export_link_sent(shop: Shop, user: str, text: str, menu_id: str | None = None) -> str:
+    """Ask for the export: the HTTP response carries no link (``success``); the link comes as a
+    customer-service message to ``user`` (WeChat delivers those to the follower themself)."""
+    already = len(shop.fake.sent)
+    fields = {"Content": text} | ({"bizmsgmenuid": menu_id} if menu_id else {})
+    assert await shop.push(shop.message("text", user=user, **fields)) == (200, "success")
+    *_, sent = await shop.fake.wait_for(already + 1)
+    assert sent["touser"] == user and sent["msgtype"] == "text"
+    return sent["text"]["content"]
+
+
 async def test_wechat_export_link_in_text_downloads_once(http, fake, shop_store):
     async with Shop(shop_store, fake) as shop:
         await say_wechat(shop, "o_carol", "你好")
@@ -260,7 +280,7 @@ async def test_wechat_export_link_in_text_downloads_once(http, fake, shop_store)
         *_, menu = await fake.wait_for(2)  # the greeting's menu, then this one
         options = {item["content"]: item["id"] for item in menu["msgmenu"]["list"]}
         assert list(options) == ["导出我的数据", "删除我的数据"]
-        text = await say_wechat(shop, "o_carol", "导出我的数据", options["导出我的数据"])
+        text = await export_link_sent(shop, "o_carol", "导出我的数据", options["导出我的数据"])
         assert "只能使用一次" in text and "http://127.0.0.1:8080/privacy/export/" in text
         token = token_in(text)
         for _ in range(2):  # opening the page (or a link preview) does not use the link up
@@ -276,9 +296,31 @@ async def test_wechat_export_link_in_text_downloads_once(http, fake, shop_store)
         assert status == 410 and "已经用过" in page
 
 
+async def test_wechat_forged_or_replayed_privacy_requests_never_get_a_link_in_the_response(fake, shop_store):
+    """The attack of issue #18: a signed URL seen once (a proxy's log) replayed with a push of the
+    victim asking for their export; and, were a push forged outright, the link still only goes to the
+    victim through the customer-service API."""
+    victim = shop_store.customers.for_identity("telegram", "222")  # 王波, with an email and an order
+    shop_store.customers.link_identity("wechat", "o_victim", victim["id"])
+    async with Shop(shop_store, fake) as shop:
+        logged = shop.signed_query()  # the URL of the victim's own push, as an access log keeps it
+        status, body = await shop.push(shop.message("text", user="o_victim", Content="你好"), logged)
+        assert status == 200 and "您好" in passive(body)["Content"]
+        stale = shop.signed_query(timestamp="1500000000")  # the issue's 2017 timestamp, rightly signed
+        for query in (logged, stale):
+            for text in ("/privacy export", "导出我的数据"):
+                status, body = await shop.push(shop.message("text", user="o_victim", Content=text), query)
+                assert status == 403 and "/privacy/export/" not in body
+        assert shop_store.db["privacy_links"].count == 0
+        assert wechat.count_inbound(shop_store, "o_victim") == 1
+        # even a push that passes every check gets no link back: WeChat delivers it to the follower
+        text = await export_link_sent(shop, "o_victim", "/privacy export")
+        assert "/privacy/export/" in text and shop_store.db["privacy_links"].count == 1
+
+
 async def test_wechat_expired_link_is_refused(http, fake, shop_store, monkeypatch):
     async with Shop(shop_store, fake) as shop:
-        token = token_in(await say_wechat(shop, "o_erin", "download my data"))
+        token = token_in(await export_link_sent(shop, "o_erin", "download my data"))
         later(monkeypatch, 15)
         status, text, _ = await fetch(http, shop.web.url, token)
         assert status == 410 and "expired" in text

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
+from datetime import timedelta
 
 import aiohttp
 import pytest
@@ -17,6 +19,7 @@ from adapters.wechat.signature import sign
 from bot.app import build_assistant, warm_up
 from bot.serve import configured_channels
 from bot.settings import SettingsError, load_settings
+from core import clock
 from core.nlu.base import NLU, NLUResult
 from core.store import Store
 from tests.conftest import seed_small_shop
@@ -52,6 +55,7 @@ class Shop:
         self.web.add_routes(self.wechat.routes())
         self.http: aiohttp.ClientSession | None = None
         self._time = 1700000000
+        self._nonces = itertools.count(1_000_000)
 
     async def __aenter__(self) -> Shop:
         await warm_up(self.assistant)  # as `kefu run` does at start: first answers fit the short budget
@@ -65,8 +69,18 @@ class Shop:
         await self.wechat.stop()
         await self.web.stop()
 
-    def signed_query(self, timestamp: str = "1700000000", nonce: str = "77", **extra: str) -> dict[str, str]:
+    def signed_query(self, timestamp: str | None = None, nonce: str | None = None, **extra: str) -> dict[str, str]:
+        """A URL signature as WeChat makes one for each request: the time now and a new nonce."""
+        timestamp = timestamp or str(int(clock.utc_now().timestamp()))
+        nonce = nonce or str(next(self._nonces))
         return {"signature": sign(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce, **extra}
+
+    def encrypted(self, xml: str, crypto: MessageCrypto) -> tuple[str, dict[str, str]]:
+        """A push as WeChat sends it in safe mode: the envelope and its signed query."""
+        ciphertext = crypto.encrypt(xml)
+        query = self.signed_query(encrypt_type="aes")
+        query["msg_signature"] = sign(TOKEN, query["timestamp"], query["nonce"], ciphertext)
+        return f"<xml><ToUserName><![CDATA[{GH}]]></ToUserName><Encrypt><![CDATA[{ciphertext}]]></Encrypt></xml>", query
 
     async def push(self, xml: str | bytes, query: dict[str, str] | None = None) -> tuple[int, str]:
         async with self.http.post(f"{self.web.url}wechat", params=query or self.signed_query(),
@@ -204,8 +218,63 @@ async def test_bad_signatures_are_refused_with_403(fake, shop_store):
         push = shop.message("text", Content="你好")
         assert (await shop.push(push, {**shop.signed_query(), "signature": "f" * 40}))[0] == 403
         assert (await shop.push(push, {"timestamp": "1", "nonce": "2"}))[0] == 403
-        assert (await shop.push(push, shop.signed_query(timestamp="1700000001") | {"timestamp": "1700000002"}))[0] == 403
+        now = int(clock.utc_now().timestamp())
+        assert (await shop.push(push, shop.signed_query(timestamp=str(now)) | {"timestamp": str(now + 1)}))[0] == 403
         assert count_inbound(shop_store, "o_alice") == 0
+
+
+async def test_timestamps_more_than_five_minutes_off_are_refused(fake, shop_store):
+    async with Shop(shop_store, fake) as shop:
+        url, now = f"{shop.web.url}wechat", int(clock.utc_now().timestamp())
+        for skew, expected in ((-301, 403), (301, 403), (-299, 200), (299, 200)):
+            query = shop.signed_query(timestamp=str(now + skew), echostr="e1")
+            async with shop.http.get(url, params=query) as response:
+                assert response.status == expected, skew
+            status, _ = await shop.push(shop.message("text", Content="你好"), shop.signed_query(str(now + skew)))
+            assert status == expected, skew
+        for odd in ("1500000000", "", "-5", "1e9", "١٧٠٠٠٠٠٠٠٠", "9" * 30):  # "١٧…": Arabic-Indic digits
+            assert (await shop.push(shop.message("text", Content="hi"), shop.signed_query(odd or "x")))[0] == 403
+        assert count_inbound(shop_store, "o_alice") == 2
+
+
+async def test_a_signed_url_is_good_for_one_request_across_a_restart_and_is_forgotten_after_the_window(
+        fake, tmp_path, monkeypatch):
+    path = tmp_path / "kefu.db"
+    store = Store(path)
+    seed_small_shop(store)
+    async with Shop(store, fake) as shop:
+        url, query = f"{shop.web.url}wechat", shop.signed_query()
+        push = shop.message("text", Content="你好")
+        status, body = await shop.push(push, query)
+        assert status == 200 and "您好" in passive(body)["Content"]
+        await fake.wait_for(1)  # the greeting's menu
+        forged = shop.message("text", user="o_mallory", Content="/privacy")
+        assert (await shop.push(forged, query))[0] == 403  # the same signed URL, another body
+        assert await shop.push(push, query) == (200, "success")  # WeChat resending that very push: once
+        async with shop.http.get(url, params=query | {"echostr": "e"}) as response:
+            assert response.status == 403
+        verification = shop.signed_query(echostr="e2")
+        for _ in range(2):  # the same verification request again is the same request
+            async with shop.http.get(url, params=verification) as response:
+                assert (response.status, await response.text()) == (200, "e2")
+        async with shop.http.get(url, params=verification | {"echostr": "other"}) as response:
+            assert response.status == 403
+    store.close()
+    store = Store(path)  # a new process: the pairs are in the store
+    try:
+        async with Shop(store, fake) as shop:
+            assert (await shop.push(forged, query))[0] == 403
+            assert store.db["wechat_nonces"].count == 2
+            now = clock.utc_now()
+            monkeypatch.setattr(clock, "utc_now", lambda: now + timedelta(minutes=6))
+            assert (await shop.push(forged, query))[0] == 403  # stale now
+            status, body = await shop.push(shop.message("text", user="o_bob", msg_id=4242, Content="你好"))
+            assert status == 200 and "您好" in passive(body)["Content"]
+            assert store.db["wechat_nonces"].count == 1  # older pairs pruned on the way
+            await fake.wait_for(2)
+            assert count_inbound(store, "o_mallory") == 0 and count_inbound(store, "o_alice") == 1
+    finally:
+        store.close()
 
 
 HOSTILE = {
@@ -282,29 +351,43 @@ async def test_images_voice_and_location_get_helpful_answers(fake, shop_store):
 async def test_encrypted_mode_round_trip(fake, shop_store):
     crypto = MessageCrypto(AES_KEY, APP_ID)
     async with Shop(shop_store, fake, encoding_aes_key=AES_KEY) as shop:
-        ciphertext = crypto.encrypt(shop.message("text", Content="退货政策"))
-        envelope = f"<xml><ToUserName><![CDATA[{GH}]]></ToUserName><Encrypt><![CDATA[{ciphertext}]]></Encrypt></xml>"
-        query = shop.signed_query(encrypt_type="aes", msg_signature=sign(TOKEN, "1700000000", "77", ciphertext))
+        envelope, query = shop.encrypted(shop.message("text", Content="退货政策"), crypto)
         status, body = await shop.push(envelope, query)
         outer = passive(body)
         assert status == 200 and outer["MsgSignature"] == sign(TOKEN, outer["TimeStamp"], outer["Nonce"],
                                                                outer["Encrypt"])
         inner = passive(crypto.decrypt(outer["Encrypt"]))
         assert inner["ToUserName"] == "o_alice" and "30 天内退货" in inner["Content"]
-        assert (await shop.push(envelope, query | {"msg_signature": "0" * 40}))[0] == 403
-        other = MessageCrypto(AES_KEY, "wx-someone-else").encrypt(shop.message("text", Content="hi"))
-        forged = envelope.replace(ciphertext, other)
-        status, _ = await shop.push(forged, query | {"msg_signature": sign(TOKEN, "1700000000", "77", other)})
+        fresh, query = shop.encrypted(shop.message("text", Content="你好"), crypto)
+        assert (await shop.push(fresh, query | {"msg_signature": "0" * 40}))[0] == 403
+        forged, query = shop.encrypted(shop.message("text", Content="hi"), MessageCrypto(AES_KEY, "wx-someone-else"))
+        status, _ = await shop.push(forged, query)
         assert status == 400
+
+
+async def test_with_an_aes_key_only_encrypted_pushes_with_a_right_msg_signature_are_taken(fake, shop_store):
+    crypto = MessageCrypto(AES_KEY, APP_ID)
+    async with Shop(shop_store, fake, encoding_aes_key=AES_KEY) as shop:
+        assert (await shop.push(shop.message("text", Content="/privacy")))[0] == 403  # plaintext, rightly signed
+        envelope, query = shop.encrypted(shop.message("text", Content="hi"), crypto)
+        assert (await shop.push(envelope, {k: v for k, v in query.items() if k != "msg_signature"}))[0] == 403
+        assert count_inbound(shop_store, "o_alice") == 0
+        # compatible mode: plaintext fields beside <Encrypt> are not read, only what was encrypted
+        envelope, query = shop.encrypted(shop.message("text", Content="退货政策"), crypto)
+        envelope = envelope.replace("</xml>", "<FromUserName>o_victim</FromUserName><Content>/privacy</Content></xml>")
+        status, body = await shop.push(envelope, query)
+        inner = passive(crypto.decrypt(passive(body)["Encrypt"]))
+        assert status == 200 and inner["ToUserName"] == "o_alice" and "30 天内退货" in inner["Content"]
+        assert count_inbound(shop_store, "o_victim") == 0
 
 
 async def test_a_stopped_channel_answers_503_so_wechat_retries(fake, shop_store):
     async with Shop(shop_store, fake) as shop:
         await shop.wechat.stop()
-        push = shop.message("text", Content="你好")
-        assert (await shop.push(push))[0] == 503
+        push, query = shop.message("text", Content="你好"), shop.signed_query()
+        assert (await shop.push(push, query))[0] == 503
         await shop.wechat.start()
-        status, body = await shop.push(push)  # the retry is answered normally
+        status, body = await shop.push(push, query)  # the retry (the very same request) is answered normally
         assert status == 200 and "您好" in passive(body)["Content"]
 
 

@@ -1,16 +1,18 @@
 """WeChat channel building blocks: signatures, the AES mode, hardened XML parsing, reply rendering."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from defusedxml.ElementTree import fromstring
 
 from adapters.wechat.crypto import CryptoError, MessageCrypto, aes_key
+from adapters.wechat.guard import Refused, RequestGuard, Stamp, request_digest
 from adapters.wechat.inbound import BadMessage, WeChatMessage, parse_fields
 from adapters.wechat.ledger import WeChatLedger
 from adapters.wechat.replies import Menu, News, Text, api_body, passive_xml, split_text, to_wechat
 from adapters.wechat.signature import is_valid, sign
+from core import clock
 from core.messages import Button, ProductCard, Reply
 from core.store import Store
 
@@ -149,4 +151,39 @@ def test_ledger_claims_once_recovers_interrupted_deliveries_and_prunes_old_ones(
     assert ledger.menu_id("o1", "/product D1") == first != ledger.menu_id("o2", "/product D1")
     assert ledger.menu_payload("o1", first) == "/product D1"
     assert ledger.menu_payload("o2", first) is None and ledger.menu_payload("o1", "x") is None
+    store.close()
+
+
+def test_ledger_admits_a_nonce_once_per_request_and_forgets_it_by_its_timestamp():
+    store = Store(":memory:")
+    ledger = WeChatLedger(store.db)
+    assert ledger.use_nonce(1000, "n1", "body-a", forget_before=700)
+    assert ledger.use_nonce(1000, "n1", "body-a", forget_before=700)  # the same request again
+    assert not ledger.use_nonce(1000, "n1", "body-b", forget_before=700)  # another request, same pair
+    assert ledger.use_nonce(1000, "n2", "body-b", forget_before=700) and ledger.use_nonce(1001, "n1", "b", 700)
+    assert ledger.use_nonce(1400, "n9", "c", forget_before=1001)  # forgets the pairs stamped before 1001
+    assert [(r["timestamp"], r["nonce"]) for r in store.db["wechat_nonces"].rows] == [(1001, "n1"), (1400, "n9")]
+    store.close()
+
+
+def signed(timestamp: str, nonce: str = "n") -> dict[str, str]:
+    return {"signature": sign("kefu-token", timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
+
+
+def test_guard_wants_a_right_signature_a_fresh_timestamp_and_an_unused_pair(monkeypatch):
+    now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    monkeypatch.setattr(clock, "utc_now", lambda: now)
+    store = Store(":memory:")
+    guard, t0 = RequestGuard("kefu-token", WeChatLedger(store.db)), int(now.timestamp())
+    assert guard.check(signed(str(t0 - 300))) == Stamp(t0 - 300, "n") and guard.check(signed(str(t0 + 300)))
+    for query in (signed(str(t0 - 301)), signed(str(t0 + 301)), signed("1500000000"), signed(""), signed("+1"),
+                  signed("²"), {**signed(str(t0)), "signature": "0" * 40}, {"timestamp": str(t0), "nonce": "n"}):
+        with pytest.raises(Refused):
+            guard.check(query)
+    stamp = guard.check(signed(str(t0)))
+    guard.first_use(stamp, request_digest("POST", b"<xml>a</xml>"))
+    guard.first_use(stamp, request_digest("POST", b"<xml>a</xml>"))
+    for other in (request_digest("POST", b"<xml>b</xml>"), request_digest("GET", b"<xml>a</xml>")):
+        with pytest.raises(Refused, match="already used"):
+            guard.first_use(stamp, other)
     store.close()

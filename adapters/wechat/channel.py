@@ -10,7 +10,8 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -22,6 +23,7 @@ from adapters.base import Channel
 from adapters.wechat.api import WeChatAPI, WeChatAPIError
 from adapters.wechat.crypto import CryptoError, MessageCrypto
 from adapters.wechat.followers import CONSENT_NO, CONSENT_YES, Followers
+from adapters.wechat.guard import Refused, RequestGuard, request_digest
 from adapters.wechat.inbound import MAX_BODY_BYTES, BadMessage, WeChatMessage, parse_fields
 from adapters.wechat.ledger import WeChatLedger
 from adapters.wechat.replies import News, Outgoing, Text, api_body, encrypted_xml, menu, passive_xml
@@ -64,6 +66,7 @@ class WeChatChannel(Channel):
         self.api = api or WeChatAPI(config.api_base_url, config.app_id, config.app_secret)
         self._crypto = MessageCrypto(config.encoding_aes_key, config.app_id) if config.encoding_aes_key else None
         self._ledger = WeChatLedger(assistant.store.db)
+        self._guard = RequestGuard(config.token, self._ledger)
         self._followers = Followers(assistant.store)
         self._in_flight: dict[str, asyncio.Task[list[Outgoing]]] = {}
         self._background: set[asyncio.Task[None]] = set()
@@ -98,21 +101,31 @@ class WeChatChannel(Channel):
 
     # -- HTTP ----------------------------------------------------------------------------
     async def _verify(self, request: web.Request) -> web.Response:
-        """URL verification: echo ``echostr`` when the signature is right."""
-        self._check_signature(request)
+        """URL verification: echo ``echostr`` when the signature is right, fresh and not used before."""
         echostr = request.query.get("echostr", "")
+        with _refusals():
+            stamp = self._guard.check(request.query)
+            self._guard.first_use(stamp, request_digest(request.method, echostr.encode("utf-8", "replace")))
         if not echostr:
             raise web.HTTPBadRequest(text="echostr is missing")
         return web.Response(text=echostr)
 
     async def _receive(self, request: web.Request) -> web.StreamResponse:
-        """One push: check, parse, answer passively within the budget or with ``success``."""
-        self._check_signature(request)
+        """One push: authenticate, parse, answer passively within the budget or with ``success``.
+
+        With an EncodingAESKey only encrypted pushes are taken: in plaintext nothing signs the body."""
         encrypted = request.query.get("encrypt_type", "").lower() == "aes"
+        with _refusals():
+            stamp = self._guard.check(request.query)
+            if self._crypto is not None and not encrypted:
+                raise Refused("plaintext push, but WECHAT_ENCODING_AES_KEY is set")
         try:
-            fields = parse_fields(await _read_body(request))
-            if encrypted:
-                fields = self._decrypt(request, fields)
+            body = await _read_body(request)
+            fields = parse_fields(body)
+            with _refusals():
+                if encrypted:
+                    fields = self._decrypt(request, fields)
+                self._guard.first_use(stamp, request_digest(request.method, body))
             message = WeChatMessage.from_fields(fields)
         except BadMessage as exc:
             log.info("refused a WeChat push: %s", exc)
@@ -133,23 +146,17 @@ class WeChatChannel(Channel):
         finally:
             self._track(self._finish(message, task, skip_first=passive_sent))
 
-    def _check_signature(self, request: web.Request) -> None:
-        query = request.query
-        if not is_valid(query.get("signature", ""), self.config.token, query.get("timestamp", ""),
-                        query.get("nonce", "")):
-            raise web.HTTPForbidden(text="bad signature")
-
     def _decrypt(self, request: web.Request, envelope: dict[str, str]) -> dict[str, str]:
-        """The fields inside an encrypted push (403 for a bad ``msg_signature``)."""
+        """The fields inside an encrypted push (:class:`Refused` without the right ``msg_signature``)."""
         if self._crypto is None:
             raise BadMessage("encrypted push, but WECHAT_ENCODING_AES_KEY is not set")
         ciphertext = envelope.get("Encrypt", "")
-        if not ciphertext:
-            raise BadMessage("encrypted push without <Encrypt>")
         query = request.query
         if not is_valid(query.get("msg_signature", ""), self.config.token, query.get("timestamp", ""),
                         query.get("nonce", ""), ciphertext):
-            raise web.HTTPForbidden(text="bad msg_signature")
+            raise Refused("bad msg_signature")
+        if not ciphertext:
+            raise BadMessage("encrypted push without <Encrypt>")
         try:
             return parse_fields(self._crypto.decrypt(ciphertext))
         except CryptoError as exc:
@@ -175,12 +182,16 @@ class WeChatChannel(Channel):
         return task
 
     async def _passive_within_budget(self, task: asyncio.Task[list[Outgoing]]) -> Text | News | None:
-        """The first message of the answer when it is ready in time and fits a passive reply."""
+        """The first message of the answer when it is ready in time and fits a passive reply.
+
+        A private one (a data-export link) goes only through the customer-service API, which WeChat
+        delivers to the follower themself: whoever made this request gets ``success``."""
         await asyncio.wait({task}, timeout=self.config.reply_budget_s)
         if not task.done() or task.cancelled() or task.exception() is not None:
             return None
         messages = task.result()
-        return messages[0] if messages and isinstance(messages[0], Text | News) else None  # menus: API only
+        first = messages[0] if messages else None
+        return first if isinstance(first, Text | News) and not first.private else None  # menus: API only
 
     async def _finish(self, message: WeChatMessage, task: asyncio.Task[list[Outgoing]], skip_first: bool) -> None:
         """Wait for the answer, send what the passive reply did not carry, mark the delivery done."""
@@ -272,6 +283,16 @@ async def _read_body(request: web.Request) -> bytes:
         if len(body) > MAX_BODY_BYTES:
             raise BadMessage(f"body over {MAX_BODY_BYTES} bytes")
     return bytes(body)
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A :class:`Refused` request answered 403 (logged with the reason only: no signature, no nonce)."""
+    try:
+        yield
+    except Refused as exc:
+        log.info("refused a WeChat request: %s", exc)
+        raise web.HTTPForbidden(text="refused") from None
 
 
 def _success() -> web.Response:

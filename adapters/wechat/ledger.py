@@ -1,5 +1,6 @@
 """What the WeChat channel keeps in the store: deliveries seen (so a retry is handled once, across
-restarts too) and the ids of menu options (WeChat sends back an id, Kefu needs the payload)."""
+restarts too), the signed (timestamp, nonce) pairs used (so a signed URL is good for one request),
+and the ids of menu options (WeChat sends back an id, Kefu needs the payload)."""
 from __future__ import annotations
 
 import sqlite3
@@ -14,7 +15,7 @@ DONE = "done"
 
 
 class WeChatLedger:
-    """The ``wechat_deliveries`` and ``wechat_menu_items`` tables."""
+    """The ``wechat_deliveries``, ``wechat_nonces`` and ``wechat_menu_items`` tables."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self._db = db
@@ -47,6 +48,20 @@ class WeChatLedger:
             cursor = self._db.execute("delete from wechat_deliveries where status = ? and received_at < ?",
                                       [DONE, cutoff])
         return cursor.rowcount
+
+    def use_nonce(self, timestamp: int, nonce: str, digest: str, forget_before: int) -> bool:
+        """Record a signed (timestamp, nonce) pair with the digest of the request that carried it.
+
+        False when the pair was already used by a request with another digest (a replay); True for a
+        new pair, or the same request again (WeChat resending it). Pairs with a timestamp before
+        ``forget_before`` (too old to pass the freshness check anyway) are forgotten."""
+        with self._db.atomic():
+            self._db.execute("delete from wechat_nonces where timestamp < ?", [forget_before])
+            self._db.execute("insert or ignore into wechat_nonces (timestamp, nonce, digest, seen_at) "
+                             "values (?, ?, ?, ?)", [timestamp, nonce, digest, utc_now_iso()])
+            row = self._db.execute("select digest from wechat_nonces where timestamp = ? and nonce = ?",
+                                   [timestamp, nonce]).fetchone()
+        return row[0] == digest
 
     def menu_id(self, open_id: str, payload: str) -> str:
         """The menu option id standing for ``payload`` for this follower (the same id every time)."""

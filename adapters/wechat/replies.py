@@ -18,19 +18,21 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 @dataclass(frozen=True)
 class Text:
-    """A text message."""
+    """A text message; a ``private`` one (of a private reply) is never sent passively."""
 
     content: str
+    private: bool = False
 
 
 @dataclass(frozen=True)
 class News:
-    """A news message with one article: a product card."""
+    """A news message with one article: a product card; a ``private`` one is never sent passively."""
 
     title: str
     description: str
     pic_url: str = ""
     url: str = ""
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,15 +71,15 @@ def _fit(text: str, limit: int) -> int:
 
 def to_wechat(replies: list[Reply], menu_id: Callable[[str], str]) -> list[Outgoing]:
     """Each reply as its text pieces, one news message per product card, then a menu of its
-    buttons (reply buttons first, then each card's). ``menu_id`` maps a button payload to the id
-    the menu carries."""
+    buttons (reply buttons first, then each card's); a private reply's text and news are private.
+    ``menu_id`` maps a button payload to the id the menu carries."""
     messages: list[Outgoing] = []
     for reply in replies:
-        messages.extend(Text(piece) for piece in split_text(reply.text))
+        messages.extend(Text(piece, private=reply.private) for piece in split_text(reply.text))
         buttons: list[Button] = list(reply.buttons)
         for card in reply.cards:
             messages.append(News(card.title, " · ".join(filter(None, (card.price, card.subtitle))),
-                                 card.image_url or ""))
+                                 card.image_url or "", private=reply.private))
             buttons.extend(Button(f"{b.label}：{card.title}", b.payload) for b in card.buttons)
         if buttons:
             messages.append(menu(t("wechat_menu_head", reply.language), buttons, menu_id))

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
+
+from adapters.credentials import same_secret
 
 
 def sign(*parts: str) -> str:
@@ -13,4 +14,4 @@ def sign(*parts: str) -> str:
 
 def is_valid(signature: str, *parts: str) -> bool:
     """True when ``signature`` matches :func:`sign` over ``parts`` (compared in constant time)."""
-    return hmac.compare_digest(signature.lower().encode("ascii", "replace"), sign(*parts).encode("ascii"))
+    return same_secret(signature.lower(), sign(*parts))

@@ -16,7 +16,8 @@ class ActionResult:
 
     ``template`` names the reply in :mod:`core.i18n`; ``facts`` are the only values the reply
     may state; ``products`` become cards; ``buttons`` are (label key, payload) pairs; ``verbatim``
-    replies (links, legal questions) are sent exactly as the template says: never rephrased, no tone added."""
+    replies (links, legal questions) are sent exactly as the template says: never rephrased, no tone added;
+    ``private`` replies go to the shopper's identity only (:attr:`core.messages.Reply.private`)."""
 
     template: str
     facts: dict[str, Any] = field(default_factory=dict)
@@ -25,6 +26,7 @@ class ActionResult:
     buttons: list[tuple[str, str]] = field(default_factory=list)
     understood: bool = True
     verbatim: bool = False
+    private: bool = False
 
 
 class Action(ABC):

@@ -108,4 +108,4 @@ class PrivacyAction(Action):
         self._store.audit.record(turn.conversation_id, "privacy.export_link", f"customer:{customer['id']}",
                                  {"valid_minutes": minutes})
         return ActionResult("privacy_export_link", {"url": f"{self._public_url}{EXPORT_PATH}{token}",
-                                                    "minutes": minutes}, verbatim=True)
+                                                    "minutes": minutes}, verbatim=True, private=True)

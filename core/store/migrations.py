@@ -257,6 +257,14 @@ def _confirmed_changes(db: sqlite_utils.Database) -> None:
                                     "created_at": str}, pk=("conversation_id", "turn"), not_null={"flow", "outcome"})
 
 
+def _wechat_request_nonces(db: sqlite_utils.Database) -> None:
+    """WeChat (docs/WECHAT.md): each signed (timestamp, nonce) pair used, with the digest of the request
+    it came with, so a captured signed URL cannot be replayed with another body; pruned by timestamp."""
+    db["wechat_nonces"].create(
+        {"timestamp": int, "nonce": str, "digest": str, "seen_at": str}, pk=("timestamp", "nonce"),
+        if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _wechat_deliveries_and_menus,
@@ -270,6 +278,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _reply_links,
     _install_secrets,
     _confirmed_changes,
+    _wechat_request_nonces,
 ]
 
 
