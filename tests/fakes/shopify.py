@@ -34,7 +34,6 @@ from tests.fakes.shopify_shop import Shop
 
 API_VERSION = "2026-04"
 ACCESS_TOKEN = "shpat_kefu_test_0123456789abcdef"
-SHOP_DOMAIN = "kefu-test.myshopify.com"
 MUTATION_COST = 10
 MAX_QUERY_COST = 1000
 _BAD_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
@@ -104,8 +103,8 @@ class FakeShopify(LoopbackServer):
         self.throttle_with_429 = False
         self._failures: list[int] = []
         self._too_many: list[float] = []
-        self._slow: list[float] = []
-        self._drops = 0
+        self._slow: list[tuple[float, bool]] = []  # (seconds, mutations only)
+        self._drops: list[bool] = []  # mutations only
 
     @property
     def endpoint(self) -> str:
@@ -125,13 +124,14 @@ class FakeShopify(LoopbackServer):
         """The next ``times`` requests get HTTP 429 with ``Retry-After`` and are not carried out."""
         self._too_many.extend([retry_after] * times)
 
-    def slow_next(self, seconds: float, times: int = 1) -> None:
-        """The next ``times`` requests are carried out, and answered only after ``seconds``."""
-        self._slow.extend([seconds] * times)
+    def slow_next(self, seconds: float, times: int = 1, mutations: bool = False) -> None:
+        """The next ``times`` requests (``mutations`` only) are carried out, and answered after ``seconds``."""
+        self._slow.extend([(seconds, mutations)] * times)
 
-    def drop_next(self, times: int = 1) -> None:
-        """The next ``times`` requests are carried out, then the connection closes without an answer."""
-        self._drops += times
+    def drop_next(self, times: int = 1, mutations: bool = False) -> None:
+        """The next ``times`` requests (``mutations`` only) are carried out, then the connection closes
+        without an answer."""
+        self._drops.extend([mutations] * times)
 
     def sent(self, root_field: str) -> list[Call]:
         """The requests (answered or not) that asked for ``root_field``."""
@@ -161,7 +161,7 @@ class FakeShopify(LoopbackServer):
         self.calls.append(call)
         response = self._run(operation, variables)
         call.status = response.status
-        return await self._deliver(request, response)
+        return await self._deliver(request, response, operation.kind == "mutation")
 
     def _run(self, operation: gql.Operation, variables: dict[str, Any]) -> web.Response:
         mutation = operation.kind == "mutation"
@@ -206,15 +206,15 @@ class FakeShopify(LoopbackServer):
         return {"cost": {"requestedQueryCost": requested, "actualQueryCost": actual,
                          "throttleStatus": self.bucket.status()}}
 
-    async def _deliver(self, request: web.Request, response: web.Response) -> web.StreamResponse:
+    async def _deliver(self, request: web.Request, response: web.Response, mutation: bool) -> web.StreamResponse:
         """Answer, late or never when a fault is set (the request was carried out either way)."""
-        if self._drops:
-            self._drops -= 1
+        if self._drops and (mutation or not self._drops[0]):
+            self._drops.pop(0)
             assert request.transport is not None
             request.transport.close()
             return web.Response()
-        if self._slow:
-            await asyncio.sleep(self._slow.pop(0))
+        if self._slow and (mutation or not self._slow[0][1]):
+            await asyncio.sleep(self._slow.pop(0)[0])
         response.headers["X-Shopify-API-Version"] = self.version
         return response
 

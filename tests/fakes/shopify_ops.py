@@ -11,6 +11,7 @@ from typing import Any
 
 from tests.fakes.graphql_lite import Connection, GraphQLError, Node
 from tests.fakes.shopify_shop import (
+    SHOP_DOMAIN,
     CANCEL_REASONS,
     RESTOCK_TYPES,
     RETURN_REASONS,
@@ -92,7 +93,12 @@ def _job(shop: Shop, args: dict[str, Any], _directives: dict[str, dict[str, Any]
     return Node("Job", {"id": gid("Job", number), "done": True, "query": None})
 
 
+def _shop(shop: Shop, _args: dict[str, Any], _directives: dict[str, dict[str, Any]]) -> Node:
+    return Node("Shop", {"name": "Kefu Test", "myshopifyDomain": SHOP_DOMAIN, "currencyCode": shop.currency})
+
+
 QUERIES: dict[str, Resolver] = {
+    "shop": _shop,
     "customers": _listing("Customer", lambda s: s.customers, Shop.customer_node),
     "customer": _by_id("Customer", lambda s: s.customers, Shop.customer_node),
     "orders": _listing("Order", lambda s: s.orders, Shop.order_node),

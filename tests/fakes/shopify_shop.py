@@ -16,6 +16,7 @@ from typing import Any
 
 from tests.fakes.graphql_lite import Connection, GraphQLError, Node
 
+SHOP_DOMAIN = "kefu-test.myshopify.com"
 CANCEL_REASONS = {"CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "OTHER", "STAFF"}
 RETURN_REASONS = {"COLOR", "DEFECTIVE", "NOT_AS_DESCRIBED", "OTHER", "SIZE_TOO_LARGE", "SIZE_TOO_SMALL", "STYLE",
                   "UNKNOWN", "UNWANTED", "WRONG_ITEM"}
@@ -99,6 +100,8 @@ class Product:
     options: list[tuple[str, list[str]]]
     variants: list[Variant]
     updated_at: str
+    product_type: str = ""
+    tags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -122,6 +125,7 @@ class Fulfillment:
     url: str | None
     created_at: str
     delivered_at: str | None = None
+    estimated_at: str | None = None
     status: str = "SUCCESS"
 
 
@@ -301,14 +305,17 @@ class Shop:
 
     # -- the schema ----------------------------------------------------------------------------
     def customer_node(self, customer: Customer) -> Node:
-        orders = [self.order_node(o) for o in sorted(self.orders.values(), key=lambda o: o.created_at)
-                  if o.customer_id == customer.id]
+        def orders() -> list[Node]:
+            return [self.order_node(o) for o in sorted(self.orders.values(), key=lambda o: o.created_at)
+                    if o.customer_id == customer.id]
+
         return Node("Customer", {
             "id": gid("Customer", customer.id), "email": customer.email, "phone": customer.phone,
             "firstName": customer.first_name, "lastName": customer.last_name,
             "displayName": f"{customer.first_name} {customer.last_name}".strip(),
             "defaultAddress": address_node(customer.address),
-            "numberOfOrders": str(len(orders)), "orders": Connection("Order", orders)})
+            "numberOfOrders": str(sum(o.customer_id == customer.id for o in self.orders.values())),
+            "orders": lambda _args: Connection("Order", orders())})
 
     def variant_node(self, variant: Variant) -> Node:
         return Node("ProductVariant", {
@@ -323,6 +330,7 @@ class Shop:
         return Node("Product", {
             "id": gid("Product", product.id), "title": product.title, "handle": product.handle,
             "description": product.description, "status": "ACTIVE", "updatedAt": product.updated_at,
+            "productType": product.product_type, "tags": list(product.tags),
             "totalInventory": sum(v.inventory for v in product.variants),
             "options": [Node("ProductOption", {"name": n, "values": vals}) for n, vals in product.options],
             "variants": Connection("ProductVariant", [self.variant_node(v) for v in product.variants])})
@@ -338,7 +346,8 @@ class Shop:
             "totalPriceSet": money_bag(order.total, order.currency),
             "totalRefundedSet": money_bag(order.refunded(), order.currency),
             "shippingAddress": address_node(order.address),
-            "customer": Node("Customer", {"id": gid("Customer", order.customer_id)}) if order.customer_id else None,
+            "customer": (lambda _args: self.customer_node(self.customers[order.customer_id]))
+            if order.customer_id in self.customers else None,
             "lineItems": Connection("LineItem", [self._line_node(line, order) for line in order.lines]),
             "fulfillments": [self._fulfillment_node(f, lines, order) for f in order.fulfillments],
             "transactions": [self._transaction_node(t, order.currency) for t in order.transactions],
@@ -354,6 +363,7 @@ class Shop:
             "originalUnitPriceSet": money_bag(line.price, order.currency),
             "variant": Node("ProductVariant", {
                 "id": gid("ProductVariant", line.variant_id), "title": line.variant_title,
+                "product": Node("Product", {"id": gid("Product", variant.product_id)}),
                 "selectedOptions": [Node("SelectedOption", {"name": k, "value": v})
                                     for k, v in line.options.items()]}) if variant else None})
 
@@ -362,6 +372,7 @@ class Shop:
         return Node("Fulfillment", {
             "id": gid("Fulfillment", done.id), "status": done.status, "createdAt": done.created_at,
             "deliveredAt": done.delivered_at, "updatedAt": done.delivered_at or done.created_at,
+            "estimatedDeliveryAt": done.estimated_at,
             "displayStatus": "DELIVERED" if done.delivered_at else "IN_TRANSIT",
             "trackingInfo": tracking if done.number else [],
             "fulfillmentLineItems": Connection("FulfillmentLineItem", [
@@ -377,13 +388,15 @@ class Shop:
             if t.parent_id else None})
 
     def _return_node(self, r: Return, order: Order) -> Node:
+        shipped = {fid: lid for f in order.fulfillments for fid, lid, _ in f.lines}
         return Node("Return", {
             "id": gid("Return", r.id), "name": r.name, "status": r.status,
             "order": Node("Order", {"id": gid("Order", order.id)}),
             "returnLineItems": Connection("ReturnLineItem", [
                 Node("ReturnLineItem", {"id": gid("ReturnLineItem", rid), "quantity": q, "returnReason": reason,
-                                        "fulfillmentLineItem": Node("FulfillmentLineItem",
-                                                                    {"id": gid("FulfillmentLineItem", fid)})})
+                                        "fulfillmentLineItem": Node("FulfillmentLineItem", {
+                                            "id": gid("FulfillmentLineItem", fid),
+                                            "lineItem": Node("LineItem", {"id": gid("LineItem", shipped[fid])})})})
                 for rid, fid, q, reason in r.lines]),
             "exchangeLineItems": Connection("ExchangeLineItem", [
                 Node("ExchangeLineItem", {"id": gid("ExchangeLineItem", eid), "quantity": q,

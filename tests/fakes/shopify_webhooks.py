@@ -19,9 +19,20 @@ from typing import Any
 
 import aiohttp
 
-from tests.fakes.shopify import API_VERSION, SHOP_DOMAIN
-from tests.fakes.shopify_shop import Customer, Fulfillment, Order, Product, Shop, Variant, decimal, gid, \
-    inventory_item_id, now
+from tests.fakes.shopify import API_VERSION
+from tests.fakes.shopify_shop import (
+    SHOP_DOMAIN,
+    Customer,
+    Fulfillment,
+    Order,
+    Product,
+    Shop,
+    Variant,
+    decimal,
+    gid,
+    inventory_item_id,
+    now,
+)
 
 API_SECRET = "kefu-test-shopify-client-secret"
 SHOP_ID = 548380009

@@ -22,6 +22,8 @@ from typing import Any
 
 import aiohttp
 
+from core.shop.port import ShopRefused, ShopUnavailable, ShopUncertain
+
 log = logging.getLogger(__name__)
 
 API_VERSION = "2026-04"
@@ -33,23 +35,15 @@ _VERSION = re.compile(r"\d{4}-(01|04|07|10)")
 Sleep = Callable[[float], Awaitable[None]]
 
 
-class ShopifyError(Exception):
-    """A request to Shopify did not give an answer to use; ``reason`` says why (no secrets)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class ShopifyUnavailable(ShopifyError):
+class ShopifyUnavailable(ShopUnavailable):
     """Shopify could not be reached or kept refusing for load; nothing was done."""
 
 
-class ShopifyRefused(ShopifyError):
+class ShopifyRefused(ShopRefused):
     """Shopify refused the request itself (4xx, or GraphQL errors before running); nothing was done."""
 
 
-class ShopifyUncertain(ShopifyError):
+class ShopifyUncertain(ShopUncertain):
     """A mutation was sent and no usable answer came: it may have been carried out."""
 
 
