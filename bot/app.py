@@ -7,6 +7,7 @@ from datetime import timedelta
 from adapters.text import ScriptChannel, TerminalChannel
 from bot.llm import build_reply_generator
 from bot.settings import Settings, SettingsError
+from bot.shops import build_shop
 from core.actions.base import Action
 from core.actions.clarify import ClarifyAction
 from core.actions.fallback import FallbackAction
@@ -41,6 +42,8 @@ from core.sentiment.base import SentimentAnalyzer
 from core.sentiment.lexicon import LexiconSentiment
 from core.sentiment.linear import LinearSentiment
 from core.sentiment.strategy import SentimentStrategy, Thresholds
+from core.shop.live import LiveOrders
+from core.shop.port import ShopBackend
 from core.staff import ExtractiveSummarizer, HandoffHub, LLMSummarizer, Summarizer
 from core.store import Store
 
@@ -121,15 +124,18 @@ def build_summarizer(store: Store, generator: ReplyGenerator) -> Summarizer:
     return ExtractiveSummarizer(store)
 
 
-def build_assistant(store: Store, settings: Settings, recommender: Recommender | None = None) -> Assistant:
-    """The assistant with the embedded default components (``recommender``: one already built, to share)."""
+def build_assistant(store: Store, settings: Settings, recommender: Recommender | None = None,
+                    shop: ShopBackend | None = None) -> Assistant:
+    """The assistant with the embedded default components (``recommender``: one already built, to share;
+    ``shop``: the shop backend, else the one ``KEFU_SHOP_BACKEND`` names)."""
     shop_name = {"zh": settings.kefu_shop_name_zh, "en": settings.kefu_shop_name_en}
     recommender = recommender or build_recommender(store, settings)
     shop_policy = load_shop_policy(settings)
     publish_policy_articles(store.knowledge, shop_policy)  # the FAQ's policy text comes from the same file
     generator = build_reply_generator(settings, store)
     handoff = HandoffHub(store, build_summarizer(store, generator))  # staff sinks and channels join in kefu run
-    engine = TaskEngine(store, shop_policy, handoff)
+    shop = shop or build_shop(settings, store)
+    engine = TaskEngine(store, shop_policy, handoff, shop)
     actions: list[Action] = [
         SmallTalkAction("greet", "greet", shop_name, with_menu=True),
         SmallTalkAction("goodbye", "goodbye", shop_name),
@@ -137,7 +143,7 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
         ProductSearchAction(store, recommender),
         ProductInfoAction(store, recommender),
         RecommendAction(store, recommender),
-        TrackOrderAction(store),
+        TrackOrderAction(store, LiveOrders(store, shop, settings.kefu_shop_timeout_s)),
         KnowledgeAction(store, build_retriever(store, settings), FallbackAction(handoff=handoff)),
         HandoffAction(store, handoff),
         UnsubscribeAction(store),
@@ -155,6 +161,7 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
         generator=generator,
         strategy=SentimentStrategy(store, sentiment_thresholds(settings)),
         staff=handoff,
+        shop=shop,
     )
     limiter = RateLimiter(settings.kefu_rate_limit_messages, settings.kefu_rate_limit_window_s,
                           exempt_channels=frozenset({TerminalChannel.name, ScriptChannel.name})) if settings.kefu_rate_limit_messages else None

@@ -130,6 +130,13 @@ class Settings(BaseSettings):
     kefu_promo_weekly_cap: int = Field(2, ge=0, description="most promotions one customer gets in 7 days")
     kefu_promo_complaint_days: int = Field(14, ge=0, description="no promotions for this many days after a "
                                            "customer complained")
+    kefu_shop_backend: Literal["local", "medusa", "shopify"] = Field(
+        "local", description="the shop's own system, where orders are read and after-sales changes are made: "
+        "local (Kefu's store: the demo shop or imported snapshots), medusa, shopify (docs/SHOPS.md)")
+    kefu_shop_timeout_s: float = Field(2.0, gt=0, le=30, description="seconds a turn waits for the shop to read "
+                                       "an order live before it answers from the cache (saying as of when)")
+    kefu_shop_reconcile_minutes: int = Field(10, ge=0, description="how often kefu run re-reads orders updated "
+                                             "since the last sync, catching missed events (0: never)")
     kefu_shop_api_key: SecretStr | None = Field(None, description="key the shop sends (X-Kefu-Key) to check and "
                                                 "redeem coupons at /api/coupons/*; unset: the endpoint is off")
     telegram_bot_token: SecretStr | None = Field(None, description="Telegram bot token from BotFather; "

@@ -25,6 +25,7 @@ from core.reply.base import ReplyGenerator
 from core.reply.tone import apply_tone, shape_result
 from core.sentiment.base import SentimentAnalyzer
 from core.sentiment.strategy import SentimentStrategy
+from core.shop.port import ShopBackend
 from core.staff.hub import HandoffHub
 from core.store import Store
 from core.turn import Turn
@@ -43,6 +44,7 @@ class Components:
     generator: ReplyGenerator
     strategy: SentimentStrategy | None = None  # mood and tone from sentiment; None: replies as they are
     staff: HandoffHub | None = None  # human handoff: silent while a colleague owns the conversation
+    shop: ShopBackend | None = None  # the shop's own system (None: the store is the shop)
 
 
 class Assistant:

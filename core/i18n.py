@@ -60,8 +60,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "also_like": {"zh": "您可能还喜欢：", "en": "You may also like:"},
     "order_status": {
-        "zh": "订单 {order_id}（{date} 下单，{total}）：{status}。{shipping}",
-        "en": "Order {order_id} (placed {date}, {total}): {status}. {shipping}",
+        "zh": "订单 {order_id}（{date} 下单，{total}）：{status}。{shipping}{as_of}",
+        "en": "Order {order_id} (placed {date}, {total}): {status}. {shipping}{as_of}",
+    },
+    "order_as_of": {
+        "zh": "（商店系统暂时没有回应，以上是 {time} 的记录。）",
+        "en": " (The shop's system is not answering right now: this is what it said at {time}.)",
     },
     "order_shipping": {
         "zh": "承运商：{carrier}，运单号：{tracking_number}，预计 {expected} 送达。",

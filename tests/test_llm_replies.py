@@ -21,7 +21,8 @@ from tests.fakes.openai_api import FakeOpenAIAPI
 ORDER_FACTS = {"order_id": "#W1000001", "date": "2026-10-20", "total": "¥199.00",
                "status": {"zh": "已发货", "en": "shipped"},
                "shipping": {"zh": "承运商：SF Express，运单号：SF123456789，预计 2026-10-25 送达。",
-                            "en": "Carrier: SF Express, tracking number SF123456789, expected by 2026-10-25."}}
+                            "en": "Carrier: SF Express, tracking number SF123456789, expected by 2026-10-25."},
+               "as_of": {"zh": "", "en": ""}}
 ORDER = ActionResult("order_status", ORDER_FACTS)
 
 

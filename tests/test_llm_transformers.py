@@ -147,7 +147,7 @@ async def test_the_embedded_model_loads_verified_and_replies_grounded(tmp_path_f
     backend.wait_loaded(60)
     generator = LLMReplyGenerator(backend, GroundingChecker(), GenerationLimits(budget_s=120, max_tokens=80))
     facts = {"order_id": "#W1000001", "date": "2026-10-20", "total": "¥199.00", "status": "shipped",
-             "shipping": "Carrier: SF Express, tracking number SF123456789, expected by 2026-10-25."}
+             "shipping": "Carrier: SF Express, tracking number SF123456789, expected by 2026-10-25.", "as_of": ""}
     outcome = await generator.render_with_outcome(ActionResult("order_status", facts), "en")
     await backend.close()
     assert outcome.error is None and outcome.candidate  # the model answered in time

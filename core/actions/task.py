@@ -70,7 +70,7 @@ class TaskRemindAction(_EngineAction):
         """The reminder (nothing when the digression ended the task, e.g. a handoff)."""
         if turn.state.active_task is None:
             return ActionResult("task_none")
-        return self._engine.remind(turn)
+        return await self._engine.remind(turn)
 
 
 class TaskAbandonAction(_EngineAction):

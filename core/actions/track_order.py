@@ -6,6 +6,8 @@ from typing import Any
 from core.actions.base import Action, ActionResult
 from core.i18n import t
 from core.money import format_price
+from core.shop.live import LiveOrders
+from core.shop.local import LocalShop
 from core.store import Store
 from core.turn import Turn
 
@@ -24,15 +26,17 @@ class TrackOrderAction(Action):
 
     name = "track_order"
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, live: LiveOrders | None = None) -> None:
+        """``live``: reads the order from the shop's own system (default: the store is the shop)."""
         self._store = store
+        self._live = live or LiveOrders(store, LocalShop(store))
 
     async def run(self, turn: Turn) -> ActionResult:
         """Look the order up among the shopper's own; another customer's order is "not found"."""
         if turn.customer is None:
             return ActionResult("need_identity", buttons=[("btn_human", "/human")])
         raw = turn.nlu.entities.get("order_id")
-        order = self._find(raw, turn.customer["id"]) if raw else self._latest(turn.customer["id"])
+        order = await self._find(raw, turn.customer["id"]) if raw else await self._latest(turn.customer["id"])
         if raw and order is None:
             return ActionResult("order_not_found", {"order_id": raw})
         if order is None:
@@ -40,16 +44,22 @@ class TrackOrderAction(Action):
         turn.state.slots["order_id"] = order["id"]
         return ActionResult("order_status", order_facts(order))
 
-    def _find(self, raw: str, customer_id: int) -> dict[str, Any] | None:
+    async def _find(self, raw: str, customer_id: int) -> dict[str, Any] | None:
         for candidate in normalise_order_id(raw):
             order = self._store.orders.get_for_customer(candidate, customer_id)
             if order:
-                return order
+                return await self._fresh(order, customer_id)
         return None
 
-    def _latest(self, customer_id: int) -> dict[str, Any] | None:
+    async def _latest(self, customer_id: int) -> dict[str, Any] | None:
         orders = self._store.orders.for_customer(customer_id, limit=1)
-        return self._store.orders.get(orders[0]["id"]) if orders else None
+        order = self._store.orders.get(orders[0]["id"]) if orders else None
+        return await self._fresh(order, customer_id) if order else None
+
+    async def _fresh(self, order: dict[str, Any], customer_id: int) -> dict[str, Any] | None:
+        """The order as the shop has it now, still the shopper's own."""
+        fresh = await self._live.fresh(order)
+        return fresh if fresh["customer_id"] == customer_id else None
 
 
 def order_facts(order: dict[str, Any]) -> dict[str, Any]:
@@ -63,7 +73,17 @@ def order_facts(order: dict[str, Any]) -> dict[str, Any]:
         "total": format_price(order["total_cents"] or 0, order["currency"] or "CNY"),
         "status": {lang: t(f"status_{order['status']}", lang) for lang in ("zh", "en")},
         "shipping": shipping,
+        "as_of": _as_of(order),
     }
+
+
+def _as_of(order: dict[str, Any]) -> dict[str, str]:
+    """Nothing for an order read from the shop just now; else when the cached copy was last confirmed."""
+    if "stale_since" not in order:
+        return {"zh": "", "en": ""}
+    since = order["stale_since"]
+    return {lang: t("order_as_of", lang, time=f"{since[:16].replace('T', ' ')} UTC" if since else t("unknown", lang))
+            for lang in ("zh", "en")}
 
 
 def _shipping_line(order: dict[str, Any], lang: str) -> str:

@@ -26,10 +26,15 @@ from core.dialogue.flows.variants import ChangeItemsFlow, ExchangeFlow
 from core.dialogue.identity import AuthLimits, Authenticator, Claimant, credentials
 from core.handoff import Handoff
 from core.i18n import t
+from core.money import format_price
 from core.policy.shop import ShopPolicy
 from core.reply.templates import localise
+from core.shop.live import LiveOrders
+from core.shop.local import LocalShop
+from core.shop.port import ShopBackend
+from core.shop.sender import UNCERTAIN, ChangeSender, Sent, change_key
 from core.store import Store
-from core.store.changes import OrderChanges
+from core.store.changes import ChangePlan, OrderChanges
 from core.turn import Turn
 
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
@@ -49,11 +54,16 @@ log = logging.getLogger(__name__)
 class TaskEngine:
     """Runs the flows over the store under the shop's policy."""
 
-    def __init__(self, store: Store, policy: ShopPolicy, handoff: Handoff) -> None:
+    def __init__(self, store: Store, policy: ShopPolicy, handoff: Handoff, shop: ShopBackend | None = None) -> None:
+        """``shop``: the shop's own system, where orders are read and changes are made (default: the
+        store itself, :class:`LocalShop`)."""
         self._store = store
         self._policy = policy
         self._handoff = handoff
+        self._shop = shop or LocalShop(store)
         self._changes = OrderChanges(store)
+        self._sender = ChangeSender(store, self._shop)
+        self._live = LiveOrders(store, self._shop)
         self._auth = Authenticator(store, AuthLimits(policy.auth_attempts, policy.auth_source_attempts,
                                                      policy.auth_email_attempts, policy.auth_lock_minutes))
 
@@ -81,18 +91,18 @@ class TaskEngine:
             if state.task_turns == 1:  # details in the request itself are read once the shopper is verified
                 state.slots["_request"] = {"text": turn.message.text, "entities": turn.nlu.entities}
             return lead
-        ctx = FlowContext(self._store, self._policy, self._changes, self._handoff, turn, customer)
+        ctx = self._context(turn, customer)
         if state.pending:
             reply = answer(turn)
             if reply == "yes" and not corrects(turn):
-                return _with_lead(self._execute(flow, ctx), lead)
+                return _with_lead(await self._execute(flow, ctx), lead)
             if reply == "no" and not corrects(turn):
                 self.stop(turn)
                 return ActionResult("task_abandoned", {"task": task_label(flow.name)})
             state.pending = None
             if not corrects(turn):  # neither yes, no nor a new detail: ask again
-                return self._step(flow, ctx, lead="confirm_again")
-        return self._step(flow, ctx, lead=lead)
+                return await self._step(flow, ctx, lead="confirm_again")
+        return await self._step(flow, ctx, lead=lead)
 
     def interrupted(self, turn: Turn) -> ActionResult | None:
         """The result of the pending change if it was already made: the turn that confirmed it was cut off
@@ -108,26 +118,33 @@ class TaskEngine:
         self.stop(turn)
         return ActionResult(outcome["template"], outcome["facts"], buttons=[tuple(b) for b in outcome["buttons"]])
 
-    def remind(self, turn: Turn) -> ActionResult:
+    async def remind(self, turn: Turn) -> ActionResult:
         """After a digression: back to the task, with its current question asked again."""
         customer, _ = self._identify(turn, consume=False)
         if customer is None:
             return _with_lead(ActionResult("need_identity_chat"), "back_to_task", task=task_label(turn.state.active_task or ""))
-        ctx = FlowContext(self._store, self._policy, self._changes, self._handoff, turn, customer)
-        return self._step(FLOWS[turn.state.active_task or ""], ctx, lead="back_to_task", consume=False)
+        return await self._step(FLOWS[turn.state.active_task or ""], self._context(turn, customer),
+                                lead="back_to_task", consume=False)
 
-    def _step(self, flow: Flow, ctx: FlowContext, lead: Any = None, consume: bool = True) -> ActionResult:
+    def _context(self, turn: Turn, customer: dict[str, Any]) -> FlowContext:
+        return FlowContext(self._store, self._policy, ChangePlan(self._changes), self._handoff, turn, customer)
+
+    async def _step(self, flow: Flow, ctx: FlowContext, lead: Any = None, consume: bool = True) -> ActionResult:
         """Find the order, check the policy, fill slots, then confirm (or, read-only flows, answer)."""
         state = ctx.turn.state
         order = None
         if flow.needs_order or "order_id" in ctx.slots:
-            order, problem = self._order(flow, ctx)
+            order, problem = await self._order(flow, ctx)
             if problem is not None:
                 return _with_lead(problem, lead, task=task_label(flow.name))
         refused = flow.refusal(ctx, order) if order else None
         if refused:
             self.stop(ctx.turn)
             return _with_lead(refused, lead, task=task_label(flow.name))
+        if order is not None:
+            ctx.order_currency = order.get("currency")
+        if order is not None and flow.capability is not None and not self._shop.can(flow.capability):
+            return _with_lead(self._colleague_does_it(flow, ctx, order), lead, task=task_label(flow.name))
         if consume:
             request = ctx.slots.pop("_request", None)
             if request:  # the message that started the task, before the shopper was verified
@@ -146,25 +163,77 @@ class TaskEngine:
         if flow.changes_order:
             state.pending, state.awaiting, state.pending_asked_at = flow.name, "confirm", state.turn
             return _with_lead(flow.confirmation(ctx, order), lead, task=task_label(flow.name))
-        return _with_lead(self._execute(flow, ctx, order), lead, task=task_label(flow.name))
+        return _with_lead(await self._execute(flow, ctx, order), lead, task=task_label(flow.name))
 
-    def _execute(self, flow: Flow, ctx: FlowContext, order: dict[str, Any] | None = None) -> ActionResult:
-        """Run the flow's change (re-reading and re-checking the order first) and end the task. A change
-        and the result it tells the shopper are written in one transaction (see :meth:`interrupted`)."""
+    async def _execute(self, flow: Flow, ctx: FlowContext, order: dict[str, Any] | None = None) -> ActionResult:
+        """Run the flow's change (re-reading and re-checking the order first) and end the task. What the
+        shop's system must do is sent there first (:class:`ChangeSender`); only its success is written
+        to the store, with the result the shopper is told, in one transaction (see :meth:`interrupted`).
+        With the local backend the store is the shop and everything is that one transaction."""
+        key = change_key(ctx.turn.conversation_id, ctx.turn.state.pending_asked_at or ctx.turn.state.turn, flow.name)
         if order is None and "order_id" in ctx.slots:
-            order = self._store.orders.get_for_customer(ctx.slots["order_id"], ctx.customer["id"])
-            refused = flow.refusal(ctx, order) if order else ActionResult("order_not_found", {"order_id": ctx.slots["order_id"]})
+            if self._sender.unresolved(key):  # sent before, answer never heard: the shop may show it done already
+                order = self._store.orders.get_for_customer(ctx.slots["order_id"], ctx.customer["id"])
+                refused = None if order else ActionResult("order_not_found", {"order_id": ctx.slots["order_id"]})
+            else:
+                order = await self._owned(ctx.slots["order_id"], ctx.customer["id"])
+                refused = flow.refusal(ctx, order) if order else ActionResult("order_not_found", {"order_id": ctx.slots["order_id"]})
             if refused:
                 self.stop(ctx.turn)
                 return refused
+            ctx.order_currency = order.get("currency")
+        plan = ctx.changes
         with self._store.db.atomic():
             result = flow.execute(ctx, order)
-            if flow.changes_order:
-                self._changes.record_outcome(ctx.turn.conversation_id, ctx.turn.state.turn, flow.name,
-                                             {"template": result.template, "facts": result.facts,
-                                              "buttons": result.buttons})
+            request = None if self._shop.keeps_orders_in_store else plan.shop_request()
+            if request is None:
+                plan.write()
+                self._record(flow, ctx, result)
+        if request is not None:
+            sent = await self._sender.send(key, ctx.turn.conversation_id, flow.name, request)
+            if sent.outcome is None:
+                return self._not_done(flow, ctx, order, sent)
+            with self._store.db.atomic():
+                if sent.outcome.order is not None:
+                    self._live.cache(sent.outcome.order)
+                plan.write(order_state=sent.outcome.order is None)
+                self._sender.done(key, sent.outcome)
+                self._record(flow, ctx, result)
         self.stop(ctx.turn)
         return result
+
+    def _record(self, flow: Flow, ctx: FlowContext, result: ActionResult) -> None:
+        """Keep what a change told the shopper under the turn that confirmed it (in its transaction)."""
+        if flow.changes_order:
+            self._changes.record_outcome(ctx.turn.conversation_id, ctx.turn.state.turn, flow.name,
+                                         {"template": result.template, "facts": result.facts,
+                                          "buttons": result.buttons})
+
+    def _not_done(self, flow: Flow, ctx: FlowContext, order: dict[str, Any] | None, sent: Sent) -> ActionResult:
+        """The shop did not make the change (or cannot say whether it did): nothing is recorded as done;
+        the shopper is told so and a colleague gets the request, with the shop's reason."""
+        self.stop(ctx.turn)
+        order_id = order["id"] if order else ctx.slots.get("order_id", "")
+        self._store.audit.record(ctx.actor, f"{flow.name}.not_done", order_id,
+                                 {"conversation_id": ctx.turn.conversation_id, "failure": sent.failure,
+                                  "shop_reason": sent.reason[:300]})
+        self._handoff.request(ctx.turn.conversation_id, f"shop_{sent.failure}:{flow.name} {order_id}", 2)
+        template = "shop_change_uncertain" if sent.failure == UNCERTAIN else "shop_change_failed"
+        return ActionResult(template, {"order_id": order_id, "task": task_label(flow.name)})
+
+    def _colleague_does_it(self, flow: Flow, ctx: FlowContext, order: dict[str, Any]) -> ActionResult:
+        """The shop's system cannot make this kind of change through Kefu: a colleague takes the request."""
+        self.stop(ctx.turn)
+        self._handoff.request(ctx.turn.conversation_id, f"shop_cannot:{flow.name} {order['id']}", 2)
+        return ActionResult("shop_cannot", {"order_id": order["id"], "task": task_label(flow.name)})
+
+    async def _owned(self, order_id: str, customer_id: int) -> dict[str, Any] | None:
+        """The customer's own order, as the shop has it now (the cached copy when it does not answer)."""
+        order = self._store.orders.get_for_customer(order_id, customer_id)
+        if order is None:
+            return None
+        fresh = await self._live.fresh(order)
+        return fresh if fresh["customer_id"] == customer_id else None
 
     def _read_order_id(self, turn: Turn) -> None:
         """An order id in this message (typed, or an "/order W123" button) replaces the one before."""
@@ -204,13 +273,13 @@ class TaskEngine:
         state.awaiting = None
         return customer, "auth_ok"
 
-    def _order(self, flow: Flow, ctx: FlowContext) -> tuple[dict[str, Any] | None, ActionResult | None]:
+    async def _order(self, flow: Flow, ctx: FlowContext) -> tuple[dict[str, Any] | None, ActionResult | None]:
         """The order the task is about, among the customer's own orders only: the one named, or the only
         one the flow could act on; otherwise a question listing those (or saying there are none)."""
         raw = ctx.slots.get("order_id")
         if raw:
             for candidate in normalise_order_id(str(raw)):
-                order = self._store.orders.get_for_customer(candidate, ctx.customer["id"])
+                order = await self._owned(candidate, ctx.customer["id"])
                 if order:
                     ctx.slots["order_id"] = order["id"]
                     return order, None
@@ -223,14 +292,16 @@ class TaskEngine:
         candidates = [o for o in orders if o and flow.relevant(ctx, o)]
         recent = [o for o in candidates if o["id"] == ctx.turn.state.last_order]
         if recent or flow.name == "track_order" and candidates or len(candidates) == 1:
-            chosen = (recent or candidates)[0]
-            ctx.slots["order_id"] = chosen["id"]
-            return chosen, None
+            chosen = await self._owned((recent or candidates)[0]["id"], ctx.customer["id"])
+            if chosen is not None:
+                ctx.slots["order_id"] = chosen["id"]
+                return chosen, None
         if not candidates:
             self.stop(ctx.turn)
             return None, ActionResult("no_eligible_orders", {"task": task_label(flow.name)})
         ctx.turn.state.awaiting = "order_id"
-        listing = {lang: "\n".join(f"{o['id']} · {(o['created_at'] or '')[:10]} · {ctx.price(o['total_cents'] or 0)}"
+        listing = {lang: "\n".join(f"{o['id']} · {(o['created_at'] or '')[:10]} · "
+                                   f"{format_price(o['total_cents'] or 0, o['currency'] or self._policy.currency)}"
                                    for o in candidates[:MAX_ORDERS_LISTED]) for lang in ("zh", "en")}
         return None, ActionResult("ask_order", {"task": task_label(flow.name), "orders": listing})
 

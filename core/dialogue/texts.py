@@ -66,6 +66,23 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your request for order {order_id} is recorded. As {amount} is above what I can approve myself, a "
               "colleague will review it and reply here.",
     },
+    "shop_change_failed": {
+        "zh": "抱歉，{task}没有成功：商店系统没有完成这项操作，订单 {order_id} 没有任何变动。我已把您的请求转给同事，"
+              "他们会尽快在这里回复您。",
+        "en": "Sorry, {task} didn't go through: the shop's system did not make the change, and nothing about order "
+              "{order_id} has changed. I've passed your request to a colleague, who will reply here soon.",
+    },
+    "shop_change_uncertain": {
+        "zh": "您对订单 {order_id} 的请求（{task}）已发给商店系统，但暂时没有收到确认。为避免重复操作，我已请同事核实结果，"
+              "他们会在这里告诉您。",
+        "en": "Your request for order {order_id} ({task}) reached the shop's system, but no confirmation has come "
+              "back yet. So that nothing is done twice, a colleague will check the outcome and tell you here.",
+    },
+    "shop_cannot": {
+        "zh": "这项操作（{task}）需要同事在商店后台为订单 {order_id} 完成。我已把您的请求转给同事，他们会在这里回复您。",
+        "en": "A colleague needs to do this ({task}) for order {order_id} in the shop's own system. I've passed "
+              "your request on, and they will reply here.",
+    },
     "ask_address": {"zh": "订单 {order_id} 当前地址：{old}。请发送新的收货地址。",
                     "en": "Order {order_id} is going to {old}. What is the new delivery address?"},
     "confirm_change_address": {"zh": "确认把订单 {order_id} 的收货地址从“{old}”改为“{new}”吗？请回复“是”或“否”。",

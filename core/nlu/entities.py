@@ -16,7 +16,9 @@ from core.nlu import details
 from core.nlu.synonyms import expand_synonyms
 from core.vocabulary import CLOTHING_SIZES, colour_words
 
-_ORDER_ID = re.compile(r"#?(?<![A-Za-z0-9])([A-Z]{1,2}\d{6,10})(?![A-Za-z0-9])|(?<![\d.])(\d{7,20})(?![\d.])",
+_ORDER_ID = re.compile(r"#?(?<![A-Za-z0-9])([A-Z]{1,2}\d{6,10})(?![A-Za-z0-9])|(?<![\d.])(\d{7,20})(?![\d.])"
+                       # a shop's short order number, "#1001" (Shopify, Medusa) or "order no. 1001" / "订单号1001"
+                       r"|(?:#|\border\s+(?:no\.?|number|#)\s*|订单号?\s*#?)(\d{3,6})(?![\d.元块])",
                        re.IGNORECASE)
 _SIZE_EN = re.compile(r"(?<![A-Za-z])(?:size\s*)?(" + "|".join(sorted(CLOTHING_SIZES, key=len, reverse=True)) + r")(?![A-Za-z])",
                       re.IGNORECASE)
@@ -81,7 +83,7 @@ class EntityExtractor:
         product_id = self._product(text, lowered)
         if product_id:
             entities["product_id"] = product_id
-        order_ids = [(a or b).upper() for a, b in _ORDER_ID.findall(text)]
+        order_ids = [(a or b or c).upper() for a, b, c in _ORDER_ID.findall(text)]
         if order_ids:
             entities["order_id"] = order_ids[0]
         category = self._category(lowered)

@@ -66,6 +66,10 @@ class Catalog:
         """Every category with its decoded aliases."""
         return [decode(r, "aliases") for r in all_rows(self._db, "select * from categories order by id")]
 
+    def category(self, category_id: str) -> dict[str, Any] | None:
+        """One category by id, or None."""
+        return decode(first_row(self._db, "select * from categories where id = ?", [category_id]), "aliases")
+
     def product(self, product_id: str) -> dict[str, Any] | None:
         """One product by id, or None."""
         return decode(first_row(self._db, "select * from products where id = ?", [product_id]), "tags")

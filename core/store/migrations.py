@@ -265,6 +265,23 @@ def _wechat_request_nonces(db: sqlite_utils.Database) -> None:
         if_not_exists=True)
 
 
+def _shop_port(db: sqlite_utils.Database) -> None:
+    """The shop's own system as the source of truth (docs/SHOPS.md): orders and their items keep the
+    shop's ids and when the cache last heard from the shop; every change sent to the shop is in
+    ``shop_changes`` under its idempotency key before it is sent (``sent``, then ``done`` or
+    ``failed``), so a crash mid-request is resolved by reading the order back, never by sending
+    twice; ``shop_sync`` keeps where each sync got to."""
+    db["orders"].add_column("external_id", str)
+    db["orders"].add_column("synced_at", str)
+    db["orders"].create_index(["external_id"])
+    db["order_items"].add_column("external_id", str)
+    db["shop_changes"].create({"key": str, "conversation_id": str, "flow": str, "order_id": str,
+                               "request": str, "status": str, "reference": str, "error": str,
+                               "created_at": str, "updated_at": str}, pk="key", not_null={"status"})
+    db["shop_sync"].create({"name": str, "updated_since": str, "started_at": str, "finished_at": str,
+                            "report": str}, pk="name")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _wechat_deliveries_and_menus,
@@ -279,6 +296,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _install_secrets,
     _confirmed_changes,
     _wechat_request_nonces,
+    _shop_port,
 ]
 
 

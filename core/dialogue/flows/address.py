@@ -6,6 +6,7 @@ from typing import Any
 from core.actions.base import ActionResult
 from core.dialogue.flows.base import YES_NO, Flow, FlowContext
 from core.dialogue.flows.slots import read_address
+from core.shop.requests import Capability, UpdateShippingAddress
 from core.store.changes import OrderChange
 
 
@@ -22,6 +23,7 @@ class ChangeAddressFlow(Flow):
     name = "change_address"
     rule = "change_address"
     slots = ("address",)
+    capability = Capability.UPDATE_ADDRESS
 
     def fill(self, ctx: FlowContext, order: dict[str, Any] | None) -> None:
         """The new address."""
@@ -43,5 +45,5 @@ class ChangeAddressFlow(Flow):
         new = {"line1": ctx.slots["address"], "country": old.get("country", "CN")}
         ctx.changes.apply(OrderChange(order["id"], "change_address", ctx.actor,
                                       ctx.confirmation_audit(old=address_text(order["address"]), new=new["line1"]),
-                                      address=new))
+                                      address=new, shop=UpdateShippingAddress(ctx.shop_id(order), new)))
         return ActionResult("done_change_address", {"order_id": order["id"], "new": new["line1"]})

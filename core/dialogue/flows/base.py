@@ -15,7 +15,8 @@ from core.money import format_price
 from core.policy.shop import ShopPolicy
 from core.reply.templates import localise
 from core.store import Store
-from core.store.changes import OrderChanges
+from core.shop.requests import Capability
+from core.store.changes import ChangePlan
 from core.turn import Turn
 from core.vocabulary import colour_name
 
@@ -28,10 +29,12 @@ class FlowContext:
 
     store: Store
     policy: ShopPolicy
-    changes: OrderChanges
+    changes: ChangePlan
     handoff: Handoff
     turn: Turn
     customer: dict[str, Any]
+    order_currency: str | None = None
+    """The currency of the order the flow is about, once it is known (prices are said in it)."""
 
     @property
     def today(self) -> date:
@@ -49,8 +52,12 @@ class FlowContext:
         return self.turn.state.slots
 
     def price(self, cents: int) -> str:
-        """An amount in the shop's currency."""
-        return format_price(cents, self.policy.currency)
+        """An amount in the order's currency (the shop policy's before an order is known)."""
+        return format_price(cents, self.order_currency or self.policy.currency)
+
+    def shop_id(self, order: dict[str, Any]) -> str:
+        """The shop's own id of an order (the local id for orders that only exist here)."""
+        return order.get("external_id") or order["id"]
 
     def confirmation_audit(self, **details: Any) -> dict[str, Any]:
         """Audit details of a confirmed change: what the shopper's "yes" was and when."""
@@ -70,13 +77,15 @@ def status_name(status: str) -> dict[str, str]:
 
 class Flow(ABC):
     """A task the shopper can ask for. ``rule`` names the policy action whose allowed statuses (and
-    window) the order must satisfy; ``changes_order`` flows need an explicit yes before :meth:`execute`."""
+    window) the order must satisfy; ``changes_order`` flows need an explicit yes before :meth:`execute`;
+    ``capability`` is what the shop's system must be able to do for it (else a colleague does it)."""
 
     name: str
     rule: str | None = None
     changes_order: bool = True
     needs_order: bool = True
     slots: tuple[str, ...] = ()
+    capability: Capability | None = None
 
     def relevant(self, ctx: FlowContext, order: dict[str, Any]) -> bool:
         """Whether an order is one this flow could act on (used to pick or list orders)."""
@@ -133,6 +142,11 @@ def items_text(order: dict[str, Any], item_ids: list[int] | None = None) -> dict
             lines.append(f"{item['name']}{f' ({options})' if options else ''} ×{item['quantity']}")
         out[lang] = ("；" if lang == "zh" else "; ").join(lines)
     return out
+
+
+def item_shop_id(item: dict[str, Any]) -> str:
+    """The shop's own id of an order line (the local id for orders that only exist here)."""
+    return item.get("external_id") or str(item["id"])
 
 
 def net_paid(order: dict[str, Any]) -> dict[str, int]:

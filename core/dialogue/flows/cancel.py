@@ -6,6 +6,7 @@ from typing import Any
 from core.actions.base import ActionResult
 from core.dialogue.flows.base import YES_NO, Flow, FlowContext, items_text, net_paid
 from core.dialogue.flows.slots import read_reason
+from core.shop.requests import CancelOrder, Capability
 from core.store.changes import OrderChange
 
 
@@ -16,6 +17,7 @@ class CancelOrderFlow(Flow):
     name = "cancel_order"
     rule = "cancel"
     slots = ("reason",)
+    capability = Capability.CANCEL
 
     def fill(self, ctx: FlowContext, order: dict[str, Any] | None) -> None:
         """The reason."""
@@ -50,5 +52,6 @@ class CancelOrderFlow(Flow):
             status="cancelled",
             payments=[{"kind": "refund", "amount_cents": cents, "method": method} for method, cents in paid.items()],
             request={"kind": "cancel", "status": "done", "reason": reason, "refund_method": "original",
-                     "amount_cents": refund, "conversation_id": ctx.turn.conversation_id}))
+                     "amount_cents": refund, "conversation_id": ctx.turn.conversation_id},
+            shop=CancelOrder(ctx.shop_id(order), reason, refund)))
         return ActionResult("done_cancel_order", {"order_id": order["id"], "refund": ctx.price(refund)})

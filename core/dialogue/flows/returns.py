@@ -4,9 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from core.actions.base import ActionResult
-from core.dialogue.flows.base import YES_NO, Flow, FlowContext, items_text, net_paid, numbered_items
+from core.dialogue.flows.base import YES_NO, Flow, FlowContext, item_shop_id, items_text, net_paid, numbered_items
 from core.dialogue.flows.slots import chosen_items, read_item, read_reason, read_refund_method
 from core.i18n import t
+from core.shop.requests import Capability, RequestReturn
 from core.store.changes import OrderChange
 
 
@@ -17,6 +18,7 @@ class ReturnFlow(Flow):
     name = "return_items"
     rule = "return"
     slots = ("item", "reason", "refund_method")
+    capability = Capability.RETURN
 
     def fill(self, ctx: FlowContext, order: dict[str, Any] | None) -> None:
         """Items, reason, refund method: each from this message when it holds it."""
@@ -49,7 +51,8 @@ class ReturnFlow(Flow):
         assert order is not None
         amount = self._amount(ctx, order)
         approval = ctx.policy.needs_approval("refund", amount)
-        items = [i["id"] for i in chosen_items(order, ctx.slots["item"])]
+        chosen = chosen_items(order, ctx.slots["item"])
+        items = [i["id"] for i in chosen]
         reason, method = ctx.slots.get("reason"), ctx.slots["refund_method"]
         ctx.changes.apply(OrderChange(
             order["id"], "return_items", ctx.actor,
@@ -58,7 +61,10 @@ class ReturnFlow(Flow):
             status="return_requested",
             request={"kind": "return", "status": "awaiting_approval" if approval else "requested", "reason": reason,
                      "refund_method": method, "amount_cents": amount, "details": {"items": items},
-                     "conversation_id": ctx.turn.conversation_id}))
+                     "conversation_id": ctx.turn.conversation_id},
+            shop=None if approval else RequestReturn(ctx.shop_id(order),
+                                                     tuple((item_shop_id(i), i["quantity"]) for i in chosen),
+                                                     reason, amount, method)))
         if approval:
             ctx.handoff.request(ctx.turn.conversation_id, f"approval:return {order['id']}", 2)
             return ActionResult("done_awaiting_approval", {"order_id": order["id"], "amount": ctx.price(amount)})

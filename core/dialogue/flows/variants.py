@@ -3,12 +3,14 @@ pending order, or exchanging delivered items. The price difference is settled wi
 refunds row; above the policy's approval limit a colleague approves first."""
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any
 
 from core.actions.base import ActionResult
-from core.dialogue.flows.base import YES_NO, Flow, FlowContext, items_text, net_paid, numbered_items
+from core.dialogue.flows.base import YES_NO, Flow, FlowContext, item_shop_id, items_text, net_paid, numbered_items
 from core.dialogue.flows.slots import read_item, read_variant, variant_choices
 from core.i18n import t
+from core.shop.requests import Capability, ChangeItems, ItemSwap, RequestExchange, ShopRequest
 from core.store.changes import OrderChange
 from core.vocabulary import colour_name
 
@@ -73,12 +75,17 @@ class _VariantSwapFlow(Flow):
                                                 "amount_cents": abs(difference), "method": method}]
         ctx.changes.apply(OrderChange(
             order["id"], self.name, ctx.actor, ctx.confirmation_audit(**details), status=self.new_status,
+            shop=self.shop_request(ctx, order, ItemSwap(item_shop_id(item), item["quantity"], variant["id"]), difference),
             items=[new_item], total_cents=(order["total_cents"] or 0) + difference, payments=payments,
             request={"kind": self.request_kind, "status": "done", "amount_cents": difference, "details": details,
                      "refund_method": method if difference < 0 else None,
                      "conversation_id": ctx.turn.conversation_id}))
         return ActionResult(f"done_{self.name}", {"order_id": order["id"], "new": _options_text(variant["options"]),
                                                   "difference": _difference_text(ctx, difference)})
+
+    @abstractmethod
+    def shop_request(self, ctx: FlowContext, order: dict[str, Any], swap: ItemSwap, difference: int) -> ShopRequest:
+        """What the shop must do for the swap."""
 
     @staticmethod
     def _item(ctx: FlowContext, order: dict[str, Any]) -> dict[str, Any]:
@@ -98,6 +105,11 @@ class ChangeItemsFlow(_VariantSwapFlow):
     rule = "change_items"
     request_kind = "change_items"
     new_status = None
+    capability = Capability.CHANGE_ITEMS
+
+    def shop_request(self, ctx: FlowContext, order: dict[str, Any], swap: ItemSwap, difference: int) -> ShopRequest:
+        """Swap the line in the pending order."""
+        return ChangeItems(ctx.shop_id(order), (swap,), difference)
 
 
 class ExchangeFlow(_VariantSwapFlow):
@@ -108,6 +120,11 @@ class ExchangeFlow(_VariantSwapFlow):
     rule = "exchange"
     request_kind = "exchange"
     new_status = "exchange_requested"
+    capability = Capability.EXCHANGE
+
+    def shop_request(self, ctx: FlowContext, order: dict[str, Any], swap: ItemSwap, difference: int) -> ShopRequest:
+        """Send the delivered item back for the new variant."""
+        return RequestExchange(ctx.shop_id(order), (swap,), ctx.slots.get("reason"), difference)
 
     def refusal(self, ctx: FlowContext, order: dict[str, Any]) -> ActionResult | None:
         """Status and window (the base rules), then the per-item limit once the item is known."""
