@@ -101,7 +101,7 @@ class FakeShopify(LoopbackServer):
         self.bucket = Bucket(maximum_available, restore_rate)
         self.calls: list[Call] = []
         self.throttle_with_429 = False
-        self._failures: list[int] = []
+        self._failures: list[tuple[int, bool]] = []  # (status, mutations only)
         self._too_many: list[float] = []
         self._slow: list[tuple[float, bool]] = []  # (seconds, mutations only)
         self._drops: list[bool] = []  # mutations only
@@ -116,9 +116,9 @@ class FakeShopify(LoopbackServer):
         app.router.add_post("/admin/api/{version}/graphql.json", self._graphql)
 
     # -- faults --------------------------------------------------------------------------------
-    def fail_next(self, status: int = 503, times: int = 1) -> None:
-        """The next ``times`` requests get HTTP ``status`` and are not carried out."""
-        self._failures.extend([status] * times)
+    def fail_next(self, status: int = 503, times: int = 1, mutations: bool = False) -> None:
+        """The next ``times`` requests (``mutations`` only) get HTTP ``status`` and are not carried out."""
+        self._failures.extend([(status, mutations)] * times)
 
     def answer_429_next(self, retry_after: float = 1.0, times: int = 1) -> None:
         """The next ``times`` requests get HTTP 429 with ``Retry-After`` and are not carried out."""
@@ -143,9 +143,6 @@ class FakeShopify(LoopbackServer):
             return web.json_response({"errors": "Not Found"}, status=404)
         if request.headers.get("X-Shopify-Access-Token") != self.token:
             return self._record(web.json_response({"errors": _BAD_TOKEN}, status=401))
-        if self._failures:
-            status = self._failures.pop(0)
-            return self._record(web.Response(status=status, text=f"{status} injected by the fake"))
         if self._too_many:
             return self._record(self._throttled(0, retry_after=self._too_many.pop(0)))
         try:
@@ -159,6 +156,9 @@ class FakeShopify(LoopbackServer):
             return self._record(web.json_response({"errors": [exc.as_json()]}))
         call = Call(operation.kind, [f.name for f in operation.selections], variables, 200, body["query"])
         self.calls.append(call)
+        if self._failures and (operation.kind == "mutation" or not self._failures[0][1]):
+            call.status = self._failures.pop(0)[0]
+            return web.Response(status=call.status, text=f"{call.status} injected by the fake")
         response = self._run(operation, variables)
         call.status = response.status
         return await self._deliver(request, response, operation.kind == "mutation")

@@ -22,6 +22,7 @@ from tests.fakes.shopify_shop import (
     Transaction,
     cents,
     gid,
+    inventory_item_id,
     now,
     parse_gid,
     user_error,
@@ -86,6 +87,15 @@ def _variant(shop: Shop, args: dict[str, Any], _directives: dict[str, dict[str, 
     return shop.variant_node(variant) if variant else None
 
 
+def _inventory_item(shop: Shop, args: dict[str, Any], _directives: dict[str, dict[str, Any]]) -> Node | None:
+    number = parse_gid(_required(args, "id"), "InventoryItem")
+    variant = next((v for p in shop.products.values() for v in p.variants if inventory_item_id(v) == number), None)
+    if variant is None:
+        return None
+    return Node("InventoryItem", {"id": gid("InventoryItem", inventory_item_id(variant)),
+                                  "variant": shop.variant_node(variant)})
+
+
 def _job(shop: Shop, args: dict[str, Any], _directives: dict[str, dict[str, Any]]) -> Node | None:
     number = parse_gid(_required(args, "id"), "Job")
     if number not in shop.jobs:
@@ -106,6 +116,7 @@ QUERIES: dict[str, Resolver] = {
     "products": _listing("Product", lambda s: s.products, Shop.product_node),
     "product": _by_id("Product", lambda s: s.products, Shop.product_node),
     "productVariant": _variant,
+    "inventoryItem": _inventory_item,
     "job": _job,
 }
 

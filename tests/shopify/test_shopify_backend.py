@@ -57,7 +57,7 @@ async def test_orders_map_to_kefu_statuses_items_payments_and_parcels(shop: Shop
     [parcel] = delivered.fulfilments
     assert parcel.carrier == "SF Express" and parcel.tracking_number and parcel.delivered_at
     assert delivered.customer.email == "mei@example.com" and delivered.address["country"] == "CN"
-    assert (await shop.order(gid("Order", seeded.open_order.id))).status == "processed"
+    assert (await shop.order(gid("Order", seeded.open_order.id))).status == "pending"
     assert await shop.order(gid("Order", 999999)) is None and await shop.order("#1001") is None
 
 

@@ -99,6 +99,14 @@ class ShopifyShop(ShopBackend):
         raw = (await self._client.query(queries.PRODUCT, {"id": external_id})).get("product")
         return _mapped(lambda p: mapping.product(p, self.currency), raw) if raw is not None else None
 
+    async def product_of(self, inventory_item: str) -> str | None:
+        """The product whose variant an inventory item stocks (inventory webhooks name only the item)."""
+        if not _is_gid(inventory_item, "InventoryItem"):
+            return None
+        data = await self._client.query(queries.INVENTORY_ITEM, {"id": inventory_item})
+        product = mapping.get(data, "inventoryItem", "variant", "product", "id")
+        return product if isinstance(product, str) and _is_gid(product, "Product") else None
+
     async def orders(self, updated_since: str | None = None) -> AsyncIterator[ShopOrder]:
         """Every order, oldest update first (``updated_at:>=`` the given time)."""
         search = f"updated_at:>='{updated_since}'" if updated_since else None

@@ -7,7 +7,8 @@ integer cents of the order's currency (Shopify's ``shopMoney``); times are ISO 8
 
 Kefu's order status from Shopify's: cancelled (``cancelledAt``), refunded (``REFUNDED``), exchange /
 return requested (an open or requested return, with or without exchange lines), delivered (every
-parcel delivered), shipped (a parcel sent), processed (paid, not shipped), pending (not paid yet)."""
+parcel delivered), shipped (a parcel sent), processed (being prepared: a fulfillment in progress,
+on hold or scheduled), pending (placed, not yet being prepared: what a shopper may still cancel)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ from core.shop.model import (
 )
 
 _OPEN_RETURNS = {"OPEN", "REQUESTED"}
-_PAID = {"PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED"}
+_PREPARING = {"IN_PROGRESS", "PENDING_FULFILLMENT", "ON_HOLD", "SCHEDULED"}
 _PAYMENT_KINDS = {"SALE": "payment", "CAPTURE": "payment", "REFUND": "refund"}
 
 
@@ -135,7 +136,7 @@ def status(order: dict[str, Any]) -> str:
         return "delivered"
     if sent:
         return "shipped"
-    return "processed" if financial in _PAID else "pending"
+    return "processed" if order.get("displayFulfillmentStatus") in _PREPARING else "pending"
 
 
 def order(value: Any) -> ShopOrder:

@@ -53,6 +53,8 @@ RETURNS = """query Returns($id: ID!) { order(id: $id) { id returns(first: 10) { 
 REFUNDS = """query Refunds($id: ID!) { order(id: $id) { id refunds(first: 20) { id note createdAt
   totalRefundedSet { shopMoney { amount currencyCode } } } } }"""
 
+INVENTORY_ITEM = "query Item($id: ID!) { inventoryItem(id: $id) { id variant { id product { id } } } }"
+
 JOB = "query Job($id: ID!) { job(id: $id) { id done } }"
 
 ORDER_CANCEL = """mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!,
