@@ -12,11 +12,17 @@ leaky bucket (small numbers for tests); a query costing more than is available i
 gets HTTP 200 ``errors: [{message: "Throttled", extensions: {code: "THROTTLED"}}]``, or HTTP 429
 with ``Retry-After`` when :attr:`FakeShopify.throttle_with_429` is set.
 
-Faults for the next requests: an HTTP error before anything runs (:meth:`FakeShopify.fail_next`),
-a 429 (:meth:`FakeShopify.answer_429_next`), an answer that comes late after the request was carried
-out (:meth:`FakeShopify.slow_next`), the connection dropped after it was carried out
-(:meth:`FakeShopify.drop_next`), and an outage (:meth:`go_down` / :meth:`come_back`). Every request
-is recorded in :attr:`FakeShopify.calls`. Webhooks to Kefu: :mod:`tests.fakes.shopify_webhooks`."""
+Faults for the next requests (or the next mutations only): an HTTP error before anything runs
+(:meth:`FakeShopify.fail_next`), a 429 (:meth:`FakeShopify.answer_429_next`), an answer that comes
+late after the request was carried out (:meth:`FakeShopify.slow_next`), the connection dropped after
+it was carried out (:meth:`FakeShopify.drop_next`), and an outage (:meth:`go_down` / :meth:`come_back`).
+Every request is recorded in :attr:`FakeShopify.calls`. Webhooks to Kefu: :mod:`tests.fakes.shopify_webhooks`.
+
+Not like Shopify: fields are checked on the objects an answer returns (a field under a null result
+is not checked), costs are estimated (1 per object, connections and sized lists 2 + ``first`` × the
+node; mutations 10), ``orderCancel``'s job is done at once, search knows only ``field:value`` terms
+of a few fields, there are no fragments, locations, drafts, fulfillment orders, order editing,
+multiple currencies or locations, and the message texts of ``userErrors`` are the fake's own."""
 from __future__ import annotations
 
 import asyncio

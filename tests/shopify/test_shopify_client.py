@@ -14,7 +14,7 @@ from adapters.shops.shopify.client import (
     ShopifyUncertain,
     endpoint_for,
 )
-from tests.fakes.shopify import ACCESS_TOKEN, FakeShopify
+from tests.fakes.shopify import ACCESS_TOKEN, Bucket, FakeShopify
 from tests.fakes.shopify_shop import gid
 from tests.shopify.conftest import Seeded
 
@@ -29,6 +29,21 @@ class Waits(list[float]):
     async def __call__(self, seconds: float) -> None:
         self.append(seconds)
         await asyncio.sleep(seconds)
+
+
+class StillTime(list[float]):
+    """A clock for the fake's bucket that moves only while the client sleeps (the waits are recorded)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.append(seconds)
+        self.now += seconds
 
 
 @pytest.fixture
@@ -56,29 +71,31 @@ async def test_a_wrong_token_or_a_bad_document_is_refused(fake_shopify: FakeShop
 
 
 async def test_throttled_waits_what_the_bucket_needs() -> None:
-    fake = await FakeShopify(maximum_available=100, restore_rate=200).start()
-    waits = Waits()
+    fake = await FakeShopify().start()
+    time = StillTime()
+    fake.bucket = Bucket(100, 200, clock=time)
     try:
         order = fake.shop.add_order(None, [(fake.shop.add_product("Case", [({}, 3900, 9)]).variants[0], 1)])
         fake.bucket.drain()
-        async with ShopifyClient(fake.endpoint, ACCESS_TOKEN, sleep=waits) as client:
+        async with ShopifyClient(fake.endpoint, ACCESS_TOKEN, sleep=time.sleep) as client:
             got = await client.query(NAME, {"id": gid("Order", order.id)})
         assert got["order"]["name"] == order.name
-        assert len(waits) == 1 and 0 < waits[0] <= 1 / 200 * 1 + 0.01  # (1 requested - ~0 available) / 200
+        assert time == [pytest.approx(1 / 200)]  # (1 requested - 0 available) / 200 a second
         assert [c.status for c in fake.sent("order")] == [200, 200]
     finally:
         await fake.stop()
 
 
 async def test_a_throttled_mutation_is_sent_again_and_done_once() -> None:
-    fake = await FakeShopify(maximum_available=20, restore_rate=100).start()
-    waits = Waits()
+    fake = await FakeShopify().start()
+    time = StillTime()
+    fake.bucket = Bucket(20, 100, clock=time)
     try:
         order = fake.shop.add_order(None, [(fake.shop.add_product("Case", [({}, 3900, 9)]).variants[0], 1)])
         fake.bucket.drain()
-        async with ShopifyClient(fake.endpoint, ACCESS_TOKEN, sleep=waits) as client:
+        async with ShopifyClient(fake.endpoint, ACCESS_TOKEN, sleep=time.sleep) as client:
             await client.mutate(CANCEL, {"id": gid("Order", order.id)})
-        assert 0.05 < waits[0] <= 0.11  # (10 - ~0) / 100
+        assert time == [pytest.approx(10 / 100)]  # a mutation costs 10
         assert order.cancelled_at and [t.kind for t in order.transactions] == ["SALE", "REFUND"]
     finally:
         await fake.stop()

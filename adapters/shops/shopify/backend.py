@@ -24,6 +24,7 @@ from typing import Any
 
 from adapters.shops.shopify import mapping, queries
 from adapters.shops.shopify.client import ShopifyClient, Sleep
+from adapters.shops.shopify.fields import get, nodes
 from core.shop.model import ShopCustomer, ShopOrder, ShopProduct
 from core.shop.port import ChangeOutcome, ShopBackend, ShopRefused, ShopUnavailable
 from core.shop.requests import (
@@ -78,7 +79,7 @@ class ShopifyShop(ShopBackend):
         if not _EMAIL.fullmatch(wanted):
             return None
         data = await self._client.query(queries.FIND_CUSTOMER, {"query": f'email:"{wanted}"'})
-        for node in mapping.nodes(mapping.get(data, "customers")):
+        for node in nodes(get(data, "customers")):
             try:
                 found = mapping.customer(node)
             except ValueError:
@@ -104,7 +105,7 @@ class ShopifyShop(ShopBackend):
         if not _is_gid(inventory_item, "InventoryItem"):
             return None
         data = await self._client.query(queries.INVENTORY_ITEM, {"id": inventory_item})
-        product = mapping.get(data, "inventoryItem", "variant", "product", "id")
+        product = get(data, "inventoryItem", "variant", "product", "id")
         return product if isinstance(product, str) and _is_gid(product, "Product") else None
 
     async def orders(self, updated_since: str | None = None) -> AsyncIterator[ShopOrder]:
@@ -128,12 +129,12 @@ class ShopifyShop(ShopBackend):
                      variables: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
         after = None
         while True:
-            page = mapping.get(await self._client.query(document, {**variables, "first": size, "after": after}),
+            page = get(await self._client.query(document, {**variables, "first": size, "after": after}),
                                 root)
-            for node in mapping.nodes(page):
+            for node in nodes(page):
                 yield node
-            cursor = mapping.get(page, "pageInfo", "endCursor")
-            if mapping.get(page, "pageInfo", "hasNextPage") is not True or not isinstance(cursor, str):
+            cursor = get(page, "pageInfo", "endCursor")
+            if get(page, "pageInfo", "hasNextPage") is not True or not isinstance(cursor, str):
                 return
             after = cursor
 
@@ -165,7 +166,7 @@ class ShopifyShop(ShopBackend):
             "refundMethod": {"originalPaymentMethodsRefund": request.refund_cents > 0},
             "staffNote": _note("Cancelled by the shopper through Kefu", request.reason)})
         payload = _payload(data, "orderCancel", "orderCancelUserErrors")
-        job = mapping.get(payload, "job", "id")
+        job = get(payload, "job", "id")
         if isinstance(job, str):
             await self._wait_for(job)
         return await self._outcome(request.order_id, job if isinstance(job, str) else None)
@@ -174,7 +175,7 @@ class ShopifyShop(ShopBackend):
         """Shopify cancels in a background job: wait a little for it (the order read back shows the rest)."""
         for _ in range(_JOB_POLLS):
             try:
-                done = mapping.get(await self._client.query(queries.JOB, {"id": job}), "job", "done")
+                done = get(await self._client.query(queries.JOB, {"id": job}), "job", "done")
             except ShopUnavailable:
                 return
             if done is True:
@@ -197,7 +198,7 @@ class ShopifyShop(ShopBackend):
         if swaps:
             body["exchangeLineItems"] = [{"variantId": s.new_variant_id, "quantity": s.quantity} for s in swaps]
         data = await self._client.mutate(queries.RETURN_CREATE, {"returnInput": body})
-        created = mapping.get(_payload(data, "returnCreate", "userErrors"), "return", "id")
+        created = get(_payload(data, "returnCreate", "userErrors"), "return", "id")
         return await self._outcome(order_id, created if isinstance(created, str) else None)
 
     async def _refund(self, request: RefundPayment, key: str) -> ChangeOutcome:
@@ -206,7 +207,7 @@ class ShopifyShop(ShopBackend):
         data = await self._client.mutate(queries.REFUND_CREATE, {"key": key, "input": {
             "orderId": request.order_id, "notify": True, "note": _refund_note(request),
             "transactions": transactions}})
-        refund = mapping.get(_payload(data, "refundCreate", "userErrors"), "refund", "id")
+        refund = get(_payload(data, "refundCreate", "userErrors"), "refund", "id")
         return await self._outcome(request.order_id, refund if isinstance(refund, str) else None)
 
     async def _required_order(self, order_id: str) -> dict[str, Any]:
@@ -249,11 +250,11 @@ class ShopifyShop(ShopBackend):
                         else [(s.item_id, s.quantity) for s in request.swaps])
         variants = sorted((s.new_variant_id, s.quantity) for s in request.swaps) \
             if isinstance(request, RequestExchange) else []
-        for found in mapping.nodes(mapping.get(raw, "returns")):
-            lines = sorted((mapping.get(n, "fulfillmentLineItem", "lineItem", "id"), n.get("quantity"))
-                           for n in mapping.nodes(found.get("returnLineItems")))
+        for found in nodes(get(raw, "returns")):
+            lines = sorted((get(n, "fulfillmentLineItem", "lineItem", "id"), n.get("quantity"))
+                           for n in nodes(found.get("returnLineItems")))
             exchanges = sorted((n.get("variantId"), n.get("quantity"))
-                               for n in mapping.nodes(found.get("exchangeLineItems")))
+                               for n in nodes(found.get("exchangeLineItems")))
             if found.get("status") in _OPEN and lines == wanted and exchanges == variants:
                 return ChangeOutcome(order, found.get("id") if isinstance(found.get("id"), str) else None)
         return None
@@ -261,12 +262,12 @@ class ShopifyShop(ShopBackend):
     async def _refunded(self, request: RefundPayment, order: ShopOrder) -> ChangeOutcome | None:
         raw = (await self._client.query(queries.REFUNDS, {"id": request.order_id})).get("order")
         note = _refund_note(request)
-        for refund in mapping.get(raw, "refunds") or []:
+        for refund in get(raw, "refunds") or []:
             try:
-                amount = mapping.money(mapping.get(refund, "totalRefundedSet"))
+                amount = mapping.money(get(refund, "totalRefundedSet"))
             except ValueError:
                 continue
-            if mapping.get(refund, "note") == note and amount == request.amount_cents:
+            if get(refund, "note") == note and amount == request.amount_cents:
                 return ChangeOutcome(order, refund.get("id") if isinstance(refund.get("id"), str) else None)
         return None
 
@@ -328,8 +329,8 @@ def _return_lines(order: dict[str, Any], items: list[tuple[str, int]], reason: s
     for done in order.get("fulfillments") or []:
         if not isinstance(done, dict) or done.get("status") != "SUCCESS":
             continue
-        for node in mapping.nodes(done.get("fulfillmentLineItems")):
-            line, fid, quantity = mapping.get(node, "lineItem", "id"), node.get("id"), node.get("quantity")
+        for node in nodes(done.get("fulfillmentLineItems")):
+            line, fid, quantity = get(node, "lineItem", "id"), node.get("id"), node.get("quantity")
             if isinstance(line, str) and isinstance(fid, str) and isinstance(quantity, int):
                 shipped.setdefault(line, []).append((fid, quantity))
     note = {"returnReason": "OTHER", "returnReasonNote": reason.strip()[:255]} if reason and reason.strip() \

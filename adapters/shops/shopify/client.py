@@ -22,6 +22,7 @@ from typing import Any
 
 import aiohttp
 
+from adapters.shops.shopify.fields import get
 from core.shop.port import ShopRefused, ShopUnavailable, ShopUncertain
 
 log = logging.getLogger(__name__)
@@ -169,16 +170,16 @@ class ShopifyClient:
 
     def _throttle_wait(self, answer: _Answer) -> float | None:
         """How long to wait before sending again when Shopify throttled the request; None when it did not."""
-        cost = _dig(answer.body, "extensions", "cost")
+        cost = get(answer.body, "extensions", "cost")
         self._note(cost)
         if answer.status == 429:
             return min(answer.retry_after if answer.retry_after is not None else 1.0, self._max_wait_s)
-        errors = _dig(answer.body, "errors")
+        errors = get(answer.body, "errors")
         if answer.status != 200 or not isinstance(errors, list):
             return None
-        if not any(_dig(e, "extensions", "code") == "THROTTLED" for e in errors):
+        if not any(get(e, "extensions", "code") == "THROTTLED" for e in errors):
             return None
-        requested = _number(_dig(cost, "requestedQueryCost"))
+        requested = _number(get(cost, "requestedQueryCost"))
         if requested is not None and self.throttle is not None and requested > self.throttle.maximum:
             raise ShopifyRefused(f"the query costs {requested:g}, more than the bucket holds")
         if requested is None or self.throttle is None or self.throttle.restore_rate <= 0:
@@ -186,8 +187,8 @@ class ShopifyClient:
         return min(max(0.0, (requested - self.throttle.available) / self.throttle.restore_rate), self._max_wait_s)
 
     def _note(self, cost: Any) -> None:
-        status = _dig(cost, "throttleStatus")
-        values = [_number(_dig(status, k)) for k in ("maximumAvailable", "currentlyAvailable", "restoreRate")]
+        status = get(cost, "throttleStatus")
+        values = [_number(get(status, k)) for k in ("maximumAvailable", "currentlyAvailable", "restoreRate")]
         if all(v is not None for v in values):
             maximum, available, rate = values
             self.throttle = ThrottleStatus(maximum or 0.0, available or 0.0, rate or 0.0)
@@ -211,14 +212,6 @@ class ShopifyClient:
         return data
 
 
-def _dig(value: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
-
-
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
         return None
@@ -235,5 +228,5 @@ def _seconds(header: str | None) -> float | None:
 def _messages(errors: Any) -> str:
     """The errors' messages, short, for logs and staff."""
     items = errors if isinstance(errors, list) else [errors]
-    texts = [str(_dig(e, "message") or e)[:200] for e in items[:3]]
+    texts = [str(get(e, "message") or e)[:200] for e in items[:3]]
     return "; ".join(texts)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from adapters.shops.shopify.fields import get, nodes
 from core.language import detect_language
 from core.money import to_cents
 from core.shop.model import (
@@ -31,15 +32,6 @@ _PREPARING = {"IN_PROGRESS", "PENDING_FULFILLMENT", "ON_HOLD", "SCHEDULED"}
 _PAYMENT_KINDS = {"SALE": "payment", "CAPTURE": "payment", "REFUND": "refund"}
 
 
-def get(record: Any, *keys: str) -> Any:
-    """``record[k1][k2]…``, None where a level is missing or not an object."""
-    for key in keys:
-        if not isinstance(record, dict):
-            return None
-        record = record.get(key)
-    return record
-
-
 def _text(value: Any, limit: int = 500) -> str | None:
     return value.strip()[:limit] or None if isinstance(value, str) else None
 
@@ -48,12 +40,6 @@ def _gid(value: Any, kind: str) -> str:
     if not isinstance(value, str) or not value.startswith(f"gid://shopify/{kind}/") or len(value) > 200:
         raise ValueError(f"not a Shopify {kind} id")
     return value
-
-
-def nodes(connection: Any) -> list[dict[str, Any]]:
-    """The objects of a connection's ``nodes`` (or of a plain list)."""
-    nodes = get(connection, "nodes") if isinstance(connection, dict) else connection
-    return [n for n in nodes if isinstance(n, dict)] if isinstance(nodes, list) else []
 
 
 def _time(value: Any) -> str | None:
