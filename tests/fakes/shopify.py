@@ -107,6 +107,7 @@ class FakeShopify(LoopbackServer):
         self.bucket = Bucket(maximum_available, restore_rate)
         self.calls: list[Call] = []
         self.throttle_with_429 = False
+        self.throttled = 0  # requests refused for cost
         self._failures: list[tuple[int, bool]] = []  # (status, mutations only)
         self._too_many: list[float] = []
         self._slow: list[tuple[float, bool]] = []  # (seconds, mutations only)
@@ -199,6 +200,7 @@ class FakeShopify(LoopbackServer):
         return web.json_response({"data": data, "extensions": self._cost(requested, spent)})
 
     def _throttled(self, requested: int, retry_after: float | None = None) -> web.Response:
+        self.throttled += 1
         body = {"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": _DOCS}}],
                 "extensions": {"cost": {"requestedQueryCost": requested, "actualQueryCost": None,
                                         "throttleStatus": self.bucket.status()}}}

@@ -97,7 +97,7 @@ async def test_search_and_pagination(fake_shopify: FakeShopify, seeded: Seeded) 
 
 
 async def test_over_the_bucket_is_throttled_and_not_run() -> None:
-    fake = await FakeShopify(maximum_available=20, restore_rate=50).start()
+    fake = await FakeShopify(maximum_available=20, restore_rate=5).start()
     try:
         order_ = fake.shop.add_order(None, [(fake.shop.add_product("Case", [({}, 3900, 9)]).variants[0], 1)])
         status, body = await post(fake, CANCEL, {"id": gid("Order", order_.id)})
@@ -113,7 +113,7 @@ async def test_over_the_bucket_is_throttled_and_not_run() -> None:
                 fake.endpoint, json={"query": ORDER, "variables": {"id": gid("Order", order_.id)}},
                 headers={"X-Shopify-Access-Token": ACCESS_TOKEN}) as response:
             assert response.status == 429 and float(response.headers["Retry-After"]) >= 1
-        await asyncio.sleep(0.3)  # 15 points back
+        await asyncio.sleep(0.3)  # 1.5 points back
         fake.throttle_with_429 = False
         status, body = await post(fake, "{ job(id: \"gid://shopify/Job/1\") { id done } }")
         assert status == 200 and "errors" not in body
