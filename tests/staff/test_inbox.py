@@ -1,11 +1,15 @@
 """The local staff inbox's HTTP API: login, sessions, CSRF, the queue, claim / reply / resolve."""
 from __future__ import annotations
 
+import json
+
 import aiohttp
 
 from adapters.inbox import StaffInbox
+from adapters.slack.blocks import card_blocks, card_text
 from adapters.web import WebChannel
 from core.messages import Identity, InboundMessage
+from core.observe.handles import visitor_label
 from tests.staff.conftest import PASSWORD
 
 SHOPPER = Identity("web", "inbox-shopper")
@@ -78,3 +82,22 @@ async def test_without_a_password_the_inbox_is_off_and_says_how_to_turn_it_on(as
                 assert response.status == 503
     finally:
         await web.stop()
+
+
+async def test_the_inbox_names_an_unknown_web_shopper_by_handle_never_by_session_id(assistant, hub, inbox_web):
+    session_id = "Zq8-secret-session-id-0123456789abcdef"
+    shopper = Identity("web", session_id)
+    await assistant.handle(InboundMessage(shopper, "I want to talk to a human", language_hint="en"))
+    base = inbox_web.url
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        await login(session, base)
+        async with session.get(base + "staff/api/conversations") as response:
+            [item] = (await response.json())["conversations"]
+        async with session.get(f"{base}staff/api/conversations/{shopper.conversation_id}") as response:
+            view = await response.json()  # staff still open the conversation by its id
+    label = visitor_label(shopper.conversation_id)
+    assert label.startswith("web visitor #") and item["customer"] == view["card"]["customer"] == label
+    assert session_id not in label and item["conversation_id"] == shopper.conversation_id
+    card = await hub.card(hub.open_handoff(shopper.conversation_id)["id"])
+    slack = card_text(card) + json.dumps(card_blocks(card))
+    assert label in slack and session_id not in slack  # the Slack card shows the same name
