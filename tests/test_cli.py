@@ -130,3 +130,20 @@ def test_an_unusable_handle_key_is_one_clear_error(tmp_path):
     (tmp_path / "short.key").write_bytes(b"abc")
     result = run_kefu(tmp_path, "conversations", KEFU_HANDLE_KEY_PATH=str(tmp_path / "short.key"))
     assert result.returncode == 2 and "KEFU_HANDLE_KEY_PATH" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_kefu_import_answers_every_bad_file_with_a_line_and_an_exit_status(tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 200_000, encoding="utf-8")
+    (tmp_path / "deep.yml").write_text("nlu: " + "[" * 200_000, encoding="utf-8")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "folder").mkdir()
+    for args, status, where, said in [
+        (("products", "deep.json"), 1, "stdout", "line 1: not valid JSON: nested deeper than 32 levels"),
+        (("products", "empty.csv"), 1, "stdout", "line 1: the file is empty"),
+        (("nlu", "deep.yml"), 1, "stderr", "kefu import: deep.yml: not valid YAML: nested deeper than 32 levels"),
+        (("products", "missing.json"), 2, "stderr", "kefu import: no such file: missing.json"),
+        (("faq", "folder"), 2, "stderr", "kefu import: not a file: folder"),
+    ]:
+        result = run_kefu(tmp_path, "import", *args, KEFU_LOAD_DEMO_SHOP="false")
+        assert result.returncode == status and said in getattr(result, where), (args, result.stdout, result.stderr)
+        assert "Traceback" not in result.stdout + result.stderr

@@ -151,6 +151,7 @@ def test_handles_are_short_stable_keyed_and_hide_ids_inside_text(tmp_path, monke
         f"send to {handle} failed; {conversation_handle('telegram:42')} too"
     assert hide_conversation_ids(f"session {cid[4:]}", current=cid) == f"session {handle}"
     assert hide_conversation_ids("chat 42", current="telegram:42") == "chat 42"  # too short to be sure
+    assert hide_conversation_ids("operator at the terminal", current="text:terminal") == "operator at the terminal"
     use_key(b"another install's key, 32 bytes!")
     assert conversation_handle(cid) != handle  # without the key, the handle of a known id cannot be made
     (tmp_path / "short.key").write_bytes(b"abc")

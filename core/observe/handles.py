@@ -43,7 +43,10 @@ def load_key(path: Path) -> bytes:
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
         key = secrets.token_bytes(KEY_BYTES)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another kefu process created it a moment ago
+            return load_key(path)
         with os.fdopen(descriptor, "wb") as file:
             file.write(key)
     if len(key) < KEY_BYTES:
@@ -71,9 +74,9 @@ def visitor_label(conversation_id: str) -> str:
 
 def hide_conversation_ids(text: str, current: str | None = None) -> str:
     """``text`` with every shopper-channel conversation id in it replaced by its handle, and the
-    bare user id of the ``current`` conversation (a session id written without ``web:``) too."""
+    bare user id of the ``current`` shopper conversation (a session id written without ``web:``) too."""
     text = _SHOPPER_IDS.sub(lambda match: conversation_handle(match.group()), text)
-    user_id = current.partition(":")[2] if current else ""
+    user_id = current.partition(":")[2] if current and _SHOPPER_IDS.fullmatch(current) else ""
     if len(user_id) >= _BARE_ID_CHARS and user_id in text:
         text = text.replace(user_id, conversation_handle(current))
     return text
