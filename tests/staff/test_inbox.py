@@ -11,12 +11,14 @@ import pytest
 from adapters.forwarded import Forwarding
 from adapters.inbox import StaffInbox
 from adapters.inbox.auth import LOCK, MAX_FAILURES, StaffAuth
+from adapters.slack.blocks import card_blocks, card_text
 from adapters.web import WebChannel
 from bot.app import build_assistant
 from bot.serve import configured_channels
 from bot.settings import load_settings
 from core import clock
 from core.messages import Identity, InboundMessage
+from core.observe.handles import visitor_label
 from tests.staff.conftest import PASSWORD
 
 SHOPPER = Identity("web", "inbox-shopper")
@@ -192,3 +194,22 @@ async def test_kefu_run_serves_the_inbox_with_the_proxy_settings(store, override
     finally:
         await assistant.components.staff.stop()
         await web.stop()
+
+
+async def test_the_inbox_names_an_unknown_web_shopper_by_handle_never_by_session_id(assistant, hub, inbox_web):
+    session_id = "Zq8-secret-session-id-0123456789abcdef"
+    shopper = Identity("web", session_id)
+    await assistant.handle(InboundMessage(shopper, "I want to talk to a human", language_hint="en"))
+    base = inbox_web.url
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        await login(session, base)
+        async with session.get(base + "staff/api/conversations") as response:
+            [item] = (await response.json())["conversations"]
+        async with session.get(f"{base}staff/api/conversations/{shopper.conversation_id}") as response:
+            view = await response.json()  # staff still open the conversation by its id
+    label = visitor_label(shopper.conversation_id)
+    assert label.startswith("web visitor #") and item["customer"] == view["card"]["customer"] == label
+    assert session_id not in label and item["conversation_id"] == shopper.conversation_id
+    card = await hub.card(hub.open_handoff(shopper.conversation_id)["id"])
+    slack = card_text(card) + json.dumps(card_blocks(card))
+    assert label in slack and session_id not in slack  # the Slack card shows the same name
