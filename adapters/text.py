@@ -12,6 +12,7 @@ from typing import IO, Any
 from adapters.base import Channel
 from core.assistant import Assistant
 from core.messages import Identity, InboundMessage, Outbound, Reply
+from core.nesting import load_json
 
 
 def format_reply(reply: Reply) -> str:
@@ -109,7 +110,7 @@ class ScriptChannel(Channel):
 
     def _parse(self, line: str) -> InboundMessage:
         try:
-            data = json.loads(line)
+            data = load_json(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"not JSON: {exc.msg}") from None
         if not isinstance(data, dict):

@@ -8,6 +8,7 @@ from bot.commands import COMMANDS
 from bot.errors import CommandError
 from bot.logs import configure_logging
 from bot.settings import SettingsError, load_settings
+from core.observe.handles import load_key, use_key
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +30,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kefu: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings.kefu_log_level, settings.kefu_log_format)
+    try:
+        use_key(load_key(settings.kefu_handle_key_path))
+    except (OSError, ValueError) as exc:
+        print(f"kefu: KEFU_HANDLE_KEY_PATH: cannot use {settings.kefu_handle_key_path}: "
+              f"{getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return 2
     handler = next(c for c in COMMANDS if c.NAME == args.command)
     try:
         return handler.run(args, settings)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Literal, TextIO
 
 from core.observe.context import current_conversation
+from core.observe.handles import conversation_handle, hide_conversation_ids
 from core.reply.redact import redact
 
 LogFormat = Literal["text", "json"]
@@ -14,21 +15,29 @@ LogFormat = Literal["text", "json"]
 
 class RedactingFilter(logging.Filter):
     """Replaces phones, emails, card numbers and addresses in each record's message and traceback
-    (the patterns of :mod:`core.reply.redact`) and tags the record with the current conversation id."""
+    (the patterns of :mod:`core.reply.redact`) and conversation ids by their handles
+    (:mod:`core.observe.handles`), and tags the record with the current conversation's handle."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = redact(record.getMessage()), None
+        conversation = current_conversation()
+        record.msg, record.args = _scrub(record.getMessage(), conversation), None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact(record.exc_text)
+            record.exc_text = _scrub(record.exc_text, conversation)
         if not hasattr(record, "conversation_id"):
-            record.conversation_id = current_conversation()
+            record.conversation_id = conversation_handle(conversation) if conversation else None
         return True
 
 
+def _scrub(text: str, conversation: str | None) -> str:
+    """``text`` without conversation ids (handles instead) and without personal data."""
+    return redact(hide_conversation_ids(text, conversation))
+
+
 class JsonFormatter(logging.Formatter):
-    """One JSON object a line: ``ts``, ``level``, ``logger``, ``msg``, ``conversation_id`` and ``exc``."""
+    """One JSON object a line: ``ts``, ``level``, ``logger``, ``msg``, ``conversation_id`` (the
+    conversation's handle) and ``exc``."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {"ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
@@ -42,7 +51,7 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
-    """Timestamped text lines, with ``[conversation id]`` when the record belongs to a turn."""
+    """Timestamped text lines, with ``[conversation handle]`` when the record belongs to a turn."""
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s%(conversation_tag)s: %(message)s")

@@ -45,7 +45,10 @@ class Settings(BaseSettings):
     kefu_max_message_chars: int = Field(4000, ge=1, description="longer inbound texts are cut to this")
     kefu_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="log level")
     kefu_log_format: Literal["text", "json"] = Field(
-        "text", description="log lines as text or JSON (one object a line, with the conversation id)")
+        "text", description="log lines as text or JSON (one object a line, with the conversation's handle)")
+    kefu_handle_key_path: Path = Field(Path("var/handle.key"), description="key of the short handles "
+                                       "(web#3f9a0c12d4) that stand for conversation ids in logs and staff views; "
+                                       "a random one is created there on first start (keep it, or handles change)")
     kefu_rate_limit_messages: int = Field(
         20, ge=0, description="most inbound messages one shopper may send per KEFU_RATE_LIMIT_WINDOW_S (0: no limit)")
     kefu_rate_limit_window_s: float = Field(60.0, gt=0, description="the rate limit's sliding window in seconds")

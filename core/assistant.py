@@ -77,7 +77,7 @@ class Assistant:
                     try:
                         replies = await self._turn(message)
                     except Exception:
-                        log.exception("turn failed for %s", conversation_id)
+                        log.exception("turn failed for %s", message.identity.handle)
                         metrics.TURNS.labels(channel, "error").inc()
                         return [self._notice("error", message)]
             metrics.TURNS.labels(channel, "ok" if replies else "silent").inc()

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
+from core.observe.handles import conversation_handle
+
 Language = Literal["zh", "en"]
 
 
@@ -23,6 +25,12 @@ class Identity:
     def conversation_id(self) -> str:
         """One conversation per channel identity."""
         return f"{self.channel}:{self.user_id}"
+
+    @property
+    def handle(self) -> str:
+        """What logs and staff views show instead of the conversation id (``web#3f9a0c12d4``;
+        :mod:`core.observe.handles`): the web session id is a credential, other ids personal data."""
+        return conversation_handle(self.conversation_id)
 
 
 @dataclass(frozen=True)

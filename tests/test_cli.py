@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from core.messages import Identity
 from core.store import Store
 from tests.helpers import run_kefu
 
@@ -110,3 +112,38 @@ def test_unknown_customer_and_unreadable_script_are_clear_errors(tmp_path):
     missing = run_kefu(tmp_path, "chat", "--script", str(tmp_path / "nope.jsonl"))
     assert missing.returncode == 2 and "cannot read the script" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_kefu_conversations_lists_handles_not_session_ids(tmp_path):
+    store = Store(tmp_path / "kefu.db")
+    store.conversations.ensure(Identity("web", "Zq8-secret-session-id-0123456789"), None)
+    store.close()
+    first = run_kefu(tmp_path, "conversations", KEFU_LOAD_DEMO_SHOP="false")
+    assert first.returncode == 0 and "Zq8-secret" not in first.stdout + first.stderr
+    [handle] = re.findall(r"web#[0-9a-f]{10}", first.stdout)
+    again = run_kefu(tmp_path, "conversations", KEFU_LOAD_DEMO_SHOP="false")
+    assert handle in again.stdout  # the key in var/handle.key keeps handles stable across runs
+    assert (tmp_path / "var" / "handle.key").stat().st_size == 32
+
+
+def test_an_unusable_handle_key_is_one_clear_error(tmp_path):
+    (tmp_path / "short.key").write_bytes(b"abc")
+    result = run_kefu(tmp_path, "conversations", KEFU_HANDLE_KEY_PATH=str(tmp_path / "short.key"))
+    assert result.returncode == 2 and "KEFU_HANDLE_KEY_PATH" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_kefu_import_answers_every_bad_file_with_a_line_and_an_exit_status(tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 200_000, encoding="utf-8")
+    (tmp_path / "deep.yml").write_text("nlu: " + "[" * 200_000, encoding="utf-8")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "folder").mkdir()
+    for args, status, where, said in [
+        (("products", "deep.json"), 1, "stdout", "line 1: not valid JSON: nested deeper than 32 levels"),
+        (("products", "empty.csv"), 1, "stdout", "line 1: the file is empty"),
+        (("nlu", "deep.yml"), 1, "stderr", "kefu import: deep.yml: not valid YAML: nested deeper than 32 levels"),
+        (("products", "missing.json"), 2, "stderr", "kefu import: no such file: missing.json"),
+        (("faq", "folder"), 2, "stderr", "kefu import: not a file: folder"),
+    ]:
+        result = run_kefu(tmp_path, "import", *args, KEFU_LOAD_DEMO_SHOP="false")
+        assert result.returncode == status and said in getattr(result, where), (args, result.stdout, result.stderr)
+        assert "Traceback" not in result.stdout + result.stderr

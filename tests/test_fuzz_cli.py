@@ -40,6 +40,8 @@ INPUT_FILES = {
     "nlu.yml": b'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hi\n- intent: 5\n  examples: 7\n',
     "env-bad.env": b"KEFU_LOG_LEVEL=LOUD\nKEFU_RATE_LIMIT_MESSAGES=many\n",
     "env-ok.env": b"KEFU_SHOP_NAME_EN=Fuzz Shop\n",
+    "deep.json": b"[" * 200_000,
+    "deep.yml": b"nlu: " + b"[" * 200_000,
 }
 FILES = st.sampled_from([*INPUT_FILES, "missing.txt", "folder", "-", "", "folder/nested/x.png"])
 NUMBERS = st.sampled_from(["0", "-1", "-0", "abc", "", "nan", "inf", "-inf", "1e400", "-1_000", "0x10", "-٣"])
@@ -199,6 +201,16 @@ FOUND = [
     ["import", "nlu", "not-utf8.bin"],  # UnicodeDecodeError
     ["import", "products", "folder"],  # FileNotFoundError
     ["train", "--only", "--data", "folder"],  # IsADirectoryError (found with HYPOTHESIS_PROFILE=ci)
+    ["import", "products", "deep.json"],  # RecursionError, and in every format below
+    ["import", "orders", "deep.json", "--format", "jsonl"],
+    ["import", "customers", "deep.json", "--format", "tau"],
+    ["import", "nlu", "deep.yml"],
+    ["chat", "--script", "deep.json"],
+    ["eval", "nlu", "deep.json"],
+    ["eval", "sentiment", "deep.json"],
+    ["eval", "replies", "deep.json"],
+    ["eval", "dialogues", "--stories", "deep.yml"],
+    ["campaign", "create", "deep.yml"],
 ]
 """Argument lists that ended in a traceback before (the exception they raised)."""
 

@@ -97,11 +97,16 @@ def import_dir(tmp_path_factory) -> Path:
 CSV_LIKE = st.lists(st.lists(st.text(alphabet=string.printable + "中¥", max_size=12), max_size=6), max_size=6).map(
     lambda rows: "\n".join(",".join(row) for row in rows))
 JSON_LINES = st.lists(JSON.map(json.dumps), max_size=5).map("\n".join)
-CONTENTS = st.binary(max_size=200) | (CSV_LIKE | JSON_LINES | JSON.map(json.dumps)).map(str.encode)
+DEEP = st.tuples(st.integers(1, 3_000), st.sampled_from([("[", "]"), ('{"a": ', "}"), ('[{"id": ', "}]")]),
+                 st.booleans()).map(lambda d: (d[1][0] * d[0] + ("1" + d[1][1] * d[0] if d[2] else "")).encode())
+"""Arrays and objects nested 1 to 3,000 deep, closed or not (Python's parsers recurse once per level)."""
+CONTENTS = st.binary(max_size=200) | (CSV_LIKE | JSON_LINES | JSON.map(json.dumps)).map(str.encode) | DEEP
 
 
 @given(st.sampled_from(sorted(KINDS)), st.sampled_from(FORMATS), st.sampled_from([".json", ".jsonl", ".csv", ".txt"]),
        CONTENTS)
+@example("products", "auto", ".json", b"[" * 200_000)
+@example("orders", "tau", ".json", b'{"a": ' * 100_000)
 def test_import_files_report_errors_instead_of_crashing(import_store, import_dir, kind, fmt, suffix,
                                                          content: bytes) -> None:
     path = import_dir / f"input{suffix}"
@@ -109,6 +114,7 @@ def test_import_files_report_errors_instead_of_crashing(import_store, import_dir
     report = import_file(import_store, kind, path, fmt)
     for error in report.errors:
         assert str(error)
+    assert all(len(line) < 500 for line in report.summary().splitlines())
 
 
 # -- CLI arguments (bot/cli.py) ----------------------------------------------------------------------------

@@ -8,8 +8,9 @@ import pytest
 
 from core.importing import FORMATS, KINDS, ImportReport, RowError, import_file
 from core.importing.detect import detect_format
+from core.importing.errors import FileError
 from core.importing.htmltext import html_to_text
-from core.importing.readers import read_json
+from core.importing.readers import read_json, read_text
 from core.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -332,6 +333,63 @@ def test_report_summary_and_dict(store: Store) -> None:
     data = report.to_dict()
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
     assert data["errors"][0] == {"line": 4, "reason": "title_zh or title_en is required", "key": "B2"}
+
+
+# -- hostile files -------------------------------------------------------------------------
+HOSTILE = {
+    "open brackets": b"[" * 200_000,
+    "closed brackets": b"[" * 200_000 + b"]" * 200_000,
+    "nested objects": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+    "deep record": b'[{"id": "P1", "title_en": "Tea", "options": ' + b"[" * 900 + b"]" * 900 + b"}]",
+    "deep tau member": b'{"P1": {"name": "Tea", "variants": ' + b"[" * 900 + b"]" * 900 + b"}}",
+    "huge line": b'{"id": "' + b"x" * 1_000_000 + b'"}\n',
+    "not UTF-8": b"id,title_en\n\xff\xfe\x00\x81 \xc3\x28\n",
+    "binary": bytes(range(256)) * 64,
+    "empty": b"",
+    "blank": b" \n\n\t\n",
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("kind", ["products", "faq"])
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_file_is_a_short_report_never_an_exception(store: Store, tmp_path: Path,
+                                                             name: str, kind: str, fmt: str) -> None:
+    path = tmp_path / "hostile.json"
+    path.write_bytes(HOSTILE[name])
+    report = import_file(store, kind, path, fmt=fmt)
+    assert not report.ok and report.imported == 0, report.summary()
+    assert all(len(line) < 500 for line in report.summary().splitlines()), report.summary()[:1000]
+
+
+def test_deep_nesting_is_reported_with_its_line(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "products.json"
+    path.write_text("[\n" + "[" * 200_000, encoding="utf-8")
+    report = import_file(store, "products", path)
+    assert [(e.line, e.reason) for e in report.errors] == [
+        (2, "not valid JSON: nested deeper than 32 levels (line 2, column 32)")]
+    lines = tmp_path / "products.jsonl"
+    lines.write_text('{"id": "A1", "category": "x", "title_en": "Mug", "variants": [{"id": "A1-1", "price": "1"}]}\n'
+                     + "[" * 200_000 + "\n", encoding="utf-8")
+    report = import_file(store, "products", lines)
+    assert counts(report) == (1, 0, 0, 1)  # one bad line is a row error; the good line lands
+    assert report.errors[0].line == 2 and "nested deeper than 32 levels" in report.errors[0].reason
+
+
+def test_a_file_that_vanishes_or_is_a_folder_is_one_error(tmp_path: Path) -> None:
+    for path in (tmp_path, tmp_path / "gone.json"):
+        with pytest.raises(FileError, match="cannot read the file"):
+            read_text(path)
+
+
+def test_long_reasons_and_keys_are_cut_in_the_report() -> None:
+    report = ImportReport("products", "p.json", "json")
+    report.add_error(3, "title: expected text, got " + "x" * 10_000, "k" * 10_000)
+    error = report.errors[0]
+    assert len(error.reason) == 300 and error.reason.endswith("…")
+    assert len(error.key) == 80 and error.key.endswith("…")
+    report.add_error(4, "short", "P1")
+    assert report.errors[1] == RowError(4, "short", "P1")
 
 
 # -- the real tau-bench retail shop --------------------------------------------------------

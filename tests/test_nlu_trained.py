@@ -218,5 +218,5 @@ def test_kefu_import_nlu_rejects_a_file_that_is_not_rasa(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("- just\n- a list\n", encoding="utf-8")
     done = _kefu(["import", "nlu", str(bad)], tmp_path)
-    assert done.returncode == 1 and "nlu:" in done.stdout
+    assert done.returncode == 1 and "nlu:" in done.stderr
     assert not (tmp_path / "nlu" / "nlu.yml").exists()

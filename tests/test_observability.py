@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 
 import aiohttp
 import pytest
@@ -12,13 +13,15 @@ import pytest
 from bot.logs import build_handler
 from core.assistant import Assistant
 from core.llm.base import BackendError, ChatBackend, ChatMessage, Completion
-from core.messages import Identity, InboundMessage
+from core.messages import Identity, InboundMessage, Typing
 from core.observe.context import conversation_scope, current_conversation
+from core.observe import handles
+from core.observe.handles import conversation_handle, hide_conversation_ids, load_key, use_key, visitor_label
 from core.observe.metrics import sample
 from core.ratelimit import RateLimiter
 from core.reply.grounding import GroundingChecker
 from core.reply.llm import LLMReplyGenerator
-from tests.test_web_channel import connect, exchange, say
+from tests.test_web_channel import connect, exchange, http, say  # noqa: F401 - http is a fixture
 
 PII = "call me on 13812345678 or mail alice@example.com, card 4111 1111 1111 1111, 12 Baker Street"
 
@@ -51,7 +54,7 @@ def test_json_lines_carry_the_conversation_id_and_no_personal_data(captured):
         logger.info("shopper said: %s", PII)
     logger.info("outside a turn")
     first, second = (json.loads(line) for line in buffer.getvalue().splitlines())
-    assert first["conversation_id"] == "web:abc123" and first["level"] == "INFO"
+    assert first["conversation_id"] == conversation_handle("web:abc123") and first["level"] == "INFO"
     assert first["msg"] == "shopper said: call me on [phone] or mail [email], card [card], [address]"
     assert second["conversation_id"] is None and current_conversation() is None
 
@@ -65,7 +68,8 @@ def test_text_lines_show_the_conversation_and_redact_tracebacks(captured):
         except ValueError:
             logger.exception("turn failed")
     text = buffer.getvalue()
-    assert "[telegram:42]: turn failed" in text and "ValueError: bad address call me on [phone]" in text
+    assert f"[{conversation_handle('telegram:42')}]: turn failed" in text
+    assert "ValueError: bad address call me on [phone]" in text
     assert "13812345678" not in text and "alice@example.com" not in text and "4111 1111" not in text
 
 
@@ -80,9 +84,79 @@ async def test_a_failing_turn_is_logged_as_json_with_its_conversation_id(assista
     replies = await assistant.handle(InboundMessage(Identity("telegram", "111"), text="mail me at bob@example.com"))
     assert "try again" in replies[0].text
     entry = json.loads(buffer.getvalue().splitlines()[-1])
-    assert entry["conversation_id"] == "telegram:111" and entry["level"] == "ERROR"
+    assert entry["conversation_id"] == conversation_handle("telegram:111") and entry["level"] == "ERROR"
     assert "nlu exploded on mail me at [email]" in entry["exc"] and "bob@example.com" not in buffer.getvalue()
     assert sample("kefu_turns_total", channel="telegram", outcome="error") == errors + 1
+
+
+def _everything_logged(records: list[logging.LogRecord], *buffers: io.StringIO) -> str:
+    """Every field of every record (message, args, extra attributes, traceback) and every formatted line."""
+    fields = [repr(vars(record)) + record.getMessage() for record in records]
+    return "\n".join(fields + [buffer.getvalue() for buffer in buffers])
+
+
+@pytest.mark.parametrize("level", [logging.DEBUG, logging.INFO], ids=["DEBUG", "INFO"])
+async def test_a_web_chat_turn_never_logs_the_session_id(http, channel, captured, caplog, monkeypatch, level):
+    _logger, attach = captured
+    root = logging.getLogger()
+    json_lines, text_lines = attach("json", root), attach("text", root)
+    caplog.set_level(level)
+    ws, session = await connect(http, channel, lang="en")
+    await exchange(ws, say("do you have a red dress?", "m1"))
+    nlu = channel.assistant.components.nlu
+
+    async def broken(text, language):
+        raise RuntimeError("nlu exploded")
+    with monkeypatch.context() as patch:
+        patch.setattr(nlu, "parse", broken)
+        await exchange(ws, say("hello again", "m2"))  # the apology, and "turn failed for …" logged
+    await ws.close()
+    await channel.send(Identity("web", session), Typing())  # no open socket: logged
+    logged = _everything_logged(caplog.records, json_lines, text_lines)
+    assert "turn failed" in logged and "no open socket" in logged  # the lines that once named the session
+    assert session not in logged and session[:6] not in logged  # raw records and formatted lines alike
+    handle = conversation_handle(f"web:{session}")
+    entries = [json.loads(line) for line in json_lines.getvalue().splitlines()]
+    assert {e["conversation_id"] for e in entries if "turn failed" in e["msg"]} == {handle}
+    assert f"[{handle}]: turn failed for {handle}" in text_lines.getvalue()
+
+
+async def test_a_session_id_inside_an_exception_is_replaced_in_the_log_lines(http, channel, captured, monkeypatch):
+    _logger, attach = captured
+    json_lines, text_lines = attach("json", logging.getLogger("core.assistant")), attach("text", logging.getLogger())
+    ws, session = await connect(http, channel, lang="en")
+
+    async def broken(text, language):
+        raise RuntimeError(f"nlu exploded in web:{session} (session {session})")
+    monkeypatch.setattr(channel.assistant.components.nlu, "parse", broken)
+    await exchange(ws, say("hello", "m1"))
+    await ws.close()
+    handle = conversation_handle(f"web:{session}")
+    for lines in (json_lines, text_lines):
+        assert session not in lines.getvalue()
+        assert f"nlu exploded in {handle} (session {handle})" in lines.getvalue()
+
+
+def test_handles_are_short_stable_keyed_and_hide_ids_inside_text(tmp_path, monkeypatch):
+    key = tmp_path / "var" / "handle.key"
+    first = load_key(key)
+    assert len(first) == 32 and load_key(key) == first and key.stat().st_mode & 0o777 == 0o600
+    monkeypatch.setattr(handles, "_key", first)
+    cid = "web:Zq8secretSessionId0123456789abcdef"
+    handle = conversation_handle(cid)
+    assert re.fullmatch(r"web#[0-9a-f]{10}", handle) and conversation_handle(cid) == handle
+    assert visitor_label(cid) == "web visitor #" + handle[4:] and Identity("web", cid[4:]).handle == handle
+    assert conversation_handle("web:other") != handle
+    assert hide_conversation_ids(f"send to {cid} failed; telegram:42 too") == \
+        f"send to {handle} failed; {conversation_handle('telegram:42')} too"
+    assert hide_conversation_ids(f"session {cid[4:]}", current=cid) == f"session {handle}"
+    assert hide_conversation_ids("chat 42", current="telegram:42") == "chat 42"  # too short to be sure
+    assert hide_conversation_ids("operator at the terminal", current="text:terminal") == "operator at the terminal"
+    use_key(b"another install's key, 32 bytes!")
+    assert conversation_handle(cid) != handle  # without the key, the handle of a known id cannot be made
+    (tmp_path / "short.key").write_bytes(b"abc")
+    with pytest.raises(ValueError):
+        load_key(tmp_path / "short.key")
 
 
 async def test_metrics_endpoint_counts_turns_latency_and_intents(channel):

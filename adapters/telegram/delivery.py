@@ -29,6 +29,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram.outbox import Outbox, Queued
 from adapters.telegram.rendering import Outgoing
+from core.messages import Identity
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ class Delivery:
         except Forbidden:
             self._blocked(chat_id, "blocked before typing")
         except TelegramError as exc:
-            log.info("typing indicator for chat %s failed: %s", chat_id, exc)
+            log.info("typing indicator for chat %s failed: %s", _handle(chat_id), exc)
 
     async def close(self) -> None:
         """Cancel scheduled retries (their messages stay pending for the next start)."""
@@ -100,7 +101,7 @@ class Delivery:
             return await self._bad_request(queued, exc)
         except NetworkError as exc:
             attempts = self._outbox.mark_retry(queued.id, str(exc))
-            log.warning("telegram unreachable for chat %s (attempt %d): %s; kept for later", queued.chat_id,
+            log.warning("telegram unreachable for chat %s (attempt %d): %s; kept for later", _handle(queued.chat_id),
                         attempts, exc)
             self._retry_later(queued.chat_id, min(RETRY_BASE_S * 2.0 ** min(attempts, 16), RETRY_MAX_S))
             return False
@@ -110,7 +111,7 @@ class Delivery:
     async def _bad_request(self, queued: Queued, exc: BadRequest) -> bool:
         """A photo Telegram could not use goes out as text; anything else bad is recorded as failed."""
         if queued.message.kind == "photo":
-            log.warning("photo for chat %s refused (%s); sending the card as text", queued.chat_id, exc)
+            log.warning("photo for chat %s refused (%s); sending the card as text", _handle(queued.chat_id), exc)
             try:
                 await self._call(queued.chat_id, queued.message.as_text())
             except TelegramError as again:
@@ -118,7 +119,7 @@ class Delivery:
                 return True
             self._outbox.mark_sent(queued.id)
             return True
-        log.error("Telegram refused a message for chat %s: %s", queued.chat_id, exc)
+        log.error("Telegram refused a message for chat %s: %s", _handle(queued.chat_id), exc)
         self._outbox.mark_failed(queued.id, str(exc))
         return True
 
@@ -136,7 +137,7 @@ class Delivery:
             await self._bot.send_message(chat_id, message.html, parse_mode=ParseMode.HTML, reply_markup=markup)
 
     def _blocked(self, chat_id: int, reason: str) -> None:
-        log.info("chat %s blocked the bot; its pending messages are dropped", chat_id)
+        log.info("chat %s blocked the bot; its pending messages are dropped", _handle(chat_id))
         self._outbox.block_chat(chat_id, reason)
         self._on_blocked(chat_id)
 
@@ -157,3 +158,8 @@ def _retry_after_s(exc: RetryAfter) -> float:
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _handle(chat_id: int) -> str:
+    """The chat as logs show it (``telegram#…``, :mod:`core.observe.handles`): chat ids are personal data."""
+    return Identity("telegram", str(chat_id)).handle

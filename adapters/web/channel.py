@@ -144,7 +144,7 @@ class WebChannel(Channel):
             raise ValueError(f"the web channel cannot send to {identity.channel!r} identities")
         sockets = self._registry.sockets(identity.user_id)
         if not sockets:
-            log.info("web session %s has no open socket; %s not delivered", identity.user_id[:6],
+            log.info("web session %s has no open socket; %s not delivered", identity.handle,
                      type(outbound).__name__)
         for ws in sockets:
             await _send(ws, outbound.to_dict())

@@ -214,7 +214,7 @@ class WeChatChannel(Channel):
         try:
             await self.api.send(api_body(message, open_id))
         except (TimeoutError, WeChatAPIError, aiohttp.ClientError) as exc:
-            log.error("WeChat customer-service send to %s… failed: %s", open_id[:6], exc)
+            log.error("WeChat customer-service send to %s failed: %s", Identity(self.name, open_id).handle, exc)
 
     def _track(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coroutine)

@@ -6,6 +6,7 @@ import argparse
 from bot.app import open_store
 from bot.arguments import positive_int
 from bot.settings import Settings
+from core.observe.handles import conversation_handle
 from core.sentiment.mood import mood_label
 
 NAME = "conversations"
@@ -19,7 +20,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Print one row per conversation."""
+    """Print one row per conversation, each named by its handle (as the logs name it)."""
     store = open_store(settings)
     try:
         rows = store.conversations.recent(args.limit, upset_below=settings.kefu_mood_upsell_floor if args.upset else None)
@@ -32,6 +33,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for row in rows:
         mood = f"{row['mood']:+.2f}" if row["mood"] is not None else "-"
         handoff = f"P{row['handoff_priority']}" if row["handoff_priority"] else "-"
-        print(f"{row['id']:<32} {row['language'] or '-':<4} {row['status']:<8} {mood:>6} {mood_label(row['mood']):<8} "
+        print(f"{conversation_handle(row['id']):<32} {row['language'] or '-':<4} {row['status']:<8} {mood:>6} {mood_label(row['mood']):<8} "
               f"{handoff:>7}  {row['updated_at']}")
     return 0

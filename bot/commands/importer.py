@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bot.errors import CommandError
 from bot.settings import Settings
 from core.importing import FORMATS, KINDS, import_file
 from core.nlu.rasa import RasaFormatError
@@ -27,10 +28,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_import(settings: Settings, kind: str, path: Path, fmt: str) -> int:
-    """Import ``path`` as ``kind`` records and print the report."""
+    """Import ``path`` as ``kind`` records and print the report; :class:`CommandError` (exit 2)
+    when ``path`` is not a file."""
     if not path.is_file():
-        print(f"kefu import: {'not a file' if path.exists() else 'no such file'}: {path}")
-        return 2
+        raise CommandError(f"{'not a file' if path.exists() else 'no such file'}: {path}")
     if kind == "nlu":
         return import_nlu(settings, path)
     store = Store(settings.kefu_db_path)
@@ -43,11 +44,11 @@ def run_import(settings: Settings, kind: str, path: Path, fmt: str) -> int:
 
 
 def import_nlu(settings: Settings, path: Path) -> int:
-    """Merge a Rasa NLU file into the shop's own training data (KEFU_NLU_DIR/nlu.yml)."""
+    """Merge a Rasa NLU file into the shop's own training data (KEFU_NLU_DIR/nlu.yml);
+    :class:`CommandError` (exit 1) when a file is not Rasa NLU YAML."""
     try:
         report = merge_rasa_file(path, settings.kefu_nlu_dir)
     except RasaFormatError as exc:
-        print(f"kefu import: {exc}")
-        return 1
+        raise CommandError(str(exc), status=1) from None
     print(report.summary())
     return 0

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
-import json
 import logging
 import re
 import time
@@ -25,6 +24,7 @@ from core.actions.base import ActionResult
 from core.demo.loader import load_demo_shop
 from core.language import detect_language
 from core.messages import Identity, InboundMessage, Language, Reply
+from core.nesting import load_json
 from core.reply.base import ReplyGenerator
 from core.reply.llm import LLMReplyGenerator, Outcome
 from core.store import Store
@@ -129,7 +129,7 @@ def read_cases(path: Path) -> list[Case]:
     cases = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip():
-            row = json.loads(line)
+            row = load_json(line)
             if row.get("language") not in ("zh", "en"):
                 raise ValueError(f"line {number}: language must be zh or en")
             cases.append(Case(str(row["id"]), row["language"], row["text"], row["reference"], row.get("customer")))

@@ -4,10 +4,11 @@ Used by ``scripts/train_sentiment.py`` and ``kefu eval sentiment``."""
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from core.nesting import load_json
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "sentiment"
 LABELS = ("negative", "neutral", "positive")
@@ -45,7 +46,7 @@ def read_jsonl(path: Path) -> list[Example]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = load_json(line)
             examples.append(Example(row["text"], row["lang"], row["label"], tuple(row.get("emotions", ()))))
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: expected a JSON object with text, lang, label ({exc})") from None

@@ -16,6 +16,7 @@ import yaml
 from core import clock
 from core.assistant import Assistant
 from core.messages import Identity, InboundMessage
+from core.nesting import load_yaml
 from core.policy.base import Policy
 from core.store import Store
 from core.turn import Turn
@@ -65,7 +66,7 @@ def load_stories(paths: list[Path] | None = None) -> list[dict[str, Any]]:
     stories = []
     for path in paths or sorted(STORIES_DIR.glob("*.yml")):
         try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            document = load_yaml(path.read_text(encoding="utf-8")) or []
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise StoryError(f"{path}: cannot read stories: {exc}") from None
         if not isinstance(document, list) or not all(_is_story(story) for story in document):

@@ -8,6 +8,7 @@ from core.importing.errors import FileError
 from core.importing.readers import parse_json, read_csv, read_text
 from core.importing.shopify import is_shopify_header
 from core.importing.tau import looks_like_tau
+from core.nesting import load_json
 
 _JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 
@@ -45,6 +46,6 @@ def _csv_flavour(path: Path) -> str:
 def _first_line_is_json(text: str) -> bool:
     """True when the first line alone is a JSON object (so the file is JSON lines)."""
     try:
-        return isinstance(json.loads(text.split("\n", 1)[0]), dict)
+        return isinstance(load_json(text.split("\n", 1)[0]), dict)
     except json.JSONDecodeError:
         return False

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from core.importing.errors import FileError, RecordError
+from core.nesting import load_json
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -30,21 +31,31 @@ class SourceRow(NamedTuple):
 
 
 def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (with or without BOM), else GB18030 as Chinese Excel writes it."""
-    data = path.read_bytes()
+    """The file's text: UTF-8 (with or without BOM), else GB18030 as Chinese Excel writes it.
+
+    Every format reads through here, so a file that cannot be read, is not text or holds nothing
+    but white space is one :class:`FileError` whatever its format."""
     try:
-        return data.decode("utf-8-sig")
+        data = path.read_bytes()
+    except OSError as exc:  # gone since it was checked, unreadable, a folder
+        raise FileError(f"cannot read the file: {exc.strerror or exc}") from exc
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
-            return data.decode("gb18030")
+            text = data.decode("gb18030")
         except UnicodeDecodeError as exc:
             raise FileError("file is neither UTF-8 nor GB18030 text") from exc
+    if not text.strip():
+        raise FileError("the file is empty", 1)
+    return text
 
 
 def parse_json(text: str) -> Any:
-    """The whole JSON document; one :class:`FileError` (with its line) when it is not JSON."""
+    """The whole JSON document; one :class:`FileError` (with its line) when it is not JSON or
+    nests too deeply (:mod:`core.nesting`)."""
     try:
-        return json.loads(text)
+        return load_json(text)
     except json.JSONDecodeError as exc:
         raise FileError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
                         exc.lineno) from exc
@@ -126,12 +137,13 @@ def read_json_object(path: Path) -> Iterator[SourceRow]:
 
 
 def read_jsonl(path: Path) -> Iterator[SourceRow]:
-    """One JSON value per line; blank lines are skipped, a bad line is a row error."""
+    """One JSON value per line; blank lines are skipped, a bad (or too deeply nested) line is a
+    row error."""
     for number, raw in enumerate(read_text(path).splitlines(), start=1):
         if not raw.strip():
             continue
         try:
-            yield SourceRow(number, json.loads(raw))
+            yield SourceRow(number, load_json(raw))
         except json.JSONDecodeError as exc:
             yield SourceRow(number, RecordError(f"not valid JSON: {exc.msg} (column {exc.colno})"))
 
@@ -142,9 +154,7 @@ def read_csv(path: Path) -> tuple[list[str], Iterator[SourceRow]]:
     A row's line is where it starts, so quoted cells spanning lines are counted right."""
     reader = csv.reader(io.StringIO(read_text(path), newline=""))
     try:
-        header = [name.strip() for name in next(reader)]
-    except StopIteration:
-        raise FileError("the CSV file is empty", 1) from None
+        header = [name.strip() for name in next(reader)]  # read_text is never empty
     except csv.Error as exc:
         raise FileError(f"not valid CSV: {exc}", 1) from exc
 

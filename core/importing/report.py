@@ -5,6 +5,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 _SUMMARY_ERRORS = 20
+_MAX_REASON = 300
+_MAX_KEY = 80
+"""Characters kept of a reason or key: a hostile file's megabyte-long value must not become a
+megabyte-long report line."""
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,9 @@ class ImportReport:
         return not self.errors
 
     def add_error(self, line: int | None, reason: str, key: str | None = None) -> None:
-        """Record one rejected record (or a file-level problem)."""
-        self.errors.append(RowError(line, reason, key))
+        """Record one rejected record (or a file-level problem); long reasons and keys are cut."""
+        self.errors.append(RowError(line, _shorten(reason, _MAX_REASON),
+                                    None if key is None else _shorten(key, _MAX_KEY)))
 
     def count(self, outcome: str) -> None:
         """Count one record as "inserted", "updated" or "unchanged"."""
@@ -79,3 +84,8 @@ class ImportReport:
             "inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged,
             "errors": [asdict(e) for e in self.errors], "seconds": round(self.seconds, 3),
         }
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending in "…" when cut."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+from core.nesting import load_json
 from core.nlu.rasa import Example, RasaFormatError, read_examples
 from core.nlu.training import DATA_DIR, HELD_OUT_FILES
 
@@ -31,7 +32,7 @@ def read_labelled(path: Path) -> list[Example]:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                record = load_json(line)
                 examples.append(Example(record["text"], record["intent"], record.get("entities") or {}))
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 raise ValueError(f"{path}: line {number}: {exc}") from None

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from core.nesting import load_yaml
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\((\w+)(?::([^)]+))?\)|(\{[^}]*\}))")
 
 
@@ -50,7 +51,7 @@ def parse_annotated(line: str) -> tuple[str, dict[str, str]]:
 def read_examples(path: Path) -> list[Example]:
     """Every example of a Rasa NLU YAML file; :class:`RasaFormatError` when it cannot be read or is badly built."""
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise RasaFormatError(f"{path}: not valid YAML: {exc}") from None
     except UnicodeDecodeError:

@@ -12,6 +12,7 @@ import yaml
 
 from core.i18n import t
 from core.money import format_price
+from core.nesting import load_yaml
 from core.store import ORDER_STATUSES
 from core.store.knowledge import KnowledgeBase
 
@@ -50,7 +51,7 @@ class ShopPolicy:
         """Read a policy file (the demo shop's when ``path`` is None)."""
         path = Path(path) if path else DEMO_POLICY
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = load_yaml(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise PolicyError(f"cannot read {path}: {exc}") from None
         return cls.from_dict(data)

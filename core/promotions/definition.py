@@ -9,6 +9,8 @@ import yaml
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from core.nesting import load_yaml
+
 PLACEHOLDERS = {"name", "products", "item", "coupon", "discount", "min_spend", "expires", "shop"}
 """What a message may use: the customer's name, their recommended products, the product a journey
 is about (the cart item, the restocked or cheaper item, the delivered item), their coupon code, the
@@ -152,7 +154,7 @@ def parse_definition(data: object) -> CampaignDefinition:
 def load_definition(text: str) -> CampaignDefinition:
     """Parse a YAML campaign file's text."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise DefinitionError(f"not valid YAML: {exc}") from None
     return parse_definition(data)

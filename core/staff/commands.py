@@ -8,6 +8,7 @@ from typing import Any
 
 from core.clock import utc_now
 from core.money import format_price
+from core.observe.handles import conversation_handle
 from core.promotions.coupons import Coupons, CouponTerms
 from core.staff.hub import HandoffError, HandoffHub
 
@@ -97,8 +98,8 @@ class StaffCommands:
         try:
             await self._hub.resolve(handoff_id, staff, origin=origin)
         except HandoffError as exc:
-            return f"Cannot resolve {conversation_id}: {exc}."
-        return f"Resolved the handoff of {conversation_id}."
+            return f"Cannot resolve {conversation_handle(conversation_id)}: {exc}."
+        return f"Resolved the handoff of {conversation_handle(conversation_id)}."  # never a session id in Slack
 
     def _audited(self, staff: str, origin: str, action: str, target: str, answer: str) -> str:
         self._store.audit.record(staff, action, target, {"answer": answer[:500], "origin": origin})

@@ -17,6 +17,7 @@ from core.clock import utc_now_iso
 from core.handoff import Handoff, RecordedHandoff
 from core.i18n import t
 from core.messages import Identity, InboundMessage, Outbound, Reply
+from core.observe.handles import conversation_handle, visitor_label
 from core.sentiment.mood import mood_label
 from core.staff.summary import ExtractiveSummarizer, Summarizer, Summary
 from core.store import Store
@@ -181,6 +182,12 @@ class HandoffHub(Handoff):
             raise HandoffError("no open handoff in this conversation")
         return int(handoff["id"])
 
+    def handoff_in(self, conversation_id: str, handoff_id: int) -> int:
+        """``handoff_id`` when it is one of the conversation's handoffs; :class:`HandoffError` otherwise."""
+        if self._handoff(handoff_id)["conversation_id"] != conversation_id:
+            raise HandoffError(f"no handoff #{handoff_id} in this conversation")
+        return handoff_id
+
     def queue(self) -> list[dict[str, Any]]:
         """Open and claimed handoffs, most urgent first: priority, then the longest wait."""
         rows = self.store.db.execute(
@@ -221,12 +228,12 @@ class HandoffHub(Handoff):
         """Record a message in the transcript and send it to the shopper on their own channel."""
         conversation = self.store.conversations.get(conversation_id)
         if conversation is None:
-            raise HandoffError(f"unknown conversation {conversation_id}")
+            raise HandoffError(f"unknown conversation {conversation_handle(conversation_id)}")
         self.store.conversations.record_staff(conversation_id, author, text)
         sender = self.senders.get(conversation["channel"])
         if sender is None:
             log.warning("no running %s channel: message to %s kept in the transcript only",
-                        conversation["channel"], conversation_id)
+                        conversation["channel"], conversation_handle(conversation_id))
             return
         language = conversation.get("language") or "en"
         await sender.send(Identity(conversation["channel"], conversation["user_id"]),
@@ -301,12 +308,13 @@ class HandoffHub(Handoff):
         return handoff
 
     def _customer(self, conversation: dict[str, Any]) -> str:
-        """The customer's name and email when known, else the channel identity."""
+        """The customer's name and email when known, else ``web visitor #3f9a0c12d4`` (never the
+        session id, which is the web chat's credential; :mod:`core.observe.handles`)."""
         customer_id = conversation.get("customer_id")
         row = next(self.store.db["customers"].rows_where("id = ?", [customer_id]), None) if customer_id else None
-        if row:
+        if row and (row.get("name") or row.get("email")):
             return " ".join(part for part in (row.get("name"), f"<{row['email']}>" if row.get("email") else "") if part)
-        return f"{conversation.get('channel', '?')} user {conversation.get('user_id', '?')}"
+        return visitor_label(f"{conversation.get('channel', '?')}:{conversation.get('user_id', '?')}")
 
 
 async def _safely(sink: str, call: Awaitable[None]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from core.llm.base import BackendError, ChatBackend, Completion
 from core.messages import Identity, InboundMessage
 from core.staff import ExtractiveSummarizer, HandoffError, HandoffHub, LLMSummarizer
+from core.staff.commands import StaffCommands
 
 ALICE = Identity("telegram", "111")
 CONVERSATION = ALICE.conversation_id
@@ -138,3 +139,10 @@ async def test_llm_summary_with_extractive_fallback(assistant, hub):
     assert summary.text.startswith("Shopper's order W1000001") and summary.order_id == "#W1000001"
     assert "W1000001 arrived broken" in backend.prompts[0][1]["content"]
     assert (await LLMSummarizer(hub.store, _Backend(None)).summarize(CONVERSATION)) == extractive
+
+
+async def test_the_resolve_command_names_a_web_chat_by_handle(assistant, hub):
+    visitor = Identity("web", "Zq8-secret-session-id-0123456789")
+    await assistant.handle(InboundMessage(visitor, "I want to talk to a human", language_hint="en"))
+    answer = await StaffCommands(hub).run(f"resolve {visitor.conversation_id}", "mei")
+    assert answer == f"Resolved the handoff of {visitor.handle}." and hub.open_handoff(visitor.conversation_id) is None

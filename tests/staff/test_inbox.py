@@ -11,12 +11,14 @@ import pytest
 from adapters.forwarded import Forwarding
 from adapters.inbox import StaffInbox
 from adapters.inbox.auth import LOCK, MAX_FAILURES, StaffAuth
+from adapters.slack.blocks import card_blocks, card_text
 from adapters.web import WebChannel
 from bot.app import build_assistant
 from bot.serve import configured_channels
 from bot.settings import load_settings
 from core import clock
 from core.messages import Identity, InboundMessage
+from core.observe.handles import visitor_label
 from tests.staff.conftest import PASSWORD
 
 SHOPPER = Identity("web", "inbox-shopper")
@@ -81,6 +83,30 @@ async def test_reply_and_resolve_from_the_inbox(assistant, hub, inbox_web):
             assert response.status == 404
         assert hub.store.conversations.get(CID)["status"] == "bot"
         assert [e["action"] for e in hub.store.audit.entries(CID)][-1] == "handoff.back_to_bot"
+
+
+async def test_an_action_names_the_handoff_on_screen_and_never_touches_a_newer_one(assistant, hub, inbox_web):
+    await assistant.handle(InboundMessage(SHOPPER, "I want to talk to a human", language_hint="en"))
+    first = hub.open_handoff_id(CID)
+    base = inbox_web.url
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        _, body = await login(session, base)
+        headers = {"X-CSRF-Token": body["csrf"]}
+        url = f"{base}staff/api/conversations/{CID}"
+        async with session.post(url + "/resolve", json={"handoff_id": first}, headers=headers) as response:
+            assert response.status == 200
+        await assistant.handle(InboundMessage(SHOPPER, "talk to a person again please", language_hint="en"))
+        newer = hub.open_handoff_id(CID)
+        assert newer != first
+        for verb, extra in (("claim", {}), ("reply", {"text": "hi"}), ("resolve", {"back_to_bot": True})):
+            async with session.post(f"{url}/{verb}", json={"handoff_id": first, **extra}, headers=headers) as response:
+                assert response.status == 409 and f"#{first}" in (await response.json())["error"]
+        other = f"{base}staff/api/conversations/web:someone-else"
+        async with session.post(other + "/claim", json={"handoff_id": newer}, headers=headers) as response:
+            assert response.status == 409  # a handoff of another conversation
+        async with session.post(url + "/claim", json={"handoff_id": "1"}, headers=headers) as response:
+            assert response.status == 400
+        assert hub.open_handoff(CID)["status"] == "open" and hub.open_handoff(CID)["id"] == newer
 
 
 async def test_without_a_password_the_inbox_is_off_and_says_how_to_turn_it_on(assistant, hub):
@@ -192,3 +218,22 @@ async def test_kefu_run_serves_the_inbox_with_the_proxy_settings(store, override
     finally:
         await assistant.components.staff.stop()
         await web.stop()
+
+
+async def test_the_inbox_names_an_unknown_web_shopper_by_handle_never_by_session_id(assistant, hub, inbox_web):
+    session_id = "Zq8-secret-session-id-0123456789abcdef"
+    shopper = Identity("web", session_id)
+    await assistant.handle(InboundMessage(shopper, "I want to talk to a human", language_hint="en"))
+    base = inbox_web.url
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        await login(session, base)
+        async with session.get(base + "staff/api/conversations") as response:
+            [item] = (await response.json())["conversations"]
+        async with session.get(f"{base}staff/api/conversations/{shopper.conversation_id}") as response:
+            view = await response.json()  # staff still open the conversation by its id
+    label = visitor_label(shopper.conversation_id)
+    assert label.startswith("web visitor #") and item["customer"] == view["card"]["customer"] == label
+    assert session_id not in label and item["conversation_id"] == shopper.conversation_id
+    card = await hub.card(hub.open_handoff(shopper.conversation_id)["id"])
+    slack = card_text(card) + json.dumps(card_blocks(card))
+    assert label in slack and session_id not in slack  # the Slack card shows the same name

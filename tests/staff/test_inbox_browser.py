@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 from playwright.async_api import async_playwright, expect
 
+from core.observe.handles import visitor_label
 from tests.staff.conftest import PASSWORD
 from tests.test_web_widget_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 
@@ -49,7 +50,7 @@ async def test_staff_claim_reply_and_resolve_in_the_browser(inbox_web, hub):
             await expect(page.locator("#who")).to_have_text("Logged in as Mei")
 
             item = page.locator("#queue button").first
-            await expect(item).to_contain_text(f"web user {web_session}")
+            await expect(item).to_contain_text(visitor_label(f"web:{web_session}"))
             await expect(item).to_contain_text("waiting <1 min")
             await expect(item.locator(".mood")).to_have_text("upset")
             await item.click()

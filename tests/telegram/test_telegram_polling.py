@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 
 from core.messages import Identity, Reply
@@ -200,7 +201,8 @@ async def test_a_429_beyond_the_limiters_retries_stays_queued_and_is_sent_later(
     assert channel.outbox.status_counts() == {"sent": 1}
 
 
-async def test_a_shopper_who_blocked_the_bot_is_marked_unreachable(fake_api, start_channel):
+async def test_a_shopper_who_blocked_the_bot_is_marked_unreachable(fake_api, start_channel, caplog):
+    caplog.set_level(logging.INFO, logger="adapters.telegram.delivery")
     channel = await start_channel()
     store = channel.store
     fake_api.block(ALICE)
@@ -208,6 +210,8 @@ async def test_a_shopper_who_blocked_the_bot_is_marked_unreachable(fake_api, sta
     alice = store.customers.for_identity("telegram", str(ALICE))
     assert alice["unreachable"] == 1 and channel.outbox.status_counts() == {"blocked": 1}
     assert any(c.status == 403 for c in fake_api.calls)
+    assert f"chat {Identity('telegram', str(ALICE)).handle} blocked the bot" in caplog.text  # chat ids: personal data
+    assert f"chat {ALICE} " not in caplog.text
     fake_api.blocked.clear()
     assert len(await exchange(fake_api, channel, fake_api.message_update(ALICE, "/help", "en"))) == 1
     assert store.customers.get(alice["id"])["unreachable"] == 0
