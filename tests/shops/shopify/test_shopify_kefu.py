@@ -32,7 +32,7 @@ from tests.fakes.shopify_webhooks import (
     product_payload,
     send_webhook,
 )
-from tests.shopify.conftest import Seeded
+from tests.shops.shopify.conftest import Seeded
 
 VERIFY = "mei@example.com 200120"
 

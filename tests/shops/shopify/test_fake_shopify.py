@@ -16,7 +16,7 @@ from aiohttp import web
 from tests.fakes.shopify import ACCESS_TOKEN, API_VERSION, FakeShopify
 from tests.fakes.shopify_shop import gid
 from tests.fakes.shopify_webhooks import API_SECRET, order_payload, privacy_payload, send_webhook
-from tests.shopify.conftest import Seeded
+from tests.shops.shopify.conftest import Seeded
 
 ORDER = """query Order($id: ID!) { order(id: $id) { id name displayFinancialStatus displayFulfillmentStatus
   cancelledAt currencyCode totalPriceSet { shopMoney { amount currencyCode } }

@@ -20,7 +20,7 @@ from core.shop.requests import (
 )
 from tests.fakes.shopify import ACCESS_TOKEN, FakeShopify
 from tests.fakes.shopify_shop import gid
-from tests.shopify.conftest import Seeded
+from tests.shops.shopify.conftest import Seeded
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from adapters.shops.shopify.client import (
 )
 from tests.fakes.shopify import ACCESS_TOKEN, Bucket, FakeShopify
 from tests.fakes.shopify_shop import gid
-from tests.shopify.conftest import Seeded
+from tests.shops.shopify.conftest import Seeded
 
 NAME = "query Name($id: ID!) { order(id: $id) { name cancelledAt } }"
 CANCEL = """mutation Cancel($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true,
