@@ -262,7 +262,7 @@ class ShopifyShop(ShopBackend):
     async def _refunded(self, request: RefundPayment, order: ShopOrder) -> ChangeOutcome | None:
         raw = (await self._client.query(queries.REFUNDS, {"id": request.order_id})).get("order")
         note = _refund_note(request)
-        for refund in get(raw, "refunds") or []:
+        for refund in nodes(get(raw, "refunds")):
             try:
                 amount = mapping.money(get(refund, "totalRefundedSet"))
             except ValueError:
@@ -288,7 +288,7 @@ def _payload(data: dict[str, Any], field: str, errors_field: str) -> dict[str, A
     payload = data.get(field)
     if not isinstance(payload, dict):
         raise ShopUnavailable(f"Shopify's answer to {field} had no payload")
-    errors = [e for e in payload.get(errors_field) or [] if isinstance(e, dict)]
+    errors = [e for e in nodes(payload.get(errors_field)) if isinstance(e, dict)]
     if errors:
         words = "; ".join(str(e.get("message"))[:200] for e in errors[:3])
         raise ShopRefused(f"Shopify refused {field}: {words}")
@@ -326,7 +326,7 @@ def _address_input(current: dict[str, Any], new: dict[str, Any]) -> dict[str, An
 def _return_lines(order: dict[str, Any], items: list[tuple[str, int]], reason: str | None) -> list[dict[str, Any]]:
     """The fulfillment lines that shipped ``items`` (line item id, quantity), as ``ReturnLineItemInput``."""
     shipped: dict[str, list[tuple[str, int]]] = {}
-    for done in order.get("fulfillments") or []:
+    for done in nodes(order.get("fulfillments")):
         if not isinstance(done, dict) or done.get("status") != "SUCCESS":
             continue
         for node in nodes(done.get("fulfillmentLineItems")):
@@ -352,7 +352,7 @@ def _return_lines(order: dict[str, Any], items: list[tuple[str, int]], reason: s
 def _refund_transactions(order: dict[str, Any], amount_cents: int) -> list[dict[str, Any]]:
     """``OrderTransactionInput`` refunds of ``amount_cents`` against the order's captured payments, the
     refunds made so far counted against the earliest payments."""
-    done = [t for t in order.get("transactions") or [] if isinstance(t, dict) and t.get("status") == "SUCCESS"]
+    done = [t for t in nodes(order.get("transactions")) if isinstance(t, dict) and t.get("status") == "SUCCESS"]
     refunded = sum(mapping.money(t.get("amountSet")) for t in done if t.get("kind") == "REFUND")
     left = amount_cents
     out = []

@@ -117,7 +117,7 @@ def status(order: dict[str, Any]) -> str:
         return "exchange_requested"
     if returns:
         return "return_requested"
-    sent = [f for f in order.get("fulfillments") or [] if isinstance(f, dict) and f.get("status") == "SUCCESS"]
+    sent = [f for f in nodes(order.get("fulfillments")) if isinstance(f, dict) and f.get("status") == "SUCCESS"]
     if sent and order.get("displayFulfillmentStatus") == "FULFILLED" and all(f.get("deliveredAt") for f in sent):
         return "delivered"
     if sent:
@@ -135,16 +135,16 @@ def order(value: Any) -> ShopOrder:
     if not number or not currency:
         raise ValueError("an order without its name or currency")
     buyer = customer(value["customer"]) if isinstance(value.get("customer"), dict) else _guest(value)
-    fulfilments = tuple(_fulfilment(f) for f in value.get("fulfillments") or []
+    fulfilments = tuple(_fulfilment(f) for f in nodes(value.get("fulfillments"))
                         if isinstance(f, dict) and f.get("status") == "SUCCESS")
     expected = next((f.delivered_at for f in reversed(fulfilments) if f.delivered_at), None) or next(
-        (_time(f.get("estimatedDeliveryAt")) for f in value.get("fulfillments") or []
+        (_time(f.get("estimatedDeliveryAt")) for f in nodes(value.get("fulfillments"))
          if isinstance(f, dict) and _time(f.get("estimatedDeliveryAt"))), None)
     return ShopOrder(
         external_id, number, buyer, status(value), currency, money(value.get("totalPriceSet")),
         _time(value.get("createdAt")), _time(value.get("updatedAt")), address(value.get("shippingAddress")),
         tuple(_item(i) for i in nodes(value.get("lineItems")) if _current(i) > 0),
-        tuple(p for p in map(_payment, value.get("transactions") or []) if p is not None),
+        tuple(p for p in map(_payment, nodes(value.get("transactions"))) if p is not None),
         fulfilments, expected)
 
 
@@ -172,7 +172,7 @@ def _payment(value: Any) -> ShopPayment | None:
 
 
 def _fulfilment(value: dict[str, Any]) -> ShopFulfilment:
-    tracking = next((t for t in value.get("trackingInfo") or [] if isinstance(t, dict)), {})
+    tracking = next((t for t in nodes(value.get("trackingInfo")) if isinstance(t, dict)), {})
     url = _text(tracking.get("url"), 500)
     return ShopFulfilment(_text(tracking.get("company"), 100), _text(tracking.get("number"), 100),
                           url if url and url.startswith("https://") else None,
@@ -184,7 +184,8 @@ def product(value: Any, currency: str) -> ShopProduct:
     if not isinstance(value, dict):
         raise ValueError("not a product")
     title = _text(value.get("title"), 200) or ""
-    tags = tuple(t for t in (_text(t, 60) for t in value.get("tags") or []) if t)
+    listed = value.get("tags") if isinstance(value.get("tags"), list) else []
+    tags = tuple(t for t in (_text(t, 60) for t in listed) if t)
     variants = tuple(_variant(v, currency) for v in nodes(value.get("variants")))
     description = _text(value.get("description"), 5000)
     language = detect_language(title).language  # Shopify keeps one title; Kefu files it under its language
