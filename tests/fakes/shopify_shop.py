@@ -289,9 +289,11 @@ class Shop:
         return order
 
     def fulfil(self, order: Order, company: str = "SF Express", number: str = "SF1234567890",
-               url: str | None = "https://www.sf-express.com/track?id=SF1234567890") -> Fulfillment:
-        """Ship every line of the order in one fulfillment."""
-        done = Fulfillment(self.next_id(), [(self.next_id(), line.id, line.quantity) for line in order.lines],
+               url: str | None = "https://www.sf-express.com/track?id=SF1234567890",
+               quantities: dict[int, int] | None = None) -> Fulfillment:
+        """Ship the order in one fulfillment: every line, or ``quantities`` (line item id -> quantity)."""
+        shipped = quantities or {line.id: line.quantity for line in order.lines}
+        done = Fulfillment(self.next_id(), [(self.next_id(), lid, q) for lid, q in shipped.items()],
                            company, number, url, now())
         order.fulfillments.append(done)
         order.updated_at = now()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from adapters.shops.shopify import mapping, queries
@@ -246,15 +246,14 @@ class ShopifyShop(ShopBackend):
 
     async def _open_return(self, request: RequestReturn | RequestExchange, order: ShopOrder) -> ChangeOutcome | None:
         raw = (await self._client.query(queries.RETURNS, {"id": request.order_id})).get("order")
-        wanted = sorted(request.items if isinstance(request, RequestReturn)
+        wanted = _tally(request.items if isinstance(request, RequestReturn)
                         else [(s.item_id, s.quantity) for s in request.swaps])
-        variants = sorted((s.new_variant_id, s.quantity) for s in request.swaps) \
-            if isinstance(request, RequestExchange) else []
+        variants = _tally([(s.new_variant_id, s.quantity) for s in request.swaps]
+                          if isinstance(request, RequestExchange) else [])
         for found in nodes(get(raw, "returns")):
-            lines = sorted((get(n, "fulfillmentLineItem", "lineItem", "id"), n.get("quantity"))
-                           for n in nodes(found.get("returnLineItems")))
-            exchanges = sorted((n.get("variantId"), n.get("quantity"))
-                               for n in nodes(found.get("exchangeLineItems")))
+            lines = _tally([(get(n, "fulfillmentLineItem", "lineItem", "id"), n.get("quantity"))
+                            for n in nodes(found.get("returnLineItems"))])
+            exchanges = _tally([(n.get("variantId"), n.get("quantity")) for n in nodes(found.get("exchangeLineItems"))])
             if found.get("status") in _OPEN and lines == wanted and exchanges == variants:
                 return ChangeOutcome(order, found.get("id") if isinstance(found.get("id"), str) else None)
         return None
@@ -270,6 +269,15 @@ class ShopifyShop(ShopBackend):
             if get(refund, "note") == note and amount == request.amount_cents:
                 return ChangeOutcome(order, refund.get("id") if isinstance(refund.get("id"), str) else None)
         return None
+
+
+def _tally(pairs: Iterable[tuple[Any, Any]]) -> dict[str, int]:
+    """Quantities by id (a line returned from two parcels counts once, with both quantities)."""
+    out: dict[str, int] = {}
+    for key, quantity in pairs:
+        if isinstance(key, str) and isinstance(quantity, int) and not isinstance(quantity, bool):
+            out[key] = out.get(key, 0) + quantity
+    return out
 
 
 def _is_gid(value: str, kind: str) -> bool:

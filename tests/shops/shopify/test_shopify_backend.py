@@ -172,3 +172,18 @@ async def test_reads_wait_out_a_small_bucket() -> None:
         assert fake.throttled >= 1 and len(fake.sent("orders")) == 3 + fake.throttled
     finally:
         await fake.stop()
+
+
+async def test_a_return_of_a_line_shipped_in_two_parcels_is_found_again(shop: ShopifyShop, fake_shopify: FakeShopify,
+                                                                        seeded: Seeded) -> None:
+    order = fake_shopify.shop.add_order(seeded.mei, [(seeded.dress.variants[1], 2)])
+    line = order.lines[0]
+    fake_shopify.shop.fulfil(order, number="SF1", quantities={line.id: 1})
+    fake_shopify.shop.fulfil(order, number="SF2", quantities={line.id: 1})
+    request = RequestReturn(gid("Order", order.id), ((gid("LineItem", line.id), 2),), None, 39800, "original")
+    fake_shopify.drop_next(mutations=True)
+    with pytest.raises(ShopUncertain):
+        await shop.apply(request, "two-parcels")
+    assert [len(r.lines) for r in order.returns] == [2]  # one return, a line from each parcel
+    outcome = await shop.has_happened(request)
+    assert outcome is not None and outcome.order is not None and outcome.order.status == "return_requested"
