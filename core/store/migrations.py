@@ -282,6 +282,12 @@ def _shop_port(db: sqlite_utils.Database) -> None:
                             "report": str}, pk="name")
 
 
+def _shopify_webhooks(db: sqlite_utils.Database) -> None:
+    """Shopify: webhook ids already handled (Shopify redelivers until it gets a 2xx)."""
+    db["shopify_webhooks"].create({"webhook_id": str, "topic": str, "status": str, "received_at": str,
+                                   "done_at": str}, pk="webhook_id")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _wechat_deliveries_and_menus,
@@ -297,6 +303,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _confirmed_changes,
     _wechat_request_nonces,
     _shop_port,
+    _shopify_webhooks,
 ]
 
 

@@ -1,0 +1,1 @@
+"""Shop backends: the shop's own system behind Kefu's shop port (Shopify, Medusa)."""
