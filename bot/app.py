@@ -125,14 +125,14 @@ def build_summarizer(store: Store, generator: ReplyGenerator) -> Summarizer:
 
 
 def build_assistant(store: Store, settings: Settings, recommender: Recommender | None = None,
-                    shop: ShopBackend | None = None) -> Assistant:
-    """The assistant with the embedded default components (``recommender``: one already built, to share;
-    ``shop``: the shop backend, else the one ``KEFU_SHOP_BACKEND`` names)."""
+                    shop: ShopBackend | None = None, generator: ReplyGenerator | None = None) -> Assistant:
+    """The assistant with the embedded default components (``recommender``, ``generator``: ones already
+    built, to share; ``shop``: the shop backend, else the one ``KEFU_SHOP_BACKEND`` names)."""
     shop_name = {"zh": settings.kefu_shop_name_zh, "en": settings.kefu_shop_name_en}
     recommender = recommender or build_recommender(store, settings)
     shop_policy = load_shop_policy(settings)
     publish_policy_articles(store.knowledge, shop_policy)  # the FAQ's policy text comes from the same file
-    generator = build_reply_generator(settings, store)
+    generator = generator or build_reply_generator(settings, store)
     handoff = HandoffHub(store, build_summarizer(store, generator))  # staff sinks and channels join in kefu run
     shop = shop or build_shop(settings, store)
     engine = TaskEngine(store, shop_policy, handoff, shop)
