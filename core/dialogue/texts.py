@@ -46,6 +46,12 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Order {order_id} is {status}. Under the shop's policy, {task} is only possible for orders that "
               "are {allowed}.",
     },
+    "window_unknown": {
+        "zh": "商店没有订单 {order_id} 的送达日期记录，我无法确认是否仍在 {days} 天的期限内。我已请同事核实您的{task}请求，"
+              "他们会在这里回复您。",
+        "en": "The shop has no delivery date for order {order_id}, so I can't check that it is within the {days}-day "
+              "window myself. I've asked a colleague to check your request ({task}); they will reply here.",
+    },
     "refuse_window": {
         "zh": "订单 {order_id} 于 {delivered} 送达，已超过 {days} 天，按店铺政策无法{task}。",
         "en": "Order {order_id} was delivered on {delivered}, more than {days} days ago, so {task} is no longer "
@@ -122,6 +128,8 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     "done_invoice": {"zh": "已为订单 {order_id} 申请电子发票，将在 3 个工作日内发送到 {email}。",
                      "en": "Invoice requested for order {order_id}. We'll email it to {email} within 3 business days."},
     "refund_line": {"zh": "{date} 退款 {amount} 到{method}", "en": "{amount} refunded to {method} on {date}"},
+    "refund_line_undated": {"zh": "已退款 {amount} 到{method}", "en": "{amount} refunded to {method}"},
+    "pay_other": {"zh": "原支付方式", "en": "the original payment method"},
     "refund_done": {"zh": "订单 {order_id} 的退款：{refunds}。", "en": "Refunds for order {order_id}: {refunds}."},
     "refund_pending": {"zh": "订单 {order_id} 当前状态：{status}，退款尚未发出。{approval}",
                        "en": "Order {order_id} is {status}; the refund has not been paid yet. {approval}"},
