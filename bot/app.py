@@ -18,7 +18,7 @@ from core.actions.product_info import ProductInfoAction
 from core.actions.product_search import ProductSearchAction
 from core.actions.recommend import RecommendAction
 from core.actions.smalltalk import SmallTalkAction
-from core.actions.task import TaskAbandonAction, TaskAction, TaskRemindAction
+from core.actions.task import TaskAbandonAction, TaskAction, TaskRemindAction, VerifyAction
 from core.actions.track_order import TrackOrderAction
 from core.actions.unsubscribe import UnsubscribeAction
 from core.assistant import Assistant, Components
@@ -150,7 +150,7 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
         PrivacyAction(store, settings.public_url, timedelta(minutes=settings.kefu_privacy_link_minutes)),
         ClarifyAction(),
         FallbackAction(handoff=handoff),
-        TaskAction(engine), TaskRemindAction(engine), TaskAbandonAction(engine),
+        TaskAction(engine), TaskRemindAction(engine), TaskAbandonAction(engine), VerifyAction(engine),
     ]
     components = Components(
         nlu=build_nlu(store, settings),

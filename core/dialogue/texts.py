@@ -19,6 +19,9 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     "back_to_task": {"zh": "回到{task}：", "en": "Back to {task}:"},
     "confirm_again": {"zh": "请回复“是”确认，或回复“否”取消。", "en": "Please answer yes to go ahead, or no to stop."},
     "auth_ok": {"zh": "谢谢，身份已确认。", "en": "Thanks, you're verified."},
+    "verified_ready": {"zh": "谢谢，身份已确认。需要我帮您查订单、取消订单、改地址或退换货吗？",
+                       "en": "Thanks, you're verified. What can I do for you: track an order, cancel it, change the "
+                             "address, or a return or exchange?"},
     "need_identity_chat": {
         "zh": "为了保护您的隐私，我需要先确认您的身份。请发送您账户的邮箱，以及收货邮编或手机号，例如：name@example.com 200001。",
         "en": "To protect your privacy I need to know who you are first. Please send the email on your account "
