@@ -71,7 +71,7 @@ def test_kefu_eval_dialogues_reports_both_languages(capsys, settings):
     from bot.evals import EVALS, dialogues
 
     assert dialogues in EVALS
-    status = dialogues.run(argparse.Namespace(stories=None, verbose=True), settings)
+    status = dialogues.run(argparse.Namespace(stories=None, verbose=True, with_model=False), settings)
     out = capsys.readouterr().out
     assert status == 0
     assert "zh" in out and "en" in out and "turns/task" in out and "100.0%" in out
