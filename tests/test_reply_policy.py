@@ -98,6 +98,17 @@ async def test_a_reply_that_drops_the_flows_question_is_refused(language, candid
     assert not outcome.used_model
 
 
+async def test_a_knowledge_answer_cut_down_to_its_title_is_refused():
+    # measured with the embedded model (kefu eval replies, KEFU_LLM_PHRASE=all): the body was dropped
+    article = ActionResult("faq_answer", {"title": "支持的付款方式", "body": "您可以使用支付宝、微信支付、银联或"
+                                          "Visa/Mastercard信用卡付款，海外顾客也可以用PayPal。礼品卡可以和其他方式一起使用。"})
+    outcome = await _generator(FixedBackend("支持的付款方式")).render_with_outcome(article, "zh")
+    assert [v.kind for v in outcome.violations] == ["shortened"] and not outcome.used_model
+    kept = await _generator(FixedBackend("支持的付款方式：支付宝、微信支付、银联、Visa/Mastercard 信用卡，海外可用 "
+                                         "PayPal，礼品卡可与其他方式同用。")).render_with_outcome(article, "zh")
+    assert kept.used_model
+
+
 @pytest.mark.parametrize("result, language, candidate", [
     (ASK_REASON, "zh", "取消订单 #W6697500 的原因可能是由于商品质量问题或服务延误，请问是什么原因呢？"),
     (ASK_REASON, "en", "You want to cancel order #W6697500 because it arrived late, right? Why?"),

@@ -26,6 +26,7 @@ _QUESTION = re.compile(r"[?？]")
 FORECAST_MARGIN = 1.2
 # A rephrased draft is about as long as the draft, a little longer when the model adds warmth.
 REPHRASE_LENGTH = 1.2
+SHORTENED_MIN_DRAFT = 40  # characters: from this long, a reply under half the draft's length is refused
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class LLMReplyGenerator(ReplyGenerator):
         found = self.checker.check(candidate, allowed, language, secret=STYLE_GUIDE[language])
         found += [Violation("omitted", token) for token in _KEY_TOKENS.findall(draft) if token not in candidate]
         found += [Violation("echo", label) for label in PROMPT_LABELS if label in candidate and label not in draft]
-        return found + _dropped_question(candidate, draft)
+        return found + _dropped_question(candidate, draft) + _shortened(candidate, draft)
 
     def _messages(self, draft: str, language: Language) -> list[ChatMessage]:
         if self.backend.remote and not self._limits.send_personal_data:
@@ -141,6 +142,14 @@ class LLMReplyGenerator(ReplyGenerator):
     async def close(self) -> None:
         """Release the backend."""
         await self.backend.close()
+
+
+def _shortened(candidate: str, draft: str) -> list[Violation]:
+    """A candidate less than half as long as a draft of a few sentences has dropped most of it (e.g.
+    a knowledge-base answer cut down to its title, which no fact check notices)."""
+    if len(draft) >= SHORTENED_MIN_DRAFT and len(candidate) < len(draft) / 2:
+        return [Violation("shortened", f"{len(candidate)} of {len(draft)} characters")]
+    return []
 
 
 def _dropped_question(candidate: str, draft: str) -> list[Violation]:
