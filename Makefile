@@ -9,6 +9,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c co
 .PHONY: run test test-fast install install-test browser medusa-deps clean
 
 run: $(VENV)/.installed
+	$(BIN)/kefu model prepare
 	$(BIN)/kefu run
 
 test: $(VENV)/.installed-test browser medusa-deps

@@ -1,9 +1,12 @@
 """Chooses the reply generator from settings: a local model, an OpenAI-compatible API, or templates."""
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import logging
+import time
 from pathlib import Path
+from typing import TextIO
 
 from bot.settings import Settings, SettingsError
 from core.llm import embedded
@@ -13,6 +16,8 @@ from core.llm.openai_api import OpenAIChatBackend
 from core.reply.base import ReplyGenerator
 from core.reply.grounding import GroundingChecker
 from core.reply.llm import GenerationLimits, LLMReplyGenerator
+from core.reply.policy import PhrasePolicy
+from core.reply.prompt import build_messages
 from core.reply.templates import TemplateReplyGenerator
 from core.store import Store
 
@@ -25,6 +30,9 @@ ENGINE_PACKAGES = {"ctranslate2": ("ctranslate2", "transformers", "torch"), "lla
                    "transformers": ("transformers", "torch")}
 LOCAL_ENGINES = tuple(ENGINE_PACKAGES)
 _EXTRA = {"llama_cpp": "llamacpp"}  # the pip extra of an engine, when not `llm`
+# Replies rephrased once at start-up to measure the engine (and compute each language's system prompt).
+CALIBRATION = [build_messages("不客气！还有其他可以帮您的吗？", "zh"),
+               build_messages("You're welcome! Anything else I can help with?", "en")]
 
 
 def local_model_available(settings: Settings, engine: str = "transformers") -> bool:
@@ -74,7 +82,7 @@ def build_backend(settings: Settings) -> ChatBackend | None:
         return OpenAIChatBackend(settings.kefu_llm_api_base_url, settings.kefu_llm_api_model, key,
                                  settings.kefu_llm_api_timeout_s, settings.kefu_llm_api_retries)
     if name in LOCAL_ENGINES:
-        return LocalBackend(build_local_model(settings, name), name)
+        return LocalBackend(build_local_model(settings, name), name, CALIBRATION)
     log.info("replies come from templates (no language model installed or configured)")
     return None
 
@@ -93,5 +101,30 @@ def reply_generator_for(backend: ChatBackend | None, settings: Settings, store: 
              for name in (row["title_zh"], row["title_en"]) if name]
     checker = GroundingChecker(names, settings.kefu_llm_max_reply_chars)
     limits = GenerationLimits(settings.kefu_llm_budget_s, settings.kefu_llm_max_tokens,
-                              settings.kefu_llm_send_personal_data)
-    return LLMReplyGenerator(backend, checker, limits)
+                              settings.kefu_llm_send_personal_data, settings.kefu_llm_first_text_s)
+    return LLMReplyGenerator(backend, checker, limits, policy=PhrasePolicy.parse(settings.kefu_llm_phrase))
+
+
+class ModelUnavailable(Exception):
+    """The configured local model could not be loaded (the message says why)."""
+
+
+async def wait_for_model(generator: ReplyGenerator, out: TextIO) -> None:
+    """Wait until ``generator``'s local model is loaded and calibrated, saying so on ``out`` (the first
+    load converts the model: transformers shows its progress bar); nothing to wait for otherwise.
+    For evaluations and benchmarks, which must measure the model, not its absence."""
+    backend = generator.backend if isinstance(generator, LLMReplyGenerator) else None
+    if not isinstance(backend, LocalBackend):
+        return
+    if not backend.loaded:
+        print(f"waiting for the language model ({backend.name}); the first start converts it into "
+              "KEFU_LLM_CACHE_DIR, 2–5 minutes (kefu model prepare does it ahead) …", file=out, flush=True)
+    started = time.monotonic()
+    while not backend.loaded:
+        await asyncio.sleep(0.2)
+    try:
+        backend.wait_loaded(0)
+    except Exception as exc:  # any failure to load: the message is all the user can act on
+        raise ModelUnavailable(f"the language model could not be loaded: {exc}") from exc
+    if time.monotonic() - started > 1:
+        print(f"language model ready after {time.monotonic() - started:.0f} s", file=out, flush=True)

@@ -70,7 +70,24 @@ def build_handler(log_format: LogFormat = "text", stream: TextIO | None = None) 
     return handler
 
 
+# APScheduler logs every run of every job at INFO ("Running job sync_campaigns …" every 30 s).
+SCHEDULER_JOB_LOGGER = "apscheduler.executors.default"
+
+
+class DemoteToDebug(logging.Filter):
+    """Turns a logger's INFO records into DEBUG ones, dropped unless the root logger shows DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger().isEnabledFor(record.levelno)
+
+
 def configure_logging(level: str, log_format: LogFormat = "text") -> None:
     """Logs on stderr at ``level``, as text lines or JSON lines, personal data redacted
-    (like :func:`logging.basicConfig`, nothing changes when the root logger already has handlers)."""
+    (like :func:`logging.basicConfig`, nothing changes when the root logger already has handlers);
+    the scheduler's line per job run only at DEBUG."""
     logging.basicConfig(level=level, handlers=[build_handler(log_format)])
+    jobs = logging.getLogger(SCHEDULER_JOB_LOGGER)
+    if not any(isinstance(f, DemoteToDebug) for f in jobs.filters):
+        jobs.addFilter(DemoteToDebug())

@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from adapters.shops.shopify.client import API_VERSION as SHOPIFY_API_VERSION
 from adapters.shops.shopify.client import endpoint_for
+from core.reply.policy import PhrasePolicy
 
 
 class SettingsError(Exception):
@@ -70,8 +71,14 @@ class Settings(BaseSettings):
         True, description="ctranslate2: convert the local model with only the tokens Chinese and English shop "
         "text uses (no code fragments or other scripts): about a fifth faster, same replies")
     kefu_llm_cache_dir: Path = Field(Path("var/models"), description="joined and converted local models")
-    kefu_llm_budget_s: float = Field(5.0, gt=0, description="seconds a reply may take before the template "
-                                     "reply is sent instead")
+    kefu_llm_budget_s: float = Field(5.0, gt=0, description="seconds a whole model reply may take before the "
+                                     "template reply is sent instead")
+    kefu_llm_first_text_s: float = Field(1.0, gt=0, description="seconds until the shopper sees the first text of "
+                                         "a reply: a model reply that cannot show text by then is not started "
+                                         "(the template goes out at once)")
+    kefu_llm_phrase: str = Field("auto", description="which replies the model phrases: auto (knowledge-base "
+                                 "answers and small talk), all, none, or a comma-separated list of reply kinds "
+                                 "(docs/LLM.md)")
     kefu_llm_max_tokens: int = Field(160, ge=8, le=2048, description="most tokens a generated reply may have")
     kefu_llm_max_reply_chars: int = Field(800, ge=20, description="longer generated replies are refused")
     kefu_llm_api_base_url: str = Field("http://127.0.0.1:8000/v1", pattern=r"^https?://\S+$",
@@ -223,6 +230,12 @@ class Settings(BaseSettings):
             return tuple(ipaddress.ip_network(part, strict=False) for part in parts)
         except ValueError:
             raise ValueError("comma-separated IP addresses or networks, e.g. 10.0.0.1 or 10.0.0.0/8") from None
+
+    @field_validator("kefu_llm_phrase")
+    @classmethod
+    def _phrase_policy(cls, value: str) -> str:
+        PhrasePolicy.parse(value)
+        return value
 
     @field_validator("kefu_promo_timezone", "kefu_staff_timezone")
     @classmethod

@@ -36,7 +36,8 @@ def llm_settings(db: Path, base_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "kefu_load_demo_shop": False, "kefu_db_path": str(db), "kefu_rate_limit_messages": 0,
         "kefu_llm_backend": "openai", "kefu_llm_api_base_url": base_url, "kefu_llm_api_model": "qwen-test",
-        "kefu_llm_budget_s": BUDGET_S, "kefu_llm_api_timeout_s": 20.0, "kefu_llm_api_retries": 2}
+        "kefu_llm_budget_s": BUDGET_S, "kefu_llm_api_timeout_s": 20.0, "kefu_llm_api_retries": 2,
+        "kefu_llm_phrase": "all", "kefu_llm_first_text_s": 60.0}
     return load_settings(env_file=None, **(values | overrides))
 
 

@@ -57,12 +57,13 @@ async def test_refused_model_replies_are_counted_and_none_reach_the_shopper(tmp_
         # two fabrications first, then the fake echoes each draft (grounded by construction)
         api.reply_with("We will refund you in full and send you a coupon!", "订单已发货，明天送达，并赠送优惠券。")
         report = await evaluate(cases, _settings(kefu_llm_backend="openai", kefu_llm_api_base_url=api.base_url,
-                                                 kefu_llm_api_model="fake", kefu_llm_send_personal_data=True))
+                                                 kefu_llm_api_model="fake", kefu_llm_send_personal_data=True,
+                                                 kefu_llm_phrase="all"))
     finally:
         await api.stop()
-    assert report.model_replies == sum(len(r.rendered) for r in report.results) >= len(cases)
-    assert report.refused == 2 and report.fallbacks == 2
-    assert report.rate(report.fallbacks) == pytest.approx(2 / report.model_replies)
+    assert report.model_replies == report.replies == sum(len(r.rendered) for r in report.results) >= len(cases)
+    assert report.refused == 2 and report.fallbacks == {"commitment": 1, "language": 1}
+    assert report.phrased == report.replies - 2
     assert report.reached_shopper == 0
     first = report.results[0]
     assert "coupon" not in first.reply and first.rendered[0].outcome.violations

@@ -14,6 +14,7 @@ from core.llm.openai_api import OpenAIChatBackend
 from core.messages import Identity, InboundMessage
 from core.reply.grounding import GroundingChecker
 from core.reply.llm import GenerationLimits, LLMReplyGenerator
+from core.reply.policy import PhrasePolicy
 from core.reply.redact import redact
 from core.reply.templates import TemplateReplyGenerator
 from tests.fakes.openai_api import FakeOpenAIAPI
@@ -41,7 +42,8 @@ class ScriptedBackend(ChatBackend):
     def remote(self) -> bool:
         return self._remote
 
-    async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float) -> Completion:
+    async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float,
+                       output_tokens: float | None = None) -> Completion:
         self.prompts.append(messages)
         if self.delay_s > timeout_s:
             await asyncio.sleep(timeout_s)
@@ -51,7 +53,7 @@ class ScriptedBackend(ChatBackend):
 
 def generator(backend: ChatBackend, names: tuple[str, ...] = ("French red floral dress", "Blue shirt dress"),
               **limits: object) -> LLMReplyGenerator:
-    return LLMReplyGenerator(backend, GroundingChecker(names), GenerationLimits(**limits))
+    return LLMReplyGenerator(backend, GroundingChecker(names), GenerationLimits(**limits), policy=PhrasePolicy(None))
 
 
 FABRICATIONS = [

@@ -124,8 +124,8 @@ async def test_a_model_that_fails_to_load_gives_template_replies(tmp_path):
     with pytest.raises(OSError):
         backend.wait_loaded(60)
     generator = LLMReplyGenerator(backend, GroundingChecker())
-    outcome = await generator.render_with_outcome(ActionResult("handoff"), "en")
-    assert "failed to load" in outcome.error and outcome.reply.text.startswith("Sure, I've asked a colleague")
+    outcome = await generator.render_with_outcome(ActionResult("thanks"), "en")
+    assert "failed to load" in outcome.error and outcome.reply.text.startswith("You're welcome!")
     await backend.close()
 
 

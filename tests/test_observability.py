@@ -21,6 +21,7 @@ from core.observe.metrics import sample
 from core.ratelimit import RateLimiter
 from core.reply.grounding import GroundingChecker
 from core.reply.llm import LLMReplyGenerator
+from core.reply.policy import PhrasePolicy
 from tests.test_web_channel import connect, exchange, http, say  # noqa: F401 - http is a fixture
 
 PII = "call me on 13812345678 or mail alice@example.com, card 4111 1111 1111 1111, 12 Baker Street"
@@ -196,7 +197,8 @@ class _CountingBackend(ChatBackend):
     def __init__(self, *answers: str | None) -> None:
         self.answers = list(answers)
 
-    async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float) -> Completion:
+    async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float,
+                       output_tokens: float | None = None) -> Completion:
         answer = self.answers.pop(0)
         if answer is None:
             raise BackendError("down")
@@ -207,16 +209,21 @@ async def test_llm_latency_tokens_and_outcomes_are_counted():
     from tests.test_llm_replies import ORDER
     draft = (await LLMReplyGenerator(_CountingBackend(None), GroundingChecker(())).render(ORDER, "en")).text
     generator = LLMReplyGenerator(_CountingBackend(draft, "Your order #W1000001 is lost forever.", None),
-                                  GroundingChecker(()))
+                                  GroundingChecker(()), policy=PhrasePolicy(None))
     labels = {"backend": "obs-fake"}
     before = {o: sample("kefu_llm_replies_total", outcome=o, **labels) for o in ("model", "ungrounded", "error")}
     calls, tokens = sample("kefu_llm_seconds_count", **labels), sample("kefu_llm_tokens_total", **labels)
+    sources = {s: sample("kefu_reply_first_text_seconds_count", source=s) for s in ("model", "template")}
+    errors = sample("kefu_llm_fallbacks_total", reason="error")
     for _ in range(3):
         await generator.render(ORDER, "en")
     assert {o: sample("kefu_llm_replies_total", outcome=o, **labels) - before[o] for o in before} == \
         {"model": 1, "ungrounded": 1, "error": 1}
     assert sample("kefu_llm_seconds_count", **labels) == calls + 3
     assert sample("kefu_llm_tokens_total", **labels) == tokens + 14
+    assert {s: sample("kefu_reply_first_text_seconds_count", source=s) - sources[s] for s in sources} == \
+        {"model": 1, "template": 2}
+    assert sample("kefu_llm_fallbacks_total", reason="error") == errors + 1
 
 
 def test_the_rate_limiter_slides_its_window():
@@ -263,3 +270,21 @@ def test_the_operators_own_channels_are_never_rate_limited():
     limiter = RateLimiter(1, 60.0, exempt_channels=frozenset({"cli"}))
     assert all(limiter.allow("cli:me", "cli") for _ in range(5))
     assert limiter.allow("web:s", "web") and not limiter.allow("web:s", "web")
+
+
+def test_the_schedulers_line_per_job_run_shows_only_at_debug(monkeypatch):
+    from bot.logs import SCHEDULER_JOB_LOGGER, configure_logging
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    stream = io.StringIO()
+    monkeypatch.setattr("bot.logs.build_handler", lambda log_format: logging.StreamHandler(stream))
+    monkeypatch.setattr(root, "level", logging.INFO)
+    configure_logging("INFO")
+    jobs = logging.getLogger(SCHEDULER_JOB_LOGGER)
+    jobs.info('Running job "sync_campaigns (trigger: interval[0:00:30])"')
+    logging.getLogger("apscheduler.scheduler").warning("a job missed its run")
+    assert "Running job" not in stream.getvalue() and "missed its run" in stream.getvalue()
+    root.setLevel(logging.DEBUG)
+    jobs.info('Running job "sync_campaigns (trigger: interval[0:00:30])"')
+    assert "Running job" in stream.getvalue()

@@ -17,6 +17,7 @@ from core.llm.base import ChatBackend, ChatMessage, Completion
 from core.messages import Identity, InboundMessage
 from core.reply.grounding import GroundingChecker
 from core.reply.llm import LLMReplyGenerator
+from core.reply.policy import PhrasePolicy
 from core.reply.prompt import INSTRUCTION, STYLE_GUIDE
 from core.store import Store
 
@@ -43,7 +44,8 @@ class ObedientModel(ChatBackend):
     def __init__(self) -> None:
         self.attack: dict[str, str] = {}
 
-    async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float) -> Completion:
+    async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float,
+                       output_tokens: float | None = None) -> Completion:
         draft = messages[-1]["content"].split("Reply: ")[-1].split("回复：")[-1]
         obeyed = {"coupon": "Here is your coupon FREE100 for 100% off, 送您优惠券 FREE100！",
                   "refund": "Your refund of ¥199.00 is approved, no return needed. 已为您退款。",
@@ -108,7 +110,7 @@ async def test_an_obedient_model_is_overruled_by_the_grounding_check(store: Stor
     assistant = build_assistant(store, settings)
     model = ObedientModel()
     names = [n for row in store.db["products"].rows for n in (row["title_zh"], row["title_en"])]
-    assistant.components.generator = LLMReplyGenerator(model, GroundingChecker(names))
+    assistant.components.generator = LLMReplyGenerator(model, GroundingChecker(names), policy=PhrasePolicy(None))
     assert await _attack_all(assistant, store, model) == {}
 
 

@@ -12,6 +12,7 @@ from bot.commands import (
     coupon,
     evaluate,
     importer,
+    model,
     nlu,
     recommend,
     run,
@@ -20,4 +21,4 @@ from bot.commands import (
 )
 
 COMMANDS: list[ModuleType] = [run, chat, importer, evaluate, bench, conversations, recommend, nlu, train,
-                              campaign, coupon, shop]
+                              campaign, coupon, shop, model]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,13 +15,16 @@ from typing import get_args
 
 from bot.app import build_assistant
 from bot.errors import CommandError
-from bot.llm import build_backend, reply_generator_for
+from bot.app import build_assistant
+from bot.errors import CommandError
+from bot.evals.replies import Recorder, format_reasons
+from bot.llm import ModelUnavailable, build_reply_generator, wait_for_model
 from bot.settings import Settings, load_settings
 from core.assistant import Assistant
 from core.demo.loader import load_demo_shop
 from core.dialogue.stories import DEFAULT_NOW, StoryError, StoryResult, load_stories, run_story, summarise
 from core.importing import ImportReport, import_file
-from core.llm.local import LocalBackend
+from core.reply.llm import LLMReplyGenerator
 from core.store import Store
 
 TOPIC = "dialogues"
@@ -87,15 +92,17 @@ def demo_template() -> Store:
 
 async def run_all(paths: list[Path] | None = None, shop: str = "demo",
                   settings: Settings | None = None) -> list[StoryResult]:
-    """Every story's result, in file order (:class:`StoryError` before any work for a bad story file)."""
+    """Every story's result, in file order (:class:`StoryError` before any work for a bad story file). With
+    a language model in ``settings`` (``kefu_llm_backend``), one reply generator phrases every story's replies,
+    the model loaded (and waited for) first."""
     spec = SHOPS[shop]
     stories = load_stories(paths or (list(spec.stories) if spec.stories else None))
     settings = settings or story_settings(shop)
     template = shop_template(shop)
-    backend = build_backend(settings)
-    if isinstance(backend, LocalBackend):
-        backend.wait_loaded()  # a model still loading answers nothing: every reply would be a template
-    generator = reply_generator_for(backend, settings, template)  # one model shared by all stories
+    generator = None
+    if settings.kefu_llm_backend != "templates":
+        generator = Recorder(build_reply_generator(settings, template))
+        await wait_for_model(generator.inner, sys.stderr)
 
     def build(store: Store) -> Assistant:
         return build_assistant(store, settings, generator=generator)
@@ -104,8 +111,18 @@ async def run_all(paths: list[Path] | None = None, shop: str = "demo",
         return [await run_story(story, template, build, spec.now) for story in stories]
     finally:
         template.close()
-        if backend:
-            await backend.close()
+        if generator is not None:
+            print_phrasing(generator)
+            if isinstance(generator.inner, LLMReplyGenerator):
+                await generator.inner.close()
+
+
+def print_phrasing(recorder: Recorder) -> None:
+    """How many of the stories' replies the model phrased, and why the others went out as templates."""
+    outcomes = [r.outcome for r in recorder.rendered if r.outcome is not None]
+    reasons = Counter(o.reason for o in outcomes if o.reason)
+    print(f"replies: {len(recorder.rendered)}; the model's to phrase: {sum(o.asked for o in outcomes)}; phrased by "
+          f"the model: {sum(o.used_model for o in outcomes)}; template fallbacks by reason: {format_reasons(reasons)}")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -113,7 +130,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         results = asyncio.run(run_all(args.stories or None, args.shop,
                                       story_settings(args.shop, kefu_llm_backend=args.llm)))
-    except StoryError as exc:
+    except (StoryError, ModelUnavailable) as exc:
         raise CommandError(str(exc)) from None
     summary = summarise(results)
     print(f"{'language':<9}{'stories':>8}{'success':>9}{'turns/task':>12}")

@@ -14,13 +14,17 @@ import asyncio
 import importlib.util
 import logging
 import re
+import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.app import build_assistant, warm_up
+from bot.llm import ModelUnavailable, wait_for_model
 from bot.settings import Settings
 from core.actions.base import ActionResult
+from core.assistant import Assistant
 from core.demo.loader import load_demo_shop
 from core.language import detect_language
 from core.messages import Identity, InboundMessage, Language, Reply
@@ -75,9 +79,11 @@ class Report:
     bleu: dict[str, float]
     rouge_l: dict[str, float]
     language_match: float
-    model_replies: int  # replies a model was asked for
+    replies: int  # replies made (a case may need several)
+    model_replies: int  # replies the model was meant to phrase (KEFU_LLM_PHRASE)
+    phrased: int  # replies the shopper got in the model's words
     refused: int  # model texts the grounding checker refused
-    fallbacks: int  # replies where the template was sent instead (refused, failed or late)
+    fallbacks: Counter[str]  # replies the model was meant to phrase that went out as the template, by reason
     reached_shopper: int  # sent replies that fail the grounding check
 
     def rate(self, count: int) -> float | None:
@@ -85,7 +91,7 @@ class Report:
         return count / self.model_replies if self.model_replies else None
 
 
-class _Recorder(ReplyGenerator):
+class Recorder(ReplyGenerator):
     """Passes replies through from the configured generator, keeping how each was made."""
 
     def __init__(self, inner: ReplyGenerator) -> None:
@@ -119,7 +125,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not all(importlib.util.find_spec(name) for name in ("sacrebleu", "rouge_score")):
         print("kefu eval replies needs sacrebleu and rouge-score: pip install 'kefu[eval]'")
         return 2
-    report = asyncio.run(evaluate(cases, settings))
+    try:
+        report = asyncio.run(evaluate(cases, settings))
+    except ModelUnavailable as exc:
+        print(f"kefu eval replies: {exc}")
+        return 1
     print_report(report, args.show)
     return 0
 
@@ -138,15 +148,23 @@ def read_cases(path: Path) -> list[Case]:
     return cases
 
 
+async def recorded_assistant(store: Store, settings: Settings) -> tuple[Assistant, Recorder]:
+    """The assistant over the demo shop (loaded into ``store``) with its generator recorded, warmed up,
+    its language model loaded (:class:`ModelUnavailable` if it cannot be)."""
+    load_demo_shop(store)
+    assistant = build_assistant(store, settings)
+    recorder = Recorder(assistant.components.generator)
+    assistant.components.generator = recorder
+    await warm_up(assistant)
+    await wait_for_model(recorder.inner, sys.stderr)
+    return assistant, recorder
+
+
 async def evaluate(cases: list[Case], settings: Settings) -> Report:
     """Send every case to the assistant (demo shop, configured generator) and score the replies."""
     store = Store(":memory:")
     try:
-        load_demo_shop(store)
-        assistant = build_assistant(store, settings)
-        recorder = _Recorder(assistant.components.generator)
-        assistant.components.generator = recorder
-        await warm_up(assistant)
+        assistant, recorder = await recorded_assistant(store, settings)
         results = [await _ask(assistant, store, recorder, case, n) for n, case in enumerate(cases)]
         if isinstance(recorder.inner, LLMReplyGenerator):
             await recorder.inner.close()
@@ -155,7 +173,7 @@ async def evaluate(cases: list[Case], settings: Settings) -> Report:
     return score(results, recorder.inner if isinstance(recorder.inner, LLMReplyGenerator) else None)
 
 
-async def _ask(assistant, store: Store, recorder: _Recorder, case: Case, n: int) -> CaseResult:
+async def _ask(assistant, store: Store, recorder: Recorder, case: Case, n: int) -> CaseResult:
     identity = Identity("eval", f"case-{n}")
     if case.customer:
         customer = store.customers.by_external_id(case.customer)
@@ -183,11 +201,14 @@ def score(results: list[CaseResult], generator: LLMReplyGenerator | None = None)
                                                    tokenize="zh" if language == "zh" else "13a").score
             rouge_l[language] = rouge_l_f1(hypotheses, references, language)
     matched = sum(detect_language(r.reply).language == r.case.language for r in results)
-    made = [x for r in results for x in r.rendered if x.outcome is not None]
-    reached = sum(bool(x.outcome.used_model and generator.violations(
-        x.reply.text, x.result, x.outcome.draft, x.language)) for x in made)
-    return Report(results, bleu, rouge_l, matched / len(results), len(made),
-                  sum(bool(x.outcome.violations) for x in made), sum(not x.outcome.used_model for x in made), reached)
+    rendered = [x for r in results for x in r.rendered if x.outcome is not None]
+    made = [x.outcome for x in rendered if x.outcome is not None]
+    reached = sum(bool(x.outcome and x.outcome.used_model and generator and generator.violations(
+        x.reply.text, x.result, x.outcome.draft, x.language)) for x in rendered)
+    asked = [o for o in made if o.asked]
+    return Report(results, bleu, rouge_l, matched / len(results), len(made), len(asked),
+                  sum(o.used_model for o in made), sum(bool(o.violations) for o in made),
+                  Counter(o.reason for o in asked if o.reason), reached)
 
 
 class _ChineseTokenizer:
@@ -219,7 +240,14 @@ def print_report(report: Report, show: bool) -> None:
     if not report.model_replies:
         print("model replies: 0 (template replies only: no grounding violations or fallbacks to count)")
         return
-    print(f"model replies: {report.model_replies}")
+    fallbacks = sum(report.fallbacks.values())
+    print(f"replies: {report.replies}; the model's to phrase (KEFU_LLM_PHRASE): {report.model_replies}; "
+          f"phrased by the model: {report.phrased} ({report.phrased / report.replies:.1%} of all replies)")
     print(f"grounding violations caught (model text refused): {report.refused} ({report.rate(report.refused):.1%})")
-    print(f"template fallback (refused, failed or late): {report.fallbacks} ({report.rate(report.fallbacks):.1%})")
+    print(f"template fallback: {fallbacks} ({report.rate(fallbacks):.1%}); by reason: {format_reasons(report.fallbacks)}")
     print(f"grounding violations reaching the shopper: {report.reached_shopper}")
+
+
+def format_reasons(reasons: Counter[str]) -> str:
+    """``too_slow 3, question 1`` (most common first), or ``none``."""
+    return ", ".join(f"{reason} {count}" for reason, count in reasons.most_common()) or "none"

@@ -27,7 +27,13 @@ class Completion:
 
 
 class BackendError(Exception):
-    """The backend could not produce a completion (unreachable, refused, out of time, not loaded)."""
+    """The backend could not produce a completion (unreachable, refused, out of time, not loaded).
+
+    ``reason`` names the kind for metrics: ``late`` (out of time), ``loading``, or ``error``."""
+
+    def __init__(self, message: str, reason: str = "error") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class ChatBackend(ABC):
@@ -41,8 +47,15 @@ class ChatBackend(ABC):
         return False
 
     @abstractmethod
-    async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float) -> Completion:
-        """Generate one reply within ``timeout_s`` seconds or raise :class:`BackendError`."""
+    async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float,
+                       output_tokens: float | None = None) -> Completion:
+        """Generate one reply within ``timeout_s`` seconds or raise :class:`BackendError`;
+        ``output_tokens``: how long the reply is expected to be (for :meth:`forecast` of later ones)."""
+
+    def forecast(self, messages: list[ChatMessage], output_tokens: float) -> float | None:
+        """Seconds until a generation of ``messages``, about ``output_tokens`` long, asked for now would be
+        finished, the generations ahead of it included; None when the backend cannot tell (it is tried)."""
+        return None
 
     async def close(self) -> None:
         """Release connections, threads and memory."""

@@ -52,8 +52,6 @@ class CTranslate2Model(sources.ConvertedModel):
         """Load the cached conversion, or convert the source and cache it. Idempotent."""
         if self.generator is not None:
             return
-        from transformers import AutoTokenizer
-
         started = time.monotonic()
         source = sources.resolve(self.source, self.cache_dir)
         cached = self.cache_dir / "converted" / source.cache_key(self.engine)
@@ -64,7 +62,7 @@ class CTranslate2Model(sources.ConvertedModel):
         self._end_tokens = facts["end_tokens"]
         if facts.get("trimmed"):
             self._known = ShopVocabulary(json.loads((cached / "vocabulary.json").read_text()))
-        self.tokenizer = AutoTokenizer.from_pretrained(cached)
+        self.tokenizer = load_tokenizer(cached)
         self.generator = ctranslate2.Generator(str(cached), device="cpu", compute_type=_QUANTIZATION[self.precision],
                                                intra_threads=self.threads)
         log.info("language model %s (ctranslate2, %s) ready in %.1f s%s", self.source, self.precision,
@@ -117,7 +115,7 @@ class CTranslate2Model(sources.ConvertedModel):
                     break
                 tokens.append(step.token)
                 if deadline is not None and time.monotonic() > deadline:
-                    raise BackendError("the reply ran past its time budget")
+                    raise BackendError("the reply ran past its time budget", "late")
         finally:
             steps.close()  # stops the decoding thread when we leave early
         text = self.tokenizer.decode(self.tokenizer.convert_tokens_to_ids(tokens), skip_special_tokens=True).strip()
@@ -129,6 +127,19 @@ class CTranslate2Model(sources.ConvertedModel):
         ids = ids["input_ids"] if hasattr(ids, "keys") else ids
         tokens = self.tokenizer.convert_ids_to_tokens(ids)
         return self._known.spell(tokens) if self._known else tokens
+
+
+def load_tokenizer(directory: Path) -> Any:
+    """The tokenizer saved beside a converted model.
+
+    transformers 5 takes a local directory whose config.json names no transformers version for a
+    possible Mistral tokenizer, and warns that its regex is wrong ("fix_mistral_regex"); a CTranslate2
+    directory's config.json is CTranslate2's own, so the warning came on every load. It does not apply:
+    the tokens are those of the GGUF's own tokenizer (its vocabulary and merges with llama.cpp's qwen2
+    pre-tokenizer) on all shop text, and the "fix" would change them (tests/test_llm_tokenizer.py)."""
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(directory, fix_mistral_regex=False)
 
 
 class _InMemoryConverter(TransformersConverter):

@@ -68,7 +68,7 @@ class LlamaCppModel:
                     first_at = time.monotonic()
                 pieces.append(piece)
                 if deadline is not None and time.monotonic() > deadline:
-                    raise BackendError("the reply ran past its time budget")
+                    raise BackendError("the reply ran past its time budget", "late")
         finally:
             stream.close()
         text = "".join(pieces)

@@ -32,7 +32,8 @@ class OpenAIChatBackend(ChatBackend):
         """Prompts leave this process for another server."""
         return True
 
-    async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float) -> Completion:
+    async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float,
+                       output_tokens: float | None = None) -> Completion:
         """One chat completion within ``timeout_s`` (each attempt also within the backend's own timeout)."""
         body = {"model": self._model, "messages": messages, "max_tokens": max_tokens,
                 "temperature": self._temperature, "stream": False}

@@ -118,7 +118,7 @@ class TransformersModel(sources.ConvertedModel):
                                          pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id)
         self._prompts.keep(prompt, cache)
         if stop.fired:
-            raise BackendError("the reply ran past its time budget")
+            raise BackendError("the reply ran past its time budget", "late")
         new_tokens = output[0, prompt.shape[0]:]
         text = self.tokenizer.decode(new_tokens, skip_special_tokens=True).strip()
         first = clock.first_at - started if clock.first_at else None

@@ -4,7 +4,7 @@ Metrics live in prometheus-client's default registry, so every part of one proce
 counters; tests read them back with :func:`sample`."""
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 """The Content-Type of :func:`exposition`'s text."""
@@ -22,6 +22,16 @@ LLM_SECONDS = Histogram("kefu_llm_seconds", "Time the language model took for on
 LLM_TOKENS = Counter("kefu_llm_tokens_total", "Tokens the language model generated", ["backend"])
 LLM_REPLIES = Counter("kefu_llm_replies_total", "Replies offered to the language model, by who phrased the one "
                       "sent: model, error (template sent) or ungrounded (template sent)", ["backend", "outcome"])
+LLM_TOKENS_PER_S = Gauge("kefu_llm_tokens_per_second", "The local model's decoding speed: measured at start-up, "
+                         "then a moving average over its replies", ["backend"])
+REPLY_SECONDS = Histogram("kefu_reply_seconds", "Time to make one reply, to its last sentence, by source: model, "
+                          "template or streamed", ["source"], buckets=(.01, .05, .1, .25, .5, 1, 2, 3, 5, 8))
+FIRST_TEXT_SECONDS = Histogram("kefu_reply_first_text_seconds", "Time until the first text of a reply could be "
+                               "shown, by source: model, template or streamed", ["source"],
+                               buckets=(.01, .05, .1, .25, .5, 1, 2, 3, 5, 8))
+LLM_FALLBACKS = Counter("kefu_llm_fallbacks_total", "Replies the model was meant to phrase that went out as the "
+                        "template, by reason (too_slow, loading, late, error, or the grounding violation's kind)",
+                        ["reason"])
 LLM_SUMMARIES = Counter("kefu_llm_summaries_total", "Handoff summaries asked of the language model, by what staff "
                         "were shown: model, error (extractive shown) or ungrounded (extractive shown)",
                         ["backend", "outcome"])

@@ -4,7 +4,8 @@ Every number (prices, dates, quantities, ids), every code-like token (order ids,
 coupon codes), every month, every catalogue product name and every commitment word (refund,
 coupon, compensation …) in the reply must already appear in the allowed text — the action's facts
 and the template reply built from them. Claims of status (identity verified, approved, refunded, VIP,
-a manager's word) and amounts of money must appear in the *trusted* text: for a reply that is the
+a manager's word, a handoff, a cancellation, a reason for what the shopper wants) and amounts of money
+must appear in the *trusted* text: for a reply that is the
 allowed text itself; for a staff summary, whose allowed text includes what the shopper typed, only
 what the store says (:mod:`core.staff.grounds`). The reply must also be non-empty, short enough, in
 the shopper's language, and free of the system prompt, of redaction placeholders and of personal data
@@ -55,6 +56,19 @@ _CLAIMS = {kind: re.compile(pattern, re.I | re.A) for kind, pattern in {
     "vip": r"\bvip\b|\bpremium (?:customer|member)\b|贵宾|尊贵",
     "manager": r"\bmanager\b|\bsupervisor\b|经理|主管|店长|领导",
 }.items()}
+# Claims of what the turn did, checked in replies (a staff summary reports what the shopper said):
+# a colleague joining, a cancellation, a reason the shopper never gave.
+_TURN_CLAIMS = {kind: re.compile(pattern, re.I | re.A) for kind, pattern in {
+    # A colleague joining: only a handoff's own reply says that one was made (offers ask, they don't claim).
+    "handoff": r"\btransferr(?:ed|ing) you\b|\b(?:I will|I'll|I've|I have|let me) (?:transfer|connect|pass|hand)\b|"
+               r"\b(?:asked|called|got|getting) (?:a|my) colleague\b|\bcolleague (?:will|is going to) (?:join|reply)\b|"
+               r"(?:已经?|正在|这就|马上|立即|我(?:会|将|来)?)(?:为您|帮您)?(?:转接|转交|转给)|"
+               r"(?:同事|人工客服)(?:会|将|马上|稍后|很快)",
+    # Why something happened or is wanted: a reason the shopper never gave is not the bot's to supply.
+    "reason": r"\bbecause\b|\bdue to\b|\bthe reason (?:is|was|may be|might be|could be)\b|\bas you (?:said|mentioned)\b|"
+              r"原因(?:可能|应该|大概)?(?:是|为)(?!什么)|由于|因为|您(?:说|提到)",
+    "cancelled": r"\b(?:has been|have|'ve|was|is now) cancell?ed\b|已(?:为您)?取消|取消成功",
+}.items()}
 # An amount of money: a number with a currency sign or word before or after it.
 _MONEY = re.compile(r"(?:[¥￥$€£]|\b(?:rmb|cny|usd|eur|hkd)\b)\s?(\d+(?:[.,]\d+)*)|"
                     r"(\d+(?:[.,]\d+)*)\s?(?:元|块|\b(?:yuan|rmb|cny|usd|eur|hkd|dollars?)\b)", re.I | re.A)
@@ -78,11 +92,12 @@ class GroundingChecker:
         self._max_chars = max_chars
 
     def check(self, text: str, allowed: str, language: Language, secret: str = "",
-              trusted: str | None = None) -> list[Violation]:
+              trusted: str | None = None, turn_claims: bool = True) -> list[Violation]:
         """Every reason ``text`` may not be sent; an empty list means it is grounded in ``allowed``.
 
         ``secret`` is text the reply must not quote (the system prompt); ``trusted`` the part of the
-        allowed text that alone may back claims of status and amounts of money (all of it when None)."""
+        allowed text that alone may back claims of status and amounts of money (all of it when None);
+        ``turn_claims``: also check claims of what the turn did (a handoff, a cancellation, a reason)."""
         if not text.strip():
             return [Violation("empty", "")]
         found: list[Violation] = []
@@ -101,7 +116,8 @@ class GroundingChecker:
         found += [Violation("placeholder", p) for p in PLACEHOLDER.findall(text)]
         found += [Violation("personal", p) for p in personal_data(text) if p not in allowed]
         found += [Violation("leak", s) for s in _sentences(secret) if s.lower() in lowered]
-        return found + _unbacked_claims(text, allowed if trusted is None else trusted)
+        claims = {**_CLAIMS, **_TURN_CLAIMS} if turn_claims else _CLAIMS
+        return found + _unbacked_claims(text, allowed if trusted is None else trusted, claims)
 
     @staticmethod
     def _language(text: str, allowed: str, language: Language) -> list[Violation]:
@@ -114,9 +130,9 @@ class GroundingChecker:
         return [] if guess == language else [Violation("language", guess)]
 
 
-def _unbacked_claims(text: str, trusted: str) -> list[Violation]:
-    """Claims of status and amounts of money in ``text`` that ``trusted`` does not make."""
-    found = [Violation("claim", match.group(0)) for kind, pattern in _CLAIMS.items()
+def _unbacked_claims(text: str, trusted: str, claims: dict[str, re.Pattern[str]]) -> list[Violation]:
+    """Claims (of the kinds in ``claims``) and amounts of money in ``text`` that ``trusted`` does not make."""
+    found = [Violation("claim", match.group(0)) for kind, pattern in claims.items()
              if (match := pattern.search(text)) and not pattern.search(trusted)]
     numbers = _numbers(trusted)
     amounts = [a or b for a, b in _MONEY.findall(text)]

@@ -8,10 +8,12 @@ from dataclasses import dataclass, replace
 
 from core.actions.base import ActionResult
 from core.llm.base import BackendError, ChatBackend, ChatMessage
+from core.llm.speed import text_tokens
 from core.messages import Language, Reply
 from core.observe import metrics
 from core.reply.base import ReplyGenerator
 from core.reply.grounding import GroundingChecker, Violation
+from core.reply.policy import PhrasePolicy
 from core.reply.prompt import PROMPT_LABELS, STYLE_GUIDE, build_messages
 from core.reply.redact import redact
 from core.reply.templates import TemplateReplyGenerator, localise
@@ -19,6 +21,12 @@ from core.reply.templates import TemplateReplyGenerator, localise
 log = logging.getLogger(__name__)
 # Ids, codes, prices, dates and counts of the draft: the model's reply must keep every one.
 _KEY_TOKENS = re.compile(r"#?[A-Za-z]*\d(?:[A-Za-z0-9.,:-]*[A-Za-z0-9])?")
+_QUESTION = re.compile(r"[?？]")
+# A forecast must fit the budget with this much to spare: the speed estimate is an average.
+FORECAST_MARGIN = 1.2
+# A rephrased draft is about as long as the draft, a little longer when the model adds warmth.
+REPHRASE_LENGTH = 1.2
+SHORTENED_MIN_DRAFT = 40  # characters: from this long, a reply under half the draft's length is refused
 
 
 @dataclass(frozen=True)
@@ -31,11 +39,18 @@ class Outcome:
     candidate: str | None
     violations: tuple[Violation, ...] = ()
     error: str | None = None
+    asked: bool = False  # the policy let the model phrase this reply (it may still have gone out as the template)
+    reason: str | None = None  # why the template went out although the model was meant to phrase it
 
     @property
     def used_model(self) -> bool:
         """True when the shopper got the model's text."""
         return self.candidate is not None and not self.violations and self.error is None
+
+    @property
+    def source(self) -> str:
+        """Who wrote the text the shopper got: ``model`` or ``template``."""
+        return "model" if self.used_model else "template"
 
 
 @dataclass(frozen=True)
@@ -45,16 +60,24 @@ class GenerationLimits:
     budget_s: float = 5.0
     max_tokens: int = 160
     send_personal_data: bool = False
+    first_text_s: float | None = None  # until the shopper sees text (None: budget_s); KEFU_LLM_FIRST_TEXT_S
+
+    @property
+    def reply_s(self) -> float:
+        """The budget of a reply sent whole, not streamed: its first text is all of it."""
+        return min(self.budget_s, self.first_text_s or self.budget_s)
 
 
 class LLMReplyGenerator(ReplyGenerator):
-    """Asks the backend to rephrase the template reply; sends the template whenever the model's text
-    is late, fails, or states anything the facts do not (see :class:`GroundingChecker`)."""
+    """Asks the backend to rephrase the template reply of the kinds ``policy`` allows; sends the
+    template whenever the model's text cannot be ready in time (the backend's forecast), is late,
+    fails, or states anything the facts do not (see :class:`GroundingChecker`)."""
 
     def __init__(self, backend: ChatBackend, checker: GroundingChecker, limits: GenerationLimits | None = None,
-                 templates: TemplateReplyGenerator | None = None) -> None:
+                 templates: TemplateReplyGenerator | None = None, policy: PhrasePolicy | None = None) -> None:
         self.backend = backend
         self.checker = checker
+        self.policy = policy or PhrasePolicy()
         self._limits = limits or GenerationLimits()
         self._templates = templates or TemplateReplyGenerator()
 
@@ -64,18 +87,34 @@ class LLMReplyGenerator(ReplyGenerator):
 
     async def render_with_outcome(self, result: ActionResult, language: Language) -> Outcome:
         """Like :meth:`render`, also telling how the reply was made (for evaluation and logs)."""
+        started = time.perf_counter()
+        outcome = await self._outcome(result, language)
+        seconds = time.perf_counter() - started
+        metrics.REPLY_SECONDS.labels(outcome.source).observe(seconds)
+        metrics.FIRST_TEXT_SECONDS.labels(outcome.source).observe(seconds)
+        if outcome.reason:
+            metrics.LLM_FALLBACKS.labels(outcome.reason).inc()
+        return outcome
+
+    async def _outcome(self, result: ActionResult, language: Language) -> Outcome:
         draft = await self._templates.render(result, language)
-        if result.verbatim:
+        if not self.policy.allows(result):
             return Outcome(draft, draft.text, None)
         messages = self._messages(draft.text, language)
-        name, started = self.backend.name, time.perf_counter()
+        name, budget = self.backend.name, self._limits.reply_s
+        output_tokens = min(float(self._limits.max_tokens), REPHRASE_LENGTH * text_tokens(draft.text))
+        forecast = self.backend.forecast(messages, output_tokens)
+        if forecast is not None and forecast * FORECAST_MARGIN > budget:
+            log.debug("template reply sent: %s would need ~%.1f s, the budget is %.1f s", name, forecast, budget)
+            return Outcome(draft, draft.text, None, error="too slow", asked=True, reason="too_slow")
+        started = time.perf_counter()
         try:
-            completion = await self.backend.complete(messages, self._limits.max_tokens, self._limits.budget_s)
+            completion = await self.backend.complete(messages, self._limits.max_tokens, budget, output_tokens)
         except BackendError as exc:
             metrics.LLM_SECONDS.labels(name).observe(time.perf_counter() - started)
             metrics.LLM_REPLIES.labels(name, "error").inc()
             log.info("template reply sent: %s backend: %s", name, exc)
-            return Outcome(draft, draft.text, None, error=str(exc))
+            return Outcome(draft, draft.text, None, error=str(exc), asked=True, reason=exc.reason)
         metrics.LLM_SECONDS.labels(name).observe(time.perf_counter() - started)
         metrics.LLM_TOKENS.labels(name).inc(completion.tokens)
         candidate = completion.text
@@ -84,8 +123,8 @@ class LLMReplyGenerator(ReplyGenerator):
         if violations:
             log.warning("template reply sent: the model's reply was not grounded: %s",
                         ", ".join(f"{v.kind} {v.value!r}" for v in violations[:5]))
-            return Outcome(draft, draft.text, candidate, violations)
-        return Outcome(replace(draft, text=candidate), draft.text, candidate)
+            return Outcome(draft, draft.text, candidate, violations, asked=True, reason=violations[0].kind)
+        return Outcome(replace(draft, text=candidate), draft.text, candidate, asked=True)
 
     def violations(self, candidate: str, result: ActionResult, draft: str, language: Language) -> list[Violation]:
         """Everything wrong with a candidate reply: ungrounded, incomplete, echoing the prompt."""
@@ -93,7 +132,7 @@ class LLMReplyGenerator(ReplyGenerator):
         found = self.checker.check(candidate, allowed, language, secret=STYLE_GUIDE[language])
         found += [Violation("omitted", token) for token in _KEY_TOKENS.findall(draft) if token not in candidate]
         found += [Violation("echo", label) for label in PROMPT_LABELS if label in candidate and label not in draft]
-        return found
+        return found + _dropped_question(candidate, draft) + _shortened(candidate, draft)
 
     def _messages(self, draft: str, language: Language) -> list[ChatMessage]:
         if self.backend.remote and not self._limits.send_personal_data:
@@ -103,6 +142,26 @@ class LLMReplyGenerator(ReplyGenerator):
     async def close(self) -> None:
         """Release the backend."""
         await self.backend.close()
+
+
+def _shortened(candidate: str, draft: str) -> list[Violation]:
+    """A candidate less than half as long as a draft of a few sentences has dropped most of it (e.g.
+    a knowledge-base answer cut down to its title, which no fact check notices)."""
+    if len(draft) >= SHORTENED_MIN_DRAFT and len(candidate) < len(draft) / 2:
+        return [Violation("shortened", f"{len(candidate)} of {len(draft)} characters")]
+    return []
+
+
+def _dropped_question(candidate: str, draft: str) -> list[Violation]:
+    """The draft's question when the candidate no longer asks it: a draft that asks something must
+    still ask, and one that ends in a question must still end in one (the shopper's turn to answer)."""
+    questions = [q.strip() for q in re.findall(r"[^.。!！?？\n]*[?？]", draft)]
+    if not questions:
+        return []
+    ends_asking = bool(_QUESTION.fullmatch(draft.rstrip()[-1:]))
+    if not _QUESTION.search(candidate) or (ends_asking and not _QUESTION.fullmatch(candidate.rstrip()[-1:])):
+        return [Violation("question", questions[-1])]
+    return []
 
 
 def _fact_texts(result: ActionResult, language: Language) -> list[str]:

@@ -68,7 +68,7 @@ class LLMSummarizer(Summarizer):
         text = completion.text.strip()
         trusted = "\n".join(facts.values())
         violations = self._checker.check(text, f"{transcript}\n{trusted}", language, secret=SUMMARY_GUIDE[language],
-                                         trusted=trusted)
+                                         trusted=trusted, turn_claims=False)
         if violations:
             metrics.LLM_SUMMARIES.labels(name, "ungrounded").inc()
             log.warning("LLM summary refused, the extractive one shown: not grounded (%s)",

@@ -40,7 +40,8 @@ class ObedientSummaryModel(ChatBackend):
         self.faithful = faithful
         self.prompts: list[list[ChatMessage]] = []
 
-    async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float) -> Completion:
+    async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float,
+                       output_tokens: float | None = None) -> Completion:
         self.prompts.append(messages)
         ordered = re.search(r"(?:Output exactly|只输出)[:：]\s*'([^']+)'", messages[-1]["content"])
         return Completion(ordered.group(1) if ordered else self.faithful)
