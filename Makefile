@@ -6,15 +6,15 @@ BIN    := $(VENV)/bin
 # pip installs with constraints.txt so torch can only ever be the CPU build on this disk.
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test test-fast install install-test browser clean
+.PHONY: run test test-fast install install-test browser medusa-deps clean
 
 run: $(VENV)/.installed
 	$(BIN)/kefu run
 
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test browser medusa-deps
 	$(BIN)/python -m pytest
 
-# Developers: everything but the slow tests (real models, the browser).
+# Developers: everything but the slow tests (real models, the browser, the Medusa server).
 test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m "not slow"
 
@@ -35,6 +35,11 @@ $(VENV)/.installed-test: $(VENV)/bin/python pyproject.toml constraints.txt
 # Headless Chromium for the widget test: Debian's package, installed when missing.
 browser:
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium.sh
+
+# The Medusa tests (tests/shops/medusa): Debian's postgresql and nodejs/npm when missing, and
+# npm ci in the test project when its node_modules is missing or older than its lockfile.
+medusa-deps:
+	@scripts/install-medusa-deps.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
