@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bot.benches import campaign, llm, load, nlu, recommend, sentiment
+from bot.benches import campaign, llm, load, nlu, recommend, sentiment, shop
 
-BENCHES: list[ModuleType] = [recommend, sentiment, llm, nlu, campaign, load]
+BENCHES: list[ModuleType] = [recommend, sentiment, llm, nlu, campaign, load, shop]

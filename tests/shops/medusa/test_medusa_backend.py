@@ -1,0 +1,178 @@
+"""Kefu's Medusa backend against a real Medusa v2 server (tests/shops/medusa/harness.py): a shopper on
+the real web chat (websocket) cancels, returns, changes the address and tracks Medusa orders, and the
+Admin API shows it done; an order placed in Medusa after the sync is found through the subscriber's
+event; Medusa stopped mid-conversation gets a polite answer and a colleague, and nothing recorded as done."""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.shops.medusa.harness import Medusa, MedusaServer
+from tests.shops.medusa.kefu import Kefu, Shopper, eventually, medusa_settings, start_kefu, stop_kefu
+
+pytestmark = [pytest.mark.slow, pytest.mark.medusa]
+
+
+@pytest.fixture
+async def kefu(medusa: Medusa, medusa_events: dict[str, str], tmp_path: Path):
+    """Kefu with KEFU_SHOP_BACKEND=medusa, synced, its web chat where the subscriber posts."""
+    running = await start_kefu(medusa_settings(medusa, medusa_events, tmp_path / "kefu.db"))
+    yield running
+    await stop_kefu(running)
+
+
+@pytest.fixture
+async def http():
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+def customer(medusa: Medusa, prefix: str) -> tuple[str, str]:
+    """A new Medusa customer: (email, the one message that verifies them: email and zip)."""
+    email = medusa.unique_email(prefix)
+    medusa.create_customer(email, "Ana", "Diaz", "+15555550123")
+    return email, f"{email} 62701"
+
+
+def number(medusa: Medusa, order_id: str) -> str:
+    return f"#{medusa.order(order_id)['display_id']}"
+
+
+async def place(medusa: Medusa, email: str, sku: str = "SHIRT-M-WHT", qty: int = 1) -> str:
+    return await asyncio.to_thread(medusa.place_order, email, [(medusa.seeded.variants[sku], qty)])
+
+
+async def synced(kefu: Kefu, medusa: Medusa, order_id: str) -> str:
+    """The order's Kefu number once it is in Kefu's cache (the subscriber's event brings it)."""
+    shown = number(medusa, order_id)
+    await eventually(lambda: asyncio.sleep(0, kefu.store.orders.get(shown)))
+    return shown
+
+
+async def test_a_shopper_cancels_a_pending_order_and_medusa_shows_it_canceled_and_refunded(kefu, medusa, http):
+    email, verify = customer(medusa, "cancel")
+    order_id = await place(medusa, email)
+    shown = await synced(kefu, medusa, order_id)
+    shopper = await Shopper.connect(http, kefu)
+    await shopper.say(f"I want to cancel order {shown}")
+    await shopper.say(verify)
+    told = await shopper.say("I ordered the wrong size")
+    assert "yes or no" in told.lower() or "confirm" in told.lower(), told
+    told = await shopper.say("yes")
+    assert "cancelled" in told and "$" in told, told
+    order = medusa.order(order_id)
+    assert order["status"] == "canceled"
+    assert order["payment_status"] == "refunded"
+    assert kefu.audit() == ["cancel_order"]
+    cached = kefu.store.orders.get(shown)
+    assert cached["status"] == "cancelled" and [p["kind"] for p in cached["payments"]] == ["payment", "refund"]
+
+
+async def test_a_shopper_returns_a_delivered_item_and_medusa_has_the_return(kefu, medusa, http):
+    email, verify = customer(medusa, "return")
+    order_id = await place(medusa, email, "DRESS-S-RED")
+    await asyncio.to_thread(medusa.fulfil, order_id, "1Z-RETURN-1", "UPS")
+    await asyncio.to_thread(medusa.mark_delivered, order_id)
+    shown = await synced(kefu, medusa, order_id)  # cached as placed: the turn reads it delivered, live
+    shopper = await Shopper.connect(http, kefu)
+    await shopper.say(f"I want to return order {shown}")
+    told = await shopper.say(verify)
+    for answer in ("the dress", "it does not fit", "original payment method please"):
+        if "yes or no" in told:
+            break
+        told = await shopper.say(answer)
+    assert "yes or no" in told, told
+    told = await shopper.say("yes")
+    assert "Return requested" in told, told
+    order = medusa.order(order_id)
+    [made] = [r for r in order["returns"] if r["status"] == "requested"]
+    assert [(i["item_id"], i["quantity"]) for i in made["items"]] == [(order["items"][0]["id"], 1)]
+    assert kefu.audit() == ["return_items"]
+    assert kefu.store.orders.get(shown)["status"] == "return_requested"
+
+
+async def test_a_shopper_changes_the_address_and_medusa_shows_it(kefu, medusa, http):
+    email, verify = customer(medusa, "address")
+    order_id = await place(medusa, email)
+    shown = await synced(kefu, medusa, order_id)
+    shopper = await Shopper.connect(http, kefu)
+    await shopper.say(f"I need to change the delivery address of order {shown}")
+    told = await shopper.say(verify)
+    assert "new delivery address" in told, told
+    told = await shopper.say("88 Harbour Road")
+    assert "yes or no" in told, told
+    told = await shopper.say("yes")
+    assert "88 Harbour Road" in told, told
+    address = medusa.order(order_id)["shipping_address"]
+    assert address["address_1"] == "88 Harbour Road" and address["country_code"] == "us"
+    assert kefu.audit() == ["change_address"]
+
+
+async def test_where_is_my_parcel_answers_with_the_tracking_number_from_medusa(kefu, medusa, http):
+    email, verify = customer(medusa, "track")
+    order_id = await place(medusa, email, "CASE-STD")
+    shown = await synced(kefu, medusa, order_id)
+    await asyncio.to_thread(medusa.fulfil, order_id, "1Z-TRACK-42", "UPS")  # no event names the order: a live read
+    shopper = await Shopper.connect(http, kefu)
+    await shopper.say(f"where is my order {shown}?")
+    told = await shopper.say(verify)
+    assert "1Z-TRACK-42" in told and "not answering" not in told, told
+
+
+async def test_an_order_placed_after_the_sync_is_found_within_seconds(kefu, medusa, http):
+    email, verify = customer(medusa, "late")
+    started = time.monotonic()
+    order_id = await place(medusa, email, "CASE-STD")
+    shown = await synced(kefu, medusa, order_id)  # only the subscriber's order.placed event can bring it
+    assert time.monotonic() - started < 10
+    shopper = await Shopper.connect(http, kefu)
+    await shopper.say(f"where is my order {shown}?")
+    told = await shopper.say(verify)
+    assert shown in told and "couldn't find" not in told, told
+
+
+async def test_medusa_stopped_mid_conversation_gets_a_polite_answer_a_colleague_and_nothing_done(
+        kefu, medusa, medusa_server, http):
+    server: MedusaServer = medusa_server[0]
+    email, verify = customer(medusa, "outage")
+    order_id = await place(medusa, email)
+    shown = await synced(kefu, medusa, order_id)
+    shopper = await Shopper.connect(http, kefu)
+    await shopper.say(f"I want to cancel order {shown}")
+    await shopper.say(verify)
+    await shopper.say("I ordered the wrong size")
+    server.stop()
+    try:
+        told = await shopper.say("yes")
+    finally:
+        medusa.base_url = server.restart(server.dbname)
+        medusa._token = None
+    assert "didn't go through" in told and f"nothing about order {shown} has changed" in told, told
+    assert "cancel_order" not in kefu.audit() and kefu.audit() == ["cancel_order.not_done"]
+    assert kefu.handoffs() == [f"shop_unavailable:cancel_order {shown}"]
+    assert medusa.order(order_id)["status"] == "pending"
+
+
+async def test_an_event_with_a_bad_signature_is_refused(kefu, medusa_events, http):
+    body = json.dumps({"event": "order.placed", "id": "order_01FAKE", "sent_at": "2026-12-02T07:00:00Z"}).encode()
+    stamp = str(int(time.time()))
+    wrong = hmac.new(b"not the secret", stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    for headers in ({"X-Kefu-Timestamp": stamp, "X-Kefu-Signature": f"sha256={wrong}"},
+                    {"X-Kefu-Timestamp": stamp}, {}):
+        async with http.post(medusa_events["url"], data=body, headers=headers) as response:
+            assert response.status == 401
+    good = hmac.new(medusa_events["secret"].encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    async with http.post(medusa_events["url"], data=body, headers={"X-Kefu-Timestamp": stamp,
+                                                                   "X-Kefu-Signature": f"sha256={good}"}) as response:
+        assert response.status == 202
+    async with http.post(medusa_events["url"], data=b"[1, 2", headers={
+            "X-Kefu-Timestamp": stamp, "X-Kefu-Signature": "sha256=" + hmac.new(
+                medusa_events["secret"].encode(), stamp.encode() + b".[1, 2", hashlib.sha256).hexdigest()}) as response:
+        assert response.status == 400
