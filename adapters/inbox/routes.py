@@ -128,19 +128,30 @@ class StaffInbox:
                       for m in self._hub.store.conversations.transcript(cid) if m["text"]]
         return web.json_response({"card": asdict(card), "transcript": transcript})
 
+    def _shown_handoff(self, cid: str, body: dict[str, Any]) -> int:
+        """The handoff whose card the colleague acted on (``handoff_id``; a page that was open while a
+        newer handoff began still acts on its own), else the conversation's open one."""
+        shown = body.get("handoff_id")
+        if shown is None:
+            return self._hub.open_handoff_id(cid)
+        if not isinstance(shown, int) or isinstance(shown, bool):
+            raise web.HTTPBadRequest(text=json.dumps({"error": "handoff_id: a number"}), content_type="application/json")
+        return self._hub.handoff_in(cid, shown)
+
     async def _act(self, request: web.Request, session: StaffSession) -> web.Response:
         cid, verb = request.match_info["cid"], request.match_info["verb"]
         body = await _json_body(request)
         try:
+            handoff_id = self._shown_handoff(cid, body)
             if verb == "claim":
-                await self._hub.claim(self._hub.open_handoff_id(cid), session.staff, origin="inbox")
+                await self._hub.claim(handoff_id, session.staff, origin="inbox")
             elif verb == "reply":
                 text = str(body.get("text", ""))
                 if len(text) > _MAX_REPLY:
                     return web.json_response({"error": f"at most {_MAX_REPLY} characters"}, status=400)
-                await self._hub.reply(self._hub.open_handoff_id(cid), session.staff, text, origin="inbox")
+                await self._hub.reply(handoff_id, session.staff, text, origin="inbox")
             elif verb == "resolve":
-                await self._hub.resolve(self._hub.open_handoff_id(cid), session.staff,
+                await self._hub.resolve(handoff_id, session.staff,
                                         back_to_bot=bool(body.get("back_to_bot")), origin="inbox")
             else:
                 raise web.HTTPNotFound()

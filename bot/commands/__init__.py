@@ -15,8 +15,9 @@ from bot.commands import (
     nlu,
     recommend,
     run,
+    shop,
     train,
 )
 
 COMMANDS: list[ModuleType] = [run, chat, importer, evaluate, bench, conversations, recommend, nlu, train,
-                              campaign, coupon]
+                              campaign, coupon, shop]

@@ -11,7 +11,8 @@ from core.clock import utc_now_iso
 from core.shop.model import ShopCustomer, ShopOrder, ShopProduct
 from core.store import Store
 
-UNCATEGORISED = "uncategorised"
+UNCATEGORISED = ("other", "其他", "Other")
+"""Where products the shop puts in no category go: id, Chinese and English name."""
 
 
 class ShopCache:
@@ -58,9 +59,10 @@ class ShopCache:
 
     def product(self, product: ShopProduct) -> None:
         """Create or update the product and its variants (its category is created when new)."""
-        category = product.category or UNCATEGORISED
+        category, name_zh, name_en = (product.category, product.category, product.category) if product.category \
+            else UNCATEGORISED
         if self._store.catalog.category(category) is None:
-            self._store.catalog.upsert_category(category, category, category, [category])
+            self._store.catalog.upsert_category(category, name_zh, name_en, sorted({category, name_zh, name_en}))
         title_zh = product.title.get("zh") or product.title.get("en") or product.external_id
         title_en = product.title.get("en") or title_zh
         row = {"id": product.external_id, "category": category, "title_zh": title_zh, "title_en": title_en,

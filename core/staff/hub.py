@@ -182,6 +182,12 @@ class HandoffHub(Handoff):
             raise HandoffError("no open handoff in this conversation")
         return int(handoff["id"])
 
+    def handoff_in(self, conversation_id: str, handoff_id: int) -> int:
+        """``handoff_id`` when it is one of the conversation's handoffs; :class:`HandoffError` otherwise."""
+        if self._handoff(handoff_id)["conversation_id"] != conversation_id:
+            raise HandoffError(f"no handoff #{handoff_id} in this conversation")
+        return handoff_id
+
     def queue(self) -> list[dict[str, Any]]:
         """Open and claimed handoffs, most urgent first: priority, then the longest wait."""
         rows = self.store.db.execute(

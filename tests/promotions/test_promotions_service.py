@@ -82,7 +82,8 @@ def test_campaign_and_coupon_commands(tmp_path: Path) -> None:
     redeemed = run_kefu(tmp_path, "coupon", "redeem", code, "--total", "150", "--order", "#X1", "--customer",
                         customer, "--yes")
     assert redeemed.returncode == 0 and "20.00 off" in redeemed.stdout
-    again = run_kefu(tmp_path, "coupon", "redeem", code, "--total", "150", "--order", "#X2", "--yes")
+    again = run_kefu(tmp_path, "coupon", "redeem", code, "--total", "150", "--order", "#X2", "--customer", customer,
+                     "--yes")
     assert again.returncode == 1 and "already used" in again.stderr
     report = run_kefu(tmp_path, "campaign", "report", "1", "--chart", str(tmp_path / "r.png"))
     assert "coupons redeemed" in report.stdout and "¥150.00" in report.stdout

@@ -85,6 +85,30 @@ async def test_reply_and_resolve_from_the_inbox(assistant, hub, inbox_web):
         assert [e["action"] for e in hub.store.audit.entries(CID)][-1] == "handoff.back_to_bot"
 
 
+async def test_an_action_names_the_handoff_on_screen_and_never_touches_a_newer_one(assistant, hub, inbox_web):
+    await assistant.handle(InboundMessage(SHOPPER, "I want to talk to a human", language_hint="en"))
+    first = hub.open_handoff_id(CID)
+    base = inbox_web.url
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        _, body = await login(session, base)
+        headers = {"X-CSRF-Token": body["csrf"]}
+        url = f"{base}staff/api/conversations/{CID}"
+        async with session.post(url + "/resolve", json={"handoff_id": first}, headers=headers) as response:
+            assert response.status == 200
+        await assistant.handle(InboundMessage(SHOPPER, "talk to a person again please", language_hint="en"))
+        newer = hub.open_handoff_id(CID)
+        assert newer != first
+        for verb, extra in (("claim", {}), ("reply", {"text": "hi"}), ("resolve", {"back_to_bot": True})):
+            async with session.post(f"{url}/{verb}", json={"handoff_id": first, **extra}, headers=headers) as response:
+                assert response.status == 409 and f"#{first}" in (await response.json())["error"]
+        other = f"{base}staff/api/conversations/web:someone-else"
+        async with session.post(other + "/claim", json={"handoff_id": newer}, headers=headers) as response:
+            assert response.status == 409  # a handoff of another conversation
+        async with session.post(url + "/claim", json={"handoff_id": "1"}, headers=headers) as response:
+            assert response.status == 400
+        assert hub.open_handoff(CID)["status"] == "open" and hub.open_handoff(CID)["id"] == newer
+
+
 async def test_without_a_password_the_inbox_is_off_and_says_how_to_turn_it_on(assistant, hub):
     web = WebChannel(assistant, "127.0.0.1", 0)
     web.add_routes(StaffInbox(hub, None).routes())

@@ -6,6 +6,7 @@
   const $ = (id) => document.getElementById(id);
   let csrf = null;
   let current = null;
+  let shownHandoff = null;  // the handoff whose card is on screen: actions name it, not "whichever is open now"
 
   async function call(path, options) {
     const init = Object.assign({ credentials: "same-origin", headers: {} }, options || {});
@@ -77,6 +78,7 @@
       return;
     }
     const card = data.card;
+    shownHandoff = card.id;
     const facts = [["Customer", card.customer], ["Channel", card.channel], ["Language", card.language],
       ["Mood", card.mood], ["Order", card.order_id || "-"],
       ["Status", card.status + (card.claimed_by ? " (" + card.claimed_by + ")" : "")]];
@@ -112,7 +114,8 @@
   async function act(verb, body) {
     $("action-error").textContent = "";
     try {
-      await call("/conversations/" + encodeURIComponent(current) + "/" + verb, { method: "POST", body: body });
+      await call("/conversations/" + encodeURIComponent(current) + "/" + verb,
+        { method: "POST", body: Object.assign({ handoff_id: shownHandoff }, body) });
     } catch (error) {
       $("action-error").textContent = error.message;
     }

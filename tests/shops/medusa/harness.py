@@ -95,7 +95,7 @@ def npm_ci(project: Path = PROJECT) -> None:
 
 
 def install_subscriber(project: Path = PROJECT) -> None:
-    """The test project runs the subscriber Kefu ships (tests check the copies are identical)."""
+    """The test project runs the subscriber Kefu ships: copied in before each start (git-ignored there)."""
     target = project / "src" / "subscribers" / "kefu.ts"
     if not target.exists() or target.read_bytes() != SUBSCRIBER.read_bytes():
         target.parent.mkdir(parents=True, exist_ok=True)
