@@ -125,7 +125,8 @@ def _medusa(args: argparse.Namespace, settings: Settings) -> Iterator[tuple[Sett
 
         def place(count: int) -> None:
             with ThreadPoolExecutor(PLACE_WORKERS) as pool:
-                list(pool.map(lambda n: medusa.place_order(customers[n % len(customers)], [(variants[n % 2], 1)]),
+                list(pool.map(lambda n: medusa.place_order(customers[n % len(customers)], [(variants[n % 2], 1)],
+                                                                capture=False),
                               range(count)))
         yield settings.model_copy(update={"medusa_url": medusa.base_url, "medusa_admin_email": ADMIN_EMAIL,
                                           "medusa_admin_password": SecretStr(ADMIN_PASSWORD),

@@ -140,9 +140,19 @@ class MedusaClient:
         return self._session
 
 
+async def read_capped(stream: aiohttp.StreamReader, limit: int) -> bytes | None:
+    """The whole body, or None when it is longer than ``limit`` bytes (read no further than that)."""
+    raw = bytearray()
+    async for chunk in stream.iter_chunked(64 * 1024):
+        raw += chunk
+        if len(raw) > limit:
+            return None
+    return bytes(raw)
+
+
 async def _json(response: aiohttp.ClientResponse) -> Any:
-    raw = await response.content.read(MAX_BODY_BYTES + 1)
-    if len(raw) > MAX_BODY_BYTES:
+    raw = await read_capped(response.content, MAX_BODY_BYTES)
+    if raw is None:
         raise ShopUnavailable("Medusa's answer is too large")
     try:
         return json.loads(raw) if raw else None

@@ -20,7 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from adapters.credentials import same_secret
-from adapters.shops.medusa.client import is_medusa_id
+from adapters.shops.medusa.client import is_medusa_id, read_capped
 from core.shop.port import ShopError
 from core.shop.sync import ShopSync
 
@@ -52,8 +52,8 @@ class MedusaEvents:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _receive(self, request: web.Request) -> web.Response:
-        raw = await request.content.read(MAX_BODY_BYTES + 1)
-        if len(raw) > MAX_BODY_BYTES:
+        raw = await read_capped(request.content, MAX_BODY_BYTES)
+        if raw is None:
             return _answer(400, "body too large")
         if not self._signed(request.headers.get("X-Kefu-Timestamp"), request.headers.get("X-Kefu-Signature"), raw):
             log.warning("medusa event refused: missing, stale or wrong signature")

@@ -23,7 +23,10 @@ ORDER_FIELDS = ",".join((
 """What an order read asks for (a ``+``/``*`` list adds to Medusa's defaults; ``payment_status`` and
 ``fulfillment_status`` are computed only when payments and fulfilments are asked for)."""
 PRODUCT_FIELDS = ",".join(("*variants", "*variants.options", "*variants.options.option", "*variants.prices",
-                           "+variants.inventory_quantity", "*categories", "*tags"))
+                           "*variants.inventory_items", "*variants.inventory_items.inventory",
+                           "*variants.inventory_items.inventory.location_levels", "*categories", "*tags"))
+"""The admin API has no ``inventory_quantity`` (only the store API computes it): stock is read from the
+variant's inventory items and their levels at each location."""
 OPEN_RETURN = ("requested", "partially_received")
 """Return statuses of a request still open (``open`` is a draft staff are building; not asked for yet)."""
 SHIPPING_STATUS = {"delivered": "delivered", "partially_delivered": "delivered", "shipped": "shipped",
@@ -157,9 +160,8 @@ def product(medusa: dict[str, Any], currency: str) -> ShopProduct:
 def _variant(medusa: dict[str, Any], currency: str) -> ShopVariant:
     prices = [p for p in _dicts(medusa.get("prices")) if str(p.get("currency_code") or "").lower() == currency]
     plain = [p for p in prices if not p.get("price_rules") and not p.get("rules_count")] or prices
-    stock = medusa.get("inventory_quantity")
-    stock = stock if isinstance(stock, int) and not isinstance(stock, bool) else None
     managed = medusa.get("manage_inventory") is not False
+    stock = _stock(medusa)
     options = {}
     for value in _dicts(medusa.get("options")):
         option = value.get("option") if isinstance(value.get("option"), dict) else {}
@@ -168,6 +170,21 @@ def _variant(medusa: dict[str, Any], currency: str) -> ShopVariant:
     available = bool(plain) and (not managed or bool(medusa.get("allow_backorder")) or (stock or 0) > 0)
     return ShopVariant(str(medusa.get("id")), cents(plain[0].get("amount")) if plain else 0, currency.upper(),
                        options, _text(medusa.get("sku")), stock if managed else None, available)
+
+
+def _stock(variant: dict[str, Any]) -> int | None:
+    """Units that can be sold: for each inventory item, what its locations have available divided by
+    how many one variant needs; the fewest of those. None when Medusa did not say."""
+    counts = []
+    for link in _dicts(variant.get("inventory_items")):
+        inventory = link.get("inventory") if isinstance(link.get("inventory"), dict) else {}
+        levels = _dicts(inventory.get("location_levels"))
+        if not levels:
+            continue
+        available = sum(max(0, count(level.get("stocked_quantity")) - count(level.get("reserved_quantity")))
+                        for level in levels)
+        counts.append(available // max(1, count(link.get("required_quantity")) or 1))
+    return min(counts) if counts else None
 
 
 def _title(item: dict[str, Any]) -> str:

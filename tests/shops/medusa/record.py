@@ -28,8 +28,8 @@ def _states(medusa: Medusa) -> dict[str, str]:
     """One order per state: name -> order id."""
     email = "recorded@example.com"
     medusa.create_customer(email, "Rita", "Recorder", "+15555550199")
-    shirt, dress = medusa.seeded.variants["SHIRT-M-WHT"], medusa.seeded.variants["DRESS-S-RED"]
-    orders = {name: medusa.place_order(email, [(shirt, 1), (dress, 2)]) for name in (
+    shirt, case = medusa.seeded.variants["SHIRT-M-WHT"], medusa.seeded.variants["CASE-STD"]
+    orders = {name: medusa.place_order(email, [(shirt, 1), (case, 2)]) for name in (
         "pending", "processed", "shipped", "delivered", "canceled", "return_requested", "refunded",
         "partially_refunded")}
     orders["authorized"] = medusa.place_order(email, [(shirt, 1)], capture=False)

@@ -111,3 +111,23 @@ async def test_a_secret_api_key_is_sent_as_http_basic(server):
         assert await medusa.get("/expiring") == {"ok": "Basic c2tfYWJjOg=="}  # base64("sk_abc:")
     finally:
         await medusa.close()
+
+
+async def test_a_large_answer_is_read_whole():
+    """A page of orders is many network chunks: all of them are read, not just the first."""
+    rows = [{"id": f"order_{n}", "note": "x" * 500} for n in range(2000)]
+
+    async def big(request: web.Request) -> web.Response:
+        return web.json_response({"orders": rows})
+
+    app = web.Application()
+    app.add_routes([web.get("/big", big)])
+    test_server = TestServer(app, host="127.0.0.1")
+    await test_server.start_server()
+    medusa = MedusaClient(str(test_server.make_url("")).rstrip("/"), MedusaAuth(api_key="sk_abc"), timeout_s=5)
+    await medusa.open()
+    try:
+        assert (await medusa.get("/big"))["orders"] == rows
+    finally:
+        await medusa.close()
+        await test_server.close()
