@@ -10,6 +10,8 @@ from pydantic import SecretStr
 from adapters.base import Channel
 from adapters.forwarded import Forwarding
 from adapters.shop_api import CouponAPI
+from adapters.shops.shopify.backend import ShopifyShop
+from adapters.shops.shopify.webhooks import ShopifyWebhooks
 from adapters.telegram import TelegramChannel, TelegramConfig
 from adapters.web import WebChannel
 from adapters.web.limits import NewConversationLimit
@@ -37,6 +39,11 @@ def configured_channels(assistant: Assistant, settings: Settings) -> list[Channe
         web.add_routes(shop_routes(settings, assistant.store, assistant.components.shop))
     if settings.kefu_shop_api_key:
         web.add_routes(CouponAPI(assistant.store, settings.kefu_shop_api_key.get_secret_value()).routes())
+    shop = assistant.components.shop
+    if isinstance(shop, ShopifyShop) and settings.shopify_api_secret and settings.shopify_shop_domain:
+        web.add_routes(ShopifyWebhooks(assistant.store, shop, settings.shopify_api_secret.get_secret_value(),
+                                       settings.shopify_shop_domain,
+                                       settings.kefu_db_path.parent / "privacy-requests").routes())
     if settings.wechat_token:
         wechat = _wechat_channel(assistant, settings)
         web.add_routes(wechat.routes())

@@ -14,6 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from adapters.shops.shopify.client import API_VERSION as SHOPIFY_API_VERSION
+from adapters.shops.shopify.client import endpoint_for
+
 
 class SettingsError(Exception):
     """A setting has a bad value; the message names the variable."""
@@ -140,6 +143,13 @@ class Settings(BaseSettings):
                                        "an order live before it answers from the cache (saying as of when)")
     kefu_shop_reconcile_minutes: int = Field(10, ge=0, description="how often kefu run re-reads orders updated "
                                              "since the last sync, catching missed events (0: never)")
+    shopify_shop_domain: str | None = Field(None, description="with KEFU_SHOP_BACKEND=shopify: the store's "
+                                            "<name>.myshopify.com domain")
+    shopify_admin_token: SecretStr | None = Field(None, description="the custom app's Admin API access token "
+                                                  "(shpat_…), scopes in docs/SHOPS.md")
+    shopify_api_secret: SecretStr | None = Field(None, description="the custom app's API secret key, which signs "
+                                                 "webhooks (X-Shopify-Hmac-Sha256); unset: no webhook route")
+    shopify_api_version: str = Field(SHOPIFY_API_VERSION, description="the Admin API version Kefu speaks")
     kefu_shop_api_key: SecretStr | None = Field(None, description="key the shop sends (X-Kefu-Key) to check and "
                                                 "redeem coupons at /api/coupons/*; unset: the endpoint is off")
     medusa_url: str | None = Field(None, pattern=r"^https?://\S+$", description="Medusa server root (e.g. "
@@ -263,6 +273,15 @@ class Settings(BaseSettings):
             raise ValueError("WECHAT_APP_ID and WECHAT_APP_SECRET: required when WECHAT_TOKEN is set")
         return self
 
+
+    @model_validator(mode="after")
+    def _shopify_credentials(self) -> Settings:
+        if self.kefu_shop_backend != "shopify":
+            return self
+        if not self.shopify_shop_domain or not self.shopify_admin_token:
+            raise ValueError("SHOPIFY_SHOP_DOMAIN and SHOPIFY_ADMIN_TOKEN: required when KEFU_SHOP_BACKEND=shopify")
+        endpoint_for(self.shopify_shop_domain, self.shopify_api_version)  # a myshopify.com store, a real version
+        return self
 
     @model_validator(mode="after")
     def _slack_and_staff_credentials(self) -> Settings:

@@ -8,6 +8,11 @@ import logging
 from aiohttp import web
 from pydantic import SecretStr
 
+from adapters.shops.medusa import MedusaConfig, MedusaShop
+from adapters.shops.medusa.client import MedusaAuth
+from adapters.shops.medusa.events import MedusaEvents
+from adapters.shops.shopify.backend import ShopifyShop
+from adapters.shops.shopify.client import ShopifyClient, endpoint_for
 from bot.errors import CommandError
 from bot.settings import Settings
 from core.shop.local import LocalShop
@@ -22,13 +27,15 @@ def build_shop(settings: Settings, store: Store) -> ShopBackend:
     """The configured backend (``local``: the store itself)."""
     if settings.kefu_shop_backend == "medusa":
         return build_medusa(settings)
+    if settings.kefu_shop_backend == "shopify":
+        assert settings.shopify_shop_domain and settings.shopify_admin_token  # checked by Settings
+        return ShopifyShop(ShopifyClient(endpoint_for(settings.shopify_shop_domain, settings.shopify_api_version),
+                                         settings.shopify_admin_token.get_secret_value()))
     return LocalShop(store)
 
 
 def build_medusa(settings: Settings) -> ShopBackend:
     """The Medusa backend from ``MEDUSA_*`` (validated by the settings)."""
-    from adapters.shops.medusa import MedusaConfig, MedusaShop
-    from adapters.shops.medusa.client import MedusaAuth
     auth = MedusaAuth(api_key=_secret(settings.medusa_api_key), email=settings.medusa_admin_email,
                       password=_secret(settings.medusa_admin_password))
     return MedusaShop(MedusaConfig(str(settings.medusa_url), auth, settings.medusa_timeout_s))
@@ -50,7 +57,6 @@ def shop_routes(settings: Settings, store: Store, shop: ShopBackend) -> list[web
     """The web routes the backend's shop posts its events to (Medusa's subscriber), if configured."""
     if shop.name != "medusa" or settings.medusa_events_secret is None:
         return []
-    from adapters.shops.medusa.events import MedusaEvents
     return MedusaEvents(ShopSync(store, shop), _secret(settings.medusa_events_secret)).routes()
 
 

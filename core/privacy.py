@@ -6,6 +6,7 @@ statistics need without naming anyone: orders with their items and totals, and b
 all under the now anonymous customer id. Both operations are audited."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,9 +63,23 @@ def export_customer_data(store: Store, customer_id: int, actor: str) -> dict[str
     return document
 
 
+def erased_customer(store: Store, external_id: str) -> int | None:
+    """The local id of the customer known by ``external_id`` (a shop's id) whose data was erased, else None:
+    a sync from the shop then links their orders to that customer without writing personal data again."""
+    row = store.db.execute("select customer_id from erased_customers where external_hash = ?",
+                           [_external_hash(external_id)]).fetchone()
+    return row[0] if row else None
+
+
+def _external_hash(external_id: str) -> str:
+    return hashlib.sha256(external_id.encode("utf-8")).hexdigest()
+
+
 def erase_customer_data(store: Store, customer_id: int, actor: str) -> Erasure:
-    """Remove the customer's personal data in one transaction, keep anonymous aggregates; audited."""
-    if store.customers.get(customer_id) is None:
+    """Remove the customer's personal data in one transaction, keep anonymous aggregates; audited.
+    The shop's id for the customer is remembered only as a hash, so a sync cannot restore the data."""
+    customer = store.customers.get(customer_id)
+    if customer is None:
         raise LookupError(f"no customer {customer_id}")
     db = store.db
     conversation_ids = _conversation_ids(store, customer_id)
@@ -89,6 +104,9 @@ def erase_customer_data(store: Store, customer_id: int, actor: str) -> Erasure:
         db.execute("delete from privacy_links where customer_id = ?", [customer_id])  # no export after erasure
         orders = db.execute("update orders set address = null, tracking_number = null where customer_id = ?",
                             [customer_id]).rowcount
+        if customer["external_id"] and not customer["external_id"].startswith("erased:"):
+            db["erased_customers"].upsert({"external_hash": _external_hash(customer["external_id"]),
+                                           "customer_id": customer_id, "erased_at": utc_now_iso()}, pk="external_hash")
         db["customers"].update(customer_id, {
             **dict.fromkeys(_PERSONAL_FIELDS), "external_id": f"erased:{customer_id}",
             "marketing_consent": 0, "consent_at": utc_now_iso(), "consent_source": "erasure", "unreachable": 1})

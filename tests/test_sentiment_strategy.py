@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.actions.base import ActionResult
 from core.messages import Identity, InboundMessage, Reply
+from core.observe import handles
 from core.recommend.base import Recommendation
 from core.reply.tone import apply_tone, shape_result
 from core.sentiment.tone import Tone
@@ -126,11 +127,13 @@ def test_tone_wording_in_both_languages():
     assert brief == "Sorry about that. On it.\nDone."
 
 
-def test_staff_see_the_mood_in_kefu_conversations(tmp_path):
+def test_staff_see_the_mood_in_kefu_conversations(tmp_path, monkeypatch):
     chat = run_kefu(tmp_path, "chat", "--script", "-",
                     stdin='{"user": "u1", "text": "garbage, worst shop ever, I want a refund now!!!"}\n')
     assert chat.returncode == 0, chat.stderr
     listing = run_kefu(tmp_path, "conversations", "--upset")
     assert listing.returncode == 0, listing.stderr
-    [row] = [line for line in listing.stdout.splitlines() if "u1" in line]
+    monkeypatch.setattr(handles, "_key", handles.load_key(tmp_path / "var" / "handle.key"))  # listed by handle
+    handle = handles.conversation_handle("script:u1")
+    [row] = [line for line in listing.stdout.splitlines() if handle in line]
     assert "upset" in row and "P3" in row

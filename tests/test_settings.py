@@ -52,3 +52,14 @@ def test_trusted_proxies_are_addresses_or_networks(monkeypatch):
 def test_an_https_public_url_means_https(monkeypatch):
     assert not load_settings(env_file=None).public_https
     assert load_settings(env_file=None, kefu_public_url="https://shop.example.com").public_https
+
+
+def test_the_shopify_backend_needs_a_myshopify_store_and_a_token():
+    with pytest.raises(SettingsError, match="SHOPIFY_SHOP_DOMAIN and SHOPIFY_ADMIN_TOKEN"):
+        load_settings(env_file=None, kefu_shop_backend="shopify")
+    with pytest.raises(SettingsError, match="myshopify.com"):
+        load_settings(env_file=None, kefu_shop_backend="shopify", shopify_shop_domain="evil.example.com",
+                      shopify_admin_token="shpat_x")
+    settings = load_settings(env_file=None, kefu_shop_backend="shopify", shopify_shop_domain="kefu.myshopify.com",
+                             shopify_admin_token="shpat_x")
+    assert settings.shopify_api_version == "2026-04" and settings.shopify_api_secret is None

@@ -1,1 +1,1 @@
-"""Shop backends: the shop port (:mod:`core.shop.port`) implemented for shop platforms (docs/SHOPS.md)."""
+"""Shop backends: the shop's own system behind Kefu's shop port (Shopify, Medusa)."""

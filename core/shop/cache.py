@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.clock import utc_now_iso
+from core.privacy import erased_customer
 from core.shop.model import ShopCustomer, ShopOrder, ShopProduct
 from core.store import Store
 
@@ -23,7 +24,11 @@ class ShopCache:
         self._source = source
 
     def customer(self, customer: ShopCustomer) -> int:
-        """Create or update the customer; returns the local id."""
+        """Create or update the customer; returns the local id. A customer whose data was erased stays
+        erased: their orders are linked to the anonymous record and nothing personal is written."""
+        erased = erased_customer(self._store, customer.external_id)
+        if erased is not None:
+            return erased
         row: dict[str, Any] = {"external_id": customer.external_id}
         for key in ("email", "phone", "name", "zip"):
             value = getattr(customer, key)
@@ -36,6 +41,7 @@ class ShopCache:
     def order(self, order: ShopOrder) -> str:
         """Create or replace the order with its items and payments; returns the local id."""
         customer_id = self.customer(order.customer)
+        erased = erased_customer(self._store, order.customer.external_id) is not None
         local_id = order.number
         known = {item["external_id"]: item["id"] for item in self._stored_items(local_id) if item["external_id"]}
         latest = next((f for f in reversed(order.fulfilments) if f.tracking_number), None)
@@ -43,8 +49,8 @@ class ShopCache:
         now = utc_now_iso()
         row = {"id": local_id, "customer_id": customer_id, "status": order.status,
                "created_at": order.created_at or now, "updated_at": order.updated_at or now,
-               "address": order.address, "carrier": latest.carrier if latest else None,
-               "tracking_number": latest.tracking_number if latest else None,
+               "address": None if erased else order.address, "carrier": latest.carrier if latest else None,
+               "tracking_number": latest.tracking_number if latest and not erased else None,
                "expected_delivery": order.expected_delivery or delivered,
                "total_cents": order.total_cents, "currency": order.currency, "source": self._source,
                "external_id": order.external_id, "synced_at": now}

@@ -282,6 +282,19 @@ def _shop_port(db: sqlite_utils.Database) -> None:
                             "report": str}, pk="name")
 
 
+def _shopify_webhooks(db: sqlite_utils.Database) -> None:
+    """Shopify: webhook ids already handled (Shopify redelivers until it gets a 2xx)."""
+    db["shopify_webhooks"].create({"webhook_id": str, "topic": str, "status": str, "received_at": str,
+                                   "done_at": str}, pk="webhook_id")
+
+
+def _erased_customers(db: sqlite_utils.Database) -> None:
+    """Customers whose personal data was erased, by a hash of the id their shop knows them by, so a
+    later sync from the shop's system does not bring their personal data back (core/privacy.py)."""
+    db["erased_customers"].create({"external_hash": str, "customer_id": int, "erased_at": str},
+                                  pk="external_hash", if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _wechat_deliveries_and_menus,
@@ -297,6 +310,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _confirmed_changes,
     _wechat_request_nonces,
     _shop_port,
+    _shopify_webhooks,
+    _erased_customers,
 ]
 
 

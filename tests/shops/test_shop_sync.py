@@ -100,3 +100,19 @@ def test_kefu_shop_on_the_local_backend_says_there_is_nothing_to_sync(tmp_path, 
     monkeypatch.setenv("KEFU_HANDLE_KEY_PATH", str(tmp_path / "handle.key"))
     assert main(["--env-file", "", "shop", "sync"]) == 0
     assert "nothing to sync" in capsys.readouterr().out
+
+
+async def test_a_customer_erased_in_kefu_is_not_restored_by_a_later_sync(shop):
+    from core.privacy import erase_customer_data
+    store = Store(":memory:")
+    sync = ShopSync(store, shop)
+    await sync.full()
+    ana = store.orders.get("#1001")["customer_id"]
+    erase_customer_data(store, ana, "test")
+    await sync.full()
+    customer = store.customers.get(ana)
+    assert customer["email"] is None and customer["name"] is None and customer["phone"] is None
+    assert store.db.execute("select count(*) from customers where email = 'ana@example.com'").fetchone()[0] == 0
+    order = store.orders.get("#1001")
+    assert order["customer_id"] == ana and order["address"] is None
+    assert store.db.execute("select external_hash from erased_customers").fetchone()[0] != "cus_ana"
