@@ -17,7 +17,8 @@ from core.shop.model import (ShopCustomer, ShopFulfilment, ShopItem, ShopOrder, 
                              ShopVariant)
 
 ORDER_FIELDS = ",".join((
-    "+email", "+currency_code", "+customer_id", "+canceled_at", "+total", "*items", "*fulfillments",
+    "+email", "+currency_code", "+customer_id", "+canceled_at", "+total", "*items", "*items.variant.options",
+    "*items.variant.options.option", "*fulfillments",
     "*fulfillments.labels", "*payment_collections", "*payment_collections.payments",
     "*payment_collections.payments.refunds", "*returns", "*returns.items", "*shipping_address", "*customer"))
 """What an order read asks for (a ``+``/``*`` list adds to Medusa's defaults; ``payment_status`` and
@@ -27,6 +28,8 @@ PRODUCT_FIELDS = ",".join(("*variants", "*variants.options", "*variants.options.
                            "*variants.inventory_items.inventory.location_levels", "*categories", "*tags"))
 """The admin API has no ``inventory_quantity`` (only the store API computes it): stock is read from the
 variant's inventory items and their levels at each location."""
+OPTION_NAMES = {"colour": "color", "颜色": "color", "尺码": "size", "尺寸": "size"}
+"""Medusa's option titles are the shop's own; Kefu's flows know ``color`` and ``size``."""
 OPEN_RETURN = ("requested", "partially_received")
 """Return statuses of a request still open (``open`` is a draft staff are building; not asked for yet)."""
 SHIPPING_STATUS = {"delivered": "delivered", "partially_delivered": "delivered", "shipped": "shipped",
@@ -56,13 +59,18 @@ def kefu_status(order: dict[str, Any]) -> str:
     if order.get("status") == "canceled" or order.get("canceled_at"):
         return "cancelled"
     open_returns = [r for r in _dicts(order.get("returns")) if r.get("status") in OPEN_RETURN]
-    if any(r.get("exchange_id") for r in open_returns):
+    if any(by_exchange(r) for r in open_returns):
         return "exchange_requested"
     if open_returns:
         return "return_requested"
     if order.get("payment_status") == "refunded":
         return "refunded"
     return SHIPPING_STATUS.get(str(order.get("fulfillment_status")), "pending")
+
+
+def by_exchange(made: dict[str, Any]) -> bool:
+    """Whether a return is the inbound half of an exchange."""
+    return bool(made.get("exchange_id") or made.get("exchange"))
 
 
 def address(medusa: Any) -> dict[str, Any] | None:
@@ -106,7 +114,7 @@ def order(medusa: dict[str, Any]) -> ShopOrder:
         shopper = ShopCustomer(shopper.external_id, shopper.email, _text(medusa["shipping_address"].get("phone")),
                                shopper.name, shopper.zip, shopper.address)
     items = tuple(ShopItem(str(i.get("id")), _text(i.get("variant_id")), _text(i.get("product_id")), _title(i),
-                           count(i.get("quantity")), cents(i.get("unit_price")), _options(i))
+                           count(i.get("quantity")), cents(i.get("unit_price")), option_values(i.get("variant")))
                   for i in _dicts(medusa.get("items")))
     return ShopOrder(str(medusa.get("id")), f"#{medusa.get('display_id')}", shopper, kefu_status(medusa),
                      str(medusa.get("currency_code") or "").upper(), cents(medusa.get("total")),
@@ -146,7 +154,7 @@ def fulfilments(medusa: dict[str, Any]) -> tuple[ShopFulfilment, ...]:
 
 
 def product(medusa: dict[str, Any], currency: str) -> ShopProduct:
-    """A Medusa product (read with :data:`PRODUCT_FIELDS`), priced in ``currency`` (lower-case code)."""
+    """A Medusa product (read with :data:`PRODUCT_FIELDS`), priced in ``currency`` (lower-case code) where it can be."""
     variants = tuple(_variant(v, currency) for v in _dicts(medusa.get("variants")))
     categories = [c for c in _dicts(medusa.get("categories")) if _text(c.get("handle"))]
     tags = tuple(str(t["value"]) for t in _dicts(medusa.get("tags")) if _text(t.get("value")))
@@ -158,15 +166,14 @@ def product(medusa: dict[str, Any], currency: str) -> ShopProduct:
 
 
 def _variant(medusa: dict[str, Any], currency: str) -> ShopVariant:
-    prices = [p for p in _dicts(medusa.get("prices")) if str(p.get("currency_code") or "").lower() == currency]
+    """Priced in ``currency`` when it has such a price, else in the first currency it has one in."""
+    prices = [p for p in _dicts(medusa.get("prices")) if _text(p.get("currency_code"))]
     plain = [p for p in prices if not p.get("price_rules") and not p.get("rules_count")] or prices
+    plain = [p for p in plain if str(p["currency_code"]).lower() == currency] or plain
+    currency = str(plain[0]["currency_code"]) if plain else currency
     managed = medusa.get("manage_inventory") is not False
     stock = _stock(medusa)
-    options = {}
-    for value in _dicts(medusa.get("options")):
-        option = value.get("option") if isinstance(value.get("option"), dict) else {}
-        if _text(option.get("title")) and _text(value.get("value")):
-            options[str(option["title"]).lower()] = str(value["value"])
+    options = option_values(medusa)
     available = bool(plain) and (not managed or bool(medusa.get("allow_backorder")) or (stock or 0) > 0)
     return ShopVariant(str(medusa.get("id")), cents(plain[0].get("amount")) if plain else 0, currency.upper(),
                        options, _text(medusa.get("sku")), stock if managed else None, available)
@@ -193,11 +200,15 @@ def _title(item: dict[str, Any]) -> str:
     return f"{title} ({variant})" if variant and variant != title else title
 
 
-def _options(item: dict[str, Any]) -> dict[str, str]:
-    values = item.get("variant_option_values")
-    if not isinstance(values, dict):
-        return {}
-    return {str(k).lower(): str(v) for k, v in values.items() if isinstance(v, (str, int, float))}
+def option_values(variant: Any) -> dict[str, str]:
+    """A variant's options (``{"size": "M", "color": "Red"}``) from its option values and their options."""
+    options = {}
+    for value in _dicts(variant.get("options")) if isinstance(variant, dict) else []:
+        option = value.get("option") if isinstance(value.get("option"), dict) else {}
+        if _text(option.get("title")) and _text(value.get("value")):
+            title = str(option["title"]).strip().lower()
+            options[OPTION_NAMES.get(title, title)] = str(value["value"])
+    return options
 
 
 def count(value: Any) -> int:

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -18,6 +19,8 @@ from adapters.shops.medusa import MedusaConfig, MedusaShop
 from adapters.shops.medusa.client import MedusaAuth
 from core.shop.port import ShopError
 from core.shop.requests import CancelOrder, RequestReturn, UpdateShippingAddress
+from core.shop.sync import ShopSync
+from core.store import Store
 from tests.shops.medusa.harness import ADMIN_EMAIL, ADMIN_PASSWORD, Medusa, MedusaServer
 from tests.shops.medusa.kefu import Kefu, Shopper, eventually, medusa_settings, start_kefu, stop_kefu
 
@@ -51,6 +54,11 @@ def number(medusa: Medusa, order_id: str) -> str:
 
 async def place(medusa: Medusa, email: str, sku: str = "SHIRT-M-WHT", qty: int = 1) -> str:
     return await asyncio.to_thread(medusa.place_order, email, [(medusa.seeded.variants[sku], qty)])
+
+
+async def delivered(medusa: Medusa, order_id: str, tracking: str) -> None:
+    await asyncio.to_thread(medusa.fulfil, order_id, tracking, "UPS")
+    await asyncio.to_thread(medusa.mark_delivered, order_id)
 
 
 async def synced(kefu: Kefu, medusa: Medusa, order_id: str) -> str:
@@ -89,8 +97,7 @@ async def test_a_shopper_cancels_a_pending_order_and_medusa_shows_it_canceled_an
 async def test_a_shopper_returns_a_delivered_item_and_medusa_has_the_return(kefu, medusa, http):
     email, verify = customer(medusa, "return")
     order_id = await place(medusa, email, "DRESS-S-RED")
-    await asyncio.to_thread(medusa.fulfil, order_id, "1Z-RETURN-1", "UPS")
-    await asyncio.to_thread(medusa.mark_delivered, order_id)
+    await delivered(medusa, order_id, "1Z-RETURN-1")
     shown = await synced(kefu, medusa, order_id)  # cached as placed: the turn reads it delivered, live
     shopper = await Shopper.connect(http, kefu)
     await shopper.say(f"I want to return order {shown}")
@@ -107,6 +114,24 @@ async def test_a_shopper_returns_a_delivered_item_and_medusa_has_the_return(kefu
     assert [(i["item_id"], i["quantity"]) for i in made["items"]] == [(order["items"][0]["id"], 1)]
     assert kefu.audit() == ["return_items"]
     assert kefu.store.orders.get(shown)["status"] == "return_requested"
+
+
+async def test_a_shopper_exchanges_a_delivered_dress_for_another_size_and_medusa_has_the_exchange(kefu, medusa, http):
+    order_id, shown, verify, shopper = await on_the_chat(kefu, medusa, http, "exchange", "DRESS-S-BLU")
+    await delivered(medusa, order_id, "1Z-EXCHANGE-1")
+    await shopper.say(f"I'd like to exchange the dress from order {shown} for size M")
+    told = await shopper.say(verify)
+    if "yes or no" not in told:
+        told = await shopper.say("size M please")
+    assert "yes or no" in told, told
+    told = await shopper.say("yes")
+    assert "Exchange requested" in told, told
+    order = medusa.order(order_id)
+    [made] = [r for r in order["returns"] if r["status"] == "requested"]
+    assert [(i["item_id"], i["quantity"]) for i in made["items"]] == [(order["items"][0]["id"], 1)]
+    assert medusa.seeded.variants["DRESS-M-BLU"] in [i["variant_id"] for i in order["items"]]
+    assert kefu.audit() == ["exchange"]
+    assert kefu.store.orders.get(shown)["status"] == "exchange_requested"
 
 
 async def test_a_shopper_changes_the_address_and_medusa_shows_it(kefu, medusa, http):
@@ -184,12 +209,11 @@ async def test_each_change_is_read_back_before_and_after_it_is_made(medusa):
     try:
         email, _ = customer(medusa, "readback")
         pending = await place(medusa, email)
-        delivered = await place(medusa, email, "CASE-STD")
-        await asyncio.to_thread(medusa.fulfil, delivered, "1Z-READBACK", "UPS")
-        await asyncio.to_thread(medusa.mark_delivered, delivered)
-        item = medusa.order(delivered)["items"][0]["id"]
+        shipped = await place(medusa, email, "CASE-STD")
+        await delivered(medusa, shipped, "1Z-READBACK")
+        item = medusa.order(shipped)["items"][0]["id"]
         changes = [UpdateShippingAddress(pending, {"line1": "9 Read Back Lane", "country": "US"}),
-                   RequestReturn(delivered, ((item, 1),), "too small", 1200, "original"),
+                   RequestReturn(shipped, ((item, 1),), "too small", 1200, "original"),
                    CancelOrder(pending, "changed my mind", 0)]
         for n, change in enumerate(changes):
             assert await shop.has_happened(change) is None
@@ -223,3 +247,23 @@ async def test_wrong_credentials_stop_start_up_naming_what_is_wrong(medusa, auth
     with pytest.raises(ShopError, match=message) as error:
         await shop.start()
     assert "wrong-password" not in error.value.reason and "sk_not_a_real_key" not in error.value.reason
+
+
+async def test_reconciliation_reads_only_the_orders_updated_since(medusa, tmp_path):
+    """What ``ShopSync.reconcile`` asks Medusa for: ``updated_at[$gte]`` an ISO time with its offset."""
+    shop = MedusaShop(MedusaConfig(medusa.base_url, MedusaAuth(email=ADMIN_EMAIL, password=ADMIN_PASSWORD)))
+    await shop.start()
+    try:
+        email, _ = customer(medusa, "reconcile")
+        before = await place(medusa, email, "CASE-STD")
+        await asyncio.sleep(1.1)
+        since = datetime.now(UTC).isoformat()
+        after = await place(medusa, email, "CASE-STD")
+        found = [order.external_id async for order in shop.orders(since)]
+        assert after in found and before not in found
+        store = Store(tmp_path / "kefu.db")
+        report = await ShopSync(store, shop).full()
+        assert report.failed == [] and store.orders.get(number(medusa, after))["external_id"] == after
+        store.close()
+    finally:
+        await shop.close()

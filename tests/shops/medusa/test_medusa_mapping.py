@@ -70,7 +70,7 @@ def test_a_product_with_variants_prices_stock_and_options():
     by_sku = {v.sku: v for v in product.variants}
     assert set(by_sku) == {"DRESS-S-RED", "DRESS-M-RED", "DRESS-S-BLU", "DRESS-M-BLU"}
     red = by_sku["DRESS-M-RED"]
-    assert (red.price_cents, red.currency, red.options) == (8950, "USD", {"size": "M", "colour": "Red"})
+    assert (red.price_cents, red.currency, red.options) == (8950, "USD", {"size": "M", "color": "Red"})
     assert red.stock == 5 and red.available  # the seeded level, read from the inventory item
 
 
@@ -82,10 +82,21 @@ def test_amounts_from_the_network_are_cents_or_zero(value, cents):
 
 def test_hostile_fields_are_absent_not_trusted():
     order = mapping.order({"id": "order_1", "display_id": 7, "status": ["canceled"], "items": [
-        {"id": "li", "quantity": "many", "unit_price": "free", "variant_option_values": "x"}, "not an item"],
+        {"id": "li", "quantity": "many", "unit_price": "free", "variant": {"options": "x"}}, "not an item"],
         "returns": "all", "fulfillments": [{"labels": [{"tracking_number": 5}]}], "customer": "eve",
         "shipping_address": ["1 Street"], "payment_collections": [{"payments": [{"amount": {"$gt": 0}}]}]})
     assert order.status == "pending" and order.number == "#7" and order.address is None
     assert [(i.quantity, i.price_cents, i.options) for i in order.items] == [(0, 0, {})]
     assert [f.tracking_number for f in order.fulfilments] == [None]
     assert [p.amount_cents for p in order.payments] == [0]
+
+
+def test_item_options_come_from_the_ordered_variant():
+    items = {i.name: i.options for i in mapping.order(recorded("order_pending")).items}
+    assert items["Linen shirt (M / White)"] == {"size": "M", "color": "White"}
+
+
+def test_a_variant_without_a_price_in_the_stores_currency_keeps_the_one_it_has():
+    """Medusa's default store currency is EUR while the seeded shop prices in USD only."""
+    [variant] = mapping.product(recorded("product"), "eur").variants[:1]
+    assert variant.currency == "USD" and variant.price_cents == 8950 and variant.available

@@ -9,6 +9,7 @@ from bot.errors import CommandError
 from bot.settings import SettingsError, load_settings
 from bot.shops import build_shop, start_shop
 from core.store import Store
+from tests.helpers import start_kefu
 from tests.pg import free_port
 
 
@@ -49,3 +50,13 @@ async def test_a_medusa_that_cannot_be_reached_stops_start_up_with_one_line_and_
     assert error.value.status == 2
     assert str(error.value).startswith("cannot start the medusa shop backend: cannot reach Medusa at http://127.0.0.1:")
     assert "sk_secret_value" not in str(error.value) and "\n" not in str(error.value)
+
+
+def test_kefu_run_with_a_medusa_it_cannot_reach_says_so_in_one_line_and_exits_2(tmp_path):
+    process = start_kefu(tmp_path, "run", KEFU_PORT="0", KEFU_SHOP_BACKEND="medusa",
+                         MEDUSA_URL=f"http://127.0.0.1:{free_port()}", MEDUSA_API_KEY="sk_secret_value")
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 2, (out, err)
+    [line] = err.strip().splitlines()[-1:]
+    assert line.startswith("kefu run: cannot start the medusa shop backend: cannot reach Medusa at http://127.0.0.1:")
+    assert "sk_secret_value" not in out + err and "Traceback" not in err
