@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import time
+from argparse import Namespace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,8 @@ import pytest
 
 from adapters.shops.medusa import MedusaConfig, MedusaShop
 from adapters.shops.medusa.client import MedusaAuth
+from bot.benches import shop as shop_bench
+from bot.settings import load_settings
 from core.shop.port import ShopError
 from core.shop.requests import CancelOrder, RequestReturn, UpdateShippingAddress
 from core.shop.sync import ShopSync
@@ -234,7 +237,7 @@ async def test_a_secret_api_key_reads_medusa(medusa):
         order_id = await place(medusa, email, "CASE-STD")
         assert (await shop.order(order_id)).customer.email == email
         assert (await shop.find_customer(email)).zip == "62701"
-        assert any(p.title == {"en": "Floral dress"} async for p in shop.products())
+        assert {"en": "Floral dress"} in [p.title async for p in shop.products()]
     finally:
         await shop.close()
 
@@ -267,3 +270,15 @@ async def test_reconciliation_reads_only_the_orders_updated_since(medusa, tmp_pa
         store.close()
     finally:
         await shop.close()
+
+
+async def test_kefu_bench_shop_measures_reads_changes_and_the_sync(medusa, capsys):
+    email, _ = customer(medusa, "bench")
+    order_id = await place(medusa, email, "CASE-STD")
+    line1 = medusa.order(order_id)["shipping_address"]["address_1"]
+    settings = load_settings(env_file=None, kefu_db_path=":memory:", medusa_url=medusa.base_url,
+                             medusa_admin_email=ADMIN_EMAIL, medusa_admin_password=ADMIN_PASSWORD)
+    assert await shop_bench._bench(Namespace(orders=1, reads=3, changes=2), settings, None) == 0
+    out = capsys.readouterr().out
+    assert "order read   (3): p50=" in out and "address change (2): p50=" in out and "orders/s (0 failed)" in out
+    assert medusa.order(order_id)["shipping_address"]["address_1"] == line1  # each change put back

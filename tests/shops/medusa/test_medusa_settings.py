@@ -60,3 +60,9 @@ def test_kefu_run_with_a_medusa_it_cannot_reach_says_so_in_one_line_and_exits_2(
     [line] = err.strip().splitlines()[-1:]
     assert line.startswith("kefu run: cannot start the medusa shop backend: cannot reach Medusa at http://127.0.0.1:")
     assert "sk_secret_value" not in out + err and "Traceback" not in err
+
+
+def test_kefu_bench_shop_without_a_medusa_says_what_to_set(tmp_path):
+    process = start_kefu(tmp_path, "bench", "shop")
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 2 and "set MEDUSA_URL and its credentials" in err and "Traceback" not in err
