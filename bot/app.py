@@ -18,7 +18,7 @@ from core.actions.product_info import ProductInfoAction
 from core.actions.product_search import ProductSearchAction
 from core.actions.recommend import RecommendAction
 from core.actions.smalltalk import SmallTalkAction
-from core.actions.task import TaskAbandonAction, TaskAction, TaskRemindAction
+from core.actions.task import TaskAbandonAction, TaskAction, TaskRemindAction, VerifyAction
 from core.actions.track_order import TrackOrderAction
 from core.actions.unsubscribe import UnsubscribeAction
 from core.assistant import Assistant, Components
@@ -125,14 +125,14 @@ def build_summarizer(store: Store, generator: ReplyGenerator) -> Summarizer:
 
 
 def build_assistant(store: Store, settings: Settings, recommender: Recommender | None = None,
-                    shop: ShopBackend | None = None) -> Assistant:
-    """The assistant with the embedded default components (``recommender``: one already built, to share;
-    ``shop``: the shop backend, else the one ``KEFU_SHOP_BACKEND`` names)."""
+                    shop: ShopBackend | None = None, generator: ReplyGenerator | None = None) -> Assistant:
+    """The assistant with the embedded default components (``recommender``, ``generator``: ones already
+    built, to share; ``shop``: the shop backend, else the one ``KEFU_SHOP_BACKEND`` names)."""
     shop_name = {"zh": settings.kefu_shop_name_zh, "en": settings.kefu_shop_name_en}
     recommender = recommender or build_recommender(store, settings)
     shop_policy = load_shop_policy(settings)
     publish_policy_articles(store.knowledge, shop_policy)  # the FAQ's policy text comes from the same file
-    generator = build_reply_generator(settings, store)
+    generator = generator or build_reply_generator(settings, store)
     handoff = HandoffHub(store, build_summarizer(store, generator))  # staff sinks and channels join in kefu run
     shop = shop or build_shop(settings, store)
     engine = TaskEngine(store, shop_policy, handoff, shop)
@@ -150,7 +150,7 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
         PrivacyAction(store, settings.public_url, timedelta(minutes=settings.kefu_privacy_link_minutes)),
         ClarifyAction(),
         FallbackAction(handoff=handoff),
-        TaskAction(engine), TaskRemindAction(engine), TaskAbandonAction(engine),
+        TaskAction(engine), TaskRemindAction(engine), TaskAbandonAction(engine), VerifyAction(engine),
     ]
     components = Components(
         nlu=build_nlu(store, settings),

@@ -81,7 +81,12 @@ def build_backend(settings: Settings) -> ChatBackend | None:
 
 def build_reply_generator(settings: Settings, store: Store) -> ReplyGenerator:
     """Template replies, or model replies grounded in the facts with templates as the fallback."""
-    backend = build_backend(settings)
+    return reply_generator_for(build_backend(settings), settings, store)
+
+
+def reply_generator_for(backend: ChatBackend | None, settings: Settings, store: Store) -> ReplyGenerator:
+    """Replies from ``backend`` (an already built one, to share) grounded in the store's product names,
+    or templates when there is none."""
     if backend is None:
         return TemplateReplyGenerator()
     names = [name for row in store.db["products"].rows_where(select="title_zh, title_en")

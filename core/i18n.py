@@ -68,9 +68,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": " (The shop's system is not answering right now: this is what it said at {time}.)",
     },
     "order_shipping": {
-        "zh": "承运商：{carrier}，运单号：{tracking_number}，预计 {expected} 送达。",
-        "en": "Carrier: {carrier}, tracking number {tracking_number}, expected by {expected}.",
+        "zh": "承运商：{carrier}，运单号：{tracking_number}。{expected}",
+        "en": "Carrier: {carrier}, tracking number {tracking_number}. {expected}",
     },
+    "order_tracking_only": {"zh": "运单号：{tracking_number}（商店没有记录承运商）。{expected}",
+                            "en": "Tracking number {tracking_number} (the shop has no carrier on record). {expected}"},
+    "order_expected": {"zh": "预计 {expected} 送达。", "en": "Expected by {expected}."},
+    "order_delivered_on": {"zh": "{expected} 送达。", "en": "Delivered on {expected}."},
+    "order_no_date": {"zh": "商店没有记录送达日期。", "en": "The shop has no delivery date on record."},
     "order_not_found": {
         "zh": "抱歉，在您的账户里没有找到订单 {order_id}。请核对订单号（例如 #W1234567）后再发给我。",
         "en": "Sorry, I couldn't find order {order_id} on your account. Please check the number "

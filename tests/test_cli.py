@@ -59,7 +59,7 @@ def test_bad_setting_is_named_and_nothing_starts(tmp_path):
     assert result.returncode == 2 and "KEFU_PORT" in result.stderr
 
 
-TAU = Path(__file__).resolve().parents[2] / "shared" / "data" / "tau-retail"
+TAU = Path(__file__).resolve().parents[1] / "data" / "tau-retail"
 
 
 def _import_tau(tmp_path, folder):
@@ -85,7 +85,6 @@ def test_import_reports_and_is_idempotent(tmp_path):
     assert all(" 0 inserted, 0 updated" in r.stdout for r in second), [r.stdout for r in second]
 
 
-@pytest.mark.skipif(not TAU.is_dir(), reason="../shared/data/tau-retail is not beside this checkout")
 def test_the_tau_retail_shop_imports_with_a_report(tmp_path):
     products, customers, orders = _import_tau(tmp_path, TAU)
     assert products.returncode == customers.returncode == orders.returncode == 0

@@ -71,7 +71,32 @@ def test_kefu_eval_dialogues_reports_both_languages(capsys, settings):
     from bot.evals import EVALS, dialogues
 
     assert dialogues in EVALS
-    status = dialogues.run(argparse.Namespace(stories=None, verbose=True), settings)
+    status = dialogues.run(argparse.Namespace(stories=None, shop="demo", llm="templates", verbose=True), settings)
     out = capsys.readouterr().out
     assert status == 0
     assert "zh" in out and "en" in out and "turns/task" in out and "100.0%" in out
+
+
+@pytest.mark.parametrize("first, verified", [
+    ("Let me verify first: my email is alice@example.com and my zip is 200001", "you're verified"),
+    ("先验证一下身份：alice@example.com 200001", "身份已确认"),
+])
+async def test_identity_sent_before_any_request_is_checked_and_kept(assistant, store, first, verified):
+    from core.messages import Identity, InboundMessage
+    store.customers.upsert({"external_id": "C1", "zip": "200001"})
+    shopper = Identity("web", "verify-first")
+
+    async def say(text: str) -> str:
+        return "\n".join(r.text for r in await assistant.handle(InboundMessage(shopper, text)))
+
+    told = await say(first)
+    assert verified in told and "bye" not in told.lower() and "再见" not in told
+    told = await say("where is my order W1000001?")
+    assert "#W1000001" in told and "SF123456789" in told and "email" not in told
+
+
+async def test_wrong_identity_sent_before_any_request_is_refused_like_in_a_flow(assistant, store):
+    from core.messages import Identity, InboundMessage
+    store.customers.upsert({"external_id": "C1", "zip": "200001"})
+    replies = await assistant.handle(InboundMessage(Identity("web", "guesser"), "alice@example.com 999999"))
+    assert "couldn't verify" in replies[0].text and "Alice" not in replies[0].text

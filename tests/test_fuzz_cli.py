@@ -83,7 +83,9 @@ ARGV = {
                                                     ("--out", FILES))),
         topic("nlu", required(FILES), options(("--out", FILES), flags=("--per-intent",))),
         topic("replies", required(FILES), options(flags=("--show",))),
-        topic("dialogues", required(st.just("--stories"), FILES), options(flags=("-v",))),
+        topic("dialogues", required(st.just("--stories"), FILES),
+              options(("--shop", st.sampled_from(["demo", "x"]) | TEXT), ("--llm", st.sampled_from(["templates", "x"])),
+                      flags=("-v",))),
         st.lists(JUNK, max_size=3)),
     "bench": st.one_of(
         topic("recommend", required(st.just("--sizes"), NUMBERS | st.sampled_from(["0k", ",", "1x", "-1k"])),

@@ -14,7 +14,7 @@ from core.importing.readers import read_json, read_text
 from core.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
-TAU_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "tau-retail"
+TAU_DATA = Path(__file__).resolve().parents[1] / "data" / "tau-retail"
 
 
 @pytest.fixture
@@ -393,7 +393,6 @@ def test_long_reasons_and_keys_are_cut_in_the_report() -> None:
 
 
 # -- the real tau-bench retail shop --------------------------------------------------------
-@pytest.mark.skipif(not TAU_DATA.is_dir(), reason="tau-retail data not present")
 def test_real_tau_retail_data(tmp_path: Path) -> None:
     store = Store(tmp_path / "tau.db")
     plan = [("products", "products.json", 50), ("customers", "users.json", 500),

@@ -61,6 +61,16 @@ class TaskAction(_EngineAction):
         return await self._engine.advance(turn)
 
 
+class VerifyAction(_EngineAction):
+    """Identity details sent before the shopper asked for anything: verify and keep them."""
+
+    name = "verify"
+
+    async def _step(self, turn: Turn) -> ActionResult:
+        """The check's answer, and what the shopper can ask next."""
+        return self._engine.verify(turn)
+
+
 class TaskRemindAction(_EngineAction):
     """After a digression is answered: "Back to your return: …" with the flow's open question."""
 

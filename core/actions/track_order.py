@@ -87,5 +87,13 @@ def _as_of(order: dict[str, Any]) -> dict[str, str]:
 
 
 def _shipping_line(order: dict[str, Any], lang: str) -> str:
-    return t("order_shipping", lang, carrier=order["carrier"] or "-", tracking_number=order["tracking_number"],
-             expected=order["expected_delivery"] or t("unknown", lang))
+    """Carrier, tracking number and date: only what the shop's data holds, and plainly what it lacks."""
+    if order["expected_delivery"]:
+        key = "order_delivered_on" if order["status"] == "delivered" else "order_expected"
+        expected = t(key, lang, expected=order["expected_delivery"][:10])
+    else:
+        expected = t("order_no_date", lang)
+    if order["carrier"]:
+        return t("order_shipping", lang, carrier=order["carrier"], tracking_number=order["tracking_number"],
+                 expected=expected)
+    return t("order_tracking_only", lang, tracking_number=order["tracking_number"], expected=expected)

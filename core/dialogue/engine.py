@@ -104,6 +104,14 @@ class TaskEngine:
                 return await self._step(flow, ctx, lead="confirm_again")
         return await self._step(flow, ctx, lead=lead)
 
+    def verify(self, turn: Turn) -> ActionResult:
+        """Identity details sent before any request ("let me verify first: …"): checked now, with the same
+        limits as in a flow, and kept for the conversation, so the request that follows is not asked again."""
+        customer, lead = self._identify(turn)
+        if turn.state.active_task is None:
+            turn.state.awaiting = None
+        return lead if customer is None else ActionResult("verified_ready")
+
     def interrupted(self, turn: Turn) -> ActionResult | None:
         """The result of the pending change if it was already made: the turn that confirmed it was cut off
         (a crash, a kill) after the change's commit and before its own, so the committed state still waits

@@ -1,6 +1,6 @@
-"""Scripted dialogues ("stories") run against the demo shop: each turn's intent, actions and the key
-facts of the replies, then the store changes the story expects. Shared by the tests and by
-``kefu eval dialogues``. Format: docs/DIALOGUE.md."""
+"""Scripted dialogues ("stories") run against a shop (the demo shop, or an imported one): each turn's
+intent, actions and the key facts of the replies, then the store changes the story expects. Shared by
+the tests and by ``kefu eval dialogues``. Format: docs/DIALOGUE.md."""
 from __future__ import annotations
 
 import contextlib
@@ -102,9 +102,10 @@ def copy_store(template: Store) -> Store:
     return store
 
 
-async def run_story(story: dict[str, Any], template: Store,
-                    build: Callable[[Store], Assistant]) -> StoryResult:
-    """Play one story on a copy of ``template`` with an assistant from ``build``."""
+async def run_story(story: dict[str, Any], template: Store, build: Callable[[Store], Assistant],
+                    now: str = DEFAULT_NOW) -> StoryResult:
+    """Play one story on a copy of ``template`` with an assistant from ``build``, the clock at the
+    story's ``now`` (else ``now``)."""
     store = copy_store(template)
     try:
         _set_up(store, story.get("setup") or {})
@@ -112,7 +113,7 @@ async def run_story(story: dict[str, Any], template: Store,
         recorder = RecordingPolicy(assistant.components.policy)
         assistant.components.policy = recorder
         result = StoryResult(story["story"], story["language"], story.get("task", "-"), len(story["turns"]))
-        with frozen_clock(str(story.get("now", DEFAULT_NOW))):
+        with frozen_clock(str(story.get("now", now))):
             for number, step in enumerate(story["turns"], start=1):
                 await _play_turn(assistant, store, story, number, step, recorder, result)
         _check_store(store, story.get("expect") or {}, result)
@@ -122,7 +123,7 @@ async def run_story(story: dict[str, Any], template: Store,
 
 
 def _set_up(store: Store, setup: dict[str, Any]) -> None:
-    """Rows a story needs beyond the demo shop: coupons (``customer`` names the external id)."""
+    """Rows a story needs beyond the shop's data: coupons (``customer`` names the external id)."""
     for coupon in setup.get("coupons") or []:
         row = {k: v for k, v in coupon.items() if k != "customer"}
         if coupon.get("customer"):
@@ -155,6 +156,8 @@ async def _play_turn(assistant: Assistant, store: Store, story: dict[str, Any], 
     for fact in step.get("reply", []):
         if str(fact).lower() not in said.lower():
             result.problems.append(f"{where}: reply lacks {fact!r}: {said!r}")
+    if step.get("reply_any") and not any(str(fact).lower() in said.lower() for fact in step["reply_any"]):
+        result.problems.append(f"{where}: reply has none of {step['reply_any']}: {said!r}")
     for fact in step.get("not_reply", []):
         if str(fact).lower() in said.lower():
             result.problems.append(f"{where}: reply must not say {fact!r}: {said!r}")
@@ -183,7 +186,12 @@ def _check_store(store: Store, expect: dict[str, Any], result: StoryResult) -> N
         order = store.orders.get(order_id)
         for key, value in fields.items():
             actual = order.get(key) if order else None
-            if isinstance(actual, dict) and isinstance(value, str):
+            if key == "variants":  # variant ids the order's items must include
+                actual = sorted(item["variant_id"] for item in order["items"]) if order else None
+                ok = actual is not None and set(value) <= set(actual)
+            elif isinstance(actual, dict) and isinstance(value, dict):  # these fields of the address
+                ok = all(str(actual.get(k)) == str(v) for k, v in value.items())
+            elif isinstance(actual, dict) and isinstance(value, str):
                 actual = " ".join(str(v) for v in actual.values())
                 ok = value in actual
             else:

@@ -19,6 +19,9 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     "back_to_task": {"zh": "回到{task}：", "en": "Back to {task}:"},
     "confirm_again": {"zh": "请回复“是”确认，或回复“否”取消。", "en": "Please answer yes to go ahead, or no to stop."},
     "auth_ok": {"zh": "谢谢，身份已确认。", "en": "Thanks, you're verified."},
+    "verified_ready": {"zh": "谢谢，身份已确认。需要我帮您查订单、取消订单、改地址或退换货吗？",
+                       "en": "Thanks, you're verified. What can I do for you: track an order, cancel it, change the "
+                             "address, or a return or exchange?"},
     "need_identity_chat": {
         "zh": "为了保护您的隐私，我需要先确认您的身份。请发送您账户的邮箱，以及收货邮编或手机号，例如：name@example.com 200001。",
         "en": "To protect your privacy I need to know who you are first. Please send the email on your account "
@@ -45,6 +48,12 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "订单 {order_id} 当前状态为“{status}”，按店铺政策只有{allowed}状态的订单可以{task}。",
         "en": "Order {order_id} is {status}. Under the shop's policy, {task} is only possible for orders that "
               "are {allowed}.",
+    },
+    "window_unknown": {
+        "zh": "商店没有订单 {order_id} 的送达日期记录，我无法确认是否仍在 {days} 天的期限内。我已请同事核实您的{task}请求，"
+              "他们会在这里回复您。",
+        "en": "The shop has no delivery date for order {order_id}, so I can't check that it is within the {days}-day "
+              "window myself. I've asked a colleague to check your request ({task}); they will reply here.",
     },
     "refuse_window": {
         "zh": "订单 {order_id} 于 {delivered} 送达，已超过 {days} 天，按店铺政策无法{task}。",
@@ -122,6 +131,8 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     "done_invoice": {"zh": "已为订单 {order_id} 申请电子发票，将在 3 个工作日内发送到 {email}。",
                      "en": "Invoice requested for order {order_id}. We'll email it to {email} within 3 business days."},
     "refund_line": {"zh": "{date} 退款 {amount} 到{method}", "en": "{amount} refunded to {method} on {date}"},
+    "refund_line_undated": {"zh": "已退款 {amount} 到{method}", "en": "{amount} refunded to {method}"},
+    "pay_other": {"zh": "原支付方式", "en": "the original payment method"},
     "refund_done": {"zh": "订单 {order_id} 的退款：{refunds}。", "en": "Refunds for order {order_id}: {refunds}."},
     "refund_pending": {"zh": "订单 {order_id} 当前状态：{status}，退款尚未发出。{approval}",
                        "en": "Order {order_id} is {status}; the refund has not been paid yet. {approval}"},

@@ -12,6 +12,7 @@ from core.actions.privacy import privacy_step
 from core.actions.task import FREE_TEXT_SLOTS, flow_for, switches_task
 from core.actions.unsubscribe import is_unsubscribe
 from core.dialogue.answers import abandons, answer, corrects
+from core.dialogue.identity import credentials
 from core.policy.base import Policy
 from core.policy.rules import RulePolicy
 from core.turn import Turn
@@ -47,6 +48,8 @@ class DialoguePolicy(Policy):
         if state.active_task:
             return self._in_task(turn)
         flow = flow_for(turn)
+        if flow is None and turn.customer is None and credentials(turn.message.text, turn.nlu.entities).complete:
+            return ["verify"]  # "let me verify first: my email is … and my zip is …"
         if flow and turn.nlu.confidence >= self._start_above and \
                 (flow not in QUESTION_FLOWS or turn.customer is not None or "order_id" in turn.nlu.entities):
             return ["task"]

@@ -93,13 +93,14 @@ class ShopPolicy:
         return {"return": self.return_window_days, "exchange": self.exchange_window_days,
                 "invoice": self.invoice_window_days}.get(action)
 
-    def within_window(self, action: str, delivered_on: str | None, today: date) -> bool:
-        """Whether ``today`` is within the action's window after ``delivered_on`` (ISO date)."""
+    def within_window(self, action: str, delivered_on: str | None, today: date) -> bool | None:
+        """Whether ``today`` is within the action's window after ``delivered_on`` (ISO date); None when the
+        action has a window and the delivery date is not known (the shop's data lacks it)."""
         days = self.window_days(action)
         if days is None:
             return True
         if not delivered_on:
-            return False
+            return None
         return (today - date.fromisoformat(delivered_on[:10])).days <= days
 
     def needs_approval(self, kind: str, amount_cents: int) -> bool:

@@ -51,8 +51,9 @@ class RefundStatusFlow(Flow):
         refunds = [p for p in order["payments"] if p["kind"] == "refund"]
         if refunds:
             lines = {lang: ("；" if lang == "zh" else "; ").join(
-                t("refund_line", lang, amount=ctx.price(r["amount_cents"]), method=_method(r["method"], lang),
-                  date=(r["created_at"] or "")[:10]) for r in refunds) for lang in ("zh", "en")}
+                t("refund_line" if r["created_at"] else "refund_line_undated", lang, amount=ctx.price(r["amount_cents"]),
+                  method=_method(r["method"], lang), date=(r["created_at"] or "")[:10]) for r in refunds)
+                for lang in ("zh", "en")}
             return ActionResult("refund_done", {"order_id": order["id"], "refunds": lines})
         requests = [r for r in ctx.changes.requests(order["id"]) if r["kind"] in ("return", "cancel", "exchange")]
         if requests or order["status"] in ("return_requested", "exchange_requested"):
@@ -65,6 +66,7 @@ class RefundStatusFlow(Flow):
 
 
 def _method(method: str | None, lang: str) -> str:
-    """A payment method's name ("alipay" -> "支付宝")."""
-    key = f"pay_{method}"
-    return t(key, lang) if key in MESSAGES else (method or "-")
+    """A payment method's name ("alipay" -> "支付宝"; a shop's own id such as "paypal_2720658" by its kind),
+    never a raw id: "the original payment method" when the kind is not known."""
+    known = next((key for key in (f"pay_{method}", f"pay_{(method or '').rsplit('_', 1)[0]}") if key in MESSAGES), None)
+    return t(known or "pay_other", lang)
