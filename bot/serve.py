@@ -20,7 +20,10 @@ from bot.app import build_assistant, build_recommender, open_store, warm_up
 from bot.handoff import staff_channels, start_handoff
 from bot.promotions import build_promotions
 from bot.settings import Settings
+from bot.shops import reconcile_every, shop_routes, start_shop
 from core.assistant import Assistant
+from core.shop.local import LocalShop
+from core.shop.sync import ShopSync
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,8 @@ def configured_channels(assistant: Assistant, settings: Settings) -> list[Channe
     forwarding = Forwarding(settings.kefu_trusted_proxies, public_https=settings.public_https)
     web = WebChannel(assistant, settings.kefu_host, settings.kefu_port, forwarding, limit)
     channels: list[Channel] = [web]
+    if assistant.components.shop is not None:
+        web.add_routes(shop_routes(settings, assistant.store, assistant.components.shop))
     if settings.kefu_shop_api_key:
         web.add_routes(CouponAPI(assistant.store, settings.kefu_shop_api_key.get_secret_value()).routes())
     shop = assistant.components.shop
@@ -77,10 +82,13 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     channels = configured_channels(assistant, settings)
     promotions = build_promotions(store, recommender, channels, settings) if settings.kefu_scheduler_enabled else None
     started: list[Channel] = []
-    staff, watch, shop = assistant.components.staff, None, assistant.components.shop
+    staff, watch, reconciling = assistant.components.staff, None, None
+    shop = assistant.components.shop or LocalShop(store)
     try:
-        if shop is not None:
-            await shop.start()
+        await start_shop(shop)
+        if not shop.keeps_orders_in_store and settings.kefu_shop_reconcile_minutes:
+            reconciling = asyncio.create_task(reconcile_every(ShopSync(store, shop),
+                                                              settings.kefu_shop_reconcile_minutes))
         for channel in channels:
             await channel.start()
             started.append(channel)
@@ -92,6 +100,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         await stop.wait()
     finally:
         warming.cancel()
+        if reconciling is not None:
+            reconciling.cancel()
         if promotions is not None:
             await promotions.stop()
         if watch is not None:
@@ -100,7 +110,6 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             await staff.stop()
         for channel in reversed(started):
             await channel.stop()
-        if shop is not None:
-            await shop.close()
+        await shop.close()
         store.close()
         log.info("stopped")

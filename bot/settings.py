@@ -159,6 +159,18 @@ class Settings(BaseSettings):
     shopify_api_version: str = Field(SHOPIFY_API_VERSION, description="the Admin API version Kefu speaks")
     kefu_shop_api_key: SecretStr | None = Field(None, description="key the shop sends (X-Kefu-Key) to check and "
                                                 "redeem coupons at /api/coupons/*; unset: the endpoint is off")
+    medusa_url: str | None = Field(None, pattern=r"^https?://\S+$", description="Medusa server root (e.g. "
+                                   "https://shop.example.com) when KEFU_SHOP_BACKEND=medusa")
+    medusa_api_key: SecretStr | None = Field(None, description="Medusa secret API key (sk_…, Settings > Secret API "
+                                             "Keys); or MEDUSA_ADMIN_EMAIL and MEDUSA_ADMIN_PASSWORD")
+    medusa_admin_email: str = Field("", description="email of a Medusa admin user Kefu signs in as (without "
+                                    "MEDUSA_API_KEY)")
+    medusa_admin_password: SecretStr | None = Field(None, description="that admin user's password")
+    medusa_timeout_s: float = Field(10.0, gt=0, le=60, description="seconds one Medusa Admin API call may take "
+                                    "(a change with no answer by then is read back before anything is re-sent)")
+    medusa_events_secret: SecretStr | None = Field(None, description="secret shared with Kefu's Medusa subscriber "
+                                                   "(KEFU_EVENTS_SECRET there, at least 16 characters); unset: no "
+                                                   "events route, only reconciliation")
     telegram_bot_token: SecretStr | None = Field(None, description="Telegram bot token from BotFather; "
                                                  "unset: no Telegram channel")
     telegram_api_base_url: str = Field("https://api.telegram.org", pattern=r"^https?://\S+[^/]$",
@@ -214,7 +226,7 @@ class Settings(BaseSettings):
     @field_validator("kefu_public_url", "telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
                      "wechat_token", "wechat_app_secret", "wechat_encoding_aes_key", "kefu_llm_api_key",
                      "kefu_recommend_rules_path", "kefu_shop_api_key", "kefu_shop_policy_path", "kefu_staff_password",
-                     "slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+                     "medusa_url", "medusa_api_key", "medusa_admin_password", "medusa_events_secret", "slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -295,6 +307,25 @@ class Settings(BaseSettings):
         return self
 
 
+    @model_validator(mode="after")
+    def _medusa_credentials(self) -> Settings:
+        key = self.medusa_api_key.get_secret_value() if self.medusa_api_key else None
+        if key is not None and not key.startswith("sk_"):
+            raise ValueError("MEDUSA_API_KEY: a Medusa secret API key starts with sk_ (a publishable pk_ key cannot "
+                             "use the Admin API)")
+        secret = self.medusa_events_secret.get_secret_value() if self.medusa_events_secret else None
+        if secret is not None and len(secret) < 16:
+            raise ValueError("MEDUSA_EVENTS_SECRET: at least 16 characters")
+        if self.kefu_shop_backend != "medusa":
+            return self
+        if not self.medusa_url:
+            raise ValueError("MEDUSA_URL: required when KEFU_SHOP_BACKEND=medusa")
+        if key is None and not (self.medusa_admin_email and self.medusa_admin_password):
+            raise ValueError("MEDUSA_API_KEY, or MEDUSA_ADMIN_EMAIL and MEDUSA_ADMIN_PASSWORD: required when "
+                             "KEFU_SHOP_BACKEND=medusa")
+        return self
+
+
 def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:
     """Read and validate settings; raise :class:`SettingsError` naming each bad variable."""
     try:
@@ -309,6 +340,6 @@ def _describe(err: dict) -> str:
     name = ".".join(str(p) for p in err["loc"]).upper()
     if not name:  # a check across settings: its message names the variables itself
         return err["msg"].removeprefix("Value error, ")
-    if "SECRET" in name or "TOKEN" in name:
+    if any(word in name for word in ("SECRET", "TOKEN", "PASSWORD", "KEY")):
         return f"{name}: {err['msg']}"
     return f"{name}: {err['msg']} (got {err.get('input')!r})"

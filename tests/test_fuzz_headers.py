@@ -1,6 +1,6 @@
 """Hostile header values never get past authentication nor crash a route: every authenticated HTTP route
-Kefu's web server mounts (data-export downloads, the shop's coupon API, the staff inbox, WeChat, Slack
-and the Telegram webhook) gets non-ASCII, undecodable, very long and control-character values in its
+Kefu's web server mounts (data-export downloads, the shop's coupon API, the staff inbox, WeChat, Slack,
+the Telegram webhook and the Medusa subscriber's events) gets non-ASCII, undecodable, very long and control-character values in its
 secret header and in the headers every route reads (cookies, the forwarded headers of a trusted proxy,
 content type, accept), sent as raw bytes over a socket (aiohttp's client refuses to send some of them).
 Each answer is a 4xx and nothing is logged with a traceback."""
@@ -21,6 +21,8 @@ from telegram.ext import Application
 from adapters.forwarded import Forwarding
 from adapters.inbox import StaffInbox
 from adapters.shop_api import CouponAPI
+from adapters.shops.medusa.events import PATH as MEDUSA_EVENTS_PATH
+from adapters.shops.medusa.events import MedusaEvents
 from adapters.slack import SlackChannel, SlackConfig
 from adapters.slack.config import EVENTS_PATH
 from adapters.telegram.webhook import SECRET_HEADER, WebhookEndpoint
@@ -30,6 +32,7 @@ from adapters.wechat import WeChatChannel, WeChatConfig
 from core.actions.privacy import EXPORT_PATH
 from core.assistant import Assistant
 from core.messages import Identity
+from core.shop.sync import ShopSync
 from tests.fakes.slack_api import BOT_TOKEN, SIGNING_SECRET, STAFF_CHANNEL, FakeSlackAPI
 from tests.fakes.wechat_api import FakeWeChatAPI
 
@@ -61,6 +64,7 @@ def _routes(assistant: Assistant) -> list[Route]:
         Route("POST", "/wechat?signature=0&timestamp=1&nonce=2", "X-Forwarded-For", b"<xml></xml>"),
         Route("POST", EVENTS_PATH, "X-Slack-Signature"), Route("POST", EVENTS_PATH, "X-Slack-Request-Timestamp"),
         Route("POST", TELEGRAM_PATH, SECRET_HEADER),
+        Route("POST", MEDUSA_EVENTS_PATH, "X-Kefu-Signature"), Route("POST", MEDUSA_EVENTS_PATH, "X-Kefu-Timestamp"),
     ]
 
 
@@ -112,7 +116,9 @@ async def server(assistant: Assistant) -> AsyncIterator[Server]:
     telegram = Application.builder().token("123456:fuzz").build()
     web = WebChannel(assistant, "127.0.0.1", 0, Forwarding((ip_network("127.0.0.1"),), public_https=True))
     web.add_routes([*CouponAPI(assistant.store, "shop-key").routes(), *StaffInbox(hub, "staff password").routes(),
-                    *wechat.routes(), *slack.routes(), WebhookEndpoint(telegram, "tg-secret").route(TELEGRAM_PATH)])
+                    *wechat.routes(), *slack.routes(), WebhookEndpoint(telegram, "tg-secret").route(TELEGRAM_PATH),
+                    *MedusaEvents(ShopSync(assistant.store, assistant.components.shop),
+                                  "medusa-events-secret-0001").routes()])
     for channel in (web, slack, wechat):
         await channel.start()
     try:

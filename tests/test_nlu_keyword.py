@@ -57,9 +57,16 @@ async def test_price_ranges(nlu, text, low, high):
 
 @pytest.mark.parametrize("text, order_id", [
     ("where is #W1000001?", "W1000001"), ("订单号是W2000002", "W2000002"), ("order 1234567 please", "1234567"),
+    # a shop's short numbers: Medusa's display ids start at #1
+    ("where is my order #12?", "12"), ("cancel order #7", "7"), ("订单号12", "12"), ("order no. 3", "3"),
 ])
 async def test_order_ids(nlu, text, order_id):
     assert (await nlu.parse(text)).entities["order_id"] == order_id
+
+
+@pytest.mark.parametrize("text", ["I want 2 shirts", "size 12 please", "a 3 pack"])
+async def test_a_bare_small_number_is_not_an_order(nlu, text):
+    assert "order_id" not in (await nlu.parse(text)).entities
 
 
 async def test_category_synonyms_and_typos(nlu):

@@ -18,7 +18,7 @@ from core.vocabulary import CLOTHING_SIZES, colour_words
 
 _ORDER_ID = re.compile(r"#?(?<![A-Za-z0-9])([A-Z]{1,2}\d{6,10})(?![A-Za-z0-9])|(?<![\d.])(\d{7,20})(?![\d.])"
                        # a shop's short order number, "#1001" (Shopify, Medusa) or "order no. 1001" / "订单号1001"
-                       r"|(?:#|\border\s+(?:no\.?|number|#)\s*|订单号?\s*#?)(\d{3,6})(?![\d.元块])",
+                       r"|(?:#|\border\s+(?:no\.?|number|#)\s*|订单号?\s*#?)(\d{1,6})(?![\d.元块])",
                        re.IGNORECASE)
 _SIZE_EN = re.compile(r"(?<![A-Za-z])(?:size\s*)?(" + "|".join(sorted(CLOTHING_SIZES, key=len, reverse=True)) + r")(?![A-Za-z])",
                       re.IGNORECASE)

@@ -20,10 +20,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from adapters.shops.medusa.events import PATH
 from tests.pg import PostgresServer, find_bindir
 from tests.shops.medusa.harness import TEMPLATE_DB, Medusa, MedusaServer, start_medusa, tools_missing
 
-EVENTS_PATH = "/kefu/medusa/events"
+EVENTS_PATH = PATH  # the events route of adapters/shops/medusa/events.py
 
 
 def _missing() -> str | None:
