@@ -116,7 +116,7 @@ async def test_while_the_model_loads_replies_fall_back_at_once(tmp_path):
 
 
 async def test_a_model_that_fails_to_load_gives_template_replies(tmp_path):
-    from core.actions.base import ActionResult
+    from core.turn import ActionResult
     from core.reply.grounding import GroundingChecker
     from core.reply.llm import LLMReplyGenerator
 
@@ -133,7 +133,7 @@ async def test_a_model_that_fails_to_load_gives_template_replies(tmp_path):
 @pytest.mark.skipif(not embedded.available(), reason="the embedded model packages are not installed")
 async def test_the_embedded_model_loads_verified_and_replies_grounded(tmp_path_factory):
     """The packaged Qwen2.5-Coder-0.5B-Instruct: joined, verified, converted, cached, reloaded, used."""
-    from core.actions.base import ActionResult
+    from core.turn import ActionResult
     from core.reply.grounding import GroundingChecker
     from core.reply.llm import GenerationLimits, LLMReplyGenerator
 

@@ -1,10 +1,10 @@
 """Answers policy and FAQ questions from the shop's knowledge base."""
 from __future__ import annotations
 
-from core.actions.base import Action, ActionResult
+from core.actions.base import Action
 from core.retrieval.knowledge import KnowledgeRetriever
 from core.store import Store
-from core.turn import Turn
+from core.turn import ActionResult, Turn
 
 # Which knowledge-base topic answers which intent.
 TOPIC_OF_INTENT = {

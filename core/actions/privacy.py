@@ -13,11 +13,11 @@ from datetime import timedelta
 from functools import partial
 from typing import Any, Literal
 
-from core.actions.base import Action, ActionResult
+from core.actions.base import Action
 from core.privacy import erase_customer_data
 from core.profile import Profiles
 from core.store import Store
-from core.turn import Turn
+from core.turn import ActionResult, Turn
 
 Step = Literal["menu", "export", "delete", "erase", "keep"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from abc import abstractmethod
 
-from core.actions.base import Action, ActionResult
+from core.actions.base import Action
 from core.dialogue.engine import FLOW_OF_INTENT, TaskEngine
 from core.dialogue.flows.base import task_label
-from core.turn import Turn
+from core.turn import ActionResult, Turn
 
 SWITCH_CONFIDENCE = 0.8
 FREE_TEXT_SLOTS = ("reason", "address")

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.actions.base import Action, ActionResult
+from core.actions.base import Action
 from core.i18n import t
 from core.money import format_price
 from core.shop.live import LiveOrders
 from core.shop.local import LocalShop
 from core.store import Store
-from core.turn import Turn
+from core.turn import ActionResult, Turn
 
 
 def normalise_order_id(raw: str) -> list[str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from core.actions.base import Action, ActionResult
+from core.actions.base import Action
 from core.profile import Profiles
 from core.store import Store
-from core.turn import Turn
+from core.turn import ActionResult, Turn
 
 UNSUBSCRIBE_WORDS = frozenset({"退订", "取消订阅", "td", "stop", "unsubscribe", "/unsubscribe"})
 

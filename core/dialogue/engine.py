@@ -12,7 +12,6 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from core.actions.base import ActionResult
 from core.actions.track_order import normalise_order_id
 from core.dialogue.answers import answer, corrects
 from core.dialogue.flows.address import ChangeAddressFlow
@@ -35,7 +34,7 @@ from core.shop.port import ShopBackend
 from core.shop.sender import UNCERTAIN, ChangeSender, Sent, change_key
 from core.store import Store
 from core.store.changes import ChangePlan, OrderChanges
-from core.turn import Turn
+from core.turn import ActionResult, Turn
 
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
     TrackOrderFlow(), RefundStatusFlow(), CancelOrderFlow(), ChangeAddressFlow(), ChangeItemsFlow(),

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from core import clock
-from core.actions.base import ActionResult
 from core.handoff import Handoff
 from core.i18n import t
 from core.money import format_price
@@ -17,7 +16,7 @@ from core.reply.templates import localise
 from core.store import Store
 from core.shop.requests import Capability
 from core.store.changes import ChangePlan
-from core.turn import Turn
+from core.turn import ActionResult, Turn
 from core.vocabulary import colour_name
 
 YES_NO = [("btn_yes", "/yes"), ("btn_no", "/no")]
