@@ -29,7 +29,6 @@ from core.nlu.keyword import KeywordNLU
 from core.nlu.trained import TrainedNLU
 from core.policy.dialogue import DialoguePolicy
 from core.policy.rules import RulePolicy
-from core.policy.shop import PolicyError, ShopPolicy, publish_policy_articles
 from core.ratelimit import RateLimiter
 from core.recommend.base import Recommender
 from core.recommend.hybrid import HybridRecommender
@@ -42,6 +41,7 @@ from core.sentiment.base import SentimentAnalyzer
 from core.sentiment.lexicon import LexiconSentiment
 from core.sentiment.linear import LinearSentiment
 from core.sentiment.strategy import SentimentStrategy, Thresholds
+from core.shop.aftersales import PolicyError, ShopPolicy, publish_policy_articles
 from core.shop.live import LiveOrders
 from core.shop.port import ShopBackend
 from core.staff import ExtractiveSummarizer, HandoffHub, LLMSummarizer, Summarizer

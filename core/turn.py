@@ -1,4 +1,4 @@
-"""One turn of a conversation, as the stages after NLU see it, and what an action makes of it."""
+"""One turn of a conversation, as the stages after NLU see it."""
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -11,7 +11,7 @@ from bot.evals.dialogues import demo_template, story_settings
 from bot.settings import SettingsError
 from core.dialogue.stories import copy_store, frozen_clock
 from core.messages import Identity, InboundMessage
-from core.policy.shop import DEMO_POLICY, PolicyError, ShopPolicy
+from core.shop.aftersales import DEMO_POLICY, PolicyError, ShopPolicy
 
 SHOPPER = Identity("telegram", "10008")
 

@@ -11,10 +11,10 @@ from core import clock
 from core.handoff import Handoff
 from core.i18n import t
 from core.money import format_price
-from core.policy.shop import ShopPolicy
 from core.reply.templates import localise
-from core.store import Store
+from core.shop.aftersales import ShopPolicy
 from core.shop.requests import Capability
+from core.store import Store
 from core.store.changes import ChangePlan
 from core.turn import ActionResult, Turn
 from core.vocabulary import colour_name
