@@ -8,12 +8,12 @@ from adapters.text import ScriptChannel, TerminalChannel
 from bot.llm import build_reply_generator
 from bot.settings import Settings, SettingsError
 from bot.shops import build_shop
+from core.actions.ask_human import HandoffAction
 from core.actions.base import Action
 from core.actions.clarify import ClarifyAction
+from core.actions.data_rights import PrivacyAction
 from core.actions.fallback import FallbackAction
-from core.actions.handoff import HandoffAction
 from core.actions.knowledge import KnowledgeAction
-from core.actions.privacy import PrivacyAction
 from core.actions.product_info import ProductInfoAction
 from core.actions.product_search import ProductSearchAction
 from core.actions.recommend import RecommendAction

@@ -7,11 +7,11 @@ import pytest
 
 from bot.app import build_assistant
 from bot.evals.dialogues import demo_template, story_settings
-from core.dialogue.stories import load_stories, run_story
+from bot.evals.stories import load_stories, run_story
 from core.i18n import t
 from core.llm.base import ChatBackend, ChatMessage, Completion
-from core.reply.grounding import GroundingChecker
 from core.messages import Language, Reply
+from core.reply.grounding import GroundingChecker
 from core.reply.llm import LLMReplyGenerator, Outcome
 from core.reply.policy import FREE_TEXT_KINDS, PhrasePolicy
 from core.reply.prompt import INSTRUCTION

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from core.actions.base import Action
-from core.handoff import Handoff, RecordedHandoff
+from core.handoff_port import Handoff, RecordedHandoff
 from core.store import Store
 from core.turn import ActionResult, Turn
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from core.actions.base import Action
-from core.handoff import Handoff
+from core.handoff_port import Handoff
 from core.turn import ActionResult, Turn
 
 

@@ -23,7 +23,7 @@ from core.dialogue.flows.returns import ReturnFlow
 from core.dialogue.flows.variants import ChangeItemsFlow, ExchangeFlow
 from core.dialogue.identity import Authenticator, AuthLimits, Claimant, credentials
 from core.dialogue.orders import normalise_order_id
-from core.handoff import Handoff
+from core.handoff_port import Handoff
 from core.i18n import t
 from core.money import format_price
 from core.reply.templates import localise

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from core.clock import utc_now_iso
-from core.handoff import Handoff, RecordedHandoff
+from core.handoff_port import Handoff, RecordedHandoff
 from core.i18n import t
 from core.messages import Identity, InboundMessage, Outbound, Reply
 from core.observe.handles import conversation_handle, visitor_label

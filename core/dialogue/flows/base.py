@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from core import clock
-from core.handoff import Handoff
+from core.handoff_port import Handoff
 from core.i18n import t
 from core.money import format_price
 from core.reply.templates import localise
