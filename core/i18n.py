@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.dialogue.texts import FLOW_MESSAGES
+from core.i18n_flows import FLOW_MESSAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
     "greet": {
@@ -380,7 +380,7 @@ MESSAGES["clarify"] = {
     "en": "Just to check: do you mean {first}, or {second}?",
 }
 MESSAGES.update({f"intent_{intent}": label for intent, label in INTENT_LABELS.items()})
-MESSAGES.update(FLOW_MESSAGES)  # the dialogue flows' strings (core/dialogue/texts.py)
+MESSAGES.update(FLOW_MESSAGES)  # the dialogue flows' strings (core/i18n_flows.py)
 
 
 def intent_label(intent: str) -> dict[str, str]:
