@@ -163,7 +163,7 @@ class WebChannel(Channel):
         """Liveness plus two cheap counts from the store."""
         store = self.assistant.store
         return web.json_response({"status": "ok", "products": store.catalog.count(),
-                                  "conversations": store.db["conversations"].count})
+                                  "conversations": store.conversations.count()})
 
     async def _metrics(self, _request: web.Request) -> web.Response:
         """Prometheus metrics of this process (docs/OPERATIONS.md)."""
