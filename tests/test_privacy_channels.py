@@ -11,6 +11,7 @@ from datetime import timedelta
 import aiohttp
 import pytest
 
+from bot.channel_tables import register_channel_tables
 from core import clock
 from core.messages import Identity, InboundMessage
 from core.privacy import erase_customer_data, export_customer_data
@@ -94,6 +95,7 @@ async def test_a_confirmation_nobody_asked_for_erases_nothing(assistant, store, 
 
 # -- what an erasure reaches beyond the customer row ------------------------------------------
 def test_erasure_clears_promotion_texts_request_details_and_channel_delivery_rows(store):
+    register_channel_tables(store)  # as `kefu run` does when it opens the store
     alice = store.customers.for_identity("telegram", "111")
     store.customers.link_identity("wechat", "o_alice", alice["id"])
     db = store.db

@@ -282,7 +282,7 @@ def _adapter_tables_and_handled_once(db: sqlite_utils.Database) -> None:
     old = {"telegram_updates": "select 'telegram', cast(update_id as text), status, received_at, "
                                "coalesce(done_at, received_at) from telegram_updates",
            "wechat_deliveries": "select 'wechat', key, status, received_at, updated_at from wechat_deliveries",
-           "staff_events": "select 'slack', key, 'done', at, at from staff_events",
+           "staff_events": "select 'staff', key, 'done', at, at from staff_events",
            "shopify_webhooks": "select 'shopify', webhook_id, case status when 'done' then 'done' "
                                "else 'processing' end, received_at, coalesce(done_at, received_at) "
                                "from shopify_webhooks"}
