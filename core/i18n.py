@@ -196,7 +196,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your personal data has been deleted. Send /start if you'd like to use the shop again.",
     },
     "privacy_delete_cancelled": {"zh": "已取消，您的数据没有变化。", "en": "Cancelled. Nothing was deleted."},
-    # -- data rights in any chat (core/actions/privacy.py) and the export link (adapters/web/privacy.py) --
+    # -- data rights in any chat (core/actions/privacy.py) and the export link (adapters/web/export_links.py) --
     "privacy_erase_confirm": {
         "zh": "确定永久删除您的个人数据吗？姓名、联系方式、地址和聊天记录将被删除，且无法恢复；订单金额等匿名统计会保留。"
               "确认请点“是，删除”或回复“确认删除”，回复其他内容则不会删除。",
