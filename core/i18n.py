@@ -184,10 +184,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status_return_requested": {"zh": "退货申请中", "en": "return requested"},
     "status_exchange_requested": {"zh": "换货申请中", "en": "exchange requested"},
     "status_refunded": {"zh": "已退款", "en": "refunded"},
-    # -- shopper's own settings and data rights (Telegram's commands; other channels may reuse) --------
+    # -- shopper's own settings and data rights (the core's /lang, /privacy; Telegram's /start) ---------
     "choose_language": {"zh": "请选择语言 / Please choose your language:",
                         "en": "Please choose your language / 请选择语言:"},
     "language_set": {"zh": "好的，之后我会用中文和您交流。", "en": "Got it, I'll talk to you in English."},
+    "language_name_zh": {"zh": "中文", "en": "中文"},  # each language named in itself, as language pickers do
+    "language_name_en": {"zh": "English", "en": "English"},
     "consent_ask": {
         "zh": "您愿意接收我们的优惠和新品消息吗？可随时发送 /unsubscribe 退订。",
         "en": "Would you like to hear about our offers and new arrivals? You can stop any time with /unsubscribe.",

@@ -58,8 +58,7 @@ class TelegramChannel(Channel):
         self.outbox = Outbox(store.db)
         self._profiles = Profiles(store)
         self.delivery = Delivery(self.application.bot, self.outbox, self._mark_unreachable)
-        self._services = Services(assistant, self._profiles, self.delivery, self.outbox,
-                                  CallbackPayloads(store.db), config.default_language)
+        self._services = Services(assistant, self._profiles, self.delivery, CallbackPayloads(store.db))
         self.application.bot_data[SERVICES] = self._services
         self._register_handlers()
         if config.webhook_url and web is not None:
