@@ -264,7 +264,7 @@ class WeChatChannel(Channel):
             return [Text(self._say(identity, "consent_given" if payload == CONSENT_YES
                                    else "consent_declined"))]
         inbound = InboundMessage(identity, text=text, payload=payload, message_id=message.dedupe_key)
-        return self._to_wechat(message.from_user, await self.assistant.handle(inbound))
+        return self._to_wechat(message.from_user, (await self.assistant.handle(inbound)).replies)
 
     def _to_wechat(self, open_id: str, replies: list[Reply]) -> list[Outgoing]:
         return replies_to_wechat(replies, partial(self._ledger.menu_id, open_id))

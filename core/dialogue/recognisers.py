@@ -1,11 +1,12 @@
 """What a message asks for, read before (or beside) the NLU's intent: which flow or knowledge topic an
 intent means, whether a message switches the task under way, unsubscribes, or asks something of the
-shopper's data. The policy routes by these; the actions act on them."""
+shopper's data, or which language to answer in. The policy routes by these; the actions act on them."""
 from __future__ import annotations
 
 import re
 from typing import Literal
 
+from core.messages import LANGUAGES, Language
 from core.turn import Turn
 
 # Which intent starts which flow.
@@ -59,7 +60,7 @@ Step = Literal["menu", "export", "delete", "erase", "keep"]
 
 MENU, EXPORT, DELETE, ERASE, KEEP = "/privacy", "/privacy export", "/privacy delete", "/privacy erase", "/privacy keep"
 
-_COMMAND = re.compile(r"/privacy(?:\s+(export|delete|erase|keep))?", re.IGNORECASE)
+_PRIVACY_COMMAND = re.compile(r"/privacy(?:\s+(export|delete|erase|keep))?", re.IGNORECASE)
 _COMMAND_STEPS: dict[str, Step] = {"": "menu", "export": "export", "delete": "delete", "erase": "erase", "keep": "keep"}
 _MY_DATA_ZH = r"(?:我的|我)?(?:全部|所有)?(?:个人)?(?:数据|信息|资料|聊天记录)"
 _MY_DATA_EN = r"\b(?:my|all my|all of my)\s+(?:personal\s+)?(?:data|information|info|chat history)\b"
@@ -80,7 +81,7 @@ def privacy_step(turn: Turn) -> Step | None:
     payload = turn.message.payload
     text = (payload if payload is not None else turn.nlu.text).strip()
     pending = turn.state.erase_asked_at is not None and turn.state.erase_asked_at == turn.state.turn - 1
-    command = _COMMAND.fullmatch(text)
+    command = _PRIVACY_COMMAND.fullmatch(text)
     if command:
         step = _COMMAND_STEPS[(command.group(1) or "").lower()]
         return "delete" if step == "erase" and not pending else step
@@ -97,3 +98,17 @@ def privacy_step(turn: Turn) -> Step | None:
     if payload is None and _DELETE_REQUEST.search(text):
         return "delete"
     return None
+
+
+_LANGUAGE_COMMAND = re.compile(r"/lang(?:\s+(\S+))?", re.IGNORECASE)
+
+
+def language_step(turn: Turn) -> Language | Literal["menu"] | None:
+    """The language asked for ("/lang zh"), "menu" for "/lang" alone (or a language Kefu does not
+    speak), None when the message is not about the language."""
+    payload = turn.message.payload
+    command = _LANGUAGE_COMMAND.fullmatch((payload if payload is not None else turn.message.text).strip())
+    if command is None:
+        return None
+    chosen = (command.group(1) or "").lower()
+    return chosen if chosen in LANGUAGES else "menu"  # type: ignore[return-value]

@@ -10,7 +10,14 @@ import re
 
 from core.dialogue.answers import abandons, answer, corrects
 from core.dialogue.identity import credentials
-from core.dialogue.recognisers import FREE_TEXT_SLOTS, flow_for, is_unsubscribe, privacy_step, switches_task
+from core.dialogue.recognisers import (
+    FREE_TEXT_SLOTS,
+    flow_for,
+    is_unsubscribe,
+    language_step,
+    privacy_step,
+    switches_task,
+)
 from core.policy.base import Policy
 from core.policy.rules import RulePolicy
 from core.turn import Turn
@@ -40,6 +47,8 @@ class DialoguePolicy(Policy):
         state = turn.state
         if privacy_step(turn) is not None:
             return ["privacy"]  # data rights before any flow ("确认删除" is not cancelling an order)
+        if language_step(turn) is not None:
+            return ["language"]  # "/lang zh" is no answer to a flow's question
         if turn.message.payload is None and is_unsubscribe(turn.message.text):
             # "STOP" unsubscribes whatever the NLU reads in it ("stop my order"); an open flow stops too
             return ["unsubscribe", "task_abandon"] if state.active_task else ["unsubscribe"]

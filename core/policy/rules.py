@@ -2,7 +2,7 @@
 unsure between two readings, and a confidence floor."""
 from __future__ import annotations
 
-from core.dialogue.recognisers import TOPIC_OF_INTENT, is_unsubscribe, privacy_step
+from core.dialogue.recognisers import TOPIC_OF_INTENT, is_unsubscribe, language_step, privacy_step
 from core.policy.base import Policy
 from core.turn import Turn
 
@@ -33,6 +33,8 @@ class RulePolicy(Policy):
             return ["unsubscribe"]  # exact words, whatever the NLU thinks: one message always unsubscribes
         if privacy_step(turn) is not None:
             return ["privacy"]  # "/privacy", its buttons, "delete my data", the answer to "delete for good?"
+        if language_step(turn) is not None:
+            return ["language"]  # "/lang", its buttons
         nlu = turn.nlu
         top_two = nlu.readings[:2]
         if nlu.confidence < self._clarify_below and len(top_two) == 2 \
