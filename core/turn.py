@@ -1,5 +1,5 @@
-"""One turn of a conversation: as the stages after NLU see it (:class:`Turn`), and what it came to for the
-channel that delivered the message (:class:`TurnResult`)."""
+"""One turn of a conversation: as the stages after NLU see it (:class:`Turn`), what an action made of it
+(:class:`ActionResult`), and what it came to for the channel that delivered the message (:class:`TurnResult`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
