@@ -9,13 +9,13 @@ from bot.channel_tables import register_channel_tables
 from bot.llm import build_reply_generator
 from bot.settings import Settings, SettingsError
 from bot.shops import build_shop
+from core.actions.ask_human import HandoffAction
 from core.actions.base import Action
 from core.actions.clarify import ClarifyAction
+from core.actions.data_rights import PrivacyAction
 from core.actions.fallback import FallbackAction
-from core.actions.handoff import HandoffAction
 from core.actions.knowledge import KnowledgeAction
 from core.actions.language import LanguageAction
-from core.actions.privacy import PrivacyAction
 from core.actions.product_info import ProductInfoAction
 from core.actions.product_search import ProductSearchAction
 from core.actions.recommend import RecommendAction
@@ -31,7 +31,6 @@ from core.nlu.keyword import KeywordNLU
 from core.nlu.trained import TrainedNLU
 from core.policy.dialogue import DialoguePolicy
 from core.policy.rules import RulePolicy
-from core.policy.shop import PolicyError, ShopPolicy, publish_policy_articles
 from core.ratelimit import RateLimiter
 from core.recommend.base import Recommender
 from core.recommend.hybrid import HybridRecommender
@@ -44,6 +43,7 @@ from core.sentiment.base import SentimentAnalyzer
 from core.sentiment.lexicon import LexiconSentiment
 from core.sentiment.linear import LinearSentiment
 from core.sentiment.strategy import SentimentStrategy, Thresholds
+from core.shop.aftersales import PolicyError, ShopPolicy, publish_policy_articles
 from core.shop.live import LiveOrders
 from core.shop.port import ShopBackend
 from core.staff import ExtractiveSummarizer, HandoffHub, LLMSummarizer, Summarizer

@@ -17,7 +17,7 @@ from adapters.web import WebChannel
 from adapters.web.limits import NewConversationLimit
 from adapters.wechat import WeChatChannel, WeChatConfig
 from bot.app import build_assistant, build_recommender, open_store, warm_up
-from bot.handoff import staff_channels, start_handoff
+from bot.handoff_wiring import staff_channels, start_handoff
 from bot.promotions import build_promotions
 from bot.settings import Settings
 from bot.shops import reconcile_every, shop_routes, start_shop

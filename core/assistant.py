@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from core.actions.base import Action
 from core.dialogue.references import resolve as resolve_references
-from core.dialogue.segments import split_requests
+from core.dialogue.splitting import split_requests
 from core.dialogue.state import DialogueState
 from core.i18n import t
 from core.language import pick_language
@@ -23,7 +23,7 @@ from core.ordering import ConversationLocks
 from core.policy.base import Policy
 from core.ratelimit import RateLimiter
 from core.reply.base import ReplyGenerator
-from core.reply.tone import apply_tone, shape_result
+from core.reply.tone_shaping import apply_tone, shape_result
 from core.sentiment.base import SentimentAnalyzer
 from core.sentiment.strategy import SentimentStrategy
 from core.shop.port import ShopBackend

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.dialogue.texts import FLOW_MESSAGES
+from core.i18n_flows import FLOW_MESSAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
     "greet": {
@@ -182,7 +182,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You can export all the data we keep about you, or delete your personal data for good.",
     },
     "privacy_delete_cancelled": {"zh": "已取消，您的数据没有变化。", "en": "Cancelled. Nothing was deleted."},
-    # -- data rights in any chat (core/actions/privacy.py) and the export link (adapters/web/export_links.py) --
+    # -- data rights in any chat (core/actions/data_rights.py) and the export link (adapters/web/export_links.py) --
     "privacy_erase_confirm": {
         "zh": "确定永久删除您的个人数据吗？姓名、联系方式、地址和聊天记录将被删除，且无法恢复；订单金额等匿名统计会保留。"
               "确认请点“是，删除”或回复“确认删除”，回复其他内容则不会删除。",
@@ -249,7 +249,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cmd_lang": {"zh": "切换语言", "en": "Change language"},
     "cmd_unsubscribe": {"zh": "退订优惠消息", "en": "Stop offers"},
     "cmd_privacy": {"zh": "导出或删除我的数据", "en": "Export or delete my data"},
-    # -- tone adjustments from the shopper's sentiment (core/reply/tone.py) --------
+    # -- tone adjustments from the shopper's sentiment (core/reply/tone_shaping.py) --------
     "tone_apology": {
         "zh": "非常抱歉给您带来了不好的体验，这是我们的问题，我会负责帮您处理好。",
         "en": "I'm really sorry about this. That's on us, and I'll take care of it for you.",
@@ -328,7 +328,7 @@ MESSAGES["clarify"] = {
     "en": "Just to check: do you mean {first}, or {second}?",
 }
 MESSAGES.update({f"intent_{intent}": label for intent, label in INTENT_LABELS.items()})
-MESSAGES.update(FLOW_MESSAGES)  # the dialogue flows' strings (core/dialogue/texts.py)
+MESSAGES.update(FLOW_MESSAGES)  # the dialogue flows' strings (core/i18n_flows.py)
 
 
 def intent_label(intent: str) -> dict[str, str]:

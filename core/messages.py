@@ -12,6 +12,8 @@ from typing import Literal
 from core.observe.handles import conversation_handle
 
 Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
+"""The languages Kefu speaks, in the order it offers them."""
 
 
 @dataclass(frozen=True)

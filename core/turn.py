@@ -1,5 +1,5 @@
-"""One turn of a conversation: as the stages after NLU see it (:class:`Turn`), and what it came to for the
-channel that delivered the message (:class:`TurnResult`)."""
+"""One turn of a conversation: as the stages after NLU see it (:class:`Turn`), what an action made of it
+(:class:`ActionResult`), and what it came to for the channel that delivered the message (:class:`TurnResult`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -9,8 +9,29 @@ from typing import Any
 from core.dialogue.state import DialogueState
 from core.messages import InboundMessage, Language, Reply
 from core.nlu.base import NLUResult
+from core.recommend.base import Recommendation
 from core.sentiment.base import Sentiment
 from core.sentiment.tone import Tone
+from core.store import ProductHit
+
+
+@dataclass
+class ActionResult:
+    """The facts an action established, for the reply generator to phrase.
+
+    ``template`` names the reply in :mod:`core.i18n`; ``facts`` are the only values the reply
+    may state; ``products`` become cards; ``buttons`` are (label key, payload) pairs; ``verbatim``
+    replies (links, legal questions) are sent exactly as the template says: never rephrased, no tone added;
+    ``private`` replies go to the shopper's identity only (:attr:`core.messages.Reply.private`)."""
+
+    template: str
+    facts: dict[str, Any] = field(default_factory=dict)
+    products: list[ProductHit] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+    understood: bool = True
+    verbatim: bool = False
+    private: bool = False
 
 
 @dataclass

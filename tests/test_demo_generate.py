@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from core.demo.generate import DEFAULT_OUT_DIR, PALETTE, REFERENCE, build_demo_data, write_demo_data
+from core.demo.generate import DEFAULT_OUT_DIR, REFERENCE, build_demo_data, write_demo_data
+from core.demo.shop_tables import PALETTE
 from core.store.orders import ORDER_STATUSES
 
 FILES = ("categories", "products", "customers", "orders", "faq")

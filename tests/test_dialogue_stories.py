@@ -1,4 +1,4 @@
-"""The scripted stories (core/dialogue/stories/*.yml) as tests: each story a test, and the targets of
+"""The scripted stories (bot/evals/data/stories/demo/*.yml) as tests: each story a test, and the targets of
 issue 4 over all of them (>= 95% task success per language)."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from bot.app import build_assistant
 from bot.evals.dialogues import demo_template, story_settings
-from core.dialogue.stories import load_stories, run_story, summarise
+from bot.evals.stories import load_stories, run_story, summarise
 from core.store import Store
 
 STORIES = load_stories()
@@ -49,7 +49,7 @@ async def test_a_story_that_expects_the_wrong_thing_fails(template):
 
 
 def test_summary_counts_success_and_turns_per_language():
-    from core.dialogue.stories import StoryResult
+    from bot.evals.stories import StoryResult
 
     results = [StoryResult("a", "en", "t", 3), StoryResult("b", "en", "t", 1, ["x"]), StoryResult("c", "zh", "u", 2)]
     summary = summarise(results)

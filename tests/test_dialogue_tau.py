@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import build_assistant
 from bot.evals.dialogues import SHOPS, load_tau_shop, run_all, shop_template, story_settings
-from core.dialogue.stories import load_stories, run_story
+from bot.evals.stories import load_stories, run_story
 from core.store import Store
 
 TAU = SHOPS["tau"]

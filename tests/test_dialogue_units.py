@@ -8,7 +8,7 @@ import pytest
 
 from core.dialogue.identity import credentials
 from core.dialogue.references import ordinal, resolve
-from core.dialogue.segments import candidate_parts, split_requests
+from core.dialogue.splitting import candidate_parts, split_requests
 from core.dialogue.state import DialogueState
 from core.nlu.base import NLUResult, Reading
 

@@ -16,8 +16,8 @@ import pytest
 
 from bot.app import build_assistant
 from bot.evals.dialogues import demo_template, story_settings
+from bot.evals.stories import DEFAULT_NOW, frozen_clock, load_stories
 from core.assistant import Assistant
-from core.dialogue.stories import DEFAULT_NOW, frozen_clock, load_stories
 from core.messages import Identity, InboundMessage
 from core.privacy import erase_customer_data, export_customer_data
 from core.store import Store

@@ -29,7 +29,7 @@ from adapters.telegram.webhook import SECRET_HEADER, WebhookEndpoint
 from adapters.web import WebChannel
 from adapters.web.export_links import SESSION_HEADER
 from adapters.wechat import WeChatChannel, WeChatConfig
-from core.actions.privacy import EXPORT_PATH
+from core.actions.data_rights import EXPORT_PATH
 from core.assistant import Assistant
 from core.messages import Identity
 from core.shop.sync import ShopSync

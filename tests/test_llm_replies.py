@@ -7,7 +7,6 @@ import asyncio
 
 import pytest
 
-from core.actions.base import ActionResult
 from core.assistant import Assistant
 from core.llm.base import BackendError, ChatBackend, ChatMessage, Completion
 from core.llm.openai_api import OpenAIChatBackend
@@ -17,6 +16,7 @@ from core.reply.llm import GenerationLimits, LLMReplyGenerator
 from core.reply.policy import PhrasePolicy
 from core.reply.redact import redact
 from core.reply.templates import TemplateReplyGenerator
+from core.turn import ActionResult
 from tests.fakes.openai_api import FakeOpenAIAPI
 
 ORDER_FACTS = {"order_id": "#W1000001", "date": "2026-10-20", "total": "¥199.00",

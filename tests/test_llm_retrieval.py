@@ -7,8 +7,8 @@ import pytest
 
 from bot.app import build_assistant, warm_up
 from bot.settings import load_settings
-from core.actions.knowledge import TOPIC_OF_INTENT
 from core.demo.loader import load_demo_shop
+from core.dialogue.recognisers import TOPIC_OF_INTENT
 from core.dialogue.state import DialogueState
 from core.i18n import t
 from core.messages import Identity, InboundMessage

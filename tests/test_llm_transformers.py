@@ -116,9 +116,9 @@ async def test_while_the_model_loads_replies_fall_back_at_once(tmp_path):
 
 
 async def test_a_model_that_fails_to_load_gives_template_replies(tmp_path):
-    from core.actions.base import ActionResult
     from core.reply.grounding import GroundingChecker
     from core.reply.llm import LLMReplyGenerator
+    from core.turn import ActionResult
 
     backend = LocalBackend(TransformersModel(str(tmp_path / "no-such-model"), tmp_path, "int8"), "transformers")
     with pytest.raises(OSError):
@@ -133,10 +133,10 @@ async def test_a_model_that_fails_to_load_gives_template_replies(tmp_path):
 @pytest.mark.skipif(not embedded.available(), reason="the embedded model packages are not installed")
 async def test_the_embedded_model_loads_verified_and_replies_grounded(tmp_path_factory):
     """The packaged Qwen2.5-Coder-0.5B-Instruct: joined, verified, converted, cached, reloaded, used."""
-    from core.actions.base import ActionResult
     from core.reply.grounding import GroundingChecker
     from core.reply.llm import GenerationLimits, LLMReplyGenerator
     from core.reply.policy import PhrasePolicy
+    from core.turn import ActionResult
 
     cache = tmp_path_factory.mktemp("models")
     TransformersModel("embedded", cache, "int8").load()

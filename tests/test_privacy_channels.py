@@ -1,4 +1,4 @@
-"""Data rights from the web chat and WeChat (core/actions/privacy.py, adapters/web/export_links.py):
+"""Data rights from the web chat and WeChat (core/actions/data_rights.py, adapters/web/export_links.py):
 "/privacy" or asking in words offers Export / Delete; the export is a one-time, expiring link served
 by Kefu's web server; deletion needs an explicit confirmation and really erases. Real servers on
 127.0.0.1: the web chat over a websocket, WeChat with signed XML pushes and a fake API."""

@@ -7,16 +7,16 @@ import pytest
 
 from bot.app import build_assistant
 from bot.evals.dialogues import demo_template, story_settings
-from core.actions.base import ActionResult
-from core.dialogue.stories import load_stories, run_story
+from bot.evals.stories import load_stories, run_story
 from core.i18n import t
 from core.llm.base import ChatBackend, ChatMessage, Completion
-from core.reply.grounding import GroundingChecker
 from core.messages import Language, Reply
+from core.reply.grounding import GroundingChecker
 from core.reply.llm import LLMReplyGenerator, Outcome
 from core.reply.policy import FREE_TEXT_KINDS, PhrasePolicy
 from core.reply.prompt import INSTRUCTION
 from core.store import Store
+from core.turn import ActionResult
 
 ASK_REASON = ActionResult("ask_cancel_reason", {"order_id": "#W6697500"})
 HANDOFF = ActionResult("handoff")

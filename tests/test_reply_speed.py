@@ -10,7 +10,6 @@ import time
 import pytest
 
 from bot.llm import ModelUnavailable, wait_for_model
-from core.actions.base import ActionResult
 from core.llm.base import ChatMessage, Completion
 from core.llm.local import LocalBackend
 from core.llm.speed import SpeedEstimator, prompt_tokens, text_tokens
@@ -18,6 +17,7 @@ from core.reply.grounding import GroundingChecker
 from core.reply.llm import GenerationLimits, LLMReplyGenerator
 from core.reply.prompt import build_messages
 from core.reply.templates import TemplateReplyGenerator
+from core.turn import ActionResult
 
 CALIBRATION = [build_messages("You're welcome! Anything else I can help with?", "en")]
 THANKS = ActionResult("thanks", {"shop": {"zh": "店", "en": "Shop"}})

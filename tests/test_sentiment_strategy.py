@@ -2,13 +2,13 @@
 order's date, brief answers, handoff priority, review invitations, mood stored for staff."""
 from __future__ import annotations
 
-from core.actions.base import ActionResult
 from core.messages import Identity, InboundMessage, Reply
 from core.observe import handles
 from core.recommend.base import Recommendation
-from core.reply.tone import apply_tone, shape_result
+from core.reply.tone_shaping import apply_tone, shape_result
 from core.sentiment.tone import Tone
 from core.store import ProductQuery
+from core.turn import ActionResult
 from tests.helpers import run_kefu
 
 WEB = Identity("web", "upset-shopper")

@@ -8,10 +8,10 @@ import yaml
 
 from bot.app import build_assistant
 from bot.evals.dialogues import demo_template, story_settings
+from bot.evals.stories import copy_store, frozen_clock
 from bot.settings import SettingsError
-from core.dialogue.stories import copy_store, frozen_clock
 from core.messages import Identity, InboundMessage
-from core.policy.shop import DEMO_POLICY, PolicyError, ShopPolicy
+from core.shop.aftersales import DEMO_POLICY, PolicyError, ShopPolicy
 
 SHOPPER = Identity("telegram", "10008")
 

@@ -13,7 +13,7 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 from adapters.telegram import onboarding
 from adapters.telegram.payloads import PREFIX
 from adapters.telegram.shopper import MENU, Shopper
-from core.actions.language import LANGUAGES
+from core.messages import LANGUAGES
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from adapters.telegram.rendering import Outgoing
 from adapters.telegram.shopper import CHANNEL, MENU, Shopper
-from core.actions.language import LANGUAGES
 from core.i18n import t
-from core.messages import Button, Language
+from core.messages import LANGUAGES, Button, Language
 
 
 def language_menu(shopper: Shopper) -> list[Outgoing]:

@@ -1,4 +1,4 @@
-"""Data-export links on the web server (issued in any chat by core/actions/privacy.py).
+"""Data-export links on the web server (issued in any chat by core/actions/data_rights.py).
 
 ``GET /privacy/export/{token}`` shows a page with a Download button and consumes nothing, so link
 previews and scanners cannot use the link up. ``POST`` to the same path is the download: the
@@ -17,7 +17,7 @@ import json
 from aiohttp import web
 
 from adapters.credentials import same_secret
-from core.actions.privacy import EXPORT_PATH
+from core.actions.data_rights import EXPORT_PATH
 from core.clock import utc_now
 from core.i18n import t
 from core.privacy import export_customer_data

@@ -15,14 +15,12 @@ from typing import get_args
 
 from bot.app import build_assistant
 from bot.errors import CommandError
-from bot.app import build_assistant
-from bot.errors import CommandError
 from bot.evals.replies import Recorder, format_reasons
+from bot.evals.stories import DEFAULT_NOW, StoryError, StoryResult, load_stories, run_story, summarise
 from bot.llm import ModelUnavailable, build_reply_generator, wait_for_model
 from bot.settings import Settings, load_settings
 from core.assistant import Assistant
 from core.demo.loader import load_demo_shop
-from core.dialogue.stories import DEFAULT_NOW, StoryError, StoryResult, load_stories, run_story, summarise
 from core.importing import ImportReport, import_file
 from core.reply.llm import LLMReplyGenerator
 from core.store import Store

@@ -23,7 +23,6 @@ from pathlib import Path
 from bot.app import build_assistant, warm_up
 from bot.llm import ModelUnavailable, wait_for_model
 from bot.settings import Settings
-from core.actions.base import ActionResult
 from core.assistant import Assistant
 from core.demo.loader import load_demo_shop
 from core.language import detect_language
@@ -32,6 +31,7 @@ from core.nesting import load_json
 from core.reply.base import ReplyGenerator
 from core.reply.llm import LLMReplyGenerator, Outcome
 from core.store import Store
+from core.turn import ActionResult
 
 TOPIC = "replies"
 HELP = "BLEU / ROUGE-L against reference replies, grounding violations, template fallbacks, language match"

@@ -1,9 +1,9 @@
 """Asks which of two likely meanings the shopper had in mind."""
 from __future__ import annotations
 
-from core.actions.base import Action, ActionResult
+from core.actions.base import Action
 from core.i18n import intent_label
-from core.turn import Turn
+from core.turn import ActionResult, Turn
 
 
 class ClarifyAction(Action):

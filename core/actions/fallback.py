@@ -1,9 +1,9 @@
 """When the assistant does not understand."""
 from __future__ import annotations
 
-from core.actions.base import Action, ActionResult
-from core.handoff import Handoff
-from core.turn import Turn
+from core.actions.base import Action
+from core.handoff_port import Handoff
+from core.turn import ActionResult, Turn
 
 
 class FallbackAction(Action):

@@ -1,24 +1,11 @@
 """Answers policy and FAQ questions from the shop's knowledge base."""
 from __future__ import annotations
 
-from core.actions.base import Action, ActionResult
+from core.actions.base import Action
+from core.dialogue.recognisers import TOPIC_OF_INTENT
 from core.retrieval.knowledge import KnowledgeRetriever
 from core.store import Store
-from core.turn import Turn
-
-# Which knowledge-base topic answers which intent.
-TOPIC_OF_INTENT = {
-    "check_refund_policy": "returns", "return_item": "returns", "exchange_item": "exchanges",
-    "get_refund": "refunds", "track_refund": "refunds", "delivery_options": "shipping",
-    "delivery_period": "shipping", "check_payment_methods": "payment", "payment_issue": "payment",
-    "get_invoice": "invoices", "check_invoice": "invoices", "coupon": "coupons",
-    "price_promotion": "coupons", "check_privacy_policy": "privacy", "cancel_order": "orders",
-    "change_order": "orders", "change_shipping_address": "orders", "check_cancellation_fee": "orders",
-    "place_order": "orders", "set_up_shipping_address": "account", "contact_customer_service": "contact",
-    "create_account": "account", "delete_account": "privacy", "edit_account": "account",
-    "switch_account": "account", "recover_password": "account", "registration_problems": "account",
-    "newsletter_subscription": "newsletter", "review": "reviews",
-}
+from core.turn import ActionResult, Turn
 
 
 class KnowledgeAction(Action):

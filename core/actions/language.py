@@ -3,29 +3,13 @@ offers 中文 / English; "/lang zh" or "/lang en" sets it for the conversation a
 known customer, for the customer record (:meth:`core.profile.Profiles.set_language`)."""
 from __future__ import annotations
 
-import re
-from typing import Literal
-
-from core.actions.base import Action, ActionResult
+from core.actions.base import Action
 from core.actions.smalltalk import MENU
-from core.messages import Language
+from core.dialogue.recognisers import language_step
+from core.messages import LANGUAGES
 from core.profile import Profiles
 from core.store import Store
-from core.turn import Turn
-
-LANGUAGES: tuple[Language, ...] = ("zh", "en")
-_COMMAND = re.compile(r"/lang(?:\s+(\S+))?", re.IGNORECASE)
-
-
-def language_step(turn: Turn) -> Language | Literal["menu"] | None:
-    """The language asked for ("/lang zh"), "menu" for "/lang" alone (or a language Kefu does not
-    speak), None when the message is not about the language."""
-    payload = turn.message.payload
-    command = _COMMAND.fullmatch((payload if payload is not None else turn.message.text).strip())
-    if command is None:
-        return None
-    chosen = (command.group(1) or "").lower()
-    return chosen if chosen in LANGUAGES else "menu"  # type: ignore[return-value]
+from core.turn import ActionResult, Turn
 
 
 class LanguageAction(Action):

@@ -1,11 +1,11 @@
 """Answers about one product, from the product's own data."""
 from __future__ import annotations
 
-from core.actions.base import Action, ActionResult
+from core.actions.base import Action
 from core.money import format_price
 from core.recommend.base import Recommender
 from core.store import ProductHit, ProductQuery, Store
-from core.turn import Turn
+from core.turn import ActionResult, Turn
 from core.vocabulary import colour_name, option_name
 
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.actions.base import Action, ActionResult
+from core.actions.base import Action
 from core.actions.describe import describe_query
 from core.recommend.base import Recommender
 from core.store import ProductQuery, Store
-from core.turn import Turn
+from core.turn import ActionResult, Turn
 
 PAGE_SIZE = 5
 

@@ -1,11 +1,11 @@
 """Personal recommendations, or "more like this" for a product."""
 from __future__ import annotations
 
-from core.actions.base import Action, ActionResult
+from core.actions.base import Action
 from core.actions.product_search import query_from_entities
 from core.recommend.base import Recommender
 from core.store import ProductQuery, Store
-from core.turn import Turn
+from core.turn import ActionResult, Turn
 
 ONBOARDING_SLOT = "recommend_onboarded"
 ONBOARDING_CATEGORIES = 4

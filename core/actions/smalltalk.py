@@ -1,8 +1,8 @@
 """Greetings, thanks and goodbyes."""
 from __future__ import annotations
 
-from core.actions.base import Action, ActionResult
-from core.turn import Turn
+from core.actions.base import Action
+from core.turn import ActionResult, Turn
 
 MENU = [("btn_track", "/orders"), ("btn_recommend", "/more"), ("btn_human", "/human")]
 

@@ -5,29 +5,11 @@ from __future__ import annotations
 
 from abc import abstractmethod
 
-from core.actions.base import Action, ActionResult
-from core.dialogue.engine import FLOW_OF_INTENT, TaskEngine
+from core.actions.base import Action
+from core.dialogue.engine import TaskEngine
 from core.dialogue.flows.base import task_label
-from core.turn import Turn
-
-SWITCH_CONFIDENCE = 0.8
-FREE_TEXT_SLOTS = ("reason", "address")
-
-
-def flow_for(turn: Turn) -> str | None:
-    """The flow this message asks for, if any."""
-    return FLOW_OF_INTENT.get(turn.nlu.intent)
-
-
-def switches_task(turn: Turn) -> bool:
-    """Whether the message clearly asks for a different flow than the one under way ("actually, I'd
-    rather return it"), rather than answering its question."""
-    state = turn.state
-    wanted = flow_for(turn)
-    answers_order_question = state.awaiting == "order_id" and "order_id" in turn.nlu.entities
-    return bool(state.active_task and wanted and wanted != state.active_task
-                and turn.nlu.confidence >= SWITCH_CONFIDENCE and not turn.message.text.startswith("/")
-                and state.awaiting not in FREE_TEXT_SLOTS and not answers_order_question)
+from core.dialogue.recognisers import flow_for, switches_task
+from core.turn import ActionResult, Turn
 
 
 class _EngineAction(Action):

@@ -2,19 +2,10 @@
 surrounding spaces or punctuation) withdraws marketing consent and confirms it."""
 from __future__ import annotations
 
-import re
-
-from core.actions.base import Action, ActionResult
+from core.actions.base import Action
 from core.profile import Profiles
 from core.store import Store
-from core.turn import Turn
-
-UNSUBSCRIBE_WORDS = frozenset({"退订", "取消订阅", "td", "stop", "unsubscribe", "/unsubscribe"})
-
-
-def is_unsubscribe(text: str) -> bool:
-    """Whether a whole message is one of the unsubscribe words."""
-    return re.sub(r"[\s。.!！]+", "", text).lower() in UNSUBSCRIBE_WORDS
+from core.turn import ActionResult, Turn
 
 
 class UnsubscribeAction(Action):

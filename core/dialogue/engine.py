@@ -12,8 +12,6 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from core.actions.base import ActionResult
-from core.actions.track_order import normalise_order_id
 from core.dialogue.answers import answer, corrects
 from core.dialogue.flows.address import ChangeAddressFlow
 from core.dialogue.flows.base import Flow, FlowContext, both, task_label
@@ -23,29 +21,24 @@ from core.dialogue.flows.invoice import InvoiceFlow
 from core.dialogue.flows.lookup import RefundStatusFlow, TrackOrderFlow
 from core.dialogue.flows.returns import ReturnFlow
 from core.dialogue.flows.variants import ChangeItemsFlow, ExchangeFlow
-from core.dialogue.identity import AuthLimits, Authenticator, Claimant, credentials
-from core.handoff import Handoff
+from core.dialogue.identity import Authenticator, AuthLimits, Claimant, credentials
+from core.dialogue.orders import normalise_order_id
+from core.handoff_port import Handoff
 from core.i18n import t
 from core.money import format_price
-from core.policy.shop import ShopPolicy
 from core.reply.templates import localise
+from core.shop.aftersales import ShopPolicy
 from core.shop.live import LiveOrders
 from core.shop.local import LocalShop
 from core.shop.port import ShopBackend
 from core.shop.sender import UNCERTAIN, ChangeSender, Sent, change_key
 from core.store import Store
 from core.store.changes import ChangePlan, OrderChanges
-from core.turn import Turn
+from core.turn import ActionResult, Turn
 
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
     TrackOrderFlow(), RefundStatusFlow(), CancelOrderFlow(), ChangeAddressFlow(), ChangeItemsFlow(),
     ReturnFlow(), ExchangeFlow(), InvoiceFlow(), CouponsFlow())}
-# Which intent starts which flow.
-FLOW_OF_INTENT = {
-    "track_order": "track_order", "track_refund": "refund_status", "cancel_order": "cancel_order",
-    "change_shipping_address": "change_address", "change_order": "change_items", "return_item": "return_items",
-    "exchange_item": "exchange", "get_invoice": "invoice", "coupon": "coupons",
-}
 MAX_ORDERS_LISTED = 5
 
 log = logging.getLogger(__name__)

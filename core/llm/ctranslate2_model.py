@@ -21,7 +21,7 @@ from ctranslate2.converters import TransformersConverter
 
 from core.llm import sources
 from core.llm.base import BackendError, ChatMessage, Completion
-from core.llm.vocabulary import ShopVocabulary, trim_model
+from core.llm.shop_tokens import ShopVocabulary, trim_model
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class CTranslate2Model(sources.ConvertedModel):
     def __init__(self, source: str, cache_dir: Path, precision: str = "int8", threads: int = 0,
                  shop_vocabulary: bool = True) -> None:
         """See :class:`core.llm.sources.ConvertedModel` (``threads`` 0: cores − 1); ``shop_vocabulary``:
-        convert with only the tokens a Chinese/English shop uses (:mod:`core.llm.vocabulary`)."""
+        convert with only the tokens a Chinese/English shop uses (:mod:`core.llm.shop_tokens`)."""
         super().__init__(source, cache_dir, precision, threads)
         self.shop_vocabulary = shop_vocabulary
         self.generator: Any = None

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import re
 
-from core.actions.language import language_step
-from core.actions.privacy import privacy_step
-from core.actions.task import FREE_TEXT_SLOTS, flow_for, switches_task
-from core.actions.unsubscribe import is_unsubscribe
 from core.dialogue.answers import abandons, answer, corrects
 from core.dialogue.identity import credentials
+from core.dialogue.recognisers import (
+    FREE_TEXT_SLOTS,
+    flow_for,
+    is_unsubscribe,
+    language_step,
+    privacy_step,
+    switches_task,
+)
 from core.policy.base import Policy
 from core.policy.rules import RulePolicy
 from core.turn import Turn

@@ -2,10 +2,7 @@
 unsure between two readings, and a confidence floor."""
 from __future__ import annotations
 
-from core.actions.knowledge import TOPIC_OF_INTENT
-from core.actions.language import language_step
-from core.actions.privacy import privacy_step
-from core.actions.unsubscribe import is_unsubscribe
+from core.dialogue.recognisers import TOPIC_OF_INTENT, is_unsubscribe, language_step, privacy_step
 from core.policy.base import Policy
 from core.turn import Turn
 

@@ -6,10 +6,10 @@ from datetime import datetime, time
 from typing import Literal
 
 import yaml
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from core.nesting import load_yaml
+from core.promotions.crontab import check_crontab
 
 PLACEHOLDERS = {"name", "products", "item", "coupon", "discount", "min_spend", "expires", "shop"}
 """What a message may use: the customer's name, their recommended products, the product a journey
@@ -79,7 +79,7 @@ class Schedule(_Strict):
     def _cron(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                CronTrigger.from_crontab(value)
+                check_crontab(value)
             except ValueError as exc:
                 raise ValueError(f"not a crontab expression ({exc})") from None
         return value

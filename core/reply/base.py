@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from core.actions.base import ActionResult
 from core.messages import Language, Reply
+from core.turn import ActionResult
 
 
 class ReplyGenerator(ABC):

@@ -6,7 +6,6 @@ import re
 import time
 from dataclasses import dataclass, replace
 
-from core.actions.base import ActionResult
 from core.llm.base import BackendError, ChatBackend, ChatMessage
 from core.llm.speed import text_tokens
 from core.messages import Language, Reply
@@ -17,6 +16,7 @@ from core.reply.policy import PhrasePolicy
 from core.reply.prompt import PROMPT_LABELS, STYLE_GUIDE, build_messages
 from core.reply.redact import redact
 from core.reply.templates import TemplateReplyGenerator, localise
+from core.turn import ActionResult
 
 log = logging.getLogger(__name__)
 # Ids, codes, prices, dates and counts of the draft: the model's reply must keep every one.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.actions.base import ActionResult
+from core.turn import ActionResult
 
 # Free text the model may phrase by default: knowledge-base answers and small talk.
 FREE_TEXT_KINDS = frozenset({"faq_answer", "greet", "goodbye", "thanks"})

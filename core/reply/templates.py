@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.actions.base import ActionResult
 from core.i18n import t
 from core.messages import Button, Language, Reply
 from core.reply.base import ReplyGenerator
 from core.reply.cards import product_card
+from core.turn import ActionResult
 
 
 def localise(value: Any, language: Language) -> Any:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from core.clock import utc_now_iso
-from core.handoff import Handoff, RecordedHandoff
+from core.handoff_port import Handoff, RecordedHandoff
 from core.i18n import t
 from core.language import pick_language
 from core.messages import Identity, InboundMessage, Language, Outbound, Reply

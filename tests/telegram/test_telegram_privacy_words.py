@@ -1,5 +1,5 @@
 """Data rights asked for in words on Telegram (not the /privacy command): the core's privacy action
-answers, as in every channel (core/actions/privacy.py); its erasure also clears the chat's outbox."""
+answers, as in every channel (core/actions/data_rights.py); its erasure also clears the chat's outbox."""
 from __future__ import annotations
 
 import re

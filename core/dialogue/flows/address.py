@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.actions.base import ActionResult
 from core.dialogue.flows.base import YES_NO, Flow, FlowContext
 from core.dialogue.flows.slots import read_address
 from core.shop.requests import Capability, UpdateShippingAddress
 from core.store.changes import OrderChange
+from core.turn import ActionResult
 
 
 def address_text(address: Any) -> str:

@@ -8,16 +8,15 @@ from datetime import date
 from typing import Any
 
 from core import clock
-from core.actions.base import ActionResult
-from core.handoff import Handoff
+from core.handoff_port import Handoff
 from core.i18n import t
 from core.money import format_price
-from core.policy.shop import ShopPolicy
 from core.reply.templates import localise
-from core.store import Store
+from core.shop.aftersales import ShopPolicy
 from core.shop.requests import Capability
+from core.store import Store
 from core.store.changes import ChangePlan
-from core.turn import Turn
+from core.turn import ActionResult, Turn
 from core.vocabulary import colour_name
 
 YES_NO = [("btn_yes", "/yes"), ("btn_no", "/no")]

@@ -6,10 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 from core import clock
-from core.actions.base import ActionResult
 from core.dialogue.flows.base import Flow, FlowContext
 from core.i18n import t
 from core.promotions.coupons import Coupons
+from core.turn import ActionResult
 
 CART_DAYS = 30
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.actions.base import ActionResult
 from core.dialogue.flows.base import Flow, FlowContext
 from core.store.changes import OrderChange
+from core.turn import ActionResult
 
 
 def mask_email(email: str | None) -> str:

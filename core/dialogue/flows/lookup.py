@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.actions.base import ActionResult
-from core.actions.track_order import order_facts
 from core.dialogue.flows.base import Flow, FlowContext, status_name
+from core.dialogue.orders import order_facts
 from core.i18n import MESSAGES, t
+from core.turn import ActionResult
 
 _REFUND_STATUSES = ("cancelled", "refunded", "return_requested", "exchange_requested")
 

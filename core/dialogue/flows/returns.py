@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.actions.base import ActionResult
 from core.dialogue.flows.base import YES_NO, Flow, FlowContext, item_shop_id, items_text, net_paid, numbered_items
 from core.dialogue.flows.slots import chosen_items, read_item, read_reason, read_refund_method
 from core.i18n import t
 from core.shop.requests import Capability, RequestReturn
 from core.store.changes import OrderChange
+from core.turn import ActionResult
 
 
 class ReturnFlow(Flow):

@@ -6,12 +6,12 @@ from __future__ import annotations
 from abc import abstractmethod
 from typing import Any
 
-from core.actions.base import ActionResult
 from core.dialogue.flows.base import YES_NO, Flow, FlowContext, item_shop_id, items_text, net_paid, numbered_items
 from core.dialogue.flows.slots import read_item, read_variant, variant_choices
 from core.i18n import t
 from core.shop.requests import Capability, ChangeItems, ItemSwap, RequestExchange, ShopRequest
 from core.store.changes import OrderChange
+from core.turn import ActionResult
 from core.vocabulary import colour_name
 
 

@@ -8,61 +8,19 @@ asks first; only the very next message can confirm it — the "Yes, delete" butt
 the turn is committed, so it removes this conversation too. Both are audited."""
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from functools import partial
-from typing import Any, Literal
+from typing import Any
 
-from core.actions.base import Action, ActionResult
+from core.actions.base import Action
+from core.dialogue.recognisers import DELETE, ERASE, EXPORT, KEEP, privacy_step
 from core.privacy import erase_customer_data
 from core.profile import Profiles
 from core.store import Store
-from core.turn import Turn
-
-Step = Literal["menu", "export", "delete", "erase", "keep"]
+from core.turn import ActionResult, Turn
 
 EXPORT_PATH = "/privacy/export/"
 """Where the web server serves export links: ``EXPORT_PATH + token``."""
-MENU, EXPORT, DELETE, ERASE, KEEP = "/privacy", "/privacy export", "/privacy delete", "/privacy erase", "/privacy keep"
-
-_COMMAND = re.compile(r"/privacy(?:\s+(export|delete|erase|keep))?", re.IGNORECASE)
-_COMMAND_STEPS: dict[str, Step] = {"": "menu", "export": "export", "delete": "delete", "erase": "erase", "keep": "keep"}
-_MY_DATA_ZH = r"(?:我的|我)?(?:全部|所有)?(?:个人)?(?:数据|信息|资料|聊天记录)"
-_MY_DATA_EN = r"\b(?:my|all my|all of my)\s+(?:personal\s+)?(?:data|information|info|chat history)\b"
-_EXPORT_REQUEST = re.compile(rf"(?:导出|下载){_MY_DATA_ZH}|\b(?:export|download|get|send me|give me|copy of)\b"
-                             rf".{{0,12}}{_MY_DATA_EN}", re.IGNORECASE)
-_DELETE_REQUEST = re.compile(rf"(?:删除|删掉|清除){_MY_DATA_ZH}|\b(?:delete|erase|remove|wipe)\b.{{0,12}}"
-                             rf"{_MY_DATA_EN}|right to be forgotten", re.IGNORECASE)
-_CONFIRM_WORDS = frozenset({"确认删除", "确定删除", "是删除", "confirmdelete", "confirmdeletion", "yesdelete"})
-_CANCEL_WORDS = frozenset({"否", "不", "不用", "不要", "取消", "不删", "不删除", "不要删除", "算了", "保留", "no", "nope",
-                           "cancel", "keep", "keepmydata", "dontdelete", "donotdelete"})
-
-
-def privacy_step(turn: Turn) -> Step | None:
-    """What the shopper asks of their data in this message, or None when it is not about that.
-
-    ``erase`` only when the previous turn asked for the confirmation; otherwise the question is
-    asked (again)."""
-    payload = turn.message.payload
-    text = (payload if payload is not None else turn.nlu.text).strip()
-    pending = turn.state.erase_asked_at is not None and turn.state.erase_asked_at == turn.state.turn - 1
-    command = _COMMAND.fullmatch(text)
-    if command:
-        step = _COMMAND_STEPS[(command.group(1) or "").lower()]
-        return "delete" if step == "erase" and not pending else step
-    if pending and payload is None:
-        words = re.sub(r"[\s\W_]+", "", text).lower()
-        if words in _CONFIRM_WORDS:
-            return "erase"
-        if words in _CANCEL_WORDS or turn.nlu.intent == "deny":
-            return "keep"
-        if turn.nlu.intent == "affirm":
-            return "delete"  # a plain "yes" is not explicit enough: ask again, saying how to confirm
-    if payload is None and _EXPORT_REQUEST.search(text):
-        return "export"
-    if payload is None and _DELETE_REQUEST.search(text):
-        return "delete"
-    return None
 
 
 class PrivacyAction(Action):

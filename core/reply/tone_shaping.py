@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from core.actions.base import ActionResult
 from core.i18n import MESSAGES, t
 from core.messages import Language, Reply
 from core.sentiment.tone import Tone
+from core.turn import ActionResult
 
 ASKED_FOR_RECOMMENDATIONS = ("recommend",)
 # Templates that introduce recommendations, and their wording without them.

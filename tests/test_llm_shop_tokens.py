@@ -1,4 +1,4 @@
-"""The shop vocabulary (core/llm/vocabulary.py): which byte-level tokens a Chinese/English shop keeps,
+"""The shop vocabulary (core/llm/shop_tokens.py): which byte-level tokens a Chinese/English shop keeps,
 how a dropped token is spelt with kept ones, and a trimmed CTranslate2 model choosing exactly what
 the whole model chooses among the kept tokens."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from core.llm.vocabulary import ShopVocabulary, byte_alphabet, shop_token, token_text
+from core.llm.shop_tokens import ShopVocabulary, byte_alphabet, shop_token, token_text
 from tests.fakes.tiny_llm import MESSAGES
 
 _CHARACTERS = {byte: character for character, byte in byte_alphabet().items()}

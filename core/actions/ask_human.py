@@ -1,10 +1,10 @@
 """Asks for a human colleague to take over."""
 from __future__ import annotations
 
-from core.actions.base import Action, ActionResult
-from core.handoff import Handoff, RecordedHandoff
+from core.actions.base import Action
+from core.handoff_port import Handoff, RecordedHandoff
 from core.store import Store
-from core.turn import Turn
+from core.turn import ActionResult, Turn
 
 
 class HandoffAction(Action):

@@ -21,7 +21,7 @@ from core.policy.base import Policy
 from core.store import Store
 from core.turn import Turn
 
-STORIES_DIR = Path(__file__).resolve().parent / "stories"
+STORIES_DIR = Path(__file__).resolve().parent / "data" / "stories" / "demo"
 DEFAULT_NOW = "2026-11-10T10:00:00+00:00"
 CHANGING_AUDIT_ACTIONS = ("cancel_order", "change_address", "change_items", "return_items", "exchange")
 

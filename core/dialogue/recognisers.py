@@ -1,0 +1,114 @@
+"""What a message asks for, read before (or beside) the NLU's intent: which flow or knowledge topic an
+intent means, whether a message switches the task under way, unsubscribes, or asks something of the
+shopper's data, or which language to answer in. The policy routes by these; the actions act on them."""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from core.messages import LANGUAGES, Language
+from core.turn import Turn
+
+# Which intent starts which flow.
+FLOW_OF_INTENT = {
+    "track_order": "track_order", "track_refund": "refund_status", "cancel_order": "cancel_order",
+    "change_shipping_address": "change_address", "change_order": "change_items", "return_item": "return_items",
+    "exchange_item": "exchange", "get_invoice": "invoice", "coupon": "coupons",
+}
+# Which knowledge-base topic answers which intent.
+TOPIC_OF_INTENT = {
+    "check_refund_policy": "returns", "return_item": "returns", "exchange_item": "exchanges",
+    "get_refund": "refunds", "track_refund": "refunds", "delivery_options": "shipping",
+    "delivery_period": "shipping", "check_payment_methods": "payment", "payment_issue": "payment",
+    "get_invoice": "invoices", "check_invoice": "invoices", "coupon": "coupons",
+    "price_promotion": "coupons", "check_privacy_policy": "privacy", "cancel_order": "orders",
+    "change_order": "orders", "change_shipping_address": "orders", "check_cancellation_fee": "orders",
+    "place_order": "orders", "set_up_shipping_address": "account", "contact_customer_service": "contact",
+    "create_account": "account", "delete_account": "privacy", "edit_account": "account",
+    "switch_account": "account", "recover_password": "account", "registration_problems": "account",
+    "newsletter_subscription": "newsletter", "review": "reviews",
+}
+SWITCH_CONFIDENCE = 0.8
+FREE_TEXT_SLOTS = ("reason", "address")
+
+
+def flow_for(turn: Turn) -> str | None:
+    """The flow this message asks for, if any."""
+    return FLOW_OF_INTENT.get(turn.nlu.intent)
+
+
+def switches_task(turn: Turn) -> bool:
+    """Whether the message clearly asks for a different flow than the one under way ("actually, I'd
+    rather return it"), rather than answering its question."""
+    state = turn.state
+    wanted = flow_for(turn)
+    answers_order_question = state.awaiting == "order_id" and "order_id" in turn.nlu.entities
+    return bool(state.active_task and wanted and wanted != state.active_task
+                and turn.nlu.confidence >= SWITCH_CONFIDENCE and not turn.message.text.startswith("/")
+                and state.awaiting not in FREE_TEXT_SLOTS and not answers_order_question)
+
+
+UNSUBSCRIBE_WORDS = frozenset({"退订", "取消订阅", "td", "stop", "unsubscribe", "/unsubscribe"})
+
+
+def is_unsubscribe(text: str) -> bool:
+    """Whether a whole message is one of the unsubscribe words."""
+    return re.sub(r"[\s。.!！]+", "", text).lower() in UNSUBSCRIBE_WORDS
+
+
+Step = Literal["menu", "export", "delete", "erase", "keep"]
+
+MENU, EXPORT, DELETE, ERASE, KEEP = "/privacy", "/privacy export", "/privacy delete", "/privacy erase", "/privacy keep"
+
+_PRIVACY_COMMAND = re.compile(r"/privacy(?:\s+(export|delete|erase|keep))?", re.IGNORECASE)
+_COMMAND_STEPS: dict[str, Step] = {"": "menu", "export": "export", "delete": "delete", "erase": "erase", "keep": "keep"}
+_MY_DATA_ZH = r"(?:我的|我)?(?:全部|所有)?(?:个人)?(?:数据|信息|资料|聊天记录)"
+_MY_DATA_EN = r"\b(?:my|all my|all of my)\s+(?:personal\s+)?(?:data|information|info|chat history)\b"
+_EXPORT_REQUEST = re.compile(rf"(?:导出|下载){_MY_DATA_ZH}|\b(?:export|download|get|send me|give me|copy of)\b"
+                             rf".{{0,12}}{_MY_DATA_EN}", re.IGNORECASE)
+_DELETE_REQUEST = re.compile(rf"(?:删除|删掉|清除){_MY_DATA_ZH}|\b(?:delete|erase|remove|wipe)\b.{{0,12}}"
+                             rf"{_MY_DATA_EN}|right to be forgotten", re.IGNORECASE)
+_CONFIRM_WORDS = frozenset({"确认删除", "确定删除", "是删除", "confirmdelete", "confirmdeletion", "yesdelete"})
+_CANCEL_WORDS = frozenset({"否", "不", "不用", "不要", "取消", "不删", "不删除", "不要删除", "算了", "保留", "no", "nope",
+                           "cancel", "keep", "keepmydata", "dontdelete", "donotdelete"})
+
+
+def privacy_step(turn: Turn) -> Step | None:
+    """What the shopper asks of their data in this message, or None when it is not about that.
+
+    ``erase`` only when the previous turn asked for the confirmation; otherwise the question is
+    asked (again)."""
+    payload = turn.message.payload
+    text = (payload if payload is not None else turn.nlu.text).strip()
+    pending = turn.state.erase_asked_at is not None and turn.state.erase_asked_at == turn.state.turn - 1
+    command = _PRIVACY_COMMAND.fullmatch(text)
+    if command:
+        step = _COMMAND_STEPS[(command.group(1) or "").lower()]
+        return "delete" if step == "erase" and not pending else step
+    if pending and payload is None:
+        words = re.sub(r"[\s\W_]+", "", text).lower()
+        if words in _CONFIRM_WORDS:
+            return "erase"
+        if words in _CANCEL_WORDS or turn.nlu.intent == "deny":
+            return "keep"
+        if turn.nlu.intent == "affirm":
+            return "delete"  # a plain "yes" is not explicit enough: ask again, saying how to confirm
+    if payload is None and _EXPORT_REQUEST.search(text):
+        return "export"
+    if payload is None and _DELETE_REQUEST.search(text):
+        return "delete"
+    return None
+
+
+_LANGUAGE_COMMAND = re.compile(r"/lang(?:\s+(\S+))?", re.IGNORECASE)
+
+
+def language_step(turn: Turn) -> Language | Literal["menu"] | None:
+    """The language asked for ("/lang zh"), "menu" for "/lang" alone (or a language Kefu does not
+    speak), None when the message is not about the language."""
+    payload = turn.message.payload
+    command = _LANGUAGE_COMMAND.fullmatch((payload if payload is not None else turn.message.text).strip())
+    if command is None:
+        return None
+    chosen = (command.group(1) or "").lower()
+    return chosen if chosen in LANGUAGES else "menu"  # type: ignore[return-value]
