@@ -11,12 +11,13 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
+from core.channel import Channel
 from core.clock import utc_now_iso
 from core.handoff import Handoff, RecordedHandoff
 from core.i18n import t
-from core.messages import Identity, InboundMessage, Outbound, Reply
+from core.messages import Identity, InboundMessage, Reply
 from core.observe.handles import conversation_handle, visitor_label
 from core.sentiment.mood import mood_label
 from core.staff.summary import ExtractiveSummarizer, Summarizer, Summary
@@ -28,13 +29,6 @@ log = logging.getLogger(__name__)
 
 class HandoffError(Exception):
     """A staff action that cannot be done (no open handoff, already resolved, …); the message says why."""
-
-
-class Sender(Protocol):
-    """Anything that delivers to a shopper on one channel (every started :class:`adapters.base.Channel`)."""
-
-    async def send(self, identity: Identity, outbound: Outbound) -> None:
-        """Deliver one outbound message."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +82,8 @@ class HandoffHub(Handoff):
         self.store = store
         self.summarizer = summarizer or ExtractiveSummarizer(store)
         self.sinks: list[StaffSink] = []
-        self.senders: dict[str, Sender] = {}
+        self.channels: dict[str, Channel] = {}
+        """The started shopper channels by name: staff replies reach the shopper through their own."""
         self._recorded = RecordedHandoff(store)
         self._summaries: dict[int, Summary] = {}  # made once per handoff (an LLM summary takes seconds)
         self._queue: asyncio.Queue[Callable[[], Awaitable[None]]] = asyncio.Queue()
@@ -230,14 +225,14 @@ class HandoffHub(Handoff):
         if conversation is None:
             raise HandoffError(f"unknown conversation {conversation_handle(conversation_id)}")
         self.store.conversations.record_staff(conversation_id, author, text)
-        sender = self.senders.get(conversation["channel"])
-        if sender is None:
+        channel = self.channels.get(conversation["channel"])
+        if channel is None:
             log.warning("no running %s channel: message to %s kept in the transcript only",
                         conversation["channel"], conversation_handle(conversation_id))
             return
         language = conversation.get("language") or "en"
-        await sender.send(Identity(conversation["channel"], conversation["user_id"]),
-                          Reply(text, language=language))  # type: ignore[arg-type]
+        await channel.send(Identity(conversation["channel"], conversation["user_id"]),
+                           Reply(text, language=language))
 
     async def remind(self, handoff_id: int, waited_minutes: int) -> None:
         """Remind every staff sink of an unclaimed handoff."""

@@ -102,6 +102,10 @@ class Conversations:
             [conversation_id, channel_message_id]).fetchall()
         return [loads(payload) for (payload,) in rows]
 
+    def count(self) -> int:
+        """How many conversations there are."""
+        return self._db["conversations"].count
+
     def mark_processed(self, inbound_id: int) -> None:
         """Mark an inbound message handled without a turn (a colleague owns the conversation)."""
         self._db["messages"].update(inbound_id, {"processed": 1})
