@@ -20,7 +20,7 @@ CONVERSATION = SHOPPER.conversation_id
 async def hand_off(assistant, fake_slack):
     """Alice asks for a human; returns the handoff row once its card is in the staff channel."""
     hub = assistant.components.staff
-    hub.senders["telegram"] = inbox = RecordingSender()
+    hub.channels["telegram"] = inbox = RecordingSender()
     await assistant.handle(InboundMessage(SHOPPER, "my order W1000001 never came", language_hint="en"))
     await assistant.handle(InboundMessage(SHOPPER, "I want to talk to a human", language_hint="en"))
     await hub.drain()

@@ -16,7 +16,7 @@ SHOPPER = Identity("web", "sock-1")
 
 async def test_socket_mode_buttons_thread_replies_and_commands(assistant, fake_slack):
     hub = assistant.components.staff
-    hub.senders["web"] = inbox = RecordingSender()
+    hub.channels["web"] = inbox = RecordingSender()
     slack = SlackChannel(slack_config(fake_slack, app_token=APP_TOKEN, signing_secret=""), hub)
     assert slack.routes() == []  # no public URL in Socket Mode
     await slack.start()

@@ -50,7 +50,7 @@ class ObedientSummaryModel(ChatBackend):
 async def hand_off(assistant, shopper: Identity, *lines: str, language: str = "en") -> None:
     """The shopper says ``lines`` (the last asks for a person); the handoff is open and staff notified."""
     hub = assistant.components.staff
-    hub.senders["telegram"] = RecordingSender()
+    hub.channels["telegram"] = RecordingSender()
     for line in lines:
         await assistant.handle(InboundMessage(shopper, line, language_hint=language))
     await hub.drain()
