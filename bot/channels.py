@@ -50,7 +50,8 @@ def build_channels(assistant: Assistant, settings: Settings) -> Channels:
         host.mount(CouponAPI(store, settings.kefu_shop_api_key.get_secret_value()).routes())
     if isinstance(shop, ShopifyShop) and settings.shopify_api_secret and settings.shopify_shop_domain:
         host.mount(ShopifyWebhooks(store, shop, settings.shopify_api_secret.get_secret_value(),
-                                   settings.shopify_shop_domain, settings.kefu_db_path.parent / "privacy-requests").routes())
+                                   settings.shopify_shop_domain,
+                                   settings.kefu_db_path.parent / "privacy-requests").routes())
     if settings.wechat_token:
         channels.append(WeChatChannel(assistant, wechat_config(settings)))
     if settings.telegram_bot_token:
@@ -97,7 +98,8 @@ def wechat_config(settings: Settings) -> WeChatConfig:
 
 def slack_config(settings: Settings) -> SlackConfig:
     """Slack's part of the settings (``SLACK_STAFF_USERS``: comma-separated user ids)."""
-    return SlackConfig(bot_token=_secret(settings.slack_bot_token), signing_secret=_secret(settings.slack_signing_secret),
+    return SlackConfig(bot_token=_secret(settings.slack_bot_token),
+                       signing_secret=_secret(settings.slack_signing_secret),
                        staff_channel=settings.slack_staff_channel, app_token=_secret(settings.slack_app_token),
                        api_url=settings.slack_api_url,
                        staff_users=frozenset(u.strip() for u in settings.slack_staff_users.split(",") if u.strip()))

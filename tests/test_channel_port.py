@@ -54,7 +54,8 @@ def test_the_host_mounts_every_route_of_whatever_has_routes() -> None:
 
 
 async def test_staff_only_channels_get_neither_staff_replies_nor_promotions(assistant) -> None:
-    settings = load_settings(env_file=None, kefu_db_path=":memory:", slack_bot_token="xoxb-1", slack_staff_channel="C1", slack_signing_secret="s")
+    settings = load_settings(env_file=None, kefu_db_path=":memory:", slack_bot_token="xoxb-1",
+                             slack_staff_channel="C1", slack_signing_secret="s")
     kefu = build_channels(assistant, settings)
     assert [c.name for c in kefu.channels] == ["web", "slack"] and isinstance(kefu.channels[1], SlackChannel)
     assert list(shopper_channels(kefu.channels)) == ["web"]

@@ -1,9 +1,9 @@
 """``TelegramChannel``: python-telegram-bot's ``Application`` wired to Kefu's assistant.
 
-Updates arrive by long polling (development) or by webhook posts to Kefu's HTTP host
-(production, when ``webhook_url`` is set: :meth:`TelegramChannel.routes`). Each is claimed in the update log (a redelivery is
-skipped), handled by one handler module (commands, callbacks, messages, media), and marked done.
-Replies go through the outbox."""
+Updates arrive by long polling (development) or by webhook posts to Kefu's HTTP host (production,
+when ``webhook_url`` is set: :meth:`TelegramChannel.routes`). Each is claimed in the update log (a
+redelivery is skipped), handled by one handler module (commands, callbacks, messages, media), and
+marked done. Replies and promotions go through the outbox."""
 from __future__ import annotations
 
 import logging

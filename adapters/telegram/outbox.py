@@ -71,16 +71,18 @@ class Outbox:
         """Delete every stored message of a chat (the shopper erased their data)."""
         self._db.execute("delete from telegram_outbox where chat_id = ?", [chat_id])
 
-    def status_counts(self) -> dict[str, int]:
-        """How many messages are in each status."""
-        return dict(self._db.execute("select status, count(*) from telegram_outbox group by status").fetchall())
-
-    def holds(self, source: str) -> bool:
-        """Whether any message of ``source`` was stored (it is sent, or will be)."""
-        return self._db.execute("select 1 from telegram_outbox where source = ? limit 1", [source]).fetchone() is not None
-
-    def refusal(self, source: str) -> tuple[str, str] | None:
-        """``(status, error)`` of a message of ``source`` that failed or was blocked, else None."""
+    def failure(self, source: str) -> tuple[str, str] | None:
+        """How a message stored under ``source`` ended when it will never be sent: ``(status, error)``
+        for one failed or blocked, else None."""
         row = self._db.execute("select status, error from telegram_outbox where source = ? "
                                "and status in ('failed', 'blocked') limit 1", [source]).fetchone()
         return (row[0], row[1]) if row else None
+
+    def holds(self, source: str) -> bool:
+        """Whether anything was stored under ``source`` (it is sent, or will be, by the outbox)."""
+        row = self._db.execute("select 1 from telegram_outbox where source = ? limit 1", [source]).fetchone()
+        return row is not None
+
+    def status_counts(self) -> dict[str, int]:
+        """How many messages are in each status."""
+        return dict(self._db.execute("select status, count(*) from telegram_outbox group by status").fetchall())

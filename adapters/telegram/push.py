@@ -22,7 +22,7 @@ class TelegramPush:
         or a chat that blocked the bot is a :class:`PushError` not worth a retry."""
         chunks = split_text(as_text(reply).text)
         await self._delivery.send(int(identity.user_id), [Outgoing("text", chunk) for chunk in chunks], source=key)
-        refused = self._outbox.refusal(key)
+        refused = self._outbox.failure(key)
         if refused:
             status, error = refused
             raise PushError(f"telegram {status}: {error}", retryable=False)

@@ -50,6 +50,10 @@ class Conversations:
                          list(row.values()))
         return row
 
+    def count(self) -> int:
+        """How many conversations there are."""
+        return self._db["conversations"].count
+
     def get(self, conversation_id: str) -> dict[str, Any] | None:
         """One conversation, or None."""
         return first_row(self._db, "select * from conversations where id = ?", [conversation_id])
@@ -101,10 +105,6 @@ class Conversations:
             "and i.direction = 'in' and i.channel_message_id = ? and i.processed = 1 order by o.id",
             [conversation_id, channel_message_id]).fetchall()
         return [loads(payload) for (payload,) in rows]
-
-    def count(self) -> int:
-        """How many conversations there are."""
-        return self._db["conversations"].count
 
     def mark_processed(self, inbound_id: int) -> None:
         """Mark an inbound message handled without a turn (a colleague owns the conversation)."""

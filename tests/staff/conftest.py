@@ -17,10 +17,6 @@ from tests.fakes.channel import RecordingChannel
 from tests.hosting import serving
 
 
-class RecordingSender(RecordingChannel):
-    """A shopper channel that keeps what it was asked to deliver."""
-
-
 class RecordingSink(StaffSink):
     """A staff sink that keeps every notification."""
 
@@ -53,8 +49,8 @@ def hub(assistant: Assistant) -> HandoffHub:
 
 
 @pytest.fixture
-def sender(hub: HandoffHub) -> RecordingSender:
-    hub.channels["telegram"] = hub.channels["web"] = sender = RecordingSender()
+def sender(hub: HandoffHub) -> RecordingChannel:
+    hub.channels["telegram"] = hub.channels["web"] = sender = RecordingChannel()
     return sender
 
 
