@@ -16,8 +16,8 @@ from adapters.shops.shopify.webhooks import ShopifyWebhooks
 from adapters.slack import SlackChannel, SlackConfig
 from adapters.telegram import TelegramChannel, TelegramConfig
 from adapters.web import WebChannel
+from adapters.web.export_links import ExportDownloads
 from adapters.web.limits import NewConversationLimit
-from adapters.web.privacy import ExportDownloads
 from adapters.wechat import WeChatChannel, WeChatConfig
 from bot.settings import Settings
 from bot.shops import shop_routes
