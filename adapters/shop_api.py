@@ -34,7 +34,7 @@ class CouponAPI:
         self._key = api_key.encode()
 
     def routes(self) -> list[web.RouteDef]:
-        """Routes for :meth:`adapters.web.WebChannel.add_routes`."""
+        """Routes for :meth:`adapters.http.HttpHost.mount`."""
         return [web.post("/api/coupons/check", self._check), web.post("/api/coupons/redeem", self._redeem)]
 
     async def _check(self, request: web.Request) -> web.Response:

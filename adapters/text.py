@@ -9,8 +9,8 @@ import json
 import sys
 from typing import IO, Any
 
-from adapters.base import Channel
 from core.assistant import Assistant
+from core.channel import Channel
 from core.messages import Identity, InboundMessage, Outbound, Reply
 from core.nesting import load_json
 

@@ -1,16 +1,19 @@
 """Promotions from settings: the shopper-respect rules, the planner and the in-process service."""
 from __future__ import annotations
 
-from adapters.base import Channel
+from functools import partial
+
 from bot.settings import Settings
+from core.channel import Channel
 from core.promotions.campaigns import Campaigns
+from core.promotions.journeys import journey_targets
 from core.promotions.planner import Planner
 from core.promotions.respect import Respect, RespectRules
 from core.recommend.base import Recommender
 from core.store import Store
 from scheduler.dispatch import DispatchConfig
 from scheduler.pacing import PaceSchedule
-from scheduler.service import PromotionService, SchedulerConfig, parse_quiet_hours, pushers_for
+from scheduler.service import PromotionService, SchedulerConfig, parse_quiet_hours, shopper_channels
 
 ALL_CHANNELS = {"telegram", "wechat", "web"}
 """Channels promotions can go out on (the CLI plans as if all of them were running)."""
@@ -51,6 +54,7 @@ def build_promotions(store: Store, recommender: Recommender, channels: list[Chan
     config = SchedulerConfig(settings.kefu_scheduler_db_path, settings.kefu_scheduler_misfire_grace_s,
                              settings.kefu_promo_sync_seconds, settings.kefu_promo_journey_minutes,
                              settings.kefu_promo_timezone)
-    return PromotionService(store, recommender, pushers_for(channels), respect_rules(settings),
+    return PromotionService(Campaigns(store.db), Respect(store.db, respect_rules(settings)),
+                            partial(journey_targets, store.db), recommender, shopper_channels(channels),
                             pace_schedule(settings), dispatch_config(settings), config, shop_name(settings),
                             settings.kefu_default_language)

@@ -1,5 +1,5 @@
-"""Dispatch: sends due deliveries through each customer's channel, paced, retried with back-off,
-exactly once per (campaign, customer, occasion).
+"""Dispatch: sends due deliveries through each customer's channel (:meth:`core.channel.Channel.push`),
+paced, retried with back-off, exactly once per (campaign, customer, occasion).
 
 Each delivery is claimed (``sending``, committed) before its push and marked ``sent`` after it.
 A process killed in between leaves it ``sending``; :meth:`Dispatcher.recover` asks the channel
@@ -13,14 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from core.channel import Channel, PushError
 from core.clock import utc_now
 from core.messages import Identity, Reply
 from core.observe import metrics
 from core.promotions.campaigns import Campaigns, Due
-from core.promotions.facts import CustomerFacts
 from core.promotions.respect import Respect
 from scheduler.pacing import Pacer
-from scheduler.pushers import Pusher, PushError
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +48,12 @@ class DispatchStats:
 
 
 class Dispatcher:
-    """Sends what is due, on the channels it has pushers for."""
+    """Sends what is due, on the running channels it was given (by name)."""
 
-    def __init__(self, campaigns: Campaigns, pushers: dict[str, Pusher], respect: Respect, pacer: Pacer,
+    def __init__(self, campaigns: Campaigns, channels: dict[str, Channel], respect: Respect, pacer: Pacer,
                  config: DispatchConfig | None = None, clock: Callable[[], datetime] = utc_now) -> None:
         self._campaigns = campaigns
-        self._pushers = pushers
+        self._channels = channels
         self._respect = respect
         self._pacer = pacer
         self._config = config or DispatchConfig()
@@ -65,8 +64,8 @@ class Dispatcher:
         """Settle deliveries a stopped process left ``sending``; returns how many went which way."""
         outcome = {"sent": 0, "resend": 0, "failed": 0}
         for due in self._campaigns.interrupted():
-            pusher = self._pushers.get(due.channel)
-            arrived = pusher.delivered(due.key) if pusher else None
+            channel = self._channels.get(due.channel)
+            arrived = channel.delivered(due.key) if channel else None
             if arrived:
                 self._campaigns.mark_sent(due.id)
                 outcome["sent"] += 1
@@ -119,7 +118,7 @@ class Dispatcher:
     def _ready(self, due: Due, stats: DispatchStats) -> bool:
         """Check the shopper's limits again right before sending; claim the delivery when it may go."""
         now = self._clock()
-        facts = CustomerFacts.from_row(next(self._campaigns.db["customers"].rows_where("id = ?", [due.customer_id]), None))
+        facts = self._campaigns.customer_facts(due.customer_id)
         reason = self._respect.exclusions([facts], now).get(due.customer_id)
         if reason:
             self._campaigns.mark_skipped(due.id, reason)
@@ -130,7 +129,7 @@ class Dispatcher:
             self._campaigns.postpone(due.id, quiet_end)
             stats.postponed += 1
             return False
-        if due.channel not in self._pushers:
+        if due.channel not in self._channels:
             self._campaigns.mark_failed(due.id, f"the {due.channel} channel is not running")
             _count(stats, "failed", "channel not running")
             return False
@@ -140,7 +139,7 @@ class Dispatcher:
         """Pace, push, record the outcome."""
         await self._pacer.wait(f"{due.channel}:{due.user_id}")
         try:
-            await self._pushers[due.channel].push(due.key, Identity(due.channel, due.user_id), Reply.from_dict(due.body))
+            await self._channels[due.channel].push(due.key, Identity(due.channel, due.user_id), Reply.from_dict(due.body))
         except PushError as exc:
             self._failed(due, exc.reason, exc.retryable, stats)
         except Exception as exc:  # an adapter bug must not stop the campaign; it is recorded and retried

@@ -1,11 +1,12 @@
 """The promotions runtime inside the bot process: APScheduler's ``AsyncIOScheduler`` with a
 persistent SQLite job store (jobs survive restarts; missed runs are coalesced within the grace
-time), the planner, and the dispatcher sending through the running channels."""
+time), the planner, and the dispatcher sending through the running channels. It knows channels only
+by the port (:class:`core.channel.Channel`) and the store only through the promotions' own classes."""
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
@@ -15,24 +16,23 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
-from adapters.base import Channel
-from adapters.telegram import TelegramChannel
-from adapters.web import WebChannel
-from adapters.wechat import WeChatChannel
+from core.channel import Channel
 from core.clock import utc_now
 from core.messages import Language
 from core.promotions.campaigns import Campaign, Campaigns
-from core.promotions.journeys import journey_targets
-from core.promotions.planner import Planner, PlanResult
+from core.promotions.definition import Trigger
+from core.promotions.planner import Planner, PlanResult, Target
 from core.promotions.respect import Respect, RespectRules
 from core.recommend.base import Recommender
-from core.store import Store
 from scheduler import jobs
 from scheduler.dispatch import DispatchConfig, Dispatcher
 from scheduler.pacing import Pacer, PaceSchedule
-from scheduler.pushers import Pusher, TelegramPusher, WebPusher, WeChatPusher
 
 log = logging.getLogger(__name__)
+
+JourneyTargets = Callable[[Trigger, datetime, RespectRules], list[Target]]
+"""Everyone a journey's trigger applies to at a time (:func:`core.promotions.journeys.journey_targets`
+over the store)."""
 
 
 @dataclass(frozen=True)
@@ -56,17 +56,9 @@ def build_scheduler(jobs_path: Path, misfire_grace_s: int, timezone: str) -> Asy
         timezone=timezone)
 
 
-def pushers_for(channels: list[Channel]) -> dict[str, Pusher]:
-    """A pusher for every running channel that can take promotions."""
-    pushers: dict[str, Pusher] = {}
-    for channel in channels:
-        if isinstance(channel, TelegramChannel):
-            pushers[channel.name] = TelegramPusher(channel)
-        elif isinstance(channel, WeChatChannel):
-            pushers[channel.name] = WeChatPusher(channel)
-        elif isinstance(channel, WebChannel):
-            pushers[channel.name] = WebPusher(channel)
-    return pushers
+def shopper_channels(channels: Iterable[Channel]) -> dict[str, Channel]:
+    """The channels promotions can go out on, by name: every one that reaches shoppers."""
+    return {channel.name: channel for channel in channels if channel.reaches_shoppers}
 
 
 def parse_quiet_hours(text: str) -> tuple[time, time]:
@@ -78,13 +70,15 @@ def parse_quiet_hours(text: str) -> tuple[time, time]:
 class PromotionService:
     """Plans campaigns on their schedules, runs journeys, and keeps the dispatcher sending."""
 
-    def __init__(self, store: Store, recommender: Recommender, pushers: Mapping[str, Pusher], rules: RespectRules,
-                 pace: PaceSchedule, dispatch: DispatchConfig, config: SchedulerConfig,
-                 shop_name: Mapping[str, str], default_language: Language) -> None:
-        self.campaigns = Campaigns(store.db)
-        self.respect = Respect(store.db, rules)
-        self.planner = Planner(self.campaigns, recommender, self.respect, shop_name, default_language, set(pushers))
-        self.dispatcher = Dispatcher(self.campaigns, dict(pushers), self.respect, Pacer(pace), dispatch)
+    def __init__(self, campaigns: Campaigns, respect: Respect, journeys: JourneyTargets, recommender: Recommender,
+                 channels: Mapping[str, Channel], pace: PaceSchedule, dispatch: DispatchConfig,
+                 config: SchedulerConfig, shop_name: Mapping[str, str], default_language: Language) -> None:
+        """``channels``: the running channels promotions go out on, by name (:func:`shopper_channels`)."""
+        self.campaigns = campaigns
+        self.respect = respect
+        self._journeys = journeys
+        self.planner = Planner(self.campaigns, recommender, self.respect, shop_name, default_language, set(channels))
+        self.dispatcher = Dispatcher(self.campaigns, dict(channels), self.respect, Pacer(pace), dispatch)
         self.config = config
         self.scheduler = build_scheduler(config.jobs_path, config.misfire_grace_s, config.timezone)
         self._dispatching: asyncio.Task | None = None
@@ -155,7 +149,7 @@ class PromotionService:
         for campaign in self.campaigns.all("running"):
             trigger = campaign.definition.trigger
             if trigger is not None:
-                targets = journey_targets(self.campaigns.db, trigger, now, self.respect.rules)
+                targets = self._journeys(trigger, now, self.respect.rules)
                 results[campaign.id] = self.planner.plan(campaign, now, targets)
         self.dispatcher.wake()
         return results

@@ -13,6 +13,7 @@ from bot.app import build_assistant
 from bot.settings import Settings, load_settings
 from core.assistant import Assistant
 from core.store import Store
+from tests.hosting import serving
 
 # Property tests (tests/test_fuzz_parsers.py): a few hundred inputs per test locally,
 # HYPOTHESIS_PROFILE=ci for 10,000 (CI). No example database is written into the working tree.
@@ -102,9 +103,13 @@ def assistant(store: Store, settings: Settings) -> Assistant:
 
 
 @pytest.fixture
-async def channel(assistant: Assistant):
-    """The web channel over the small shop, started on a free port of 127.0.0.1."""
-    channel = WebChannel(assistant, "127.0.0.1", 0)
-    await channel.start()
-    yield channel
-    await channel.stop()
+async def host(assistant: Assistant, channel: WebChannel):
+    """The HTTP host serving ``channel`` (and health, metrics, export links) on a free port of 127.0.0.1."""
+    async with serving(channel, store=assistant.store) as host:
+        yield host
+
+
+@pytest.fixture
+def channel(assistant: Assistant) -> WebChannel:
+    """The web channel over the small shop (started by ``host``)."""
+    return WebChannel(assistant)

@@ -14,6 +14,7 @@ from aiohttp import web
 from adapters.forwarded import Forwarding
 from adapters.web import WebChannel
 from core.assistant import Assistant
+from tests.hosting import serving
 
 LOOPBACK = (ip_network("127.0.0.1"),)
 PROXIES = (ip_network("127.0.0.1"), ip_network("10.0.0.0/8"))
@@ -25,16 +26,13 @@ async def _whoami(request: web.Request) -> web.Response:
 
 @pytest.fixture
 def serve(assistant: Assistant) -> Callable[[Forwarding], AsyncIterator[str]]:
-    """Starts the web server with a ``/whoami`` route under the given forwarding rules; yields its URL."""
+    """Starts the HTTP host with the web chat and a ``/whoami`` route under the given forwarding rules;
+    yields its URL."""
     @asynccontextmanager
     async def started(forwarding: Forwarding) -> AsyncIterator[str]:
-        web_channel = WebChannel(assistant, "127.0.0.1", 0, forwarding)
-        web_channel.add_routes([web.get("/whoami", _whoami)])
-        await web_channel.start()
-        try:
-            yield web_channel.url
-        finally:
-            await web_channel.stop()
+        async with serving(WebChannel(assistant), store=assistant.store, forwarding=forwarding,
+                           routes=[web.get("/whoami", _whoami)]) as host:
+            yield host.url
     return started
 
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from telegram.ext import Application
 
 from adapters.forwarded import Forwarding
+from adapters.http import HttpHost
 from adapters.inbox import StaffInbox
 from adapters.shop_api import CouponAPI
 from adapters.shops.medusa.events import PATH as MEDUSA_EVENTS_PATH
@@ -29,6 +30,7 @@ from adapters.telegram.webhook import SECRET_HEADER, WebhookEndpoint
 from adapters.web import WebChannel
 from adapters.web.export_links import SESSION_HEADER
 from adapters.wechat import WeChatChannel, WeChatConfig
+from bot.channels import host_routes
 from core.actions.data_rights import EXPORT_PATH
 from core.assistant import Assistant
 from core.messages import Identity
@@ -114,17 +116,20 @@ async def server(assistant: Assistant) -> AsyncIterator[Server]:
     wechat = WeChatChannel(assistant, WeChatConfig(token="kefu-token", app_id="wx-fuzz", app_secret="secret",
                                                    api_base_url=fake_wechat.base_url, reply_budget_s=0.5))
     telegram = Application.builder().token("123456:fuzz").build()
-    web = WebChannel(assistant, "127.0.0.1", 0, Forwarding((ip_network("127.0.0.1"),), public_https=True))
-    web.add_routes([*CouponAPI(assistant.store, "shop-key").routes(), *StaffInbox(hub, "staff password").routes(),
-                    *wechat.routes(), *slack.routes(), WebhookEndpoint(telegram, "tg-secret").route(TELEGRAM_PATH),
-                    *MedusaEvents(ShopSync(assistant.store, assistant.components.shop),
-                                  "medusa-events-secret-0001").routes()])
+    web = WebChannel(assistant)
+    host = HttpHost("127.0.0.1", 0, Forwarding((ip_network("127.0.0.1"),), public_https=True))
+    host.register([*host_routes(assistant.store), web, wechat, slack])
+    host.mount([*CouponAPI(assistant.store, "shop-key").routes(), *StaffInbox(hub, "staff password").routes(),
+                WebhookEndpoint(telegram, "tg-secret").route(TELEGRAM_PATH),
+                *MedusaEvents(ShopSync(assistant.store, assistant.components.shop),
+                              "medusa-events-secret-0001").routes()])
+    await host.start()
     for channel in (web, slack, wechat):
         await channel.start()
     try:
-        yield Server(web.port, _routes(assistant))
+        yield Server(host.port, _routes(assistant))
     finally:
-        for part in (wechat, slack, hub, web, fake_wechat, fake_slack):
+        for part in (wechat, slack, hub, web, host, fake_wechat, fake_slack):
             await part.stop()
 
 

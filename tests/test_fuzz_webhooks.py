@@ -31,6 +31,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from adapters.http import HttpHost
 from adapters.slack import SlackChannel, SlackConfig
 from adapters.slack.blocks import BACK, CLAIM, RESOLVE
 from adapters.slack.config import EVENTS_PATH
@@ -39,6 +40,7 @@ from adapters.wechat import WeChatChannel, WeChatConfig
 from adapters.wechat.crypto import MessageCrypto
 from adapters.wechat.signature import sign
 from bot.app import build_assistant
+from bot.channels import host_routes
 from bot.settings import load_settings
 from core.store import Store
 from tests.conftest import seed_small_shop
@@ -83,11 +85,12 @@ async def _start() -> tuple[list, Store]:
     wechat = WeChatChannel(assistant, WeChatConfig(token=WECHAT_TOKEN, app_id=APP_ID, app_secret=APP_SECRET,
                                                    api_base_url=fake_wechat.base_url, encoding_aes_key=AES_KEY,
                                                    reply_budget_s=0.5))
-    web = WebChannel(assistant, "127.0.0.1", 0)
-    web.add_routes([*slack.routes(), *wechat.routes()])
+    web, host = WebChannel(assistant), HttpHost("127.0.0.1", 0)
+    host.register([*host_routes(store), web, slack, wechat])
+    await host.start()
     for channel in (web, slack, wechat):
         await channel.start()
-    return [wechat, slack, hub, web, fake_wechat, fake_slack], store
+    return [wechat, slack, hub, web, host, fake_wechat, fake_slack], store
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +99,7 @@ def server() -> Iterator[LiveServer]:
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
     started, store = asyncio.run_coroutine_threadsafe(_start(), loop).result(60)
-    yield LiveServer(started[3].port, loop)
+    yield LiveServer(started[4].port, loop)
 
     async def stop() -> None:
         for part in started:

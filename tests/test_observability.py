@@ -97,12 +97,12 @@ def _everything_logged(records: list[logging.LogRecord], *buffers: io.StringIO) 
 
 
 @pytest.mark.parametrize("level", [logging.DEBUG, logging.INFO], ids=["DEBUG", "INFO"])
-async def test_a_web_chat_turn_never_logs_the_session_id(http, channel, captured, caplog, monkeypatch, level):
+async def test_a_web_chat_turn_never_logs_the_session_id(http, channel, captured, caplog, monkeypatch, level, host):
     _logger, attach = captured
     root = logging.getLogger()
     json_lines, text_lines = attach("json", root), attach("text", root)
     caplog.set_level(level)
-    ws, session = await connect(http, channel, lang="en")
+    ws, session = await connect(http, host, lang="en")
     await exchange(ws, say("do you have a red dress?", "m1"))
     nlu = channel.assistant.components.nlu
 
@@ -122,10 +122,10 @@ async def test_a_web_chat_turn_never_logs_the_session_id(http, channel, captured
     assert f"[{handle}]: turn failed for {handle}" in text_lines.getvalue()
 
 
-async def test_a_session_id_inside_an_exception_is_replaced_in_the_log_lines(http, channel, captured, monkeypatch):
+async def test_a_session_id_inside_an_exception_is_replaced_in_the_log_lines(http, channel, captured, monkeypatch, host):
     _logger, attach = captured
     json_lines, text_lines = attach("json", logging.getLogger("core.assistant")), attach("text", logging.getLogger())
-    ws, session = await connect(http, channel, lang="en")
+    ws, session = await connect(http, host, lang="en")
 
     async def broken(text, language):
         raise RuntimeError(f"nlu exploded in web:{session} (session {session})")
@@ -160,19 +160,19 @@ def test_handles_are_short_stable_keyed_and_hide_ids_inside_text(tmp_path, monke
         load_key(tmp_path / "short.key")
 
 
-async def test_metrics_endpoint_counts_turns_latency_and_intents(channel):
+async def test_metrics_endpoint_counts_turns_latency_and_intents(channel, host):
     before = {"ok": sample("kefu_turns_total", channel="web", outcome="ok"),
               "silent": sample("kefu_turns_total", channel="web", outcome="silent"),
               "timed": sample("kefu_turn_seconds_count", channel="web"),
               "greet": sample("kefu_intents_total", intent="greet")}
     async with aiohttp.ClientSession() as http:
-        ws, _session = await connect(http, channel)
+        ws, _session = await connect(http, host)
         first = await exchange(ws, say("hello", "m1"))
         # the same client id again: not handled again (a "silent" turn), its saved reply is resent
         assert await exchange(ws, say("hello", "m1")) == first
         await exchange(ws, say("hello", "m2"))
         await ws.close()
-        async with http.get(channel.url + "metrics") as response:
+        async with http.get(host.url + "metrics") as response:
             assert response.status == 200 and response.content_type == "text/plain"
             body = await response.text()
     assert sample("kefu_turns_total", channel="web", outcome="ok") == before["ok"] + 2

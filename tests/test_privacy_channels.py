@@ -122,8 +122,8 @@ def test_erasure_clears_promotion_texts_request_details_and_channel_delivery_row
 
 
 # -- web chat ---------------------------------------------------------------------------------
-async def test_web_export_is_a_one_time_link_that_only_the_asking_chat_can_use(http, channel, store):
-    ws, mine = await connect(http, channel, lang="en")
+async def test_web_export_is_a_one_time_link_that_only_the_asking_chat_can_use(http, channel, store, host):
+    ws, mine = await connect(http, host, lang="en")
     await exchange(ws, say("hi", "1"))
     menu = await exchange(ws, say("/privacy", "2"))
     assert [(b["label"], b["payload"]) for b in menu["buttons"]] == [
@@ -131,15 +131,15 @@ async def test_web_export_is_a_one_time_link_that_only_the_asking_chat_can_use(h
     reply = await exchange(ws, press("/privacy export", "Export my data", "3"))
     assert "works once, within 15 minutes" in reply["text"]
     token = token_in(reply["text"])
-    other, theirs = await connect(http, channel, lang="zh")
+    other, theirs = await connect(http, host, lang="zh")
     await exchange(other, say("你好，我的电话是 13800138000", "b1"))
 
-    status, page, _ = await fetch(http, channel.url, token, "GET", html=True)
+    status, page, _ = await fetch(http, host.url, token, "GET", html=True)
     assert status == 403 and "Download button" in page  # a web link opens only from its chat
     for session in (None, theirs):
-        status, text, _ = await fetch(http, channel.url, token, session=session)
+        status, text, _ = await fetch(http, host.url, token, session=session)
         assert status == 403 and "Download button" in text
-    status, body, headers = await fetch(http, channel.url, token, session=mine)
+    status, body, headers = await fetch(http, host.url, token, session=mine)
     assert status == 200 and headers["Content-Type"].startswith("application/json")
     assert re.fullmatch(r'attachment; filename="kefu-my-data-\d{8}\.json"', headers["Content-Disposition"])
     assert headers["Cache-Control"] == "no-store"
@@ -151,7 +151,7 @@ async def test_web_export_is_a_one_time_link_that_only_the_asking_chat_can_use(h
                                                                                       "Export my data"]
     assert data["orders"] == [] and theirs not in body and "13800138000" not in body and "alice" not in body
 
-    status, text, _ = await fetch(http, channel.url, token, session=mine)
+    status, text, _ = await fetch(http, host.url, token, session=mine)
     assert status == 410 and "already been used" in text
     customer = store.customers.for_identity("web", mine)
     actions = [e["action"] for e in store.audit.entries(f"customer:{customer['id']}")]
@@ -160,32 +160,32 @@ async def test_web_export_is_a_one_time_link_that_only_the_asking_chat_can_use(h
     await other.close()
 
 
-async def test_web_expired_unknown_and_malformed_links_are_refused(http, channel, monkeypatch):
-    ws, mine = await connect(http, channel, lang="zh")
+async def test_web_expired_unknown_and_malformed_links_are_refused(http, monkeypatch, host):
+    ws, mine = await connect(http, host, lang="zh")
     reply = await exchange(ws, say("导出我的数据", "1"))
     assert "15 分钟内有效，只能使用一次" in reply["text"]
     token = token_in(reply["text"])
     later(monkeypatch, 16)
-    status, text, _ = await fetch(http, channel.url, token, session=mine)
+    status, text, _ = await fetch(http, host.url, token, session=mine)
     assert status == 410 and "已过期" in text
-    status, page, headers = await fetch(http, channel.url, token, "GET", html=True)
+    status, page, headers = await fetch(http, host.url, token, "GET", html=True)
     assert status == 410 and "已过期" in page and headers["Content-Type"].startswith("text/html")
     for bad in ("A" * 43, "nope", "%2e%2e%2fetc"):
-        status, text, _ = await fetch(http, channel.url, bad, session=mine)
+        status, text, _ = await fetch(http, host.url, bad, session=mine)
         assert status == 404 and "无效" in text and "not valid" in text  # unknown link: both languages
-    async with http.options(f"{channel.url}privacy/export/{token}") as preflight:
+    async with http.options(f"{host.url}privacy/export/{token}") as preflight:
         assert preflight.status == 204 and preflight.headers["Access-Control-Allow-Headers"] == "X-Kefu-Session"
     await ws.close()
 
 
-async def test_web_shopper_verified_in_chat_exports_then_erases_their_own_account(http, channel, store):
+async def test_web_shopper_verified_in_chat_exports_then_erases_their_own_account(http, store, host):
     alice = store.customers.for_identity("telegram", "111")
     store.db["customers"].update(alice["id"], {"zip": "200001"})
-    ws, mine = await connect(http, channel, lang="en")
+    ws, mine = await connect(http, host, lang="en")
     await exchange(ws, say("where is my order", "1"))
     await exchange(ws, say("alice@example.com 200001", "2"))
     token = token_in((await exchange(ws, say("download my data", "3")))["text"])
-    status, body, _ = await fetch(http, channel.url, token, session=mine)
+    status, body, _ = await fetch(http, host.url, token, session=mine)
     data = json.loads(body)
     assert status == 200 and data["customer"]["email"] == "alice@example.com"
     assert [o["id"] for o in data["orders"]] == ["#W1000001"]
@@ -208,8 +208,8 @@ async def test_web_shopper_verified_in_chat_exports_then_erases_their_own_accoun
     await ws.close()
 
 
-async def test_web_delete_asks_first_cancel_keeps_and_only_an_explicit_confirmation_erases(http, channel, store):
-    ws, mine = await connect(http, channel, lang="en")
+async def test_web_delete_asks_first_cancel_keeps_and_only_an_explicit_confirmation_erases(http, store, host):
+    ws, mine = await connect(http, host, lang="en")
     await exchange(ws, say("hi", "1"))
     question = await exchange(ws, say("please delete all my personal data", "2"))
     assert "Delete your personal data for good?" in question["text"]
@@ -235,8 +235,8 @@ async def test_web_delete_asks_first_cancel_keeps_and_only_an_explicit_confirmat
     await ws.close()
 
 
-async def test_web_delete_in_chinese(http, channel, store):
-    ws, mine = await connect(http, channel, lang="zh")
+async def test_web_delete_in_chinese(http, store, host):
+    ws, mine = await connect(http, host, lang="zh")
     await exchange(ws, say("你好", "1"))
     question = await exchange(ws, say("删除我的数据", "2"))
     assert question["text"].startswith("确定永久删除您的个人数据吗") and "确认删除" in question["text"]
@@ -286,15 +286,15 @@ async def test_wechat_export_link_in_text_downloads_once(http, fake, shop_store)
         assert "只能使用一次" in text and "http://127.0.0.1:8080/privacy/export/" in text
         token = token_in(text)
         for _ in range(2):  # opening the page (or a link preview) does not use the link up
-            status, page, _ = await fetch(http, shop.web.url, token, "GET", html=True)
+            status, page, _ = await fetch(http, shop.host.url, token, "GET", html=True)
             assert status == 200 and '<form method="post">' in page and "下载我的数据" in page
-        status, body, _ = await fetch(http, shop.web.url, token)  # a bearer link: no session needed
+        status, body, _ = await fetch(http, shop.host.url, token)  # a bearer link: no session needed
         data = json.loads(body)
         assert status == 200 and [(i["channel"], i["user_id"]) for i in data["identities"]] == [("wechat", "o_carol")]
         assert "你好" in [m["text"] for m in data["conversations"][0]["messages"]]
-        status, text, _ = await fetch(http, shop.web.url, token)
+        status, text, _ = await fetch(http, shop.host.url, token)
         assert status == 410 and "已经用过" in text
-        status, page, _ = await fetch(http, shop.web.url, token, "GET", html=True)
+        status, page, _ = await fetch(http, shop.host.url, token, "GET", html=True)
         assert status == 410 and "已经用过" in page
 
 
@@ -324,7 +324,7 @@ async def test_wechat_expired_link_is_refused(http, fake, shop_store, monkeypatc
     async with Shop(shop_store, fake) as shop:
         token = token_in(await export_link_sent(shop, "o_erin", "download my data"))
         later(monkeypatch, 15)
-        status, text, _ = await fetch(http, shop.web.url, token)
+        status, text, _ = await fetch(http, shop.host.url, token)
         assert status == 410 and "expired" in text
 
 

@@ -7,7 +7,7 @@ from bot.settings import load_settings
 from core.language import pick_language
 from core.messages import Identity, InboundMessage
 from core.staff.hub import HandoffHub
-from tests.staff.conftest import RecordingSender
+from tests.fakes.channel import RecordingChannel
 
 WEB = Identity("web", "turn-result")
 BOB = Identity("telegram", "222")  # a customer whose own language is zh
@@ -73,7 +73,7 @@ async def test_the_shops_default_language_reaches_the_assistant_and_the_hub(stor
     assert assistant.language_of(Identity("web", "nobody")) == "zh"
     hub = assistant.components.staff
     assert isinstance(hub, HandoffHub)
-    hub.senders["web"] = sender = RecordingSender()
+    hub.channels["web"] = sender = RecordingChannel()
     store.conversations.ensure(Identity("web", "quiet"), None)  # no language yet
     await hub.deliver("web:quiet", "staff:ann", "您好")
     [(_, reply)] = sender.sent

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import async_playwright, expect
 
-from adapters.web import WebChannel
+from adapters.http import HttpHost
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -29,7 +29,7 @@ pytestmark = [
 
 
 @pytest.fixture
-async def page(channel: WebChannel):
+async def page(host: HttpHost):
     """A fresh browser page (empty localStorage) on the demo shop."""
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -38,7 +38,7 @@ async def page(channel: WebChannel):
         page.set_default_timeout(TIMEOUT_MS)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        await page.goto(channel.url)
+        await page.goto(host.url)
         yield page
         await browser.close()
         assert not errors, errors
@@ -50,7 +50,7 @@ async def send(page, text: str) -> None:
     await page.locator(".kefu-input").press("Enter")
 
 
-async def test_a_shopper_searches_opens_details_and_switches_language(page, channel):
+async def test_a_shopper_searches_opens_details_and_switches_language(page):
     await expect(page.locator(".kefu-status")).to_have_text("在线 · 通常几秒内回复")
     await send(page, "我想买一件红色的连衣裙")
     await expect(page.locator(".kefu-msg--me").last).to_have_text("我想买一件红色的连衣裙")

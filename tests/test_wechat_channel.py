@@ -11,13 +11,14 @@ import aiohttp
 import pytest
 from defusedxml.ElementTree import fromstring
 
+from adapters.http import HttpHost
 from adapters.web import WebChannel
 from adapters.wechat import WeChatChannel, WeChatConfig
 from adapters.wechat.api import WeChatAPI
 from adapters.wechat.crypto import MessageCrypto
 from adapters.wechat.signature import sign
 from bot.app import build_assistant, warm_up
-from bot.serve import configured_channels
+from bot.channels import build_channels, host_routes
 from bot.settings import SettingsError, load_settings
 from core import clock
 from core.nlu.base import NLU, NLUResult
@@ -42,7 +43,7 @@ class SlowNLU(NLU):
 
 
 class Shop:
-    """A running web server with the WeChat routes, its store, and an HTTP client speaking as WeChat."""
+    """A running HTTP host with the web chat's and WeChat's routes, its store, and an HTTP client speaking as WeChat."""
 
     def __init__(self, store: Store, fake: FakeWeChatAPI, reply_budget_s: float = 1.5, **config) -> None:
         settings = load_settings(env_file=None, kefu_load_demo_shop=False, kefu_db_path=":memory:")
@@ -50,15 +51,17 @@ class Shop:
         self.assistant = build_assistant(store, settings)
         self.config = WeChatConfig(token=TOKEN, app_id=APP_ID, app_secret=SECRET, api_base_url=fake.base_url,
                                    reply_budget_s=reply_budget_s, shop_name={"zh": "小店", "en": "Little Shop"}, **config)
-        self.web = WebChannel(self.assistant, "127.0.0.1", 0)
+        self.web = WebChannel(self.assistant)
         self.wechat = WeChatChannel(self.assistant, self.config)
-        self.web.add_routes(self.wechat.routes())
+        self.host = HttpHost("127.0.0.1", 0)
+        self.host.register([*host_routes(store), self.web, self.wechat])
         self.http: aiohttp.ClientSession | None = None
         self._time = 1700000000
         self._nonces = itertools.count(1_000_000)
 
     async def __aenter__(self) -> Shop:
         await warm_up(self.assistant)  # as `kefu run` does at start: first answers fit the short budget
+        await self.host.start()
         await self.web.start()
         await self.wechat.start()
         self.http = aiohttp.ClientSession()
@@ -68,6 +71,7 @@ class Shop:
         await self.http.close()
         await self.wechat.stop()
         await self.web.stop()
+        await self.host.stop()
 
     def signed_query(self, timestamp: str | None = None, nonce: str | None = None, **extra: str) -> dict[str, str]:
         """A URL signature as WeChat makes one for each request: the time now and a new nonce."""
@@ -83,7 +87,7 @@ class Shop:
         return f"<xml><ToUserName><![CDATA[{GH}]]></ToUserName><Encrypt><![CDATA[{ciphertext}]]></Encrypt></xml>", query
 
     async def push(self, xml: str | bytes, query: dict[str, str] | None = None) -> tuple[int, str]:
-        async with self.http.post(f"{self.web.url}wechat", params=query or self.signed_query(),
+        async with self.http.post(f"{self.host.url}wechat", params=query or self.signed_query(),
                                   data=xml.encode() if isinstance(xml, str) else xml) as response:
             return response.status, await response.text()
 
@@ -122,7 +126,7 @@ def count_inbound(store: Store, user: str) -> int:
 
 async def test_url_verification(fake, shop_store):
     async with Shop(shop_store, fake) as shop:
-        url = f"{shop.web.url}wechat"
+        url = f"{shop.host.url}wechat"
         async with shop.http.get(url, params=shop.signed_query(echostr="5837397520")) as response:
             assert response.status == 200 and await response.text() == "5837397520"
         bad = {**shop.signed_query(echostr="x"), "signature": "0" * 40}
@@ -225,7 +229,7 @@ async def test_bad_signatures_are_refused_with_403(fake, shop_store):
 
 async def test_timestamps_more_than_five_minutes_off_are_refused(fake, shop_store):
     async with Shop(shop_store, fake) as shop:
-        url, now = f"{shop.web.url}wechat", int(clock.utc_now().timestamp())
+        url, now = f"{shop.host.url}wechat", int(clock.utc_now().timestamp())
         for skew, expected in ((-301, 403), (301, 403), (-299, 200), (299, 200)):
             query = shop.signed_query(timestamp=str(now + skew), echostr="e1")
             async with shop.http.get(url, params=query) as response:
@@ -243,7 +247,7 @@ async def test_a_signed_url_is_good_for_one_request_across_a_restart_and_is_forg
     store = Store(path)
     seed_small_shop(store)
     async with Shop(store, fake) as shop:
-        url, query = f"{shop.web.url}wechat", shop.signed_query()
+        url, query = f"{shop.host.url}wechat", shop.signed_query()
         push = shop.message("text", Content="你好")
         status, body = await shop.push(push, query)
         assert status == 200 and "您好" in passive(body)["Content"]
@@ -394,11 +398,12 @@ async def test_a_stopped_channel_answers_503_so_wechat_retries(fake, shop_store)
 def test_kefu_run_adds_the_channel_when_the_token_is_set(shop_store):
     base = dict(env_file=None, kefu_load_demo_shop=False, kefu_db_path=":memory:")
     assistant = build_assistant(shop_store, load_settings(**base))
-    assert [c.name for c in configured_channels(assistant, load_settings(**base))] == ["web"]
+    assert [c.name for c in build_channels(assistant, load_settings(**base)).channels] == ["web"]
     settings = load_settings(**base, wechat_token=TOKEN, wechat_app_id=APP_ID, wechat_app_secret=SECRET)
-    web, wechat = configured_channels(assistant, settings)
+    kefu = build_channels(assistant, settings)
+    _web, wechat = kefu.channels
     assert wechat.name == "wechat" and wechat.config.token == TOKEN
-    paths = {route.resource.canonical for route in web.build_app().router.routes()}
+    paths = {route.resource.canonical for route in kefu.host.build_app().router.routes()}
     assert "/wechat" in paths
 
 

@@ -35,7 +35,7 @@ class StaffInbox:
         self._auth = StaffAuth(password) if password else None
 
     def routes(self) -> list[web.RouteDef]:
-        """The inbox's routes for :meth:`adapters.web.WebChannel.add_routes`."""
+        """The inbox's routes for :meth:`adapters.http.HttpHost.mount`."""
         api = "/staff/api"
         return [
             web.get("/staff", self._page), web.get("/staff/", self._page),

@@ -1,4 +1,4 @@
-"""The Slack adapter's lifecycle: HTTP mode (a route on Kefu's aiohttp server) or Socket Mode."""
+"""The Slack adapter's lifecycle: HTTP mode (a route on Kefu's HTTP host) or Socket Mode."""
 from __future__ import annotations
 
 import logging
@@ -13,10 +13,10 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.payload_utils import is_action, is_event, is_options, is_shortcut, is_slash_command, is_view
 from slack_sdk.signature import SignatureVerifier
 
-from adapters.base import Channel
 from adapters.slack.config import EVENTS_PATH, SlackConfig
 from adapters.slack.listeners import build_app
 from adapters.slack.sink import SlackSink
+from core.channel import Channel
 from core.messages import Identity, Outbound
 from core.staff import HandoffHub
 
@@ -28,6 +28,7 @@ class SlackChannel(Channel):
     so :meth:`send` refuses."""
 
     name = "slack"
+    reaches_shoppers = False
 
     def __init__(self, config: SlackConfig, hub: HandoffHub) -> None:
         self.config = config
@@ -38,7 +39,7 @@ class SlackChannel(Channel):
         self._socket: AsyncSocketModeHandler | None = None
 
     def routes(self) -> list[web.RouteDef]:
-        """The HTTP-mode endpoint for Kefu's web server (none in Socket Mode)."""
+        """The HTTP-mode endpoint for Kefu's HTTP host (none in Socket Mode)."""
         return [] if self.config.app_token else [web.post(EVENTS_PATH, self._http)]
 
     async def _http(self, request: web.Request) -> web.Response:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 EVENTS_PATH = "/slack/events"
 """Where Slack posts events, interactions and slash commands in HTTP mode (on Kefu's web server)."""
@@ -21,16 +20,6 @@ class SlackConfig:
     app_token: str = ""
     api_url: str = "https://slack.com/api/"
     staff_users: frozenset[str] = frozenset()
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> SlackConfig:
-        """From :class:`bot.settings.Settings`."""
-        def secret(value: Any) -> str:
-            return value.get_secret_value() if value else ""
-        return cls(bot_token=secret(settings.slack_bot_token), signing_secret=secret(settings.slack_signing_secret),
-                   staff_channel=settings.slack_staff_channel, app_token=secret(settings.slack_app_token),
-                   api_url=settings.slack_api_url,
-                   staff_users=frozenset(u.strip() for u in settings.slack_staff_users.split(",") if u.strip()))
 
     def may_act(self, user_id: str | None, channel_id: str | None) -> bool:
         """Only configured staff, and only in the staff channel."""

@@ -1,13 +1,14 @@
 """``TelegramChannel``: python-telegram-bot's ``Application`` wired to Kefu's assistant.
 
-Updates arrive by long polling (development) or by webhook posts to Kefu's own web server
-(production, when ``webhook_url`` is set). Each is claimed in the update log (a redelivery is
-skipped), handled by one handler module (commands, callbacks, messages, media), and marked done.
-Replies go through the outbox."""
+Updates arrive by long polling (development) or by webhook posts to Kefu's HTTP host (production,
+when ``webhook_url`` is set: :meth:`TelegramChannel.routes`). Each is claimed in the update log (a
+redelivery is skipped), handled by one handler module (commands, callbacks, messages, media), and
+marked done. Replies and promotions go through the outbox."""
 from __future__ import annotations
 
 import logging
 
+from aiohttp import web
 from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
@@ -18,19 +19,19 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from adapters.base import Channel
 from adapters.telegram import callbacks, commands, media, messages
 from adapters.telegram.config import TelegramConfig
 from adapters.telegram.delivery import Delivery
 from adapters.telegram.outbox import Outbox
 from adapters.telegram.payloads import CallbackPayloads
+from adapters.telegram.push import TelegramPush
 from adapters.telegram.rendering import render_reply
 from adapters.telegram.shopper import CHANNEL, SERVICES, Services, Shopper
 from adapters.telegram.storage import UPDATES_KEPT, register
 from adapters.telegram.updates import TolerantUpdatesRequest
 from adapters.telegram.webhook import WebhookEndpoint
-from adapters.web import WebChannel
 from core.assistant import Assistant
+from core.channel import Channel
 from core.messages import Identity, Outbound, Reply
 from core.profile import Profiles
 from core.store import Store
@@ -41,13 +42,11 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
 
 class TelegramChannel(Channel):
-    """Telegram for shoppers; in webhook mode its route is served by ``web``."""
+    """Telegram for shoppers; in webhook mode the HTTP host serves its route."""
 
     name = CHANNEL
 
-    def __init__(self, assistant: Assistant, config: TelegramConfig, web: WebChannel | None = None) -> None:
-        if config.webhook_url and web is None:
-            raise ValueError("webhook mode needs the web channel to serve the webhook route")
+    def __init__(self, assistant: Assistant, config: TelegramConfig) -> None:
         if config.webhook_url and not config.webhook_secret:
             raise ValueError("webhook mode needs a secret token")
         logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the bot token in URLs
@@ -59,11 +58,16 @@ class TelegramChannel(Channel):
         self.outbox = Outbox(own)
         self._profiles = Profiles(store)
         self.delivery = Delivery(self.application.bot, self.outbox, self._mark_unreachable)
+        self._push = TelegramPush(self.delivery, self.outbox)
         self._services = Services(assistant, self._profiles, self.delivery, CallbackPayloads(own))
         self.application.bot_data[SERVICES] = self._services
         self._register_handlers()
-        if config.webhook_url and web is not None:
-            web.add_routes([WebhookEndpoint(self.application, config.webhook_secret or "").route(config.webhook_path)])
+
+    def routes(self) -> list[web.AbstractRouteDef]:
+        """The webhook route in webhook mode (none when polling), for the HTTP host."""
+        if not self.config.webhook_url:
+            return []
+        return [WebhookEndpoint(self.application, self.config.webhook_secret or "").route(self.config.webhook_path)]
 
     @property
     def store(self) -> Store:
@@ -114,6 +118,14 @@ class TelegramChannel(Channel):
             await self.delivery.send(chat_id, render_reply(outbound, self._services.payloads))
         else:
             await self.delivery.typing(chat_id)
+
+    async def push(self, key: str, identity: Identity, reply: Reply) -> None:
+        """A promotion through the outbox, keyed (:mod:`adapters.telegram.push`)."""
+        await self._push.push(key, identity, reply)
+
+    def delivered(self, key: str) -> bool:
+        """Whether the outbox holds the push keyed ``key``."""
+        return self._push.delivered(key)
 
     # -- handlers ------------------------------------------------------------------------
     def _register_handlers(self) -> None:

@@ -1,10 +1,9 @@
-"""The Telegram channel's configuration, from Kefu's settings."""
+"""The Telegram channel's configuration (built from Kefu's settings in :mod:`bot.channels`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.settings import Settings
 from core.messages import Language
 
 DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
@@ -23,19 +22,6 @@ class TelegramConfig:
     """Language before a shopper chose one or wrote, when Telegram's app language is neither zh nor en."""
     rate_limit_retries: int = 2
     """How often the rate limiter itself retries a request Telegram answered with 429 (RetryAfter)."""
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> TelegramConfig:
-        """The channel's part of the settings; requires ``TELEGRAM_BOT_TOKEN``."""
-        if settings.telegram_bot_token is None:
-            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-        secret = settings.telegram_webhook_secret
-        return cls(token=settings.telegram_bot_token.get_secret_value(),
-                   api_base_url=settings.telegram_api_base_url,
-                   webhook_url=settings.telegram_webhook_url,
-                   webhook_secret=secret.get_secret_value() if secret else None,
-                   poll_timeout=settings.telegram_poll_timeout,
-                   default_language=settings.kefu_default_language)
 
     @property
     def webhook_path(self) -> str:

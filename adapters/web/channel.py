@@ -1,9 +1,8 @@
-"""The web chat channel: an aiohttp server with a demo shop page, the widget and its websocket.
+"""The web chat channel: the demo shop page, the widget and its websocket, served by the HTTP host
+(:mod:`adapters.http`).
 
-Routes: ``GET /`` (demo shop page), ``GET /static/…`` (widget files), ``GET /healthz``,
-``GET /ws`` (the chat websocket, protocol in docs/WEB_CHAT.md and :mod:`adapters.web.protocol`),
-``/privacy/export/{token}`` (data-export links of every channel, :mod:`adapters.web.export_links`),
-plus any routes other channels registered with :meth:`WebChannel.add_routes` (webhooks).
+Routes: ``GET /`` (demo shop page), ``GET /static/…`` (widget files), ``GET /ws`` (the chat
+websocket, protocol in docs/WEB_CHAT.md and :mod:`adapters.web.protocol`).
 
 Session ids are the server's (:mod:`adapters.web.session_ids`): a hello with an id it never issued
 gets a fresh one. A hello writes nothing; the first message of a session writes its conversation,
@@ -13,22 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from adapters.base import Channel
-from adapters.forwarded import Forwarding
-from adapters.web.export_links import ExportDownloads
 from adapters.web.limits import NewConversationLimit
 from adapters.web.protocol import Chat, FrameError, Hello, error_frame, parse_frame
+from adapters.web.push import push_to_session
 from adapters.web.session_ids import SessionIds
 from adapters.web.sessions import SocketRegistry
-from adapters.web.serverlog import SERVER_LOG
 from core.assistant import Assistant
+from core.channel import Channel
 from core.i18n import t
 from core.language import detect_language
 from core.messages import Identity, InboundMessage, Language, Outbound, Reply, Typing
@@ -43,7 +39,6 @@ _WS_READ_LIMIT = 256 * 1024
 _HEARTBEAT_S = 30.0
 _CLOSE_TIMEOUT_S = 2.0
 """How long closing a socket waits for the browser's close frame."""
-_SHUTDOWN_TIMEOUT_S = 5.0
 _SESSION_KEY = "web_session"
 """The install secret session ids are signed with (:class:`core.store.secrets.InstallSecrets`)."""
 _PAGE_CSP = ("default-src 'self'; img-src * data:; connect-src 'self' ws: wss:; "
@@ -66,74 +61,31 @@ class WebChannel(Channel):
 
     name = "web"
 
-    def __init__(self, assistant: Assistant, host: str, port: int, forwarding: Forwarding | None = None,
-                 new_conversations: NewConversationLimit | None = None) -> None:
-        """``forwarding``: which reverse proxies name the client (none by default);
-        ``new_conversations``: how many conversations may start a minute (None: no limit)."""
+    def __init__(self, assistant: Assistant, new_conversations: NewConversationLimit | None = None) -> None:
+        """``new_conversations``: how many conversations may start a minute (None: no limit)."""
         self.assistant = assistant
-        self.host = host
-        self._requested_port = port
-        self._forwarding = forwarding or Forwarding()
         self._new_conversations = new_conversations
         self._session_ids = SessionIds(assistant.store.secrets.get(_SESSION_KEY))
         self._registry = SocketRegistry()
-        self._runner: web.AppRunner | None = None
-        self._extra_routes: list[web.AbstractRouteDef] = []
+        self._running = False
+
+    def routes(self) -> list[web.AbstractRouteDef]:
+        """The page, the widget files and the websocket, for the HTTP host."""
+        return [web.get("/", self._index), web.get("/ws", self._websocket),
+                web.static("/static/", STATIC_DIR, follow_symlinks=False)]
 
     # -- lifecycle -----------------------------------------------------------------------
-    @property
-    def port(self) -> int:
-        """The bound port once started (the real one when 0 was asked for), else the requested one."""
-        if self._runner is not None and self._runner.addresses:
-            return int(self._runner.addresses[0][1])
-        return self._requested_port
-
-    @property
-    def url(self) -> str:
-        """Base URL of the running server, e.g. ``http://127.0.0.1:8080/``."""
-        return f"http://{self.host}:{self.port}/"
-
-    def add_routes(self, routes: Iterable[web.AbstractRouteDef]) -> None:
-        """Serve another channel's routes (e.g. a platform's webhook) on this server too;
-        call before :meth:`start`."""
-        if self._runner is not None:
-            raise RuntimeError("add routes before the web channel starts")
-        self._extra_routes.extend(routes)
-
-    def build_app(self) -> web.Application:
-        """The aiohttp application with every route; usable without :meth:`start` (tests). Every handler
-        sees the client's own address and scheme (:mod:`adapters.forwarded`)."""
-        app = web.Application(middlewares=[self._forwarding.middleware])
-        app.router.add_get("/", self._index)
-        app.router.add_get("/healthz", self._healthz)
-        app.router.add_get("/metrics", self._metrics)
-        app.router.add_get("/ws", self._websocket)
-        app.router.add_static("/static/", STATIC_DIR, follow_symlinks=False)
-        app.add_routes(ExportDownloads(self.assistant.store).routes())
-        app.add_routes(self._extra_routes)
-        app.on_shutdown.append(self._close_sockets)
-        return app
-
     async def start(self) -> None:
-        """Bind the server on host:port and start serving."""
-        if self._runner is not None:
-            raise RuntimeError("web channel already started")
-        runner = web.AppRunner(self.build_app(), shutdown_timeout=_SHUTDOWN_TIMEOUT_S, access_log=None,
-                               logger=SERVER_LOG)
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, self.host, self._requested_port).start()
-        except OSError:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        log.info("web chat listening on %s", self.url)
+        """Take websocket connections (the HTTP host serves them)."""
+        self._running = True
+        log.info("web chat ready at /ws")
 
     async def stop(self) -> None:
-        """Close every websocket (1001 going away), let running turns finish, release the port."""
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
+        """Close every websocket (1001 going away), all at once; running turns finish (the host waits
+        for them when it stops)."""
+        self._running = False
+        await asyncio.gather(*(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
+                               for ws in self._registry.all()), return_exceptions=True)
 
     def is_connected(self, session: str) -> bool:
         """Whether the web session has a page open (a socket to push to)."""
@@ -150,29 +102,21 @@ class WebChannel(Channel):
         for ws in sockets:
             await _send(ws, outbound.to_dict())
 
-    async def _close_sockets(self, _app: web.Application) -> None:
-        """on_shutdown hook: close every open websocket gracefully, all at once."""
-        await asyncio.gather(*(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
-                               for ws in self._registry.all()), return_exceptions=True)
+    async def push(self, key: str, identity: Identity, reply: Reply) -> None:
+        """A promotion, while the shopper's session has a page open (:mod:`adapters.web.push`)."""
+        await push_to_session(self, identity, reply)
 
     # -- HTTP routes ---------------------------------------------------------------------
     async def _index(self, _request: web.Request) -> web.StreamResponse:
         """The demo shop page with the widget."""
         return web.FileResponse(STATIC_DIR / "index.html", headers={"Content-Security-Policy": _PAGE_CSP})
 
-    async def _healthz(self, _request: web.Request) -> web.Response:
-        """Liveness plus two cheap counts from the store."""
-        store = self.assistant.store
-        return web.json_response({"status": "ok", "products": store.catalog.count(),
-                                  "conversations": store.conversations.count()})
-
-    async def _metrics(self, _request: web.Request) -> web.Response:
-        """Prometheus metrics of this process (docs/OPERATIONS.md)."""
-        return web.Response(body=metrics.exposition(), headers={"Content-Type": metrics.CONTENT_TYPE})
-
     # -- websocket -----------------------------------------------------------------------
     async def _websocket(self, request: web.Request) -> web.WebSocketResponse:
-        """One browser connection: hello first, then messages and button presses, in order."""
+        """One browser connection: hello first, then messages and button presses, in order (503 while
+        the channel is stopped)."""
+        if not self._running:
+            raise web.HTTPServiceUnavailable(text="the web chat is not running")
         ws = web.WebSocketResponse(heartbeat=_HEARTBEAT_S, max_msg_size=_WS_READ_LIMIT, timeout=_CLOSE_TIMEOUT_S)
         await ws.prepare(request)
         connection = _Connection(ws, request.remote or "")

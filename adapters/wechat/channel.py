@@ -1,4 +1,4 @@
-"""The WeChat Official Account channel: a webhook on Kefu's web server.
+"""The WeChat Official Account channel: a webhook on Kefu's HTTP host.
 
 ``GET /wechat`` answers WeChat's URL verification; ``POST /wechat`` receives messages and events
 (plaintext, or encrypted in safe mode). A reply ready within the reply budget goes back passively
@@ -19,18 +19,19 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from adapters.base import Channel
 from adapters.wechat.api import WeChatAPI, WeChatAPIError
 from adapters.wechat.crypto import CryptoError, MessageCrypto
 from adapters.wechat.followers import CONSENT_NO, CONSENT_YES, Followers
 from adapters.wechat.guard import Refused, RequestGuard, request_digest
 from adapters.wechat.inbound import MAX_BODY_BYTES, BadMessage, WeChatMessage, parse_fields
 from adapters.wechat.ledger import DELIVERIES_KEPT, register
+from adapters.wechat.push import push_reply
 from adapters.wechat.replies import News, Outgoing, Text, api_body, encrypted_xml, menu, passive_xml
 from adapters.wechat.replies import to_wechat as replies_to_wechat
 from adapters.wechat.signature import is_valid, sign
 from adapters.wechat.strings import say
 from core.assistant import Assistant
+from core.channel import Channel
 from core.messages import Button, Identity, InboundMessage, Language, Outbound, Reply
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class WeChatConfig:
 
 
 class WeChatChannel(Channel):
-    """Receives pushes on the web server's routes (:meth:`routes`), answers through the core."""
+    """Receives pushes on the HTTP host's routes (:meth:`routes`), answers through the core."""
 
     name = "wechat"
 
@@ -75,7 +76,7 @@ class WeChatChannel(Channel):
         self._running = False
 
     def routes(self) -> list[web.RouteDef]:
-        """The webhook routes, for :meth:`adapters.web.WebChannel.add_routes`."""
+        """The webhook routes, for :meth:`adapters.http.HttpHost.mount`."""
         return [web.get(self.config.path, self._verify), web.post(self.config.path, self._receive)]
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -100,6 +101,10 @@ class WeChatChannel(Channel):
         if isinstance(outbound, Reply):
             for message in self._to_wechat(identity.user_id, [outbound]):
                 await self._send(identity.user_id, message)
+
+    async def push(self, key: str, identity: Identity, reply: Reply) -> None:
+        """A promotion through the customer-service API (:mod:`adapters.wechat.push`)."""
+        await push_reply(self.api, identity.user_id, reply)
 
     # -- HTTP ----------------------------------------------------------------------------
     async def _verify(self, request: web.Request) -> web.Response:

@@ -19,8 +19,9 @@ from tqdm import tqdm
 from bot.app import build_recommender
 from bot.arguments import non_negative_float, positive_int
 from bot.settings import Settings
+from core.channel import Channel
 from core.demo.loader import load_demo_shop
-from core.messages import Identity, Reply
+from core.messages import Identity, Outbound, Reply
 from core.promotions.campaigns import Campaigns
 from core.promotions.definition import parse_definition
 from core.promotions.planner import Planner
@@ -28,7 +29,6 @@ from core.promotions.respect import Respect, RespectRules
 from core.store import Store
 from scheduler.dispatch import DispatchConfig, Dispatcher
 from scheduler.pacing import Pacer, PaceSchedule
-from scheduler.pushers import Pusher
 
 TOPIC = "campaign"
 HELP = "plan 100k synthetic customers and dispatch against a fake channel at the configured rate"
@@ -45,14 +45,24 @@ DEFINITION = {
 }
 
 
-class FakePusher(Pusher):
-    """A channel that takes ``latency_s`` per message and counts them."""
+class FakeChannel(Channel):
+    """A channel that takes ``latency_s`` per promotion and counts them."""
 
-    channel = "telegram"
+    name = "telegram"
 
     def __init__(self, latency_s: float) -> None:
         self.latency_s = latency_s
         self.sent: list[float] = []
+
+    async def start(self) -> None:
+        """Nothing to start."""
+
+    async def stop(self) -> None:
+        """Nothing to stop."""
+
+    async def send(self, identity: Identity, outbound: Outbound) -> None:
+        """The bench only pushes."""
+        raise NotImplementedError("the campaign bench only pushes")
 
     async def push(self, key: str, identity: Identity, reply: Reply) -> None:
         """Wait the latency, record the time."""
@@ -104,16 +114,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _dispatch(campaigns: Campaigns, respect: Respect, rate: float, args: argparse.Namespace) -> float:
     """Dispatch for ``args.dispatch_seconds``; the rate between the first and the last message."""
-    pusher = FakePusher(args.latency_ms / 1000)
-    dispatcher = Dispatcher(campaigns, {"telegram": pusher}, respect, Pacer(PaceSchedule(rate, 1.0)),
+    channel = FakeChannel(args.latency_ms / 1000)
+    dispatcher = Dispatcher(campaigns, {"telegram": channel}, respect, Pacer(PaceSchedule(rate, 1.0)),
                             DispatchConfig(concurrency=max(8, int(rate * args.latency_ms / 1000 * 4))))
     task = asyncio.create_task(dispatcher.run_due())
     await asyncio.sleep(args.dispatch_seconds)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
-    if len(pusher.sent) < 2:
+    if len(channel.sent) < 2:
         return 0.0
-    return (len(pusher.sent) - 1) / (pusher.sent[-1] - pusher.sent[0])
+    return (len(channel.sent) - 1) / (channel.sent[-1] - channel.sent[0])
 
 
 def _advance(bar: tqdm, done: int, total: int) -> None:

@@ -15,6 +15,7 @@ import aiohttp
 import numpy as np
 from prometheus_client import REGISTRY
 
+from adapters.http import HttpHost
 from adapters.web import WebChannel
 from bot.app import build_assistant, open_store
 from bot.arguments import non_negative_float, positive_int
@@ -144,12 +145,14 @@ def _knowledge_questions() -> dict[str, float]:
 
 
 async def _websocket_load(assistant: Assistant, conversations: int, turns: int, think: float) -> LoadResult:
-    channel = WebChannel(assistant, "127.0.0.1", 0)
+    channel, host = WebChannel(assistant), HttpHost("127.0.0.1", 0)
+    host.register([channel])
+    await host.start()
     await channel.start()
     connector = aiohttp.TCPConnector(limit=0)
     try:
         async with aiohttp.ClientSession(connector=connector) as http:
-            sockets = await asyncio.gather(*(_open(http, f"http://127.0.0.1:{channel.port}/ws")
+            sockets = await asyncio.gather(*(_open(http, f"{host.url}ws")
                                              for _ in range(conversations)))
 
             async def turn(conversation: int, number: int, text: str) -> None:
@@ -167,6 +170,7 @@ async def _websocket_load(assistant: Assistant, conversations: int, turns: int, 
                 await asyncio.gather(*(ws.close() for ws in sockets))
     finally:
         await channel.stop()
+        await host.stop()
 
 
 async def _open(http: aiohttp.ClientSession, url: str) -> aiohttp.ClientWebSocketResponse:

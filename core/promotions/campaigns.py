@@ -16,6 +16,7 @@ import sqlite_utils
 
 from core.clock import utc_now_iso
 from core.promotions.definition import CampaignDefinition, parse_definition
+from core.promotions.facts import CustomerFacts
 
 STATUSES = ("draft", "running", "paused")
 
@@ -144,6 +145,10 @@ class Campaigns:
         """How many deliveries of the campaign are in each status."""
         return dict(self.db.execute("select status, count(*) from deliveries where campaign_id = ? group by status",
                                     [campaign_id]).fetchall())
+
+    def customer_facts(self, customer_id: int) -> CustomerFacts:
+        """A delivery's customer as facts for the check right before its send (an erased one has no consent)."""
+        return CustomerFacts.from_row(next(self.db["customers"].rows_where("id = ?", [customer_id]), None))
 
     def _update(self, delivery_id: int, **values: Any) -> None:
         self.db["deliveries"].update(delivery_id, {**values, "updated_at": utc_now_iso()})

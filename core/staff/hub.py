@@ -11,13 +11,14 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
+from core.channel import Channel
 from core.clock import utc_now_iso
 from core.handoff_port import Handoff, RecordedHandoff
 from core.i18n import t
 from core.language import pick_language
-from core.messages import Identity, InboundMessage, Language, Outbound, Reply
+from core.messages import Identity, InboundMessage, Language, Reply
 from core.observe.handles import conversation_handle, visitor_label
 from core.sentiment.mood import mood_label
 from core.staff.summary import ExtractiveSummarizer, Summarizer, Summary
@@ -32,13 +33,6 @@ STAFF_DELIVERIES = "staff"
 
 class HandoffError(Exception):
     """A staff action that cannot be done (no open handoff, already resolved, …); the message says why."""
-
-
-class Sender(Protocol):
-    """Anything that delivers to a shopper on one channel (every started :class:`adapters.base.Channel`)."""
-
-    async def send(self, identity: Identity, outbound: Outbound) -> None:
-        """Deliver one outbound message."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +88,8 @@ class HandoffHub(Handoff):
         self._default_language = default_language
         self.summarizer = summarizer or ExtractiveSummarizer(store)
         self.sinks: list[StaffSink] = []
-        self.senders: dict[str, Sender] = {}
+        self.channels: dict[str, Channel] = {}
+        """The started shopper channels by name: staff replies reach the shopper through their own."""
         self._recorded = RecordedHandoff(store)
         self._summaries: dict[int, Summary] = {}  # made once per handoff (an LLM summary takes seconds)
         self._queue: asyncio.Queue[Callable[[], Awaitable[None]]] = asyncio.Queue()
@@ -249,13 +244,13 @@ class HandoffHub(Handoff):
         if conversation is None:
             raise HandoffError(f"unknown conversation {conversation_handle(conversation_id)}")
         self.store.conversations.record_staff(conversation_id, author, text)
-        sender = self.senders.get(conversation["channel"])
-        if sender is None:
+        channel = self.channels.get(conversation["channel"])
+        if channel is None:
             log.warning("no running %s channel: message to %s kept in the transcript only",
                         conversation["channel"], conversation_handle(conversation_id))
             return
-        await sender.send(Identity(conversation["channel"], conversation["user_id"]),
-                          Reply(text, language=self._language(conversation)))
+        await channel.send(Identity(conversation["channel"], conversation["user_id"]),
+                           Reply(text, language=self._language(conversation)))
 
     async def remind(self, handoff_id: int, waited_minutes: int) -> None:
         """Remind every staff sink of an unclaimed handoff."""

@@ -16,15 +16,16 @@ from core.promotions.respect import Respect, RespectRules
 from core.store import Store
 from scheduler.dispatch import DispatchConfig, Dispatcher
 from scheduler.pacing import Pacer, PaceSchedule
-from scheduler.pushers import Pusher
+from tests.fakes.channel import RecordingChannel
 
 
-class RecordingPlatform(Pusher):
+class RecordingPlatform(RecordingChannel):
     """A fake platform that records every message it receives, and can say whether a key arrived."""
 
-    channel = "telegram"
+    name = "telegram"
 
     def __init__(self, path: str) -> None:
+        super().__init__()
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.execute("create table if not exists received (key text, user_id text, text text)")
 

@@ -8,6 +8,7 @@ import pytest
 from promo_helpers import NO_QUIET, NOW, definition, start
 
 from core.dialogue.state import DialogueState
+from core.channel import PushError
 from core.messages import Identity, InboundMessage, Reply
 from core.nlu.base import NLUResult, Reading
 from core.policy.dialogue import DialoguePolicy
@@ -20,7 +21,7 @@ from core.store import Store
 from core.turn import Turn
 from scheduler.dispatch import DispatchConfig, Dispatcher
 from scheduler.pacing import Pacer, PaceSchedule
-from scheduler.pushers import Pusher, PushError
+from tests.fakes.channel import RecordingChannel
 
 JOURNEY_MESSAGE = {"zh": "{name}，{item}", "en": "{name}: {item}"}
 
@@ -89,12 +90,13 @@ def test_pace_schedule_keeps_overall_rate_and_per_chat_interval() -> None:
     assert schedule.reserve("chat2") == pytest.approx(200.1)
 
 
-class FlakyPusher(Pusher):
+class FlakyPusher(RecordingChannel):
     """Fails each key according to a script: "ok", "retry" (then ok), "retry-forever", "refuse"."""
 
-    channel = "telegram"
+    name = "telegram"
 
     def __init__(self, script: dict[str, str]) -> None:
+        super().__init__()
         self.script = script
         self.calls: list[str] = []
 

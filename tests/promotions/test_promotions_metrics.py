@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from promo_helpers import NO_QUIET, NOW, start
 
+from core.channel import PushError
 from core.messages import Identity, Reply
 from core.observe.metrics import sample
 from core.promotions.campaigns import Campaigns
@@ -12,13 +13,13 @@ from core.promotions.respect import Respect
 from core.store import Store
 from scheduler.dispatch import DispatchConfig, Dispatcher
 from scheduler.pacing import Pacer, PaceSchedule
-from scheduler.pushers import Pusher, PushError
+from tests.fakes.channel import RecordingChannel
 
 
-class _Pusher(Pusher):
+class _Pusher(RecordingChannel):
     """Telegram pusher that is down (retryable) while ``down`` is set, and refused for user 222."""
 
-    channel = "telegram"
+    name = "telegram"
     down = True
 
     async def push(self, key: str, identity: Identity, reply: Reply) -> None:

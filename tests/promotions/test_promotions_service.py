@@ -3,6 +3,7 @@ stored job and sent) and the ``kefu campaign`` / ``kefu coupon`` commands."""
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -10,19 +11,22 @@ from promo_helpers import MESSAGE, NO_QUIET, definition
 
 from core.messages import Identity, Reply
 from core.promotions.campaigns import Campaigns
+from core.promotions.journeys import journey_targets
+from core.promotions.respect import Respect
 from core.recommend.popular import PopularityRecommender
 from core.store import Store
 from scheduler.dispatch import DispatchConfig
 from scheduler.pacing import PaceSchedule
-from scheduler.pushers import Pusher
 from scheduler.service import PromotionService, SchedulerConfig
+from tests.fakes.channel import RecordingChannel
 from tests.helpers import run_kefu
 
 
-class Inbox(Pusher):
-    channel = "telegram"
+class Inbox(RecordingChannel):
+    name = "telegram"
 
     def __init__(self) -> None:
+        super().__init__()
         self.received: list[tuple[str, str]] = []
 
     async def push(self, key: str, identity: Identity, reply: Reply) -> None:
@@ -36,8 +40,8 @@ async def test_service_plans_started_campaigns_and_sends_them(shop: Store, tmp_p
     inbox = Inbox()
 
     def service() -> PromotionService:
-        return PromotionService(shop, PopularityRecommender(shop), {"telegram": inbox}, NO_QUIET,
-                                PaceSchedule(100, 0), DispatchConfig(), SchedulerConfig(tmp_path / "jobs.db"),
+        return PromotionService(Campaigns(shop.db), Respect(shop.db, NO_QUIET), partial(journey_targets, shop.db),
+                                PopularityRecommender(shop), {"telegram": inbox}, PaceSchedule(100, 0), DispatchConfig(), SchedulerConfig(tmp_path / "jobs.db"),
                                 {"zh": "店", "en": "Shop"}, "en")
 
     first = service()

@@ -7,8 +7,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from promo_helpers import start
 
+from adapters.http import HttpHost
 from adapters.shop_api import CouponAPI
 from adapters.web import WebChannel
+from bot.channels import host_routes
 from bot.cli import build_parser
 from bot.commands import coupon
 from core.store import Store
@@ -19,9 +21,9 @@ KEY = "shop-secret-key"
 @pytest.fixture
 async def client(shop: Store, planner, assistant):
     planner.plan(start(shop), datetime.now(UTC))
-    web = WebChannel(assistant, "127.0.0.1", 0)
-    web.add_routes(CouponAPI(shop, KEY).routes())
-    async with TestClient(TestServer(web.build_app())) as client:
+    host = HttpHost("127.0.0.1", 0)
+    host.register([*host_routes(shop), WebChannel(assistant), CouponAPI(shop, KEY)])
+    async with TestClient(TestServer(host.build_app())) as client:
         yield client
 
 

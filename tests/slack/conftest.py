@@ -13,12 +13,14 @@ import aiohttp
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
+from adapters.http import HttpHost
 from adapters.slack import SlackChannel, SlackConfig
 from adapters.slack.config import EVENTS_PATH
 from adapters.web import WebChannel
 from core.assistant import Assistant
 from core.staff import HandoffHub
 from tests.fakes.slack_api import BOT_TOKEN, SIGNING_SECRET, STAFF_CHANNEL, FakeSlackAPI
+from tests.hosting import serving
 
 
 @pytest.fixture
@@ -80,24 +82,21 @@ class SlackPoster:
 
 
 @pytest.fixture
-async def slack_web(assistant: Assistant, fake_slack: FakeSlackAPI) -> AsyncIterator[tuple[WebChannel, SlackChannel]]:
-    """Kefu's web server with the Slack endpoint (HTTP mode), both started."""
+async def slack_web(assistant: Assistant, fake_slack: FakeSlackAPI) -> AsyncIterator[tuple[HttpHost, SlackChannel]]:
+    """Kefu's HTTP host with the web chat and the Slack endpoint (HTTP mode), all started."""
     hub = assistant.components.staff
     assert isinstance(hub, HandoffHub)
     slack = SlackChannel(slack_config(fake_slack), hub)
-    web = WebChannel(assistant, "127.0.0.1", 0)
-    web.add_routes(slack.routes())
-    hub.senders["web"] = web
-    await web.start()
-    await slack.start()
-    yield web, slack
-    await slack.stop()
-    await hub.stop()
-    await web.stop()
+    web = WebChannel(assistant)
+    hub.channels["web"] = web
+    async with serving(web, slack, store=assistant.store) as host:
+        yield host, slack
+        await slack.stop()
+        await hub.stop()
 
 
 @pytest.fixture
-async def poster(slack_web: tuple[WebChannel, SlackChannel]) -> AsyncIterator[SlackPoster]:
-    web, _ = slack_web
+async def poster(slack_web: tuple[HttpHost, SlackChannel]) -> AsyncIterator[SlackPoster]:
+    host, _ = slack_web
     async with aiohttp.ClientSession() as session:
-        yield SlackPoster(web.url.rstrip("/") + EVENTS_PATH, session)
+        yield SlackPoster(host.url.rstrip("/") + EVENTS_PATH, session)

@@ -8,6 +8,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from adapters.http import HttpHost
 from adapters.slack import SlackChannel
 from adapters.slack.blocks import CLAIM, RESOLVE
 from adapters.slack.config import EVENTS_PATH
@@ -39,14 +40,15 @@ async def test_telegram_shopper_to_slack_staff_and_back(tmp_path: Path, settings
     hub = assistant.components.staff
     telegram = TelegramChannel(assistant, TelegramConfig(token=TOKEN, api_base_url=fake_api.base_url, poll_timeout=1))
     slack = SlackChannel(slack_config(fake_slack), hub)
-    web = WebChannel(assistant, "127.0.0.1", 0)
-    web.add_routes(slack.routes())
-    hub.senders["telegram"] = telegram
+    web, host = WebChannel(assistant), HttpHost("127.0.0.1", 0)
+    host.register([web, telegram, slack])
+    hub.channels["telegram"] = telegram
+    await host.start()
     for channel in (web, telegram, slack):
         await channel.start()
     try:
         async with aiohttp.ClientSession() as session:
-            staff = SlackPoster(web.url.rstrip("/") + EVENTS_PATH, session)
+            staff = SlackPoster(host.url.rstrip("/") + EVENTS_PATH, session)
             said = await exchange(fake_api, telegram, fake_api.message_update(ALICE, "I want to talk to a human",
                                                                               language_code="en"))
             assert said and "colleague" in said[-1].params["text"]
@@ -75,5 +77,6 @@ async def test_telegram_shopper_to_slack_staff_and_back(tmp_path: Path, settings
     finally:
         for channel in (slack, telegram, web):
             await channel.stop()
+        await host.stop()
         await hub.stop()
         store.close()

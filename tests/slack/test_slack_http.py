@@ -9,8 +9,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import BACK, CLAIM, RESOLVE
 from core.messages import Identity, InboundMessage
+from tests.fakes.channel import RecordingChannel
 from tests.fakes.slack_api import BOT_TOKEN, STAFF_CHANNEL
-from tests.staff.conftest import RecordingSender
 
 SHOPPER = Identity("telegram", "111")  # Alice; her channel is a recording sender here
 CONVERSATION = SHOPPER.conversation_id
@@ -20,7 +20,7 @@ CONVERSATION = SHOPPER.conversation_id
 async def hand_off(assistant, fake_slack):
     """Alice asks for a human; returns the handoff row once its card is in the staff channel."""
     hub = assistant.components.staff
-    hub.senders["telegram"] = inbox = RecordingSender()
+    hub.channels["telegram"] = inbox = RecordingChannel()
     await assistant.handle(InboundMessage(SHOPPER, "my order W1000001 never came", language_hint="en"))
     await assistant.handle(InboundMessage(SHOPPER, "I want to talk to a human", language_hint="en"))
     await hub.drain()

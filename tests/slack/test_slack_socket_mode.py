@@ -6,9 +6,9 @@ import json
 from adapters.slack import SlackChannel
 from adapters.slack.blocks import CLAIM
 from core.messages import Identity, InboundMessage
+from tests.fakes.channel import RecordingChannel
 from tests.fakes.slack_api import APP_TOKEN, STAFF_CHANNEL
 from tests.slack.conftest import slack_config
-from tests.staff.conftest import RecordingSender
 
 SHOPPER = Identity("web", "sock-1")
 
@@ -16,7 +16,7 @@ SHOPPER = Identity("web", "sock-1")
 
 async def test_socket_mode_buttons_thread_replies_and_commands(assistant, fake_slack):
     hub = assistant.components.staff
-    hub.senders["web"] = inbox = RecordingSender()
+    hub.channels["web"] = inbox = RecordingChannel()
     slack = SlackChannel(slack_config(fake_slack, app_token=APP_TOKEN, signing_secret=""), hub)
     assert slack.routes() == []  # no public URL in Socket Mode
     await slack.start()

@@ -2,29 +2,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
 from typing import Any
 
 import pytest
 
 from adapters.forwarded import Forwarding
+from adapters.http import HttpHost
 from adapters.inbox import StaffInbox
 from adapters.web import WebChannel
 from core.assistant import Assistant
-from core.messages import Identity, Outbound
 from core.staff import HandoffCard, HandoffHub, StaffSink
-
-
-class RecordingSender:
-    """A shopper channel that keeps what it was asked to deliver."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[Identity, Outbound]] = []
-
-    async def send(self, identity: Identity, outbound: Outbound) -> None:
-        self.sent.append((identity, outbound))
-
-    def texts(self) -> list[str]:
-        return [getattr(o, "text", "") for _, o in self.sent]
+from tests.fakes.channel import RecordingChannel
+from tests.hosting import serving
 
 
 class RecordingSink(StaffSink):
@@ -59,8 +49,8 @@ def hub(assistant: Assistant) -> HandoffHub:
 
 
 @pytest.fixture
-def sender(hub: HandoffHub) -> RecordingSender:
-    hub.senders["telegram"] = hub.senders["web"] = sender = RecordingSender()
+def sender(hub: HandoffHub) -> RecordingChannel:
+    hub.channels["telegram"] = hub.channels["web"] = sender = RecordingChannel()
     return sender
 
 
@@ -75,26 +65,21 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 async def start_inbox(assistant: Assistant,
-                      hub: HandoffHub) -> AsyncIterator[Callable[[Forwarding | None], Awaitable[WebChannel]]]:
-    """Starts the web server with the staff inbox (password :data:`PASSWORD`) under the given forwarding
-    rules; the web channel delivers to shoppers. Stopped after the test."""
-    started: list[WebChannel] = []
+                      hub: HandoffHub) -> AsyncIterator[Callable[[Forwarding | None], Awaitable[HttpHost]]]:
+    """Starts the HTTP host with the web chat and the staff inbox (password :data:`PASSWORD`) under the given
+    forwarding rules; the web channel delivers to shoppers. Stopped after the test."""
+    async with AsyncExitStack() as started:
+        async def start(forwarding: Forwarding | None = None) -> HttpHost:
+            web = WebChannel(assistant)
+            hub.channels["web"] = web
+            return await started.enter_async_context(
+                serving(web, store=assistant.store, forwarding=forwarding, routes=StaffInbox(hub, PASSWORD).routes()))
 
-    async def start(forwarding: Forwarding | None = None) -> WebChannel:
-        web = WebChannel(assistant, "127.0.0.1", 0, forwarding)
-        web.add_routes(StaffInbox(hub, PASSWORD).routes())
-        hub.senders["web"] = web
-        await web.start()
-        started.append(web)
-        return web
-
-    yield start
-    await hub.stop()
-    for web in started:
-        await web.stop()
+        yield start
+        await hub.stop()
 
 
 @pytest.fixture
-async def inbox_web(start_inbox: Callable[[Forwarding | None], Awaitable[WebChannel]]) -> WebChannel:
-    """The web server with the staff inbox, the socket peer as the client."""
+async def inbox_web(start_inbox: Callable[[Forwarding | None], Awaitable[HttpHost]]) -> HttpHost:
+    """The HTTP host with the web chat and the staff inbox, the socket peer as the client."""
     return await start_inbox(None)

@@ -14,11 +14,12 @@ from adapters.inbox.auth import LOCK, MAX_FAILURES, StaffAuth
 from adapters.slack.blocks import card_blocks, card_text
 from adapters.web import WebChannel
 from bot.app import build_assistant
-from bot.serve import configured_channels
+from bot.channels import build_channels
 from bot.settings import load_settings
 from core import clock
 from core.messages import Identity, InboundMessage
 from core.observe.handles import visitor_label
+from tests.hosting import serving
 from tests.staff.conftest import PASSWORD
 
 SHOPPER = Identity("web", "inbox-shopper")
@@ -110,17 +111,12 @@ async def test_an_action_names_the_handoff_on_screen_and_never_touches_a_newer_o
 
 
 async def test_without_a_password_the_inbox_is_off_and_says_how_to_turn_it_on(assistant, hub):
-    web = WebChannel(assistant, "127.0.0.1", 0)
-    web.add_routes(StaffInbox(hub, None).routes())
-    await web.start()
-    try:
+    async with serving(WebChannel(assistant), routes=StaffInbox(hub, None).routes()) as host:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
-            async with session.get(web.url + "staff") as response:
+            async with session.get(host.url + "staff") as response:
                 assert response.status == 503 and "KEFU_STAFF_PASSWORD" in await response.text()
-            async with session.post(web.url + "staff/api/login", json={"name": "x", "password": ""}) as response:
+            async with session.post(host.url + "staff/api/login", json={"name": "x", "password": ""}) as response:
                 assert response.status == 503
-    finally:
-        await web.stop()
 
 
 # -- the login lockout ----------------------------------------------------------------------------
@@ -203,21 +199,21 @@ async def test_kefu_run_serves_the_inbox_with_the_proxy_settings(store, override
     settings = load_settings(env_file=None, kefu_load_demo_shop=False, kefu_llm_backend="templates", kefu_port=0,
                              kefu_staff_password=PASSWORD, **overrides)
     assistant = build_assistant(store, settings)
-    web = configured_channels(assistant, settings)[0]
-    await web.start()
+    host = build_channels(assistant, settings).host
+    await host.start()
     try:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
             forwarded = {"X-Forwarded-For": "198.51.100.1", "X-Forwarded-Proto": proto}
             for _ in range(MAX_FAILURES):
-                assert (await login(session, web.url, "wrong password", forwarded))[0] == 401
-            async with session.post(web.url + "staff/api/login", json={"name": "Mei", "password": PASSWORD},
+                assert (await login(session, host.url, "wrong password", forwarded))[0] == 401
+            async with session.post(host.url + "staff/api/login", json={"name": "Mei", "password": PASSWORD},
                                     headers={**forwarded, "X-Forwarded-For": "198.51.100.2"}) as response:
                 assert response.status == owner_status
                 if secure is not None:
                     assert bool(response.cookies["kefu_staff"]["secure"]) is secure
     finally:
         await assistant.components.staff.stop()
-        await web.stop()
+        await host.stop()
 
 
 async def test_the_inbox_names_an_unknown_web_shopper_by_handle_never_by_session_id(assistant, hub, inbox_web):

@@ -20,7 +20,8 @@ from core.reply.grounding import GroundingChecker
 from core.reply.llm import LLMReplyGenerator
 from core.staff import ExtractiveSummarizer, HandoffHub, LLMSummarizer
 from core.store.changes import OrderChange, OrderChanges
-from tests.staff.conftest import RecordingSender, RecordingSink
+from tests.fakes.channel import RecordingChannel
+from tests.staff.conftest import RecordingSink
 from tests.staff.test_inbox import login
 
 ALICE, BOB, STRANGER = Identity("telegram", "111"), Identity("telegram", "222"), Identity("telegram", "333")
@@ -50,7 +51,7 @@ class ObedientSummaryModel(ChatBackend):
 async def hand_off(assistant, shopper: Identity, *lines: str, language: str = "en") -> None:
     """The shopper says ``lines`` (the last asks for a person); the handoff is open and staff notified."""
     hub = assistant.components.staff
-    hub.senders["telegram"] = RecordingSender()
+    hub.channels["telegram"] = RecordingChannel()
     for line in lines:
         await assistant.handle(InboundMessage(shopper, line, language_hint=language))
     await hub.drain()

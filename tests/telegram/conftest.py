@@ -38,15 +38,15 @@ def shop_db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def start_channel(fake_api: FakeTelegramAPI, shop_db: Path, settings: Settings) -> AsyncIterator[StartChannel]:
-    """Starts a polling channel (config overrides as keywords, ``web=`` for webhooks) over the shop
-    file; everything started is stopped at the end."""
+    """Starts a polling channel (config overrides as keywords) over the shop file; everything started
+    is stopped at the end."""
     running: list[tuple[TelegramChannel, Store]] = []
 
-    async def start(web: Any = None, started: bool = True, **overrides: Any) -> TelegramChannel:
+    async def start(started: bool = True, **overrides: Any) -> TelegramChannel:
         store = Store(shop_db)
         config = TelegramConfig(**{"token": TOKEN, "api_base_url": fake_api.base_url, "poll_timeout": 1,
                                    **overrides})
-        channel = TelegramChannel(build_assistant(store, settings), config, web=web)
+        channel = TelegramChannel(build_assistant(store, settings), config)
         running.append((channel, store))
         if started:
             await channel.start()

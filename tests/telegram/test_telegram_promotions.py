@@ -11,7 +11,6 @@ from core.promotions.respect import Respect, RespectRules
 from core.recommend.popular import PopularityRecommender
 from scheduler.dispatch import Dispatcher
 from scheduler.pacing import Pacer, PaceSchedule
-from scheduler.pushers import TelegramPusher
 from tests.fakes.telegram_api import FakeTelegramAPI
 
 
@@ -28,15 +27,14 @@ async def test_promotions_go_through_the_outbox(fake_api: FakeTelegramAPI, start
     planner = Planner(campaigns, PopularityRecommender(store), Respect(store.db, rules), {}, "en", {"telegram"})
     assert planner.plan(campaigns.get(campaign_id), datetime.now(UTC)).planned == 2
     fake_api.block(222)
-    pusher = TelegramPusher(channel)
-    dispatcher = Dispatcher(campaigns, {"telegram": pusher}, Respect(store.db, rules), Pacer(PaceSchedule(30, 1)))
+    dispatcher = Dispatcher(campaigns, {"telegram": channel}, Respect(store.db, rules), Pacer(PaceSchedule(30, 1)))
     stats = await dispatcher.run_due()
     assert (stats.sent, stats.failed) == (1, 1)
     [message] = fake_api.messages(111)
     assert message.params["text"].startswith("Alice, new &lt;arrivals&gt; &amp; more")
     alice = store.customers.by_external_id("C1")["id"]
     key = f"campaign:{campaign_id}:{alice}"
-    assert pusher.delivered(key) and store.db.execute(
+    assert channel.delivered(key) and store.db.execute(
         "select status from telegram_outbox where source = ?", [key]).fetchone()[0] == "sent"
     failed = next(store.db["deliveries"].rows_where("user_id = '222'"))
     assert failed["status"] == "failed" and failed["reason"].startswith("telegram blocked")

@@ -1,4 +1,4 @@
-"""The Telegram channel in webhook mode: updates posted to Kefu's own web server, replies through
+"""The Telegram channel in webhook mode: updates posted to Kefu's own HTTP host, replies through
 the fake Bot API. The secret token is checked; bad bodies get 400."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import aiohttp
 import pytest
 
-from adapters.web import WebChannel
+from tests.hosting import serving
 from tests.telegram.conftest import until_done
 
 SECRET = "s3cret-Token_42"
@@ -15,16 +15,11 @@ URL = "https://shop.example.com/hooks/telegram"
 
 
 @pytest.fixture
-async def webhook(fake_api, start_channel, assistant):
-    """A web channel on a free port serving the webhook route, and the Telegram channel behind it."""
-    web = WebChannel(assistant, "127.0.0.1", 0)
-    telegram = await start_channel(web=web, started=False, webhook_url=URL, webhook_secret=SECRET)
-    await web.start()
-    await telegram.start()
-    async with aiohttp.ClientSession() as http:
-        yield telegram, http, f"{web.url.rstrip('/')}/hooks/telegram"
-    await telegram.stop()
-    await web.stop()
+async def webhook(fake_api, start_channel):
+    """The HTTP host on a free port serving the webhook route, and the Telegram channel behind it."""
+    telegram = await start_channel(started=False, webhook_url=URL, webhook_secret=SECRET)
+    async with serving(telegram) as host, aiohttp.ClientSession() as http:
+        yield telegram, http, f"{host.url.rstrip('/')}/hooks/telegram"
 
 
 async def post(http, url, body, secret=SECRET, raw=False):
@@ -89,15 +84,16 @@ async def test_posts_while_stopped_get_503_so_telegram_retries(fake_api, webhook
 
 
 def test_kefu_run_starts_telegram_only_when_a_token_is_set(assistant):
-    from bot.serve import configured_channels
+    from bot.channels import build_channels
     from bot.settings import load_settings
     from tests.fakes.telegram_api import TOKEN
 
     plain = load_settings(env_file=None, kefu_db_path=":memory:")
-    assert [c.name for c in configured_channels(assistant, plain)] == ["web"]
+    assert [c.name for c in build_channels(assistant, plain).channels] == ["web"]
     hooked = load_settings(env_file=None, kefu_db_path=":memory:", telegram_bot_token=TOKEN,
                            telegram_webhook_url=URL, telegram_webhook_secret=SECRET)
-    web, telegram = configured_channels(assistant, hooked)
+    kefu = build_channels(assistant, hooked)
+    _web, telegram = kefu.channels
     assert telegram.name == "telegram" and telegram.config.webhook_path == "/hooks/telegram"
-    assert any(r.resource.canonical == "/hooks/telegram" for r in web.build_app().router.routes()
+    assert any(r.resource.canonical == "/hooks/telegram" for r in kefu.host.build_app().router.routes()
                if r.method == "POST")

@@ -45,7 +45,7 @@ class MedusaEvents:
         self._tasks: set[asyncio.Task[None]] = set()
 
     def routes(self) -> list[web.RouteDef]:
-        """Routes for :meth:`adapters.web.WebChannel.add_routes`."""
+        """Routes for :meth:`adapters.http.HttpHost.mount`."""
         return [web.post(PATH, self._receive)]
 
     async def drain(self) -> None:

@@ -71,7 +71,7 @@ class ShopifyWebhooks:
         }
 
     def routes(self) -> list[web.RouteDef]:
-        """Routes for :meth:`adapters.web.WebChannel.add_routes`."""
+        """Routes for :meth:`adapters.http.HttpHost.mount`."""
         return [web.post(WEBHOOK_PATH, self._receive)]
 
     async def _receive(self, request: web.Request) -> web.Response:

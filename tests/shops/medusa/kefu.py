@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from adapters.http import HttpHost
 from adapters.web import WebChannel
 from bot.app import build_assistant
-from bot.serve import configured_channels
+from bot.channels import build_channels
 from bot.settings import Settings, load_settings
 from bot.shops import start_shop
 from core.assistant import Assistant
@@ -41,6 +42,7 @@ class Kefu:
     store: Store
     assistant: Assistant
     web: WebChannel
+    host: HttpHost
 
     def audit(self) -> list[str]:
         """What shoppers' turns recorded, in order."""
@@ -56,13 +58,16 @@ async def start_kefu(settings: Settings) -> Kefu:
     assistant = build_assistant(store, settings)
     await start_shop(assistant.components.shop)
     await ShopSync(store, assistant.components.shop).full()
-    web = configured_channels(assistant, settings)[0]
+    built = build_channels(assistant, settings)
+    web = built.channels[0]
+    await built.host.start()
     await web.start()
-    return Kefu(store, assistant, web)
+    return Kefu(store, assistant, web, built.host)
 
 
 async def stop_kefu(kefu: Kefu) -> None:
     await kefu.web.stop()
+    await kefu.host.stop()
     await kefu.assistant.components.shop.close()
     kefu.store.close()
 
@@ -76,7 +81,7 @@ class Shopper:
 
     @classmethod
     async def connect(cls, http: aiohttp.ClientSession, kefu: Kefu) -> Shopper:
-        ws = await http.ws_connect(f"{kefu.web.url}ws")
+        ws = await http.ws_connect(f"{kefu.host.url}ws")
         await ws.send_json({"type": "hello", "session": "", "lang": "en"})
         welcome = await ws.receive_json(timeout=10)
         assert welcome["type"] == "welcome"

@@ -32,6 +32,7 @@ from tests.fakes.shopify_webhooks import (
     product_payload,
     send_webhook,
 )
+from tests.hosting import serving
 from tests.shops.shopify.conftest import Seeded
 
 VERIFY = "mei@example.com 200120"
@@ -124,12 +125,10 @@ async def test_a_chinese_shopper_hears_of_a_refusal_in_chinese(kefu: Kefu, fake_
 # -- webhooks on Kefu's web server ---------------------------------------------------------------
 @pytest.fixture
 async def hook_url(kefu: Kefu, tmp_path: Path) -> AsyncIterator[str]:
-    web = WebChannel(kefu.assistant, "127.0.0.1", 0)
-    web.add_routes(ShopifyWebhooks(kefu.store, kefu.shop, "kefu-test-shopify-client-secret",
-                                   "kefu-test.myshopify.com", tmp_path / "privacy-requests").routes())
-    await web.start()
-    yield f"http://127.0.0.1:{web.port}{WEBHOOK_PATH}"
-    await web.stop()
+    webhooks = ShopifyWebhooks(kefu.store, kefu.shop, "kefu-test-shopify-client-secret",
+                               "kefu-test.myshopify.com", tmp_path / "privacy-requests")
+    async with serving(WebChannel(kefu.assistant), store=kefu.store, routes=webhooks.routes()) as host:
+        yield f"http://127.0.0.1:{host.port}{WEBHOOK_PATH}"
 
 
 async def test_order_and_product_webhooks_refresh_the_cache_once(kefu: Kefu, fake_shopify: FakeShopify,

@@ -1,4 +1,4 @@
-"""The web server's own log (aiohttp's request handling).
+"""The HTTP host's own log (aiohttp's request handling).
 
 aiohttp answers a request it cannot parse (a control character in a header, a line too long, bytes that
 are not HTTP) with 400 itself, before any route, and logs it as an error with a traceback that quotes the
@@ -10,7 +10,7 @@ import logging
 
 from aiohttp.http_exceptions import BadHttpMessage
 
-SERVER_LOG = logging.getLogger("adapters.web.server")
+SERVER_LOG = logging.getLogger("adapters.http.server")
 """The logger to give aiohttp's request handler (``web.AppRunner(..., logger=SERVER_LOG)``)."""
 
 

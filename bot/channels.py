@@ -1,0 +1,109 @@
+"""Every channel of ``kefu run`` built from settings, and the one HTTP host that serves their routes:
+the web chat always, WeChat, Telegram and Slack when their settings are present, the staff inbox,
+the shop's endpoints, health and metrics, the data-export links (docs/ARCHITECTURE.md)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import SecretStr
+
+from adapters.forwarded import Forwarding
+from adapters.http import HttpHost, Routed, ServiceRoutes
+from adapters.inbox import StaffInbox
+from adapters.shop_api import CouponAPI
+from adapters.shops.shopify.backend import ShopifyShop
+from adapters.shops.shopify.webhooks import ShopifyWebhooks
+from adapters.slack import SlackChannel, SlackConfig
+from adapters.telegram import TelegramChannel, TelegramConfig
+from adapters.web import WebChannel
+from adapters.web.export_links import ExportDownloads
+from adapters.web.limits import NewConversationLimit
+from adapters.wechat import WeChatChannel, WeChatConfig
+from bot.settings import Settings
+from bot.shops import shop_routes
+from core.assistant import Assistant
+from core.channel import Channel
+from core.staff import HandoffHub
+from core.store import Store
+
+
+@dataclass(frozen=True)
+class Channels:
+    """The channels to start (the web chat first) and the host with all their routes mounted."""
+
+    host: HttpHost
+    channels: list[Channel]
+
+
+def build_channels(assistant: Assistant, settings: Settings) -> Channels:
+    """Every configured channel, and the HTTP host serving every route (call its ``start`` first)."""
+    store = assistant.store
+    host = HttpHost(settings.kefu_host, settings.kefu_port,
+                    Forwarding(settings.kefu_trusted_proxies, public_https=settings.public_https))
+    host.register(host_routes(store))
+    channels: list[Channel] = [WebChannel(assistant, NewConversationLimit(
+        settings.kefu_web_new_conversations_per_address, settings.kefu_web_new_conversations_per_minute))]
+    shop = assistant.components.shop
+    if shop is not None:
+        host.mount(shop_routes(settings, store, shop))
+    if settings.kefu_shop_api_key:
+        host.mount(CouponAPI(store, settings.kefu_shop_api_key.get_secret_value()).routes())
+    if isinstance(shop, ShopifyShop) and settings.shopify_api_secret and settings.shopify_shop_domain:
+        host.mount(ShopifyWebhooks(store, shop, settings.shopify_api_secret.get_secret_value(),
+                                   settings.shopify_shop_domain,
+                                   settings.kefu_db_path.parent / "privacy-requests").routes())
+    if settings.wechat_token:
+        channels.append(WeChatChannel(assistant, wechat_config(settings)))
+    if settings.telegram_bot_token:
+        channels.append(TelegramChannel(assistant, telegram_config(settings)))
+    if assistant.components.staff is not None:
+        channels += staff_channels(assistant.components.staff, settings, host)
+    host.register(channels)
+    return Channels(host, channels)
+
+
+def host_routes(store: Store) -> list[Routed]:
+    """What the host serves for the whole install: health, metrics and the data-export links of every channel."""
+    return [ServiceRoutes(store), ExportDownloads(store)]
+
+
+def staff_channels(hub: HandoffHub, settings: Settings, host: HttpHost) -> list[Channel]:
+    """Mount the staff inbox (always; it explains itself when no password is set); with a bot token,
+    the Slack channel (its endpoint is mounted with the other channels' routes)."""
+    password = settings.kefu_staff_password.get_secret_value() if settings.kefu_staff_password else None
+    host.mount(StaffInbox(hub, password).routes())
+    return [SlackChannel(slack_config(settings), hub)] if settings.slack_bot_token else []
+
+
+def telegram_config(settings: Settings) -> TelegramConfig:
+    """The Telegram channel's part of the settings; requires ``TELEGRAM_BOT_TOKEN``."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    return TelegramConfig(token=settings.telegram_bot_token.get_secret_value(),
+                          api_base_url=settings.telegram_api_base_url,
+                          webhook_url=settings.telegram_webhook_url,
+                          webhook_secret=_secret(settings.telegram_webhook_secret) or None,
+                          poll_timeout=settings.telegram_poll_timeout,
+                          default_language=settings.kefu_default_language)
+
+
+def wechat_config(settings: Settings) -> WeChatConfig:
+    """The WeChat Official Account's part of the settings."""
+    return WeChatConfig(token=_secret(settings.wechat_token), app_id=settings.wechat_app_id,
+                        app_secret=_secret(settings.wechat_app_secret), api_base_url=settings.wechat_api_base_url,
+                        encoding_aes_key=_secret(settings.wechat_encoding_aes_key),
+                        reply_budget_s=settings.wechat_reply_budget_s,
+                        shop_name={"zh": settings.kefu_shop_name_zh, "en": settings.kefu_shop_name_en})
+
+
+def slack_config(settings: Settings) -> SlackConfig:
+    """Slack's part of the settings (``SLACK_STAFF_USERS``: comma-separated user ids)."""
+    return SlackConfig(bot_token=_secret(settings.slack_bot_token),
+                       signing_secret=_secret(settings.slack_signing_secret),
+                       staff_channel=settings.slack_staff_channel, app_token=_secret(settings.slack_app_token),
+                       api_url=settings.slack_api_url,
+                       staff_users=frozenset(u.strip() for u in settings.slack_staff_users.split(",") if u.strip()))
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value() if value else ""
