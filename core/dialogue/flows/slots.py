@@ -7,6 +7,7 @@ from typing import Any
 from core.dialogue.flows.base import FlowContext
 from core.dialogue.references import ordinal
 from core.nlu.entities import ORDER_ID
+from core.policy.shop import REFUND_METHODS
 from core.turn import Turn
 from core.vocabulary import colour_name
 
@@ -69,13 +70,37 @@ def read_refund_method(ctx: FlowContext) -> None:
     if len(methods) == 1:
         ctx.slots["refund_method"] = methods[0]
         return
-    text = ctx.turn.message.text.strip()
+    named = refund_method_named(ctx.turn.message.text, methods)
+    if named:
+        ctx.slots["refund_method"] = named
+
+
+def names_awaited_value(turn: Turn) -> bool:
+    """Whether the message gives what the open question asks for by its shape, whatever intent the
+    model reads in it: an email or phone for "who are you?", an order id for "which order?", a refund method for "refund to?" ("原路退回就行"
+    is the answer, not a new refund request)."""
+    awaiting = turn.state.awaiting
+    if awaiting == "identity":  # "邮箱…，邮编…" is not a request to change the address
+        return "email" in turn.nlu.entities or "phone" in turn.nlu.entities
+    if awaiting == "order_id":
+        return "order_id" in turn.nlu.entities
+    if awaiting == "refund_method":
+        return refund_method_named(turn.message.text, REFUND_METHODS) is not None
+    return False
+
+
+def refund_method_named(text: str, methods: tuple[str, ...] | list[str]) -> str | None:
+    """The refund method (of ``methods``) a message names: a button, "store credit", "原路退回", "back to
+    my card"; None when it names none. Whatever else the intent model reads in it, such a message
+    answers "refund to?"."""
+    text = text.strip()
     if text.startswith("/refund ") and text.split()[1] in methods:
-        ctx.slots["refund_method"] = text.split()[1]
-    elif _STORE_CREDIT.search(text) and "store_credit" in methods:
-        ctx.slots["refund_method"] = "store_credit"
-    elif _ORIGINAL.search(text) and "original" in methods:
-        ctx.slots["refund_method"] = "original"
+        return text.split()[1]
+    if _STORE_CREDIT.search(text) and "store_credit" in methods:
+        return "store_credit"
+    if _ORIGINAL.search(text) and "original" in methods:
+        return "original"
+    return None
 
 
 def read_address(ctx: FlowContext) -> None:
