@@ -11,7 +11,7 @@ from core.policy.shop import REFUND_METHODS
 from core.turn import Turn
 from core.vocabulary import colour_name
 
-_BECAUSE = re.compile(r"(?:because|since|as|reason(?: is)?:?|因为|原因是?|理由是?)\s*[:：]?\s*(.{2,})", re.IGNORECASE)
+_BECAUSE = re.compile(r"(?:\b(?:because|since|as|reason(?: is)?)\b|因为|原因是?|理由是?)\s*[:：]?\s*(.{2,})", re.IGNORECASE)
 _ALL = re.compile(r"\b(?:all|everything|whole order|both)\b|全部|都退|全退|整单|所有", re.IGNORECASE)
 _STORE_CREDIT = re.compile(r"store\s*credit|credit|balance|余额|店铺余额|购物金", re.IGNORECASE)
 _ORIGINAL = re.compile(r"original|same (?:card|way|method)|back to (?:my )?(?:card|account|alipay|wechat)|原路|原支付|"
