@@ -66,21 +66,16 @@ async def test_a_request_without_a_reason_still_asks_for_one(tau):
     assert "原因" in await say(YUSUF_R)
 
 
-async def test_yes_with_the_actions_word_confirms(tau):
+@pytest.mark.parametrize(("request_text", "answer", "told", "status"), [
+    ("订单W6247578帮我取消，不想要了", "对，取消吧", "#W6247578", "cancelled"),  # yes with the action's word
+    ("cancel W6247578 please, bought the wrong one", "no, keep it", "Nothing was changed", "pending"),  # a natural no
+])
+async def test_a_yes_or_no_in_more_words_answers_the_confirmation(tau, request_text, answer, told, status):
     store, say = tau
-    await say("订单W6247578帮我取消，不想要了")
+    await say(request_text)
     await say(YUSUF_R)
-    done = await say("对，取消吧")
-    assert "#W6247578" in done and store.orders.get("#W6247578")["status"] == "cancelled"
-
-
-async def test_a_natural_no_keeps_the_order(tau):
-    store, say = tau
-    await say("cancel W6247578 please, bought the wrong one")
-    await say(YUSUF_R)
-    kept = await say("no, keep it")
-    assert "Nothing was changed" in kept and store.orders.get("#W6247578")["status"] == "pending"
-    assert _state(store)["active_task"] is None
+    assert told in await say(answer)
+    assert store.orders.get("#W6247578")["status"] == status and _state(store)["active_task"] is None
 
 
 async def test_a_question_while_a_yes_no_waits_is_answered_then_the_yes_no_is_asked_again(tau):
