@@ -39,7 +39,7 @@ def tau(tau_template):
     shopper = Identity("web", "understanding")
 
     async def say(text: str) -> str:
-        return "\n".join(r.text for r in await assistant.handle(InboundMessage(shopper, text)))
+        return "\n".join(r.text for r in (await assistant.handle(InboundMessage(shopper, text))).replies)
 
     with frozen_clock(TAU.now):
         yield store, say
