@@ -94,9 +94,15 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     },
     "ask_address": {"zh": "订单 {order_id} 当前地址：{old}。请发送新的收货地址。",
                     "en": "Order {order_id} is going to {old}. What is the new delivery address?"},
-    "confirm_change_address": {"zh": "确认把订单 {order_id} 的收货地址从“{old}”改为“{new}”吗？请回复“是”或“否”。",
-                               "en": "Change the delivery address of order {order_id} from \"{old}\" to \"{new}\"? "
+    "confirm_change_address": {"zh": "确认把订单 {order_id} 的收货地址从“{old}”改为下面这个地址吗？\n{new}\n请回复“是”或“否”。",
+                               "en": "Change the delivery address of order {order_id} from \"{old}\" to this one?\n{new}\n"
                                      "Please answer yes or no."},
+    "address_part_line1": {"zh": "街道", "en": "street"},
+    "address_part_line2": {"zh": "门牌/单元", "en": "unit"},
+    "address_part_city": {"zh": "城市", "en": "city"},
+    "address_part_province": {"zh": "省/州", "en": "state/province"},
+    "address_part_zip": {"zh": "邮编", "en": "zip"},
+    "address_part_country": {"zh": "国家", "en": "country"},
     "done_change_address": {"zh": "订单 {order_id} 的收货地址已改为：{new}。", "en": "Order {order_id} will now go to {new}."},
     "ask_item": {"zh": "订单 {order_id} 中是哪件商品？\n{items}", "en": "Which item of order {order_id}?\n{items}"},
     "ask_variant": {"zh": "订单 {order_id} 的 {item} 想换成什么尺码或颜色？有货的选项：{choices}",

@@ -22,16 +22,23 @@ class TrackOrderAction(Action):
         self._live = live or LiveOrders(store, LocalShop(store))
 
     async def run(self, turn: Turn) -> ActionResult:
-        """Look the order up among the shopper's own; another customer's order is "not found"."""
+        """Look the order up among the shopper's own (the one named, else the open task's, else the latest);
+        another customer's order is "not found"."""
         if turn.customer is None:
             return ActionResult("need_identity", buttons=[("btn_human", "/human")])
         raw = turn.nlu.entities.get("order_id")
-        order = await self._find(raw, turn.customer["id"]) if raw else await self._latest(turn.customer["id"])
+        in_task = turn.state.active_task is not None  # a digression: "what's the status of this order?"
+        discussed = turn.state.slots.get("order_id") if in_task else None
+        if raw or discussed:
+            order = await self._find(raw or discussed, turn.customer["id"])
+        else:
+            order = await self._latest(turn.customer["id"])
         if raw and order is None:
             return ActionResult("order_not_found", {"order_id": raw})
         if order is None:
             return ActionResult("no_orders")
-        turn.state.slots["order_id"] = order["id"]
+        if not in_task:  # the open task's order stays the one it is about
+            turn.state.slots["order_id"] = order["id"]
         return ActionResult("order_status", order_facts(order))
 
     async def _find(self, raw: str, customer_id: int) -> dict[str, Any] | None:

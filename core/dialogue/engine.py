@@ -128,7 +128,8 @@ class TaskEngine:
                                 lead="back_to_task", consume=False)
 
     def _context(self, turn: Turn, customer: dict[str, Any]) -> FlowContext:
-        return FlowContext(self._store, self._policy, ChangePlan(self._changes), self._handoff, turn, customer)
+        return FlowContext(self._store, self._policy, ChangePlan(self._changes), self._handoff, turn, customer,
+                           request=turn.state.task_turns == 1)
 
     async def _step(self, flow: Flow, ctx: FlowContext, lead: Any = None, consume: bool = True) -> ActionResult:
         """Find the order, check the policy, fill slots, then confirm (or, read-only flows, answer)."""
@@ -138,6 +139,7 @@ class TaskEngine:
             order, problem = await self._order(flow, ctx)
             if problem is not None:
                 return _with_lead(problem, lead, task=task_label(flow.name))
+        flow = self._sibling_for(flow, ctx, order)
         refused = flow.refusal(ctx, order) if order else None
         if refused:
             self.stop(ctx.turn)
@@ -151,7 +153,7 @@ class TaskEngine:
             if request:  # the message that started the task, before the shopper was verified
                 earlier = replace(ctx.turn, message=replace(ctx.turn.message, text=request["text"]),
                                   nlu=replace(ctx.turn.nlu, entities=request["entities"]))
-                flow.fill(replace(ctx, turn=earlier), order)
+                flow.fill(replace(ctx, turn=earlier, request=True), order)
             flow.fill(ctx, order)
             refused = flow.refusal(ctx, order) if order else None  # rules that need a slot (exchange limit)
             if refused:
@@ -165,6 +167,16 @@ class TaskEngine:
             state.pending, state.awaiting, state.pending_asked_at = flow.name, "confirm", state.turn
             return _with_lead(flow.confirmation(ctx, order), lead, task=task_label(flow.name))
         return _with_lead(await self._execute(flow, ctx, order), lead, task=task_label(flow.name))
+
+    def _sibling_for(self, flow: Flow, ctx: FlowContext, order: dict[str, Any] | None) -> Flow:
+        """``flow``, or its sibling when only the sibling's status rule allows the order ("换成10码" on a
+        pending order is a change of its items, on a delivered one an exchange); the task follows."""
+        sibling = FLOWS.get(flow.sibling or "")
+        if order is None or sibling is None or sibling.rule is None or flow.rule is None or \
+                self._policy.allows(flow.rule, order["status"]) or not self._policy.allows(sibling.rule, order["status"]):
+            return flow
+        ctx.turn.state.active_task = sibling.name
+        return sibling
 
     async def _execute(self, flow: Flow, ctx: FlowContext, order: dict[str, Any] | None = None) -> ActionResult:
         """Run the flow's change (re-reading and re-checking the order first) and end the task. What the

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from core.dialogue.engine import FLOWS
+from core.dialogue.flows.slots import names_awaited_value
 from core.messages import LANGUAGES, Language
 from core.turn import Turn
 
@@ -29,23 +31,34 @@ TOPIC_OF_INTENT = {
     "newsletter_subscription": "newsletter", "review": "reviews",
 }
 SWITCH_CONFIDENCE = 0.8
+SECOND_READING_CONFIDENCE = 0.3
 FREE_TEXT_SLOTS = ("reason", "address")
 
 
 def flow_for(turn: Turn) -> str | None:
-    """The flow this message asks for, if any."""
-    return FLOW_OF_INTENT.get(turn.nlu.intent)
+    """The flow this message asks for, if any: its intent's; with an order id, also the flow of the
+    second reading when the first is none ("exchange the boots in W123 for size 9" read as exchange /
+    place_order); a new address the model cannot place (out_of_scope) asks to change the delivery address."""
+    nlu = turn.nlu
+    flow = FLOW_OF_INTENT.get(nlu.intent)
+    if flow is None and "order_id" in nlu.entities:
+        flow = next((FLOW_OF_INTENT[r.intent] for r in nlu.readings[1:2] if r.intent in FLOW_OF_INTENT
+                     and r.confidence >= SECOND_READING_CONFIDENCE), None)
+    if flow is None and nlu.intent == "out_of_scope" and "address" in nlu.entities:
+        flow = "change_address"
+    return flow
 
 
 def switches_task(turn: Turn) -> bool:
     """Whether the message clearly asks for a different flow than the one under way ("actually, I'd
-    rather return it"), rather than answering its question."""
+    rather return it"), rather than answering its question. A look-up while a change waits for its yes
+    ("what's the status of that order right now?") is a digression: the yes/no stays open."""
     state = turn.state
     wanted = flow_for(turn)
-    answers_order_question = state.awaiting == "order_id" and "order_id" in turn.nlu.entities
+    looks_up_meanwhile = bool(state.pending and wanted and not FLOWS[wanted].changes_order)  # a digression
     return bool(state.active_task and wanted and wanted != state.active_task
                 and turn.nlu.confidence >= SWITCH_CONFIDENCE and not turn.message.text.startswith("/")
-                and state.awaiting not in FREE_TEXT_SLOTS and not answers_order_question)
+                and state.awaiting not in FREE_TEXT_SLOTS and not names_awaited_value(turn) and not looks_up_meanwhile)
 
 
 UNSUBSCRIBE_WORDS = frozenset({"退订", "取消订阅", "td", "stop", "unsubscribe", "/unsubscribe"})

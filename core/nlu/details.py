@@ -13,11 +13,16 @@ _QTY_ZH = re.compile(r"(\d{1,3}|[一两二三四五六七八九十])\s*(?:件|�
 _QTY_EN = re.compile(r"\b(?:x\s*(\d{1,3})|(\d{1,3})\s*(?:x|pcs|pieces|units|pairs|of (?:these|them|those|it))"
                      r"|(?:qty|quantity)\s*:?\s*(\d{1,3})|(" + "|".join(_EN_NUMBERS) + r")\s+(?:of (?:these|them|those)|pairs?|pieces|units))\b",
                      re.IGNORECASE)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# ASCII only: an address written against Chinese text ("我的邮箱是olivia@example.com，邮编…") ends where the text starts
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 PHONE = re.compile(r"(?<![\dA-Za-z#])(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)|\+\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,3}(?!\d)")
 _ADDRESS_ZH = re.compile(r"[\u4e00-\u9fa5]{2,}(?:省|市|区|县)[\u4e00-\u9fa5\dA-Za-z-]*?\d+\s*号[\u4e00-\u9fa5\dA-Za-z-]*")
-_ADDRESS_EN = re.compile(r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,4}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct)\b\.?"
-                         r"(?:,\s*[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)*){0,2}")
+# a street ("4127 Maple Avenue"), then as far as written: a unit ("Apt 12"), a city and a state ("Portland, OR",
+# "Springfield, Illinois") and a zip code
+_ADDRESS_EN = re.compile(r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,4}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way"
+                         r"|Court|Ct|Terrace|Place|Pl|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq)\b\.?"
+                         r"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|Room|#)\.?\s*[A-Za-z0-9-]+)?"
+                         r"(?:,\s*[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)*){0,2}(?:,?\s+\d{5}(?:-\d{4})?)?")
 _ADDRESS_LEAD = re.compile(r"^.*?(?:地址|寄到|送到|发到)(?:改成|改为|换成|是|为)?[:：]?\s*")
 _WEEKDAYS_ZH = "一二三四五六日天"
 _DATE_ZH_WEEK = re.compile(r"(上上|上|这|本|下)(?:个)?(?:周|星期|礼拜)([一二三四五六日天])")

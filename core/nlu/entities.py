@@ -16,10 +16,17 @@ from core.nlu import details
 from core.nlu.synonyms import expand_synonyms
 from core.vocabulary import CLOTHING_SIZES, colour_words
 
-_ORDER_ID = re.compile(r"#?(?<![A-Za-z0-9])([A-Z]{1,2}\d{6,10})(?![A-Za-z0-9])|(?<![\d.])(\d{7,20})(?![\d.])"
-                       # a shop's short order number, "#1001" (Shopify, Medusa) or "order no. 1001" / "订单号1001"
-                       r"|(?:#|\border\s+(?:no\.?|number|#)\s*|订单号?\s*#?)(\d{1,6})(?![\d.元块])",
-                       re.IGNORECASE)
+# An order id, in one of three shapes (one capture group each, see :func:`order_ids`):
+ORDER_ID = re.compile(
+    # 1. letters and digits, "W1234567", "#w1234567" (tau, the demo shop): one or two letters, 6-10 digits
+    r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\d{6,10})(?![A-Za-z0-9])"
+    # 2. a long number, "8831092", "1234567890123" (7-20 digits; phones and emails are taken out before)
+    r"|(?<![\d.])(\d{7,20})(?![\d.])"
+    # 3. a shop's short number after a marker: "#1001" (Shopify, Medusa), "order no. 1001", "order number is 12",
+    #    "订单号1001", "订单号是 1001"; never a count, an amount or a time ("订单10天了", "订单2件")
+    r"|(?:#|\border\s+(?:no\.?|number|#|id)\s*(?:is\s+)?[:：]?\s*#?|订单(?:号|编号)?\s*(?:是|为)?\s*[:：]?\s*#?)"
+    r"(\d{1,6})(?![\d.,]\d|\d|\s*(?:元|块|件|个|天|码|号|双|条|年|月|日|小时|周|%|days?\b|items?\b|pcs\b|hours?\b|weeks?\b))",
+    re.IGNORECASE)
 _SIZE_EN = re.compile(r"(?<![A-Za-z])(?:size\s*)?(" + "|".join(sorted(CLOTHING_SIZES, key=len, reverse=True)) + r")(?![A-Za-z])",
                       re.IGNORECASE)
 _SIZE_ZH = re.compile(r"(\d{2}(?:\.5)?)\s*码|码数?(?:是)?\s*(\d{2}(?:\.5)?)|(" + "|".join(sorted(CLOTHING_SIZES, key=len, reverse=True)) + r")\s*码"
@@ -47,6 +54,11 @@ _STOPWORDS = set(
     "something anything there here it this that these those can could what which how much many "
     "size color colour under below over above between cheap cheaper price yuan rmb".split()
 )
+
+
+def order_ids(text: str) -> list[str]:
+    """Every order id in ``text``, in order, upper-cased ("w1234567" is W1234567)."""
+    return [next(group for group in match.groups() if group).upper() for match in ORDER_ID.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -83,9 +95,9 @@ class EntityExtractor:
         product_id = self._product(text, lowered)
         if product_id:
             entities["product_id"] = product_id
-        order_ids = [(a or b or c).upper() for a, b, c in _ORDER_ID.findall(text)]
-        if order_ids:
-            entities["order_id"] = order_ids[0]
+        ids = order_ids(text)
+        if ids:
+            entities["order_id"] = ids[0]
         category = self._category(lowered)
         if category:
             entities["category"] = category
@@ -95,7 +107,7 @@ class EntityExtractor:
         size = self._size(text)
         if size:
             entities["size"] = size
-        entities.update(self._price(_ORDER_ID.sub(" ", text) if order_ids else text))
+        entities.update(self._price(ORDER_ID.sub(" ", text) if ids else text))
         terms = self._english_terms(lowered, entities)
         if terms:
             entities["terms"] = terms

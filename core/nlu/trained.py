@@ -6,10 +6,14 @@ from typing import Any
 
 from core.language import detect_language
 from core.messages import Language
-from core.nlu.base import NLU, NLUResult
+from core.nlu.base import NLU, NLUResult, Reading
 from core.nlu.buttons import parse_button
+from core.nlu.confirm import yes_or_no
 from core.nlu.entities import EntityExtractor
 from core.nlu.model import IntentModel, model_path
+
+
+YES_NO_CONFIDENCE = 0.9
 
 
 class TrainedNLU(NLU):
@@ -34,5 +38,8 @@ class TrainedNLU(NLU):
         if button:
             return button
         readings = self.model.readings(text, top=2)
+        answer = yes_or_no(text)  # "对，取消吧": the model reads the action's word as a new request
+        if answer is not None and readings[0].intent != answer:
+            readings = [Reading(answer, YES_NO_CONFIDENCE), readings[0]]
         return NLUResult(text, guess.language, guess.mixed, readings[0].intent, readings[0].confidence,
                          self._entities.extract(text), readings)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 
 from core.dialogue.answers import abandons, answer, corrects
+from core.dialogue.flows.slots import names_awaited_value
 from core.dialogue.identity import credentials
 from core.dialogue.recognisers import (
     FREE_TEXT_SLOTS,
+    SECOND_READING_CONFIDENCE,
     flow_for,
     is_unsubscribe,
     language_step,
@@ -24,15 +26,33 @@ from core.turn import Turn
 
 DIGRESSION_CONFIDENCE = 0.8
 # Flows whose intent is as often a general question ("how long do refunds take?"): a shopper not yet
-# known, naming no order, gets the FAQ answer instead of an identity check.
+# known, naming no order and not speaking of their own, gets the FAQ answer instead of an identity check;
+# a question of how things usually go gets it from anyone.
 QUESTION_FLOWS = {"refund_status", "coupons", "invoice"}
 QUESTION_CONFIDENCE = 0.55
 _QUESTION = re.compile(r"[?？]|吗|呢|什么|怎么|多久|几天|哪些|^(?:what|how|when|where|why|which|can|do|does|is|are)\b",
                        re.IGNORECASE)
+# "how long do refunds usually take?", "退款一般多久能到账？": about the shop's rules, not one of the shopper's orders
+_GENERAL = re.compile(r"一般|通常|平时|正常(?:情况)?|\b(?:usually|normally|generally|typically|in general)\b", re.IGNORECASE)
+# "我有个订单取消了，退款退了吗", "did my refund come through?": about the shopper's own order, not the rules
+_PERSONAL = re.compile(r"\b(?:my|mine|i|i've|i'd)\b.*\b(?:orders?|refunds?|cancell?ed|returned|money|coupons?|invoice)\b"
+                       r"|我.{0,8}(?:订单|退款|取消|退货|退了|钱|优惠券|发票)", re.IGNORECASE)
+# while a yes/no waits, a question is answered first (the yes/no is asked again after it)
+PENDING_QUESTION_CONFIDENCE = 0.4
 _NOT_DIGRESSIONS = {"affirm", "deny", "chitchat", "out_of_scope"}
 _NAMING_SLOTS = (*FREE_TEXT_SLOTS, "item", "variant")  # answers that name something, not questions
 _SLOT_ENTITIES = {"item": ("product_id", "color", "size"), "variant": ("color", "size"), "address": ("address",),
                   "identity": ("email", "phone"), "order_id": ("order_id",)}
+
+
+def _general(turn: Turn) -> bool:
+    """A question about how things usually go, naming no order ("退款一般多久能到账？")."""
+    return bool(_GENERAL.search(turn.message.text)) and bool(_QUESTION.search(turn.message.text))
+
+
+def _personal(turn: Turn) -> bool:
+    """A request about the shopper's own order ("我有个订单取消了，退款退了吗"): verify and look, not the FAQ."""
+    return bool(_PERSONAL.search(turn.message.text))
 
 
 class DialoguePolicy(Policy):
@@ -57,8 +77,10 @@ class DialoguePolicy(Policy):
         flow = flow_for(turn)
         if flow is None and turn.customer is None and credentials(turn.message.text, turn.nlu.entities).complete:
             return ["verify"]  # "let me verify first: my email is … and my zip is …"
-        if flow and turn.nlu.confidence >= self._start_above and \
-                (flow not in QUESTION_FLOWS or turn.customer is not None or "order_id" in turn.nlu.entities):
+        named_order = "order_id" in turn.nlu.entities  # an order id makes an order flow the likely reading
+        sure = turn.nlu.confidence >= (SECOND_READING_CONFIDENCE if named_order else self._start_above)
+        if flow and sure and (flow not in QUESTION_FLOWS or named_order
+                              or (turn.customer is not None or _personal(turn)) and not _general(turn)):
             return ["task"]
         return self._rules.decide(turn)
 
@@ -70,7 +92,7 @@ class DialoguePolicy(Policy):
             return ["handoff"]
         if answer(turn) and state.pending or corrects(turn) or switches_task(turn) or self._answers_slot(turn):
             return ["task"]
-        if self._digression(turn, only_questions=state.awaiting in _NAMING_SLOTS):
+        if self._digression(turn, only_questions=state.awaiting in _NAMING_SLOTS, pending=bool(state.pending)):
             decided = [name for name in self._rules.decide(turn) if name != "clarify"]
             return (decided or ["fallback"]) + (["task_remind"] if "handoff" not in decided else [])
         return ["task"]
@@ -79,21 +101,25 @@ class DialoguePolicy(Policy):
     def _answers_slot(turn: Turn) -> bool:
         """A button, the flow's own intent, or the details the open question asks for."""
         state = turn.state
-        if turn.message.text.startswith("/") or flow_for(turn) == state.active_task:
+        if turn.message.text.startswith("/") or flow_for(turn) == state.active_task or names_awaited_value(turn):
             return True
         wanted = _SLOT_ENTITIES.get(state.awaiting or "", ())
         return any(key in turn.nlu.entities for key in wanted)
 
     @staticmethod
-    def _digression(turn: Turn, only_questions: bool) -> bool:
+    def _digression(turn: Turn, only_questions: bool, pending: bool = False) -> bool:
         """A question of another kind, e.g. the returns policy in the middle of a return: a confident
         one, or a likely one phrased as a question. While a free-text answer (a reason) or the name
         of one of the order's items is expected, only questions count ("太小了" is the reason, not a
-        complaint; "the tea" names the item to return, it is not a product question)."""
+        complaint; "the tea" names the item to return, it is not a product question). While a yes/no
+        waits, a question that is no yes or no counts at a lower confidence ("hmm wait, what's the
+        status of that order right now?")."""
         nlu = turn.nlu
         if nlu.intent in _NOT_DIGRESSIONS:
             return False
         question = bool(_QUESTION.search(turn.message.text))
         if only_questions:
             return question and nlu.confidence >= QUESTION_CONFIDENCE
+        if pending and question and answer(turn) is None:
+            return nlu.confidence >= PENDING_QUESTION_CONFIDENCE
         return nlu.confidence >= DIGRESSION_CONFIDENCE or question and nlu.confidence >= QUESTION_CONFIDENCE

@@ -34,6 +34,8 @@ class FlowContext:
     customer: dict[str, Any]
     order_currency: str | None = None
     """The currency of the order the flow is about, once it is known (prices are said in it)."""
+    request: bool = False
+    """Whether the message is the one that asked for the task (its other clauses may hold a reason)."""
 
     @property
     def today(self) -> date:
@@ -85,6 +87,9 @@ class Flow(ABC):
     needs_order: bool = True
     slots: tuple[str, ...] = ()
     capability: Capability | None = None
+    sibling: str | None = None
+    """The flow that does the same for an order in another status (changing a pending order's size is
+    read as an exchange as often as the other way round): taken when this one's status rule refuses."""
 
     def relevant(self, ctx: FlowContext, order: dict[str, Any]) -> bool:
         """Whether an order is one this flow could act on (used to pick or list orders)."""

@@ -1,6 +1,7 @@
 """Cancel a pending order, with a reason; paid amounts are refunded to the original methods."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from core.dialogue.flows.base import YES_NO, Flow, FlowContext, items_text, net_paid
@@ -17,11 +18,12 @@ class CancelOrderFlow(Flow):
     name = "cancel_order"
     rule = "cancel"
     slots = ("reason",)
+    asked_by = re.compile(r"cancel|取消|撤销|不要这个订单", re.IGNORECASE)
     capability = Capability.CANCEL
 
     def fill(self, ctx: FlowContext, order: dict[str, Any] | None) -> None:
         """The reason."""
-        read_reason(ctx)
+        read_reason(ctx, self.asked_by)
 
     def ask(self, ctx: FlowContext, slot: str, order: dict[str, Any]) -> ActionResult:
         """Why cancel?"""

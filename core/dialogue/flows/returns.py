@@ -1,6 +1,7 @@
 """Return delivered items within the policy window: which items, why, and where the refund goes."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from core.dialogue.flows.base import YES_NO, Flow, FlowContext, item_shop_id, items_text, net_paid, numbered_items
@@ -18,6 +19,7 @@ class ReturnFlow(Flow):
     name = "return_items"
     rule = "return"
     slots = ("item", "reason", "refund_method")
+    asked_by = re.compile(r"\breturn|refund|send\s+(?:it|them)\s+back|退货|退款|退掉|退了|退回", re.IGNORECASE)
     capability = Capability.RETURN
 
     def fill(self, ctx: FlowContext, order: dict[str, Any] | None) -> None:
@@ -25,7 +27,7 @@ class ReturnFlow(Flow):
         if order is not None:
             read_item(ctx, order, allow_all=True)
         if ctx.turn.state.awaiting != "item":
-            read_reason(ctx)
+            read_reason(ctx, self.asked_by)
         read_refund_method(ctx)
 
     def ask(self, ctx: FlowContext, slot: str, order: dict[str, Any]) -> ActionResult:

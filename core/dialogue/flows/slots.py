@@ -6,14 +6,20 @@ from typing import Any
 
 from core.dialogue.flows.base import FlowContext
 from core.dialogue.references import ordinal
+from core.nlu.entities import ORDER_ID
+from core.shop.aftersales import REFUND_METHODS
 from core.turn import Turn
 from core.vocabulary import colour_name
 
-_BECAUSE = re.compile(r"(?:because|since|as|reason(?: is)?:?|因为|原因是?|理由是?)\s*[:：]?\s*(.{2,})", re.IGNORECASE)
+_BECAUSE = re.compile(r"(?:\b(?:because|since|as|reason(?: is)?)\b|因为|原因是?|理由是?)\s*[:：]?\s*(.{2,})", re.IGNORECASE)
 _ALL = re.compile(r"\b(?:all|everything|whole order|both)\b|全部|都退|全退|整单|所有", re.IGNORECASE)
 _STORE_CREDIT = re.compile(r"store\s*credit|credit|balance|余额|店铺余额|购物金", re.IGNORECASE)
 _ORIGINAL = re.compile(r"original|same (?:card|way|method)|back to (?:my )?(?:card|account|alipay|wechat)|原路|原支付|"
                        r"原账户|退回(?:支付宝|微信|银行卡|信用卡)|alipay|wechat|card|paypal", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,，;；。!！]|\.(?:\s|$)|\s+(?:and|also)\s+|另外|还有")
+# clauses that say nothing about why: a greeting, a question, contact details, only an order's number
+_NOT_A_REASON = re.compile(r"^(?:hi|hello|hey|thanks|thank you|please|你好|您好|麻烦了?|谢谢|请|(?:my\s+|the\s+)?order|订单号?)?\W*$"
+                           r"|[?？@]|\d{5,}", re.IGNORECASE)
 MAX_REASON_CHARS = 200
 _COMMON = {"the", "and", "for", "with", "set", "one", "new", "pack", "pcs", "size", "item", "order"}
 
@@ -26,8 +32,10 @@ def free_text(turn: Turn) -> str | None:
     return text[:MAX_REASON_CHARS]
 
 
-def read_reason(ctx: FlowContext) -> None:
-    """The reason: any answer to the question, or "… because …" in an earlier message."""
+def read_reason(ctx: FlowContext, asked_by: re.Pattern[str]) -> None:
+    """The reason: any answer to the question, "… because …" in an earlier message, or, in the message
+    that asked for the task, a clause of its own beside the request ("cancel W123, I ordered it by
+    mistake", "订单W123帮我取消一下，不想要了"; ``asked_by``: the words that ask for the task)."""
     if ctx.slots.get("reason"):
         return
     turn = ctx.turn
@@ -39,6 +47,21 @@ def read_reason(ctx: FlowContext) -> None:
     because = _BECAUSE.search(turn.message.text)
     if because:
         ctx.slots["reason"] = because.group(1).strip()[:MAX_REASON_CHARS]
+    elif ctx.request:
+        reason = reason_beside_request(turn.message.text, asked_by)
+        if reason:
+            ctx.slots["reason"] = reason[:MAX_REASON_CHARS]
+
+
+def reason_beside_request(text: str, asked_by: re.Pattern[str]) -> str | None:
+    """The clauses of a request message that are not the request itself, a greeting, a question or
+    contact details: what the shopper said about why. None when there are none."""
+    clauses = [c.strip() for c in _CLAUSE_END.split(text) if c.strip()]
+    if len(clauses) < 2 or not any(asked_by.search(c) for c in clauses):
+        return None
+    rest = [c for c in (ORDER_ID.sub("", c).strip() for c in clauses if not asked_by.search(c))
+            if not _NOT_A_REASON.search(c) and len(c) >= 2]
+    return "，".join(rest) if rest else None
 
 
 def read_refund_method(ctx: FlowContext) -> None:
@@ -47,13 +70,37 @@ def read_refund_method(ctx: FlowContext) -> None:
     if len(methods) == 1:
         ctx.slots["refund_method"] = methods[0]
         return
-    text = ctx.turn.message.text.strip()
+    named = refund_method_named(ctx.turn.message.text, methods)
+    if named:
+        ctx.slots["refund_method"] = named
+
+
+def names_awaited_value(turn: Turn) -> bool:
+    """Whether the message gives what the open question asks for by its shape, whatever intent the
+    model reads in it: an email or phone for "who are you?", an order id for "which order?", a refund method for "refund to?" ("原路退回就行"
+    is the answer, not a new refund request)."""
+    awaiting = turn.state.awaiting
+    if awaiting == "identity":  # "邮箱…，邮编…" is not a request to change the address
+        return "email" in turn.nlu.entities or "phone" in turn.nlu.entities
+    if awaiting == "order_id":
+        return "order_id" in turn.nlu.entities
+    if awaiting == "refund_method":
+        return refund_method_named(turn.message.text, REFUND_METHODS) is not None
+    return False
+
+
+def refund_method_named(text: str, methods: tuple[str, ...] | list[str]) -> str | None:
+    """The refund method (of ``methods``) a message names: a button, "store credit", "原路退回", "back to
+    my card"; None when it names none. Whatever else the intent model reads in it, such a message
+    answers "refund to?"."""
+    text = text.strip()
     if text.startswith("/refund ") and text.split()[1] in methods:
-        ctx.slots["refund_method"] = text.split()[1]
-    elif _STORE_CREDIT.search(text) and "store_credit" in methods:
-        ctx.slots["refund_method"] = "store_credit"
-    elif _ORIGINAL.search(text) and "original" in methods:
-        ctx.slots["refund_method"] = "original"
+        return text.split()[1]
+    if _STORE_CREDIT.search(text) and "store_credit" in methods:
+        return "store_credit"
+    if _ORIGINAL.search(text) and "original" in methods:
+        return "original"
+    return None
 
 
 def read_address(ctx: FlowContext) -> None:
@@ -118,8 +165,10 @@ def chosen_items(order: dict[str, Any], item: Any) -> list[dict[str, Any]]:
 
 
 def read_variant(ctx: FlowContext, order: dict[str, Any]) -> None:
-    """The variant of the same product the shopper wants instead: the item's options with the size or
-    colour the message names. A wish no variant matches is kept in ``variant_missing``."""
+    """The variant of the same product the shopper wants instead: the in-stock variant with the size or
+    colour the message names that keeps most of the item's other options (the only one keeping them
+    all, or else the only closest one: the confirmation shows every option that changes). A wish no
+    variant matches, or several equally close ones, is kept in ``variant_missing``."""
     item = next((i for i in order["items"] if i["id"] == ctx.slots.get("item")), None)
     if item is None:
         return
@@ -127,14 +176,20 @@ def read_variant(ctx: FlowContext, order: dict[str, Any]) -> None:
     wanted = {k: entities[k] for k in ("color", "size") if k in entities} or _options_named(ctx, item, ctx.turn.message.text)
     if not wanted:
         return
-    options = {**(item["options"] or {}), **wanted}
     ctx.slots.pop("variant_missing", None)
+    current = {k: str(v).lower() for k, v in (item["options"] or {}).items()}
+    scored = []
     for variant in ctx.store.catalog.variants(item["product_id"]):
-        same = {k: str(v).lower() for k, v in (variant["options"] or {}).items()} == \
-            {k: str(v).lower() for k, v in options.items()}
-        if same and variant["id"] != item["variant_id"] and variant["available"] and variant["stock"] > 0:
-            ctx.slots["variant"] = variant["id"]
-            return
+        options = {k: str(v).lower() for k, v in (variant["options"] or {}).items()}
+        if variant["id"] == item["variant_id"] or not (variant["available"] and variant["stock"] > 0) or \
+                any(options.get(k) != str(v).lower() for k, v in wanted.items()):
+            continue
+        scored.append((sum(options.get(k) == v for k, v in current.items() if k not in wanted), variant["id"]))
+    best = max((score for score, _ in scored), default=None)
+    closest = [variant_id for score, variant_id in scored if score == best]
+    if len(closest) == 1:
+        ctx.slots["variant"] = closest[0]
+        return
     ctx.slots.pop("variant", None)
     ctx.slots["variant_missing"] = wanted
 

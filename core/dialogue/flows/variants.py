@@ -103,6 +103,7 @@ class ChangeItemsFlow(_VariantSwapFlow):
 
     name = "change_items"
     rule = "change_items"
+    sibling = "exchange"
     request_kind = "change_items"
     new_status = None
     capability = Capability.CHANGE_ITEMS
@@ -118,6 +119,7 @@ class ExchangeFlow(_VariantSwapFlow):
 
     name = "exchange"
     rule = "exchange"
+    sibling = "change_items"
     request_kind = "exchange"
     new_status = "exchange_requested"
     capability = Capability.EXCHANGE
