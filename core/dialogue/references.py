@@ -9,6 +9,8 @@ from typing import Any
 
 from core.dialogue.state import DialogueState
 from core.nlu.base import NLUResult
+from core.retrieval.product_questions import PRODUCT_INTENTS, asked_product
+from core.retrieval.product_types import product_types, without_type_words
 from core.store import Store
 
 _ORDINALS_EN = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
@@ -47,6 +49,13 @@ def resolve(nlu: NLUResult, state: DialogueState, store: Store, in_task: bool = 
         return nlu
     text = nlu.text
     entities = dict(nlu.entities)
+    if nlu.intent in PRODUCT_INTENTS:
+        entities = without_type_words(text, entities, product_types(store).find(text))
+        nlu = replace(nlu, entities=entities)
+    about = asked_product(text, entities, store) if nlu.intent in PRODUCT_INTENTS else None
+    if about:  # "How much are the Running Shoes?", "蓝牙音箱有货吗": a fact of one product, from its data
+        return replace(nlu, intent="product_info", confidence=max(nlu.confidence, 0.9),
+                       entities={**entities, "product_id": about})
     position = ordinal(text) if state.last_shown and "product_id" not in entities else None
     if position is not None and -len(state.last_shown) <= position < len(state.last_shown):
         entities.pop("quantity", None)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.recommend.stock import SELLABLE_SQL
 from core.store import Store
 
 KINDS = ("view", "cart", "purchase")
@@ -68,7 +69,7 @@ def load_catalog(store: Store) -> CatalogArrays:
         search_text.append(" ".join([title_zh or "", title_en or "", brand or "", *tags]).lower())
         tokens.append(_text_tokens(category or "", title_zh or "", title_en or "", brand or "", tags))
     variants = store.db.execute(
-        "select product_id, price_cents, options, available = 1 and stock > 0 from variants").fetchall()
+        f"select product_id, price_cents, options, {SELLABLE_SQL} from variants").fetchall()
     var_product = np.fromiter((row.get(v[0], -1) for v in variants), dtype=np.int32, count=len(variants))
     keep = var_product >= 0
     option_values: dict[str, dict[str, int]] = {}

@@ -6,6 +6,7 @@ from typing import Any
 
 from core.dialogue.flows.base import FlowContext
 from core.dialogue.references import ordinal
+from core.recommend.stock import sellable
 from core.turn import Turn
 from core.vocabulary import colour_name
 
@@ -132,7 +133,7 @@ def read_variant(ctx: FlowContext, order: dict[str, Any]) -> None:
     for variant in ctx.store.catalog.variants(item["product_id"]):
         same = {k: str(v).lower() for k, v in (variant["options"] or {}).items()} == \
             {k: str(v).lower() for k, v in options.items()}
-        if same and variant["id"] != item["variant_id"] and variant["available"] and variant["stock"] > 0:
+        if same and variant["id"] != item["variant_id"] and sellable(variant):
             ctx.slots["variant"] = variant["id"]
             return
     ctx.slots.pop("variant", None)
@@ -152,7 +153,7 @@ def variant_choices(ctx: FlowContext, item: dict[str, Any]) -> dict[str, str]:
     """The other in-stock options of an item's product, listed for the shopper."""
     out = {}
     variants = [v for v in ctx.store.catalog.variants(item["product_id"])
-                if v["id"] != item["variant_id"] and v["available"] and v["stock"] > 0]
+                if v["id"] != item["variant_id"] and sellable(v)]
     for lang in ("zh", "en"):
         names = ["/".join(colour_name(str(val), lang) if key == "color" else str(val)
                           for key, val in (v["options"] or {}).items()) for v in variants]
