@@ -70,9 +70,9 @@ class ProductSearchAction(Action):
 
     def _nothing_fits(self, turn: Turn, query: ProductQuery, kind: ProductType | None, others: list[ProductHit],
                       description: dict[str, str]) -> ActionResult:
-        """Nothing satisfies the limits: say so; offer the type without them (nearest first), else what
-        the category has within them, else the recommender's picks."""
-        nearest = _nearest(self._store, query, kind) + others
+        """Nothing satisfies the limits: say so; for a type within a category, offer the type without the
+        limits (nearest first) and what the category has within them; else the recommender's picks."""
+        nearest = _nearest(self._store, query, kind) + others if kind is not None and _narrows(kind) else []
         if nearest:
             turn.state.last_shown = [h.product["id"] for h in nearest[:PAGE_SIZE]]
             return ActionResult("search_none_nearest", {"description": description}, products=nearest[:PAGE_SIZE])
@@ -101,19 +101,17 @@ def _narrows(kind: ProductType | None) -> bool:
 
 
 def _with_type(query: ProductQuery, kind: ProductType | None) -> ProductQuery:
-    """The query with the category the type is, and without the type's own words as extra terms."""
+    """The query with the category the type is (or is a word of), without the type's words as terms."""
     if kind is None:
         return query
     terms = [t for t in query.terms if t.lower() not in kind.said]
-    return replace(query, category=query.category or kind.category, terms=terms)
+    return replace(query, category=query.category or kind.category or kind.within, terms=terms)
 
 
-def _nearest(store: Store, query: ProductQuery, kind: ProductType | None) -> list[ProductHit]:
-    """Products of the asked type (or category) that miss only the limits, closest in price first."""
-    if kind is None:
-        return []
+def _nearest(store: Store, query: ProductQuery, kind: ProductType) -> list[ProductHit]:
+    """Products of the asked type that miss only the limits, closest in price first."""
     relaxed = store.catalog.search(ProductQuery(category=query.category))
-    fitting = [h for h in relaxed if kind.fits(h.product)] if _narrows(kind) else relaxed
+    fitting = [h for h in relaxed if kind.fits(h.product)]
 
     def distance(hit: ProductHit) -> int:
         price = hit.min_price_cents

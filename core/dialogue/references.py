@@ -24,6 +24,7 @@ _CHEAPER = re.compile(r"cheaper|less expensive|lower price|more affordable|便�
 _FOLLOW_UP_MAX_CHARS = 30
 _PRODUCT_INTENTS = {"product_search", "product_info", "recommend", "price_promotion", "place_order"}
 _FLOW_INTENTS = {"exchange_item", "change_order", "return_item"}
+WEAK_READING = 0.6  # below it, a message naming one product and asking its price or stock is a product question
 
 
 def ordinal(text: str) -> int | None:
@@ -49,10 +50,11 @@ def resolve(nlu: NLUResult, state: DialogueState, store: Store, in_task: bool = 
         return nlu
     text = nlu.text
     entities = dict(nlu.entities)
-    if nlu.intent in PRODUCT_INTENTS:
+    product_reading = nlu.intent in PRODUCT_INTENTS or (nlu.confidence < WEAK_READING and "order_id" not in entities)
+    if product_reading:
         entities = without_type_words(text, entities, product_types(store).find(text))
         nlu = replace(nlu, entities=entities)
-    about = asked_product(text, entities, store) if nlu.intent in PRODUCT_INTENTS else None
+    about = asked_product(text, entities, store) if product_reading else None
     if about:  # "How much are the Running Shoes?", "蓝牙音箱有货吗": a fact of one product, from its data
         return replace(nlu, intent="product_info", confidence=max(nlu.confidence, 0.9),
                        entities={**entities, "product_id": about})

@@ -94,13 +94,15 @@ LEXICON: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 
 @dataclass(frozen=True)
 class ProductType:
-    """A kind of product named in a message: every word for it, its names, and the category it is
-    (None when it is narrower than any category, e.g. headphones among electronics)."""
+    """A kind of product named in a message: every word for it, its names, the category it is (None
+    when it is narrower than any category, e.g. headphones among electronics), the category it is a
+    word of (``within``: "耳机" is an alias of electronics) and the word the message used."""
 
     words: frozenset[str]
     names: dict[str, str]
     category: str | None
     said: str
+    within: str | None = None
 
     def hides(self, text: str, word: str) -> bool:
         """Whether every occurrence of ``word`` in the text is inside the type's word ("蓝" in "蓝牙音箱")."""
@@ -121,12 +123,17 @@ class ProductTypes:
     def __init__(self, categories: list[dict[str, Any]], products: list[dict[str, Any]]) -> None:
         groups = [(set(w.lower() for w in (*zh, *en)), {"zh": zh[0], "en": en[0]}) for zh, en in LEXICON]
         self._category_of: dict[str, str] = {}
+        self._alias_of: dict[str, str] = {}
         for category in categories:
             own = {w.lower() for w in (category["id"], category.get("name_zh"), category.get("name_en")) if w}
             for word in own:
                 self._category_of[word] = category["id"]
-            for word in own | {str(a).lower() for a in category.get("aliases") or []}:
-                groups.append(({word}, {"zh": category.get("name_zh") or word, "en": category.get("name_en") or word}))
+            names = {"zh": category.get("name_zh") or category["id"], "en": category.get("name_en") or category["id"]}
+            for word in own:
+                groups.append(({word}, names))
+            for alias in {str(a).lower() for a in category.get("aliases") or []} - own:
+                self._alias_of.setdefault(alias, category["id"])
+                groups.append(({alias}, {**names, ("en" if alias.isascii() else "zh"): alias}))  # "吊带裙" is itself
         for product in products:
             for title in (product.get("title_en"), product.get("title_zh")):
                 if title and len(title) <= 30:  # a title that names a type ("Desk Lamp"), not a description
@@ -149,7 +156,8 @@ class ProductTypes:
                 words |= group
                 names = names or group_names
         category = next((self._category_of[w] for w in sorted(words) if w in self._category_of), None)
-        return ProductType(frozenset(w for w in words if len(w) >= 2), names, category, said)
+        within = next((self._alias_of[w] for w in sorted(words) if w in self._alias_of), None)
+        return ProductType(frozenset(w for w in words if len(w) >= 2), names, category, said, within)
 
 
 def without_type_words(text: str, entities: dict[str, Any], kind: ProductType | None) -> dict[str, Any]:
