@@ -12,7 +12,8 @@ from core.dialogue.stories import load_stories, run_story
 from core.store import Store
 
 TAU = SHOPS["tau"]
-MIN_PASSING = 20  # of 43, template replies, measured 2026-12-02 (13 before the first fixes); raise it as flows are fixed
+MIN_PASSING = 27  # of 43, template replies, measured 2026-12-02 (13 before the first fixes, 20 before the product
+# questions of #20); raise it as flows are fixed
 
 
 def test_the_tau_shop_imports_without_rejected_records():

@@ -4,8 +4,11 @@ count, the product type asked for ranked above its category in either language, 
 "nothing fits" with the nearest products."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from bot.evals.dialogues import run_all
 from core.actions import product_facts as pf
 from core.dialogue.flows.slots import variant_choices
 from core.dialogue.references import resolve
@@ -20,6 +23,7 @@ from core.retrieval.product_types import ProductTypes, product_types, without_ty
 from core.store import ProductQuery
 
 WEB = Identity("web", "products-test")
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _variant(vid, price, stock=5, available=1, currency="USD", **options):
@@ -220,3 +224,17 @@ async def test_nothing_of_the_type_within_the_budget_is_said_with_the_nearest(st
 async def test_a_product_alone_in_its_category_still_has_similar_products(english_shop):
     recommender = HybridRecommender(english_shop, refresh_seconds=0)
     assert recommender.similar("B1", k=3)
+
+
+# -- stories on the tau-bench shop ------------------------------------------------------------
+PRODUCT_STORIES = sorted((REPO / "bot" / "evals" / "data" / "stories").glob("tau_products_*.yml"))
+# of 12; the zh search "有没有$300以内的耳机？" is read as upset by the sentiment model, which then
+# withholds the alternatives (an apology to a neutral request, issue #20's sentiment part)
+MIN_PRODUCT_STORIES_PASSING = 11
+
+
+async def test_the_product_stories_on_the_tau_shop_pass_with_template_replies():
+    results = await run_all(PRODUCT_STORIES, shop="tau")
+    assert {r.language for r in results} == {"zh", "en"} and len(results) == 12
+    failing = {r.name: r.problems for r in results if not r.success}
+    assert len(results) - len(failing) >= MIN_PRODUCT_STORIES_PASSING, failing

@@ -54,7 +54,7 @@ def resolve(nlu: NLUResult, state: DialogueState, store: Store, in_task: bool = 
     if product_reading:
         entities = without_type_words(text, entities, product_types(store).find(text))
         nlu = replace(nlu, entities=entities)
-    about = asked_product(text, entities, store) if product_reading else None
+    about = asked_product(text, entities, store, state.last_shown) if product_reading else None
     if about:  # "How much are the Running Shoes?", "蓝牙音箱有货吗": a fact of one product, from its data
         return replace(nlu, intent="product_info", confidence=max(nlu.confidence, 0.9),
                        entities={**entities, "product_id": about})

@@ -27,16 +27,17 @@ def asks_fact(text: str) -> bool:
     return _FACT.search(text) is not None
 
 
-def asked_product(text: str, entities: dict[str, Any], store: Store) -> str | None:
+def asked_product(text: str, entities: dict[str, Any], store: Store, shown: list[str] | None = None) -> str | None:
     """The one product a fact question is about: the product the NLU named, else the only product of
-    the type the message names ("蓝牙音箱" in a shop with one Bluetooth speaker); None otherwise."""
+    the type the message names ("蓝牙音箱" in a shop with one Bluetooth speaker), else the only product
+    just ``shown`` ("which sizes?" after one card); None otherwise."""
     if not asks_fact(text):
         return None
     if entities.get("product_id") and store.catalog.product(entities["product_id"]):
         return str(entities["product_id"])
     kind = product_types(store).find(text)
     if kind is None:
-        return None
+        return shown[0] if shown and len(shown) == 1 and "category" not in entities else None
     sql = "select id, title_zh, title_en, tags from products" + (" where category = ?" if kind.category else "")
     rows = store.db.execute(sql, [kind.category] if kind.category else []).fetchall()
     fitting = [r[0] for r in rows if kind.fits({"title_zh": r[1], "title_en": r[2], "tags": loads(r[3]) or []})]
