@@ -170,10 +170,14 @@ def test_fact_questions(text, asks):
 
 
 def test_a_fact_question_is_about_the_named_or_the_only_product_of_its_type(english_shop):
-    assert asked_product("how much is the smartphone?", {"product_id": "S1"}, english_shop) == "S1"
-    assert asked_product("蓝牙音箱多少钱", {}, english_shop) == "B1"
-    assert asked_product("裙子多少钱", {}, english_shop) is None  # three dresses: a search, not one product
-    assert asked_product("show me the smartphone", {"product_id": "S1"}, english_shop) is None
+    def about(text, entities, shown=None):
+        return asked_product(text, entities, english_shop, product_types(english_shop).find(text), shown)
+
+    assert about("how much is the smartphone?", {"product_id": "S1"}) == "S1"
+    assert about("蓝牙音箱多少钱", {}) == "B1"
+    assert about("裙子多少钱", {}) is None  # three dresses: a search, not one product
+    assert about("show me the smartphone", {"product_id": "S1"}) is None
+    assert about("which sizes?", {}, shown=["D1"]) == "D1" and about("which sizes?", {}, shown=["D1", "D2"]) is None
 
 
 def test_references_turn_a_product_fact_question_into_product_info(english_shop):

@@ -51,10 +51,12 @@ def resolve(nlu: NLUResult, state: DialogueState, store: Store, in_task: bool = 
     text = nlu.text
     entities = dict(nlu.entities)
     product_reading = nlu.intent in PRODUCT_INTENTS or (nlu.confidence < WEAK_READING and "order_id" not in entities)
+    about = None
     if product_reading:
-        entities = without_type_words(text, entities, product_types(store).find(text))
+        kind = product_types(store).find(text)
+        entities = without_type_words(text, entities, kind)
         nlu = replace(nlu, entities=entities)
-    about = asked_product(text, entities, store, state.last_shown) if product_reading else None
+        about = asked_product(text, entities, store, kind, state.last_shown)
     if about:  # "How much are the Running Shoes?", "蓝牙音箱有货吗": a fact of one product, from its data
         return replace(nlu, intent="product_info", confidence=max(nlu.confidence, 0.9),
                        entities={**entities, "product_id": about})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from core.retrieval.product_types import product_types
+from core.retrieval.product_types import ProductType
 from core.store import Store
 from core.store.jsoncols import loads
 
@@ -27,15 +27,15 @@ def asks_fact(text: str) -> bool:
     return _FACT.search(text) is not None
 
 
-def asked_product(text: str, entities: dict[str, Any], store: Store, shown: list[str] | None = None) -> str | None:
+def asked_product(text: str, entities: dict[str, Any], store: Store, kind: ProductType | None,
+                  shown: list[str] | None = None) -> str | None:
     """The one product a fact question is about: the product the NLU named, else the only product of
-    the type the message names ("蓝牙音箱" in a shop with one Bluetooth speaker), else the only product
-    just ``shown`` ("which sizes?" after one card); None otherwise."""
+    the type the message names (``kind``: "蓝牙音箱" in a shop with one Bluetooth speaker), else the
+    only product just ``shown`` ("which sizes?" after one card); None otherwise."""
     if not asks_fact(text):
         return None
     if entities.get("product_id") and store.catalog.product(entities["product_id"]):
         return str(entities["product_id"])
-    kind = product_types(store).find(text)
     if kind is None:
         return shown[0] if shown and len(shown) == 1 and "category" not in entities else None
     sql = "select id, title_zh, title_en, tags from products" + (" where category = ?" if kind.category else "")
