@@ -31,7 +31,7 @@ class CatalogArrays:
     tokens: list[list[str]]  # content tokens per product (used while building, then dropped)
     var_product: np.ndarray  # int32 product row per variant
     var_price: np.ndarray  # int64 cents per variant
-    var_in_stock: np.ndarray  # bool: available and stock > 0
+    var_in_stock: np.ndarray  # bool: available and not known to be out of stock (stock.py)
     var_options: dict[str, np.ndarray] = field(default_factory=dict)  # option -> int32 value code (-1 none)
     option_values: dict[str, dict[str, int]] = field(default_factory=dict)  # option -> lower value -> code
 
