@@ -5,6 +5,7 @@ import logging
 from datetime import timedelta
 
 from adapters.text import ScriptChannel, TerminalChannel
+from bot.channel_tables import register_channel_tables
 from bot.llm import build_reply_generator
 from bot.settings import Settings, SettingsError
 from bot.shops import build_shop
@@ -13,6 +14,7 @@ from core.actions.clarify import ClarifyAction
 from core.actions.fallback import FallbackAction
 from core.actions.handoff import HandoffAction
 from core.actions.knowledge import KnowledgeAction
+from core.actions.language import LanguageAction
 from core.actions.privacy import PrivacyAction
 from core.actions.product_info import ProductInfoAction
 from core.actions.product_search import ProductSearchAction
@@ -51,8 +53,10 @@ log = logging.getLogger(__name__)
 
 
 def open_store(settings: Settings) -> Store:
-    """Open the database, migrating it, and load the demo shop into an empty one if enabled."""
+    """Open the database, migrating it (every channel's own tables too), and load the demo shop into an
+    empty one if enabled."""
     store = Store(settings.kefu_db_path)
+    register_channel_tables(store)
     if settings.kefu_load_demo_shop and store.is_empty():
         reports = load_demo_shop(store)
         log.info("loaded the demo shop: %s", ", ".join(f"{r.imported} {kind}" for kind, r in reports.items()))
@@ -133,7 +137,8 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
     shop_policy = load_shop_policy(settings)
     publish_policy_articles(store.knowledge, shop_policy)  # the FAQ's policy text comes from the same file
     generator = generator or build_reply_generator(settings, store)
-    handoff = HandoffHub(store, build_summarizer(store, generator))  # staff sinks and channels join in kefu run
+    handoff = HandoffHub(store, build_summarizer(store, generator),  # staff sinks and channels join in kefu run
+                         settings.kefu_default_language)
     shop = shop or build_shop(settings, store)
     engine = TaskEngine(store, shop_policy, handoff, shop)
     actions: list[Action] = [
@@ -147,6 +152,7 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
         KnowledgeAction(store, build_retriever(store, settings), FallbackAction(handoff=handoff)),
         HandoffAction(store, handoff),
         UnsubscribeAction(store),
+        LanguageAction(store),
         PrivacyAction(store, settings.public_url, timedelta(minutes=settings.kefu_privacy_link_minutes)),
         ClarifyAction(),
         FallbackAction(handoff=handoff),

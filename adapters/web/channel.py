@@ -2,7 +2,7 @@
 
 Routes: ``GET /`` (demo shop page), ``GET /static/…`` (widget files), ``GET /healthz``,
 ``GET /ws`` (the chat websocket, protocol in docs/WEB_CHAT.md and :mod:`adapters.web.protocol`),
-``/privacy/export/{token}`` (data-export links of every channel, :mod:`adapters.web.privacy`),
+``/privacy/export/{token}`` (data-export links of every channel, :mod:`adapters.web.export_links`),
 plus any routes other channels registered with :meth:`WebChannel.add_routes` (webhooks).
 
 Session ids are the server's (:mod:`adapters.web.session_ids`): a hello with an id it never issued
@@ -22,7 +22,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from adapters.base import Channel
 from adapters.forwarded import Forwarding
-from adapters.web.privacy import ExportDownloads
+from adapters.web.export_links import ExportDownloads
 from adapters.web.limits import NewConversationLimit
 from adapters.web.protocol import Chat, FrameError, Hello, error_frame, parse_frame
 from adapters.web.session_ids import SessionIds
@@ -33,6 +33,7 @@ from core.i18n import t
 from core.language import detect_language
 from core.messages import Identity, InboundMessage, Language, Outbound, Reply, Typing
 from core.observe import metrics
+from core.turn import TurnResult
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ class WebChannel(Channel):
         """Liveness plus two cheap counts from the store."""
         store = self.assistant.store
         return web.json_response({"status": "ok", "products": store.catalog.count(),
-                                  "conversations": store.db["conversations"].count})
+                                  "conversations": store.conversations.count()})
 
     async def _metrics(self, _request: web.Request) -> web.Response:
         """Prometheus metrics of this process (docs/OPERATIONS.md)."""
@@ -213,25 +214,25 @@ class WebChannel(Channel):
 
     async def _on_chat(self, connection: _Connection, chat: Chat) -> None:
         """Typing at once, then the assistant's replies. A message resent with the id of a turn that
-        already completed is not handled again: its stored replies are sent again instead (they may
-        have been cut off by a restart after the turn was saved)."""
+        already completed is not handled again: that turn's saved replies are sent again instead (they
+        may have been cut off by a restart after the turn was saved). A turn that erased the shopper's
+        data restarts the session."""
         assert connection.session is not None
         await _send(connection.ws, Typing().to_dict())
         identity = Identity(self.name, connection.session)
         message = InboundMessage(identity, text=chat.text, payload=chat.payload, message_id=chat.client_id,
                                  language_hint=connection.lang, source=connection.address or None)
-        conversations = self.assistant.store.conversations
-        existed = conversations.get(identity.conversation_id) is not None
+        existed = self.assistant.store.conversations.get(identity.conversation_id) is not None
         if existed or self._new_conversations is None or self._new_conversations.allow(connection.address):
-            frames = [reply.to_dict() for reply in await self.assistant.handle(message)]
+            result = await self.assistant.handle(message)
         else:
             metrics.TURNS.labels(self.name, "rate_limited").inc()
-            frames = [_busy_reply(chat, connection.lang).to_dict()]
-        if not frames and chat.client_id is not None:
-            frames = conversations.replies_to(identity.conversation_id, chat.client_id)
-        for frame in frames:
+            busy = _busy_reply(chat, connection.lang)
+            result = TurnResult([busy], busy.language)
+        for reply in result.earlier_replies if result.duplicate else result.replies:
+            frame = reply.to_dict()
             await _send(connection.ws, {**frame, "in_reply_to": chat.client_id} if chat.client_id else frame)
-        if existed and conversations.get(identity.conversation_id) is None:  # erased by this turn
+        if result.erased:
             await self._restart_session(connection)
 
     async def _restart_session(self, connection: _Connection) -> None:

@@ -25,17 +25,18 @@ from adapters.wechat.crypto import CryptoError, MessageCrypto
 from adapters.wechat.followers import CONSENT_NO, CONSENT_YES, Followers
 from adapters.wechat.guard import Refused, RequestGuard, request_digest
 from adapters.wechat.inbound import MAX_BODY_BYTES, BadMessage, WeChatMessage, parse_fields
-from adapters.wechat.ledger import WeChatLedger
+from adapters.wechat.ledger import DELIVERIES_KEPT, register
 from adapters.wechat.replies import News, Outgoing, Text, api_body, encrypted_xml, menu, passive_xml
 from adapters.wechat.replies import to_wechat as replies_to_wechat
 from adapters.wechat.signature import is_valid, sign
+from adapters.wechat.strings import say
 from core.assistant import Assistant
-from core.i18n import t
 from core.messages import Button, Identity, InboundMessage, Language, Outbound, Reply
 
 log = logging.getLogger(__name__)
 
-_MEDIA_ANSWERS = {"image": "wechat_image", "voice": "wechat_voice", "location": "wechat_location"}
+_MEDIA_ANSWERS = ("image", "voice", "location")
+"""Kinds of message answered with a string of their own (adapters/wechat/strings.py); others: "unsupported"."""
 _STOP_TIMEOUT_S = 15.0
 
 
@@ -65,7 +66,8 @@ class WeChatChannel(Channel):
         self.config = config
         self.api = api or WeChatAPI(config.api_base_url, config.app_id, config.app_secret)
         self._crypto = MessageCrypto(config.encoding_aes_key, config.app_id) if config.encoding_aes_key else None
-        self._ledger = WeChatLedger(assistant.store.db)
+        self._ledger = register(assistant.store)
+        self._deliveries = assistant.store.handled_once(self.name)
         self._guard = RequestGuard(config.token, self._ledger)
         self._followers = Followers(assistant.store)
         self._in_flight: dict[str, asyncio.Task[list[Outgoing]]] = {}
@@ -80,7 +82,7 @@ class WeChatChannel(Channel):
     async def start(self) -> None:
         """Open the API client and forget finished deliveries older than two days."""
         await self.api.open()
-        self._ledger.prune()
+        self._deliveries.prune(DELIVERIES_KEPT)
         self._running = True
         log.info("WeChat webhook ready at %s", self.config.path)
 
@@ -174,7 +176,7 @@ class WeChatChannel(Channel):
     def _begin(self, message: WeChatMessage) -> asyncio.Task[list[Outgoing]] | None:
         """Start answering a push; None for a retry of one running or already handled."""
         key = message.dedupe_key
-        if key in self._in_flight or not self._ledger.claim(key, message.from_user):
+        if key in self._in_flight or not self._deliveries.claim(key):
             log.info("WeChat retry from %s ignored: answered by the first delivery",
                      Identity(self.name, message.from_user).handle)
             return None
@@ -207,7 +209,7 @@ class WeChatChannel(Channel):
             for outgoing in messages[1 if skip_first else 0:]:
                 await self._send(message.from_user, outgoing)
         finally:
-            self._ledger.finish(key)
+            self._deliveries.finish(key)
             self._in_flight.pop(key, None)
 
     async def _send(self, open_id: str, message: Outgoing) -> None:
@@ -235,17 +237,17 @@ class WeChatChannel(Channel):
         if message.msg_type == "voice" and message.get("Recognition"):
             return await self._converse(message, identity, message.get("Recognition"), None)
         label = message.get("Label")
-        key = _MEDIA_ANSWERS.get(message.msg_type, "wechat_unsupported")
+        key = message.msg_type if message.msg_type in _MEDIA_ANSWERS else "unsupported"
         return [Text(self._say(identity, key, label=f" ({label})" if label else ""))]
 
     async def _on_event(self, message: WeChatMessage, identity: Identity) -> list[Outgoing]:
         event = message.event
         if event == "subscribe":
             self._followers.subscribed(message.from_user)
-            buttons = [Button(self._say(identity, "wechat_consent_yes", joiner=" / "), CONSENT_YES),
-                       Button(self._say(identity, "wechat_consent_no", joiner=" / "), CONSENT_NO)]
-            question = self._say(identity, "wechat_consent_question")
-            return [Text(self._say(identity, "wechat_welcome")),
+            buttons = [Button(self._say(identity, "consent_yes", joiner=" / "), CONSENT_YES),
+                       Button(self._say(identity, "consent_no", joiner=" / "), CONSENT_NO)]
+            question = self._say(identity, "consent_question")
+            return [Text(self._say(identity, "welcome")),
                     menu(question, buttons, partial(self._ledger.menu_id, message.from_user))]
         if event == "unsubscribe":
             self._followers.unsubscribed(message.from_user)
@@ -259,10 +261,10 @@ class WeChatChannel(Channel):
         """A text or button press through the core (consent answers are handled here)."""
         if payload in (CONSENT_YES, CONSENT_NO):
             self._followers.answer_consent(message.from_user, payload == CONSENT_YES)
-            return [Text(self._say(identity, "wechat_consent_given" if payload == CONSENT_YES
-                                   else "wechat_consent_declined"))]
+            return [Text(self._say(identity, "consent_given" if payload == CONSENT_YES
+                                   else "consent_declined"))]
         inbound = InboundMessage(identity, text=text, payload=payload, message_id=message.dedupe_key)
-        return self._to_wechat(message.from_user, await self.assistant.handle(inbound))
+        return self._to_wechat(message.from_user, (await self.assistant.handle(inbound)).replies)
 
     def _to_wechat(self, open_id: str, replies: list[Reply]) -> list[Outgoing]:
         return replies_to_wechat(replies, partial(self._ledger.menu_id, open_id))
@@ -271,7 +273,7 @@ class WeChatChannel(Channel):
         """``key`` in the conversation's language, or in Chinese and English before it has one."""
         state = self.assistant.store.conversations.state(identity.conversation_id)
         languages: tuple[Language, ...] = (state["language"],) if state.get("language") else ("zh", "en")
-        return joiner.join(t(key, lang, shop=self.config.shop_name.get(lang, ""), **facts) for lang in languages)
+        return joiner.join(say(key, lang, shop=self.config.shop_name.get(lang, ""), **facts) for lang in languages)
 
 
 async def _read_body(request: web.Request) -> bytes:

@@ -182,7 +182,7 @@ async def _ask(assistant, store: Store, recorder: Recorder, case: Case, n: int) 
         store.customers.link_identity(identity.channel, identity.user_id, customer["id"])
     before = len(recorder.rendered)
     started = time.perf_counter()
-    replies = await assistant.handle(InboundMessage(identity, case.text))
+    replies = (await assistant.handle(InboundMessage(identity, case.text))).replies
     return CaseResult(case, "\n".join(r.text for r in replies), time.perf_counter() - started,
                       recorder.rendered[before:])
 
