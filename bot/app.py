@@ -145,7 +145,7 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
         SmallTalkAction("greet", "greet", shop_name, with_menu=True),
         SmallTalkAction("goodbye", "goodbye", shop_name),
         SmallTalkAction("thank_you", "thanks", shop_name),
-        ProductSearchAction(store, recommender),
+        ProductSearchAction(store, recommender, currency=shop_policy.currency),
         ProductInfoAction(store, recommender),
         RecommendAction(store, recommender),
         TrackOrderAction(store, LiveOrders(store, shop, settings.kefu_shop_timeout_s)),

@@ -19,6 +19,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "为您找到 {total} 件{description}，这是第 {first}–{last} 件：",
         "en": "I found {total} {description}. Here are {first}–{last}:",
     },
+    "search_results_type": {
+        "zh": "为您找到 {matched} 件{description}，之后是{category}里的其他 {others} 件，这是第 {first}–{last} 件：",
+        "en": "I found {matched} {description}, then {others} other {category}. Here are {first}–{last}:",
+    },
+    "search_none_nearest": {
+        "zh": "抱歉，没有符合条件的商品：{description}。最接近的是这些：",
+        "en": "Nothing fits that: there are no {description}. The nearest I have:",
+    },
     "search_none": {
         "zh": "抱歉，暂时没有找到{description}。看看这些相近的商品？",
         "en": "Sorry, I couldn't find {description} right now. Maybe one of these?",
@@ -30,11 +38,27 @@ MESSAGES: dict[str, dict[str, str]] = {
     "search_no_more": {"zh": "没有更多结果了。", "en": "That's all I have for that search."},
     "any_products": {"zh": "商品", "en": "products"},
     "product_info": {
-        "zh": "{title}：{description}\n价格：{price}。可选：{options}。{stock}",
-        "en": "{title}: {description}\nPrice: {price}. Options: {options}. {stock}",
+        "zh": "{title}{description}\n价格：{price}。{cheapest}可选：{options}。{stock}",
+        "en": "{title}{description}\nPrice: {price}. {cheapest}Options: {options}. {stock}",
     },
-    "in_stock": {"zh": "有货。", "en": "In stock."},
-    "out_of_stock": {"zh": "目前缺货。", "en": "Currently out of stock."},
+    "product_cheapest": {"zh": "最便宜的是 {price}（{options}）。", "en": "Cheapest: {price} ({options}). "},
+    "product_in_stock": {"zh": "有货。", "en": "In stock."},
+    "product_out_of_stock": {"zh": "目前缺货。", "en": "Currently out of stock."},
+    "product_unknown_stock": {"zh": "商店没有记录库存，无法确认是否有货。",
+                              "en": "The shop keeps no stock count for it, so I can't say whether it's in stock."},
+    "option_available": {"zh": "{title}（{choice}）有货。", "en": "{title} in {choice}: in stock."},
+    "option_unknown": {"zh": "{title}（{choice}）商店没有记录库存，无法确认是否有货。",
+                       "en": "{title} in {choice}: the shop keeps no stock count for it, so I can't say whether it's in stock."},
+    "option_out_of_stock": {"zh": "{title}（{choice}）目前缺货，暂不可购买。",
+                            "en": "{title} in {choice} is not available right now (out of stock)."},
+    "option_out_of_stock_instead": {"zh": "{title}（{choice}）目前缺货，暂不可购买。有货的可选：{others}。",
+                                    "en": "{title} in {choice} is not available right now (out of stock). "
+                                          "Available instead: {others}."},
+    "option_not_offered": {"zh": "{title}没有{choice}的款式，暂不可购买。",
+                           "en": "{title} doesn't come in {choice}, so it isn't available."},
+    "option_not_offered_instead": {"zh": "{title}没有{choice}的款式，暂不可购买。有货的可选：{others}。",
+                                   "en": "{title} doesn't come in {choice}, so it isn't available. "
+                                         "Available instead: {others}."},
     "product_unknown": {
         "zh": "请先告诉我您想了解哪件商品，比如发送商品名称，或点击商品卡片上的“详情”。",
         "en": "Which product would you like to know about? Send its name or tap \"Details\" on a product card.",

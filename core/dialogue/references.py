@@ -9,6 +9,8 @@ from typing import Any
 
 from core.dialogue.state import DialogueState
 from core.nlu.base import NLUResult
+from core.retrieval.product_questions import PRODUCT_INTENTS, asked_product
+from core.retrieval.product_types import product_types, without_type_words
 from core.store import Store
 
 _ORDINALS_EN = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
@@ -22,6 +24,7 @@ _CHEAPER = re.compile(r"cheaper|less expensive|lower price|more affordable|便�
 _FOLLOW_UP_MAX_CHARS = 30
 _PRODUCT_INTENTS = {"product_search", "product_info", "recommend", "price_promotion", "place_order"}
 _FLOW_INTENTS = {"exchange_item", "change_order", "return_item"}
+WEAK_READING = 0.6  # below it, a message naming one product and asking its price or stock is a product question
 
 
 def ordinal(text: str) -> int | None:
@@ -47,6 +50,16 @@ def resolve(nlu: NLUResult, state: DialogueState, store: Store, in_task: bool = 
         return nlu
     text = nlu.text
     entities = dict(nlu.entities)
+    product_reading = nlu.intent in PRODUCT_INTENTS or (nlu.confidence < WEAK_READING and "order_id" not in entities)
+    about = None
+    if product_reading:
+        kind = product_types(store).find(text)
+        entities = without_type_words(text, entities, kind)
+        nlu = replace(nlu, entities=entities)
+        about = asked_product(text, entities, store, kind, state.last_shown)
+    if about:  # "How much are the Running Shoes?", "蓝牙音箱有货吗": a fact of one product, from its data
+        return replace(nlu, intent="product_info", confidence=max(nlu.confidence, 0.9),
+                       entities={**entities, "product_id": about})
     position = ordinal(text) if state.last_shown and "product_id" not in entities else None
     if position is not None and -len(state.last_shown) <= position < len(state.last_shown):
         entities.pop("quantity", None)

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from core.recommend.snapshot import CatalogArrays
+from core.recommend.stock import sellable
 from core.store import ProductQuery
 
 
@@ -41,7 +42,7 @@ def matches_terms(search_text: str, terms: list[str]) -> bool:
 
 def variant_matches(variant: dict[str, Any], query: ProductQuery) -> bool:
     """Whether one live variant satisfies the query's stock, price and option constraints."""
-    if query.in_stock_only and not (variant["available"] and variant["stock"] > 0):
+    if query.in_stock_only and not sellable(variant):
         return False
     if query.min_price_cents is not None and variant["price_cents"] < query.min_price_cents:
         return False

@@ -63,9 +63,13 @@ class HybridRecommender(Recommender):
         row = index.catalog.row.get(product_id)
         if row is None:
             return []
-        if query is None:
-            query = ProductQuery(category=index.catalog.categories[int(index.catalog.category[row])])
         bought = self.history(customer_id).bought
+        if query is None:  # its own category first; a product alone in its category: the whole shop
+            own = ProductQuery(category=index.catalog.categories[int(index.catalog.category[row])])
+            picks = self._pick(index, single_item_history(row), bought, own, k, {product_id}, anchor=product_id)
+            if picks:
+                return picks
+            query = ProductQuery()
         return self._pick(index, single_item_history(row), bought, query, k, {product_id}, anchor=product_id)
 
     def picks_for_customer(self, customer_id: int, k: int = 5, category: str | None = None) -> list[Recommendation]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.recommend.stock import SELLABLE_SQL
 from core.store import Store
 
 KINDS = ("view", "cart", "purchase")
@@ -30,7 +31,7 @@ class CatalogArrays:
     tokens: list[list[str]]  # content tokens per product (used while building, then dropped)
     var_product: np.ndarray  # int32 product row per variant
     var_price: np.ndarray  # int64 cents per variant
-    var_in_stock: np.ndarray  # bool: available and stock > 0
+    var_in_stock: np.ndarray  # bool: available and not known to be out of stock (stock.py)
     var_options: dict[str, np.ndarray] = field(default_factory=dict)  # option -> int32 value code (-1 none)
     option_values: dict[str, dict[str, int]] = field(default_factory=dict)  # option -> lower value -> code
 
@@ -68,7 +69,7 @@ def load_catalog(store: Store) -> CatalogArrays:
         search_text.append(" ".join([title_zh or "", title_en or "", brand or "", *tags]).lower())
         tokens.append(_text_tokens(category or "", title_zh or "", title_en or "", brand or "", tags))
     variants = store.db.execute(
-        "select product_id, price_cents, options, available = 1 and stock > 0 from variants").fetchall()
+        f"select product_id, price_cents, options, {SELLABLE_SQL} from variants").fetchall()
     var_product = np.fromiter((row.get(v[0], -1) for v in variants), dtype=np.int32, count=len(variants))
     keep = var_product >= 0
     option_values: dict[str, dict[str, int]] = {}

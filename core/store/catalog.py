@@ -109,7 +109,7 @@ class Catalog:
             where.append("p.category = ?")
             args.append(query.category)
         if query.in_stock_only:
-            where.append("v.available = 1 and v.stock > 0")
+            where.append("v.available = 1 and (v.stock is null or v.stock > 0)")  # unknown stock: not known to be out
         if query.min_price_cents is not None:
             where.append("v.price_cents >= ?")
             args.append(query.min_price_cents)

@@ -7,6 +7,7 @@ from typing import Any
 from core.dialogue.flows.base import FlowContext
 from core.dialogue.references import ordinal
 from core.nlu.entities import ORDER_ID
+from core.recommend.stock import sellable
 from core.shop.aftersales import REFUND_METHODS
 from core.turn import Turn
 from core.vocabulary import colour_name
@@ -181,7 +182,7 @@ def read_variant(ctx: FlowContext, order: dict[str, Any]) -> None:
     scored = []
     for variant in ctx.store.catalog.variants(item["product_id"]):
         options = {k: str(v).lower() for k, v in (variant["options"] or {}).items()}
-        if variant["id"] == item["variant_id"] or not (variant["available"] and variant["stock"] > 0) or \
+        if variant["id"] == item["variant_id"] or not sellable(variant) or \
                 any(options.get(k) != str(v).lower() for k, v in wanted.items()):
             continue
         scored.append((sum(options.get(k) == v for k, v in current.items() if k not in wanted), variant["id"]))
@@ -207,7 +208,7 @@ def variant_choices(ctx: FlowContext, item: dict[str, Any]) -> dict[str, str]:
     """The other in-stock options of an item's product, listed for the shopper."""
     out = {}
     variants = [v for v in ctx.store.catalog.variants(item["product_id"])
-                if v["id"] != item["variant_id"] and v["available"] and v["stock"] > 0]
+                if v["id"] != item["variant_id"] and sellable(v)]
     for lang in ("zh", "en"):
         names = ["/".join(colour_name(str(val), lang) if key == "color" else str(val)
                           for key, val in (v["options"] or {}).items()) for v in variants]
