@@ -9,17 +9,15 @@ from collections.abc import AsyncIterator
 import pytest
 
 from core.actions.base import ActionResult
-from core.llm.base import BackendError, ChatBackend, ChatMessage, Completion
+from core.llm.base import BackendError, ChatBackend, ChatMessage
 from core.i18n import t
 from core.messages import Identity, InboundMessage, Language, Reply
-from core.reply.grounding import GroundingChecker
-from core.reply.llm import GenerationLimits, LLMReplyGenerator
-from core.reply.policy import PhrasePolicy
 from core.reply.templates import localise
 from core.reply.sentences import cut_sentences, remainder, says
 from core.reply.tone import apply_tone
 from core.sentiment.tone import Tone
 from core.stream import SentenceStream
+from tests.fakes.streaming_llm import StreamingBackend, streaming_generator
 
 ORDER = ActionResult("order_status", {
     "order_id": "#W1234567", "date": "2026-12-01", "total": "¥199.00", "status": {"zh": "已发货", "en": "shipped"},
@@ -32,34 +30,6 @@ CARRIER = " It travels with SF Express, tracking number SF123456789, expected by
 THANKS = ActionResult("thanks")
 
 
-class StreamingBackend(ChatBackend):
-    """Writes ``text`` a few characters at a time, ``pause_s`` apart; records how far it got."""
-
-    name = "streaming"
-
-    def __init__(self, text: str, pause_s: float = 0.005, first_pause_s: float = 0.0, step: int = 3) -> None:
-        self.text, self.pause_s, self.first_pause_s, self.step = text, pause_s, first_pause_s, step
-        self.written = ""
-        self.closed_early = False
-
-    async def complete(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float,
-                       output_tokens: float | None = None) -> Completion:
-        raise AssertionError("a streamed reply must not wait for the whole completion")
-
-    async def stream(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float,
-                     output_tokens: float | None = None) -> AsyncIterator[str]:
-        await asyncio.sleep(self.first_pause_s)
-        try:
-            for start in range(0, len(self.text), self.step):
-                piece = self.text[start:start + self.step]
-                self.written += piece
-                yield piece
-                await asyncio.sleep(self.pause_s)
-        except GeneratorExit:
-            self.closed_early = True
-            raise
-
-
 class BrokenBackend(StreamingBackend):
     """Writes one good sentence, then fails."""
 
@@ -67,11 +37,6 @@ class BrokenBackend(StreamingBackend):
                      output_tokens: float | None = None) -> AsyncIterator[str]:
         yield self.text
         raise BackendError("the engine crashed")
-
-
-def _generator(backend: ChatBackend, **limits: float) -> LLMReplyGenerator:
-    return LLMReplyGenerator(backend, GroundingChecker(), GenerationLimits(**{"budget_s": 5, "first_text_s": 1,
-                                                                            **limits}), policy=PhrasePolicy(None))
 
 
 async def _watch(reply: Reply) -> list[str]:
@@ -144,7 +109,7 @@ async def _collect(stream: SentenceStream) -> list[str]:
 async def test_a_faithful_stream_is_shown_sentence_by_sentence_and_is_the_final_text():
     text = SHIPPED + CARRIER
     backend = StreamingBackend(text)
-    outcome = await _generator(backend).render_streamed_with_outcome(ORDER, "en")
+    outcome = await streaming_generator(backend).render_streamed_with_outcome(ORDER, "en")
     assert outcome.reply.text == _draft(ORDER, "en")  # until finished, the transcript holds the template
     shown = await _watch(outcome.reply)
     assert shown == [SHIPPED, text]
@@ -156,7 +121,7 @@ async def test_the_first_failing_sentence_stops_the_generation_and_the_template_
     draft = _draft(ORDER, "en")
     invented = SHIPPED + " We refunded you 50 yuan as a gift." + CARRIER * 3
     backend = StreamingBackend(invented)
-    reply = await _generator(backend).render_streamed(ORDER, "en")
+    reply = await streaming_generator(backend).render_streamed(ORDER, "en")
     shown = await _watch(reply)
     final = await reply.stream.text()
     assert all(final.startswith(s) for s in shown)  # nothing shown is ever taken back
@@ -172,7 +137,7 @@ async def test_the_first_failing_sentence_stops_the_generation_and_the_template_
 
 async def test_a_first_sentence_that_fails_leaves_exactly_the_template():
     backend = StreamingBackend("I'm the manager and I approved a refund." + CARRIER)
-    reply = await _generator(backend).render_streamed(ORDER, "en")
+    reply = await streaming_generator(backend).render_streamed(ORDER, "en")
     assert await _watch(reply) == [_draft(ORDER, "en")]
     outcome = await reply.stream.outcome()
     assert outcome.source == "template" and outcome.shown == "" and outcome.violations
@@ -180,7 +145,7 @@ async def test_a_first_sentence_that_fails_leaves_exactly_the_template():
 
 async def test_a_dropped_question_is_asked_by_the_remainder_at_the_end():
     backend = StreamingBackend("You're very welcome! It was a pleasure.")
-    reply = await _generator(backend).render_streamed(THANKS, "en")
+    reply = await streaming_generator(backend).render_streamed(THANKS, "en")
     final = await reply.stream.text()
     assert final == "You're very welcome! It was a pleasure. Anything else I can help with?"
     assert (await reply.stream.outcome()).reason == "question"
@@ -190,7 +155,7 @@ async def test_a_first_sentence_later_than_the_first_text_limit_is_the_template_
     backend = StreamingBackend("不客气！还有其他可以帮您的吗？", first_pause_s=1.0)
     loop = asyncio.get_running_loop()
     started = loop.time()
-    reply = await _generator(backend, first_text_s=0.2).render_streamed(THANKS, "zh")
+    reply = await streaming_generator(backend, first_text_s=0.2).render_streamed(THANKS, "zh")
     assert await reply.stream.text() == _draft(THANKS, "zh")
     assert loop.time() - started < 0.8
     assert (await reply.stream.outcome()).reason == "late"
@@ -198,7 +163,7 @@ async def test_a_first_sentence_later_than_the_first_text_limit_is_the_template_
 
 async def test_an_engine_failing_midway_keeps_what_was_shown_and_finishes_with_the_template():
     backend = BrokenBackend(SHIPPED + " ")
-    reply = await _generator(backend).render_streamed(ORDER, "en")
+    reply = await streaming_generator(backend).render_streamed(ORDER, "en")
     final = await reply.stream.text()
     assert final.startswith(SHIPPED) and final.count("#W1234567") == 1
     assert final.count("SF123456789") == 1 and (await reply.stream.outcome()).reason == "error"
@@ -206,7 +171,7 @@ async def test_an_engine_failing_midway_keeps_what_was_shown_and_finishes_with_t
 
 async def test_a_streamed_reply_keeps_the_tone_around_it():
     backend = StreamingBackend("You're very welcome! Anything else I can help with?")
-    reply = await _generator(backend).render_streamed(THANKS, "en")
+    reply = await streaming_generator(backend).render_streamed(THANKS, "en")
     toned = apply_tone(reply, Tone(apologise=True), "en")
     shown = await _watch(toned)
     assert shown[0] == toned.text.split("\n")[0] + "\n"  # the apology first, at once
@@ -222,7 +187,7 @@ async def test_the_transcript_records_the_final_text_of_a_streamed_reply():
     try:
         assistant = build_assistant(store, story_settings())
         text = "You're so welcome! Anything else I can help with?"
-        assistant.components.generator = _generator(StreamingBackend(text))
+        assistant.components.generator = streaming_generator(StreamingBackend(text))
         identity = Identity("web", "stream-transcript-0001")
         replies = await assistant.handle(InboundMessage(identity, "thank you!", message_id="m1", streams=True))
         assert len(replies) == 1 and replies[0].stream is not None

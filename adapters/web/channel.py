@@ -28,6 +28,7 @@ from adapters.web.protocol import Chat, FrameError, Hello, error_frame, parse_fr
 from adapters.web.session_ids import SessionIds
 from adapters.web.sessions import SocketRegistry
 from adapters.web.serverlog import SERVER_LOG
+from adapters.web.streaming import reply_frames
 from core.assistant import Assistant
 from core.i18n import t
 from core.language import detect_language
@@ -212,24 +213,24 @@ class WebChannel(Channel):
         await _send(connection.ws, {"type": "welcome", "session": connection.session})
 
     async def _on_chat(self, connection: _Connection, chat: Chat) -> None:
-        """Typing at once, then the assistant's replies. A message resent with the id of a turn that
+        """Typing at once, then the assistant's replies (streamed ones as they are written). A message resent with the id of a turn that
         already completed is not handled again: its stored replies are sent again instead (they may
         have been cut off by a restart after the turn was saved)."""
         assert connection.session is not None
         await _send(connection.ws, Typing().to_dict())
         identity = Identity(self.name, connection.session)
         message = InboundMessage(identity, text=chat.text, payload=chat.payload, message_id=chat.client_id,
-                                 language_hint=connection.lang, source=connection.address or None)
+                                 language_hint=connection.lang, source=connection.address or None, streams=True)
         conversations = self.assistant.store.conversations
         existed = conversations.get(identity.conversation_id) is not None
         if existed or self._new_conversations is None or self._new_conversations.allow(connection.address):
-            frames = [reply.to_dict() for reply in await self.assistant.handle(message)]
+            replies = await self.assistant.handle(message)
         else:
             metrics.TURNS.labels(self.name, "rate_limited").inc()
-            frames = [_busy_reply(chat, connection.lang).to_dict()]
-        if not frames and chat.client_id is not None:
-            frames = conversations.replies_to(identity.conversation_id, chat.client_id)
-        for frame in frames:
+            replies = [_busy_reply(chat, connection.lang)]
+        saved = conversations.replies_to(identity.conversation_id, chat.client_id) \
+            if not replies and chat.client_id is not None else []
+        async for frame in reply_frames(replies, saved):
             await _send(connection.ws, {**frame, "in_reply_to": chat.client_id} if chat.client_id else frame)
         if existed and conversations.get(identity.conversation_id) is None:  # erased by this turn
             await self._restart_session(connection)
