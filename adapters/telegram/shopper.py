@@ -15,6 +15,7 @@ from adapters.telegram.delivery import Delivery
 from adapters.telegram.outbox import Outbox
 from adapters.telegram.payloads import CallbackPayloads
 from adapters.telegram.rendering import Outgoing, render_reply, split_text
+from adapters.telegram.streaming import deliver
 from core.assistant import Assistant
 from core.i18n import t
 from core.messages import Button, Identity, InboundMessage, Language, Reply
@@ -112,10 +113,11 @@ class Shopper:
         await self.services.delivery.send(self.chat_id, messages, source=f"update:{self.update_id}")
 
     async def converse(self, text: str, payload: str | None = None) -> None:
-        """Pass a message or button press to the assistant: "typing…", then its replies."""
+        """Pass a message or button press to the assistant: "typing…", then its replies (a streamed one
+        written into its message as it passes the checks: :mod:`adapters.telegram.streaming`)."""
         services = self.services
         await services.delivery.typing(self.chat_id)
         message = InboundMessage(self.identity, text=text, payload=payload, message_id=str(self.update_id),
-                                 language_hint=self.language)
+                                 language_hint=self.language, streams=True)
         replies = await services.assistant.handle(message)
-        await self.send([m for reply in replies for m in render_reply(reply, services.payloads)])
+        await deliver(services.delivery, services.payloads, self.chat_id, replies, source=f"update:{self.update_id}")
