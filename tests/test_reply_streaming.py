@@ -197,3 +197,22 @@ async def test_the_transcript_records_the_final_text_of_a_streamed_reply():
         assert whole[0].stream is None  # a channel that cannot stream gets the whole reply, as before
     finally:
         store.close()
+
+
+async def test_the_openai_backend_streams_server_sent_events():
+    from core.llm.openai_api import OpenAIChatBackend
+    from tests.fakes.openai_api import FakeOpenAIAPI
+
+    api = await FakeOpenAIAPI().start()
+    backend = OpenAIChatBackend(api.base_url, "fake")
+    try:
+        api.reply_with("你好！很高兴为您服务。")
+        pieces = [p async for p in backend.stream([{"role": "user", "content": "hi"}], 32, 5)]
+        assert len(pieces) > 1 and "".join(pieces) == "你好！很高兴为您服务。"
+        assert api.requests[-1]["stream"] is True
+        api.fail_next(500)
+        with pytest.raises(BackendError):
+            [p async for p in backend.stream([{"role": "user", "content": "hi"}], 32, 5)]
+    finally:
+        await backend.close()
+        await api.stop()
