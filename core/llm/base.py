@@ -38,7 +38,8 @@ class BackendError(Exception):
 
 
 TextSink = Callable[[str], bool]
-"""Where a local model puts its text as it decodes: each new piece; False asks it to stop decoding."""
+"""Where a local model puts its text as it decodes: each new piece (an empty one only asks whether to
+go on); a False answer asks it to stop decoding."""
 
 
 class ChatBackend(ABC):

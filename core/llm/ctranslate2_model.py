@@ -124,6 +124,8 @@ class CTranslate2Model(sources.ConvertedModel):
                     raise BackendError("the reply ran past its time budget", "late")
         finally:
             steps.close()  # stops the decoding thread when we leave early
+        if pieces is not None:
+            pieces.update(self._decode(tokens), final=True)
         text = self._decode(tokens).strip()
         return Completion(text, len(tokens), time.monotonic() - started, first_at - started if first_at else None)
 

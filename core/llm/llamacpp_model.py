@@ -77,6 +77,8 @@ class LlamaCppModel:
                     raise BackendError("the reply ran past its time budget", "late")
         finally:
             stream.close()
+        if feed is not None:
+            feed.update("".join(pieces), final=True)
         text = "".join(pieces)
         tokens = len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False)) if text else 0
         return Completion(text.strip(), tokens, time.monotonic() - started, first_at - started if first_at else None)

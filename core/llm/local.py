@@ -149,7 +149,8 @@ class LocalBackend(ChatBackend):
         wanted.set()
 
         def sink(piece: str) -> bool:  # on the worker thread
-            loop.call_soon_threadsafe(pieces.put_nowait, piece)
+            if piece:
+                loop.call_soon_threadsafe(pieces.put_nowait, piece)
             return wanted.is_set()
 
         job = loop.run_in_executor(self._worker, self._run, job_id, messages, max_tokens, deadline, sink)

@@ -13,10 +13,14 @@ class TextPieces:
         self._sent = 0
         self.wanted = True  # False once the sink asked to stop
 
-    def update(self, text: str) -> bool:
-        """Pass on what ``text`` (everything decoded so far) adds; False when the sink wants no more."""
+    def update(self, text: str, final: bool = False) -> bool:
+        """Pass on what ``text`` (everything decoded so far) adds; False when the sink wants no more.
+        ``final``: decoding is over, nothing is held back (a model can write invalid UTF-8)."""
         text = text.lstrip()
-        if text.endswith("\ufffd") or len(text) <= self._sent:
+        if not self.wanted:
+            return False
+        if (text.endswith("\ufffd") and not final) or len(text) <= self._sent:
+            self.wanted = self._sink("")  # nothing new yet: only asks whether to go on
             return self.wanted
         piece, self._sent = text[self._sent:], len(text)
         self.wanted = self._sink(piece)

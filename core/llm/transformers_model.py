@@ -191,7 +191,9 @@ class _FirstTokenClock(BaseStreamer):
             self._pieces.update(self._tokenizer.decode(self._ids, skip_special_tokens=True))
 
     def end(self) -> None:
-        """Nothing to flush."""
+        """The text's last piece, even one that is not valid UTF-8."""
+        if self._pieces is not None:
+            self._pieces.update(self._tokenizer.decode(self._ids, skip_special_tokens=True), final=True)
 
 
 class _Deadline(StoppingCriteria):
