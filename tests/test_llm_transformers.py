@@ -136,6 +136,7 @@ async def test_the_embedded_model_loads_verified_and_replies_grounded(tmp_path_f
     from core.actions.base import ActionResult
     from core.reply.grounding import GroundingChecker
     from core.reply.llm import GenerationLimits, LLMReplyGenerator
+    from core.reply.policy import PhrasePolicy
 
     cache = tmp_path_factory.mktemp("models")
     TransformersModel("embedded", cache, "int8").load()
@@ -145,7 +146,8 @@ async def test_the_embedded_model_loads_verified_and_replies_grounded(tmp_path_f
     assert model.loaded_from_cache
     backend = LocalBackend(model, "transformers")
     backend.wait_loaded(60)
-    generator = LLMReplyGenerator(backend, GroundingChecker(), GenerationLimits(budget_s=120, max_tokens=80))
+    generator = LLMReplyGenerator(backend, GroundingChecker(), GenerationLimits(budget_s=120, max_tokens=80),
+                                  policy=PhrasePolicy.parse("all"))  # order status is template-only by default
     facts = {"order_id": "#W1000001", "date": "2026-10-20", "total": "¥199.00", "status": "shipped",
              "shipping": "Carrier: SF Express, tracking number SF123456789, expected by 2026-10-25.", "as_of": ""}
     outcome = await generator.render_with_outcome(ActionResult("order_status", facts), "en")

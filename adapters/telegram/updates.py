@@ -32,11 +32,18 @@ def _sanitise(batch: list[Any]) -> list[Any]:
         if parse_update(item, None) is not None:
             kept.append(item)
         elif isinstance(item, dict) and type(item.get("update_id")) is int:
-            log.warning("malformed update %s skipped: %.300r", item["update_id"], item)
+            log.warning("malformed update %s skipped (fields: %s)", item["update_id"], update_fields(item))
             kept.append({"update_id": item["update_id"]})
         else:
-            log.warning("malformed update without an id dropped: %.300r", item)
+            log.warning("malformed update without an id dropped (fields: %s)", update_fields(item))
     return kept
+
+
+def update_fields(item: Any) -> str:
+    """What a malformed update looked like, without its content (it may hold a shopper's messages)."""
+    if not isinstance(item, dict):
+        return type(item).__name__
+    return ", ".join(sorted(str(key)[:32] for key in item)[:20]) or "none"
 
 
 class TolerantUpdatesRequest(HTTPXRequest):

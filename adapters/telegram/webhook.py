@@ -13,7 +13,7 @@ from aiohttp import web
 from telegram.ext import Application
 
 from adapters.credentials import same_secret
-from adapters.telegram.updates import parse_update
+from adapters.telegram.updates import parse_update, update_fields
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class WebhookEndpoint:
             return web.json_response({"ok": False, "error": "body is not JSON"}, status=400)
         update = parse_update(data, self._application.bot)
         if update is None:
-            log.warning("malformed webhook update rejected: %.300r", data)
+            log.warning("malformed webhook update rejected (fields: %s)", update_fields(data))
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
         await self._application.update_queue.put(update)
         return web.json_response({"ok": True})

@@ -177,7 +177,8 @@ class WeChatChannel(Channel):
         """Start answering a push; None for a retry of one running or already handled."""
         key = message.dedupe_key
         if key in self._in_flight or not self._ledger.claim(key, message.from_user):
-            log.info("WeChat retry of %s ignored: answered by the first delivery", key)
+            log.info("WeChat retry from %s ignored: answered by the first delivery",
+                     Identity(self.name, message.from_user).handle)
             return None
         task = asyncio.create_task(self._answer(message))
         self._in_flight[key] = task

@@ -80,6 +80,10 @@ class ShopCache:
                     for v in product.variants]
         self._store.catalog.upsert_product(row, variants)
 
+    def withdraw_product(self, external_id: str) -> bool:
+        """The shop no longer has this product: stop offering it. False when it was never cached."""
+        return self._store.catalog.withdraw_product(external_id)
+
     def _stored_items(self, order_id: str) -> list[dict[str, Any]]:
         order = self._store.orders.get(order_id)
         return order["items"] if order else []

@@ -61,13 +61,22 @@ class ShopSync:
             return self._cache.order(order)
 
     async def refresh_product(self, external_id: str) -> bool:
-        """Re-read one product (an event named it); False when the shop has no such product."""
+        """Re-read one product (an event named it); False when the shop has no such product, which is
+        then no longer offered if it was cached (a deleted product)."""
         product = await self._shop.product(external_id)
         if product is None:
+            if self._cache.withdraw_product(external_id):
+                log.info("shop product %s is gone from the shop: no longer offered", external_id)
             return False
         with self._store.db.atomic():
             self._cache.product(product)
         return True
+
+    async def refresh_variant(self, external_id: str) -> bool:
+        """Re-read the product of a cached variant (an event named only the variant); False when the
+        variant is not cached (a new one arrives with its product's event or the reconciliation)."""
+        variant = self._store.catalog.variant(external_id)
+        return variant is not None and await self.refresh_product(variant["product_id"])
 
     async def _run(self, kind: str, since: str | None, progress: Progress | None, with_products: bool) -> SyncReport:
         started, clock = utc_now_iso(), time.monotonic()

@@ -61,6 +61,15 @@ class Catalog:
             for variant in variants:
                 self._db["variants"].upsert({**variant, "product_id": product["id"]}, pk="id")
 
+    def withdraw_product(self, product_id: str) -> bool:
+        """Stop offering a product the shop deleted: its variants become unavailable (orders that name
+        it keep their history). False when the product is not in the catalogue."""
+        with self._db.atomic():
+            if self.product(product_id) is None:
+                return False
+            self._db.execute("update variants set available = 0 where product_id = ?", [product_id])
+        return True
+
     # -- reading -------------------------------------------------------------------------
     def categories(self) -> list[dict[str, Any]]:
         """Every category with its decoded aliases."""

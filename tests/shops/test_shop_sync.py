@@ -80,6 +80,20 @@ async def test_an_event_refreshes_one_product(shop):
     assert not await sync.refresh_product("prod_missing")
 
 
+async def test_an_event_naming_a_cached_variant_refreshes_its_product_and_a_deleted_product_is_withdrawn(shop):
+    store = Store(":memory:")
+    sync = ShopSync(store, shop)
+    await sync.full()
+    shop.products_by_id["prod_tee"] = replace(TEE, variants=(replace(TEE.variants[0], stock=7),))
+    assert await sync.refresh_variant("var_tee_m")
+    assert store.catalog.variant("var_tee_m")["stock"] == 7
+    assert not await sync.refresh_variant("var_never_cached")
+    del shop.products_by_id["prod_tee"]
+    assert not await sync.refresh_product("prod_tee")
+    assert store.catalog.variant("var_tee_m")["available"] == 0
+    assert store.catalog.product("prod_tee") is not None  # kept for the orders that name it
+
+
 def test_kefu_shop_sync_prints_a_report_and_fails_on_refused_records(shop, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("KEFU_DB_PATH", str(tmp_path / "kefu.db"))
     monkeypatch.setenv("KEFU_HANDLE_KEY_PATH", str(tmp_path / "handle.key"))

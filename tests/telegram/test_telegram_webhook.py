@@ -2,6 +2,8 @@
 the fake Bot API. The secret token is checked; bad bodies get 400."""
 from __future__ import annotations
 
+import logging
+
 import aiohttp
 import pytest
 
@@ -70,6 +72,14 @@ async def test_a_malformed_body_gets_400(fake_api, webhook, body):
     _telegram, http, url = webhook
     assert await post(http, url, body, raw=True) == 400
     assert not fake_api.messages()
+
+
+async def test_a_malformed_update_is_logged_by_its_fields_not_its_content(fake_api, webhook, caplog):
+    _telegram, http, url = webhook
+    body = b'{"update_id": 8, "message": {"message_id": 1, "text": "my card is 4111 1111 1111 1111"}}'
+    with caplog.at_level(logging.WARNING, logger="adapters.telegram.webhook"):
+        assert await post(http, url, body, raw=True) == 400
+    assert "fields: message, update_id" in caplog.text and "4111" not in caplog.text
 
 
 async def test_posts_while_stopped_get_503_so_telegram_retries(fake_api, webhook):

@@ -5,8 +5,9 @@ the payload has both), signed: ``X-Kefu-Timestamp`` (unix seconds, within five m
 ``X-Kefu-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`` under the shared secret.
 A bad or missing signature is 401, a malformed body 400, never 500. A good one is answered 202 at once;
 the order or product it names is then re-read from Medusa in the background (:class:`ShopSync`).
-Events naming only a fulfilment, payment, variant or inventory record are accepted and left to the
-live read of an order in a turn and to the periodic reconciliation. Nothing secret is logged."""
+A deleted product is no longer offered; an event naming a variant Kefu has cached re-reads its product.
+Events naming only a fulfilment, payment, inventory record or a variant not yet cached are accepted and
+left to the live read of an order in a turn and to the periodic reconciliation. Nothing secret is logged."""
 from __future__ import annotations
 
 import asyncio
@@ -29,7 +30,8 @@ log = logging.getLogger(__name__)
 PATH = "/shops/medusa/events"
 MAX_BODY_BYTES = 8192
 MAX_SKEW_S = 300
-PRODUCT_EVENTS = ("product.created", "product.updated")
+PRODUCT_EVENTS = ("product.created", "product.updated", "product.deleted")
+VARIANT_EVENTS = ("product-variant.created", "product-variant.updated", "product-variant.deleted")
 
 
 class MedusaEvents:
@@ -76,12 +78,15 @@ class MedusaEvents:
         return same_secret(signature, f"sha256={expected}")
 
     async def _refresh(self, name: str, subject: str) -> None:
-        """Re-read what the event names (an order or a product); others wait for reconciliation."""
+        """Re-read what the event names (an order, a product, a cached variant's product); others wait
+        for the reconciliation."""
         try:
             if subject.startswith("order_"):
                 found = await self._sync.refresh_order(subject)
             elif subject.startswith("prod_") and name in PRODUCT_EVENTS:
                 found = await self._sync.refresh_product(subject)
+            elif subject.startswith("variant_") and name in VARIANT_EVENTS:
+                found = await self._sync.refresh_variant(subject)
             else:
                 log.debug("medusa event %s: nothing to refresh for a %s id", name, subject.split("_")[0])
                 return

@@ -8,7 +8,8 @@ is answered 200 and not handled again (Shopify redelivers until it gets a 2xx).
 
 What each topic does: orders/create, orders/updated, orders/cancelled and fulfillments/create,
 fulfillments/update re-read that order into the cache; products/create, products/update and
-inventory_levels/update re-read that product. The mandatory privacy topics call Kefu's own
+inventory_levels/update re-read that product; products/delete re-reads it too, and a product Shopify
+no longer has is no longer offered. The mandatory privacy topics call Kefu's own
 privacy code: customers/data_request exports what Kefu holds about the customer into a file for the
 shop owner (``<database folder>/privacy-requests/``), customers/redact erases the customer,
 shop/redact erases every customer that came from Shopify. When Shopify cannot be read the answer
@@ -86,6 +87,7 @@ class ShopifyWebhooks:
             "orders/create": self._order, "orders/updated": self._order, "orders/cancelled": self._order,
             "fulfillments/create": self._fulfilment, "fulfillments/update": self._fulfilment,
             "products/create": self._product, "products/update": self._product,
+            "products/delete": self._product_deleted,
             "inventory_levels/update": self._inventory,
             "customers/data_request": self._data_request, "customers/redact": self._redact,
             "shop/redact": self._shop_redact,
@@ -142,6 +144,9 @@ class ShopifyWebhooks:
 
     async def _product(self, payload: dict[str, Any]) -> None:
         await self._sync.refresh_product(_gid(payload.get("admin_graphql_api_id"), "Product"))
+
+    async def _product_deleted(self, payload: dict[str, Any]) -> None:
+        await self._sync.refresh_product(_gid_of_number(payload.get("id"), "Product"))
 
     async def _inventory(self, payload: dict[str, Any]) -> None:
         product = await self._shop.product_of(_gid_of_number(payload.get("inventory_item_id"), "InventoryItem"))

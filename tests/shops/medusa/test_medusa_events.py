@@ -15,6 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from adapters.shops.medusa.events import PATH, MedusaEvents
+from core.shop.model import ShopProduct, ShopVariant
 from core.shop.sync import ShopSync
 from core.store import Store
 from tests.fakes.memory_shop import MemoryShop, sample_order
@@ -72,6 +73,26 @@ async def test_an_inventory_event_made_by_an_order_refreshes_that_order(route):
     assert await post(url, body, signed(body)) == 202
     await events.drain()
     assert store.orders.get("#12") is not None
+
+
+async def test_a_variant_event_refreshes_its_product_and_a_deleted_product_is_no_longer_offered(route, shop):
+    events, url, store = route
+
+    async def deliver(name: str, subject: str) -> None:
+        body = event(name, subject)
+        assert await post(url, body, signed(body)) == 202
+        await events.drain()
+
+    mug = ShopProduct("prod_01MUG", {"en": "Mug"}, (ShopVariant("variant_01MUG", 900, "USD", {}, stock=4),))
+    shop.products_by_id[mug.external_id] = mug
+    await deliver("product.created", "prod_01MUG")
+    assert store.catalog.variant("variant_01MUG")["stock"] == 4
+    shop.products_by_id[mug.external_id] = replace(mug, variants=(replace(mug.variants[0], stock=1),))
+    await deliver("product-variant.updated", "variant_01MUG")
+    assert store.catalog.variant("variant_01MUG")["stock"] == 1
+    del shop.products_by_id[mug.external_id]
+    await deliver("product.deleted", "prod_01MUG")
+    assert store.catalog.variant("variant_01MUG")["available"] == 0
 
 
 @pytest.mark.parametrize("headers", [

@@ -152,6 +152,10 @@ async def test_order_and_product_webhooks_refresh_the_cache_once(kefu: Kefu, fak
     seeded.dress.title = "Floral dress"
     assert (await send_webhook(hook_url, "products/update", product_payload(seeded.dress))).status == 200
     assert kefu.store.catalog.product(gid("Product", seeded.dress.id))["title_en"] == "Floral dress"
+    del fake_shopify.shop.products[seeded.dress.id]
+    assert (await send_webhook(hook_url, "products/delete", {"id": seeded.dress.id})).status == 200
+    offered = {v["available"] for v in kefu.store.catalog.variants(gid("Product", seeded.dress.id))}
+    assert offered == {0}  # a deleted product is no longer offered; orders naming it keep their history
 
 
 async def test_webhooks_that_are_not_shopifys_are_refused(kefu: Kefu, fake_shopify: FakeShopify, seeded: Seeded,
