@@ -17,7 +17,7 @@ from aiohttp import web
 
 from adapters.credentials import same_secret
 from core.money import to_cents
-from core.promotions.coupons import CouponCheck, Coupons
+from core.promotions.coupons import CouponCheck
 from core.store import Store
 
 MAX_BODY_BYTES = 4096
@@ -30,7 +30,7 @@ class CouponAPI:
         if not api_key:
             raise ValueError("the coupon endpoint needs an API key")
         self._store = store
-        self._coupons = Coupons(store.db)
+        self._coupons = store.coupons
         self._key = api_key.encode()
 
     def routes(self) -> list[web.RouteDef]:

@@ -5,6 +5,7 @@ import logging
 from datetime import timedelta
 
 from adapters.text import ScriptChannel, TerminalChannel
+from bot.channel_tables import register_channel_tables
 from bot.llm import build_reply_generator
 from bot.settings import Settings, SettingsError
 from bot.shops import build_shop
@@ -51,8 +52,10 @@ log = logging.getLogger(__name__)
 
 
 def open_store(settings: Settings) -> Store:
-    """Open the database, migrating it, and load the demo shop into an empty one if enabled."""
+    """Open the database, migrating it (every channel's own tables too), and load the demo shop into an
+    empty one if enabled."""
     store = Store(settings.kefu_db_path)
+    register_channel_tables(store)
     if settings.kefu_load_demo_shop and store.is_empty():
         reports = load_demo_shop(store)
         log.info("loaded the demo shop: %s", ", ".join(f"{r.imported} {kind}" for kind, r in reports.items()))

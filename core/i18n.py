@@ -1,4 +1,6 @@
-"""Every user-facing string, in Chinese and English. ``t(key, lang, **facts)`` fills one in."""
+"""Every user-facing string of the core, in Chinese and English. ``t(key, lang, **facts)`` fills one
+in; an adapter keeps its own strings (e.g. ``adapters/wechat/strings.py``) and fills them with
+:func:`localise`."""
 from __future__ import annotations
 
 from typing import Any
@@ -129,45 +131,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "抱歉，系统刚才出了点问题。请稍后再发一次，或联系人工客服。",
         "en": "Sorry, something went wrong on our side. Please try again in a moment, or ask for a colleague.",
     },
-    # WeChat Official Account (adapters/wechat)
-    "wechat_welcome": {
-        "zh": "感谢关注{shop}！我是智能客服，可以帮您找商品、查订单、了解退换货和配送政策，直接发消息给我就好。",
-        "en": "Thanks for following {shop}! I'm the shop assistant: send me a message to find products, "
-              "track an order, or ask about returns and delivery.",
-    },
-    "wechat_consent_question": {
-        "zh": "您愿意接收我们的优惠和新品消息吗？随时可以退订。",
-        "en": "Would you like to receive our offers and new arrivals? You can stop them at any time.",
-    },
-    "wechat_consent_yes": {"zh": "愿意", "en": "Yes, please"},
-    "wechat_consent_no": {"zh": "不用了", "en": "No, thanks"},
-    "wechat_consent_given": {
-        "zh": "好的，我们会给您发送优惠和新品消息。想退订时告诉客服即可。",
-        "en": "Great, we'll send you offers and new arrivals. Just tell us whenever you want them to stop.",
-    },
-    "wechat_consent_declined": {
-        "zh": "好的，我们不会给您发送营销消息。",
-        "en": "No problem, we won't send you marketing messages.",
-    },
-    "wechat_menu_head": {"zh": "点击选择：", "en": "Tap an option:"},
-    "wechat_image": {
-        "zh": "收到您的图片，不过我还看不懂图片。请用文字告诉我商品名称、颜色或订单号（例如 #W1234567），我来帮您查。",
-        "en": "Thanks for the picture, but I can't read images yet. Please type the product's name, colour "
-              "or your order number (like #W1234567) and I'll look it up.",
-    },
-    "wechat_voice": {
-        "zh": "收到您的语音，不过我还听不懂语音。请用文字把问题发给我。",
-        "en": "Thanks for the voice message, but I can't listen to audio yet. Please type your question.",
-    },
-    "wechat_location": {
-        "zh": "收到您的位置{label}。我暂时不能按位置查询门店或运费；如需查询配送，请发送订单号或“配送政策”。",
-        "en": "Thanks for sharing your location{label}. I can't look up stores or shipping by location yet; "
-              "send your order number or ask about \"delivery\" instead.",
-    },
-    "wechat_unsupported": {
-        "zh": "这类消息我暂时无法处理。请用文字告诉我您想找的商品或要查的订单。",
-        "en": "I can't handle this kind of message yet. Please type what you're looking for or your order number.",
-    },
     "btn_track": {"zh": "查订单", "en": "Track my order"},
     "btn_recommend": {"zh": "推荐商品", "en": "Recommend something"},
     "btn_human": {"zh": "转人工", "en": "Talk to a human"},
@@ -233,7 +196,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your personal data has been deleted. Send /start if you'd like to use the shop again.",
     },
     "privacy_delete_cancelled": {"zh": "已取消，您的数据没有变化。", "en": "Cancelled. Nothing was deleted."},
-    # -- data rights in any chat (core/actions/privacy.py) and the export link (adapters/web/privacy.py) --
+    # -- data rights in any chat (core/actions/privacy.py) and the export link (adapters/web/export_links.py) --
     "privacy_erase_confirm": {
         "zh": "确定永久删除您的个人数据吗？姓名、联系方式、地址和聊天记录将被删除，且无法恢复；订单金额等匿名统计会保留。"
               "确认请点“是，删除”或回复“确认删除”，回复其他内容则不会删除。",
@@ -390,5 +353,10 @@ def intent_label(intent: str) -> dict[str, str]:
 
 def t(key: str, lang: str, **facts: Any) -> str:
     """The string ``key`` in ``lang`` (falling back to English), with ``facts`` filled in."""
-    entry = MESSAGES[key]
+    return localise(MESSAGES[key], lang, **facts)
+
+
+def localise(entry: dict[str, str], lang: str, **facts: Any) -> str:
+    """One bilingual string (``{"zh": …, "en": …}``, e.g. an adapter's own) in ``lang``, falling back
+    to English, with ``facts`` filled in."""
     return entry.get(lang, entry["en"]).format(**facts)

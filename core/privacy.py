@@ -3,7 +3,8 @@
 Erasure removes personal data (name, contacts, addresses, identities, conversations, the texts of
 promotions and after-sales requests, what channels kept to deliver messages) and keeps what shop
 statistics need without naming anyone: orders with their items and totals, and behaviour events,
-all under the now anonymous customer id. Both operations are audited."""
+all under the now anonymous customer id. Both operations are audited. What a channel keeps in its
+own tables is exported and erased by the hook it registered with the store (``store.channel_data``)."""
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,6 @@ from core.clock import utc_now_iso
 from core.store import Store
 
 _PERSONAL_FIELDS = ("name", "email", "phone", "zip", "address", "birthday", "timezone", "language")
-_CHANNEL_ROWS = {"telegram": ("telegram_outbox", "chat_id"), "wechat": ("wechat_menu_items", "open_id")}
-"""Per channel, the table (and its user id column) holding what the channel stored to deliver messages."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +58,9 @@ def export_customer_data(store: Store, customer_id: int, actor: str) -> dict[str
             select="campaign_id, occasion, channel, language, coupon_code, body, status, sent_at")),
         "conversations": conversations,
     }
+    channels = _channel_exports(store, customer_id)
+    if channels:
+        document["channels"] = channels
     store.audit.record(actor, "privacy.export", f"customer:{customer_id}")
     return document
 
@@ -91,9 +93,8 @@ def erase_customer_data(store: Store, customer_id: int, actor: str) -> Erasure:
             db.execute(f"delete from {table} where conversation_id in ({marks})", conversation_ids)
         db.execute(f"delete from conversations where id in ({marks})", conversation_ids)
         for identity in store.customers.identities(customer_id):
-            if identity["channel"] in _CHANNEL_ROWS:
-                table, column = _CHANNEL_ROWS[identity["channel"]]
-                db.execute(f"delete from {table} where {column} = ?", [identity["user_id"]])
+            if identity["channel"] in store.channel_data:
+                store.channel_data[identity["channel"]].erase(identity["user_id"])
         identities = db.execute("delete from identities where customer_id = ?", [customer_id]).rowcount
         db.execute("update order_requests set reason = null, details = '{}', conversation_id = null "
                    "where order_id in (select id from orders where customer_id = ?)", [customer_id])
@@ -115,6 +116,17 @@ def erase_customer_data(store: Store, customer_id: int, actor: str) -> Erasure:
                        {"identities": identities, "conversations": len(conversation_ids),
                         "messages": messages, "orders_anonymised": orders})
     return erasure
+
+
+def _channel_exports(store: Store, customer_id: int) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """What the registered channels keep about the customer's identities, by channel and table."""
+    found: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for identity in store.customers.identities(customer_id):
+        hook = store.channel_data.get(identity["channel"])
+        rows = hook.export(identity["user_id"]) if hook else {}
+        for table, table_rows in rows.items():
+            found.setdefault(identity["channel"], {}).setdefault(table, []).extend(table_rows)
+    return found
 
 
 def _conversation_ids(store: Store, customer_id: int) -> list[str]:

@@ -27,7 +27,7 @@ from adapters.slack import SlackChannel, SlackConfig
 from adapters.slack.config import EVENTS_PATH
 from adapters.telegram.webhook import SECRET_HEADER, WebhookEndpoint
 from adapters.web import WebChannel
-from adapters.web.privacy import SESSION_HEADER
+from adapters.web.export_links import SESSION_HEADER
 from adapters.wechat import WeChatChannel, WeChatConfig
 from core.actions.privacy import EXPORT_PATH
 from core.assistant import Assistant

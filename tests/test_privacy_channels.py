@@ -1,4 +1,4 @@
-"""Data rights from the web chat and WeChat (core/actions/privacy.py, adapters/web/privacy.py):
+"""Data rights from the web chat and WeChat (core/actions/privacy.py, adapters/web/export_links.py):
 "/privacy" or asking in words offers Export / Delete; the export is a one-time, expiring link served
 by Kefu's web server; deletion needs an explicit confirmation and really erases. Real servers on
 127.0.0.1: the web chat over a websocket, WeChat with signed XML pushes and a fake API."""
@@ -11,6 +11,7 @@ from datetime import timedelta
 import aiohttp
 import pytest
 
+from bot.channel_tables import register_channel_tables
 from core import clock
 from core.messages import Identity, InboundMessage
 from core.privacy import erase_customer_data, export_customer_data
@@ -94,6 +95,7 @@ async def test_a_confirmation_nobody_asked_for_erases_nothing(assistant, store, 
 
 # -- what an erasure reaches beyond the customer row ------------------------------------------
 def test_erasure_clears_promotion_texts_request_details_and_channel_delivery_rows(store):
+    register_channel_tables(store)  # as `kefu run` does when it opens the store
     alice = store.customers.for_identity("telegram", "111")
     store.customers.link_identity("wechat", "o_alice", alice["id"])
     db = store.db

@@ -9,7 +9,7 @@ from defusedxml.ElementTree import fromstring
 from adapters.wechat.crypto import CryptoError, MessageCrypto, aes_key
 from adapters.wechat.guard import Refused, RequestGuard, Stamp, request_digest
 from adapters.wechat.inbound import BadMessage, WeChatMessage, parse_fields
-from adapters.wechat.ledger import WeChatLedger
+from adapters.wechat.ledger import DELIVERIES_KEPT, register
 from adapters.wechat.replies import Menu, News, Text, api_body, passive_xml, split_text, to_wechat
 from adapters.wechat.signature import is_valid, sign
 from core import clock
@@ -139,14 +139,15 @@ def test_passive_xml_is_well_formed_even_with_cdata_breakers():
 
 def test_ledger_claims_once_recovers_interrupted_deliveries_and_prunes_old_ones():
     store = Store(":memory:")
-    ledger = WeChatLedger(store.db)
-    assert ledger.claim("msg:1", "o1") and ledger.status("msg:1") == "processing"
-    assert ledger.claim("msg:1", "o1")  # still processing (a crash interrupted it): handle again
-    ledger.finish("msg:1")
-    assert not ledger.claim("msg:1", "o1") and ledger.status("msg:1") == "done"
-    assert ledger.claim("msg:2", "o1") and ledger.prune(timedelta(hours=1)) == 0  # too recent / not done
-    store.db.execute("update wechat_deliveries set received_at = '2000-01-01T00:00:00+00:00'")
-    assert ledger.prune() == 1 and ledger.status("msg:1") is None and ledger.status("msg:2") == "processing"
+    deliveries, ledger = store.handled_once("wechat"), register(store)
+    assert deliveries.claim("msg:1") and deliveries.status("msg:1") == "processing"
+    assert deliveries.claim("msg:1")  # still processing (a crash interrupted it): handle again
+    deliveries.finish("msg:1")
+    assert not deliveries.claim("msg:1") and deliveries.status("msg:1") == "done"
+    assert deliveries.claim("msg:2") and deliveries.prune(timedelta(hours=1)) == 0  # too recent / not done
+    store.db.execute("update handled_once set received_at = '2000-01-01T00:00:00+00:00'")
+    assert deliveries.prune(DELIVERIES_KEPT) == 1
+    assert deliveries.status("msg:1") is None and deliveries.status("msg:2") == "processing"
     first = ledger.menu_id("o1", "/product D1")
     assert ledger.menu_id("o1", "/product D1") == first != ledger.menu_id("o2", "/product D1")
     assert ledger.menu_payload("o1", first) == "/product D1"
@@ -156,7 +157,7 @@ def test_ledger_claims_once_recovers_interrupted_deliveries_and_prunes_old_ones(
 
 def test_ledger_admits_a_nonce_once_per_request_and_forgets_it_by_its_timestamp():
     store = Store(":memory:")
-    ledger = WeChatLedger(store.db)
+    ledger = register(store)
     assert ledger.use_nonce(1000, "n1", "body-a", forget_before=700)
     assert ledger.use_nonce(1000, "n1", "body-a", forget_before=700)  # the same request again
     assert not ledger.use_nonce(1000, "n1", "body-b", forget_before=700)  # another request, same pair
@@ -174,7 +175,7 @@ def test_guard_wants_a_right_signature_a_fresh_timestamp_and_an_unused_pair(monk
     now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
     monkeypatch.setattr(clock, "utc_now", lambda: now)
     store = Store(":memory:")
-    guard, t0 = RequestGuard("kefu-token", WeChatLedger(store.db)), int(now.timestamp())
+    guard, t0 = RequestGuard("kefu-token", register(store)), int(now.timestamp())
     assert guard.check(signed(str(t0 - 300))) == Stamp(t0 - 300, "n") and guard.check(signed(str(t0 + 300)))
     for query in (signed(str(t0 - 301)), signed(str(t0 + 301)), signed("1500000000"), signed(""), signed("+1"),
                   signed("²"), {**signed(str(t0)), "signature": "0" * 40}, {"timestamp": str(t0), "nonce": "n"}):

@@ -32,7 +32,7 @@ class SlackChannel(Channel):
     def __init__(self, config: SlackConfig, hub: HandoffHub) -> None:
         self.config = config
         self.app: AsyncApp = build_app(config, hub)
-        self.sink = SlackSink(self.app.client, config.staff_channel, hub.store)
+        self.sink = SlackSink(self.app.client, config.staff_channel, hub)
         self._verifier = SignatureVerifier(config.signing_secret) if config.signing_secret else None
         hub.sinks.append(self.sink)
         self._socket: AsyncSocketModeHandler | None = None

@@ -18,10 +18,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import BACK, CLAIM, RESOLVE
 from adapters.slack.config import SlackConfig
-from core.clock import utc_now_iso
 from core.staff import HandoffError, HandoffHub
 from core.staff.commands import StaffCommands
-from core.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +59,7 @@ class _Listeners:
     async def once(self, body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002 (bolt's name)
         """Skip a delivery already handled (Slack retries after 3 s or on errors)."""
         key = _delivery_key(body)
-        if key is not None and not _first_time(self.hub.store, key):
+        if key is not None and not self.hub.first_delivery(key):
             log.info("slack delivery %s already handled; acknowledging the retry", key)
             return BoltResponse(status=200, body="")
         await next()
@@ -164,9 +162,3 @@ def _delivery_key(body: dict[str, Any]) -> str | None:
         return f"slack:command:{body['trigger_id']}"
     return None
 
-
-def _first_time(store: Store, key: str) -> bool:
-    """Record a delivery key; False when it was recorded before."""
-    cursor = store.db.execute("insert or ignore into staff_events (key, at) values (?, ?)", [key, utc_now_iso()])
-    store.db.conn.commit()
-    return cursor.rowcount == 1

@@ -4,8 +4,7 @@ from __future__ import annotations
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import _plain, card_blocks, card_text
-from core.staff import HandoffCard, StaffSink
-from core.store import Store
+from core.staff import HandoffCard, HandoffHub, StaffSink
 
 _AUTHOR_ICONS = {"shopper": ":bust_in_silhouette:", "assistant": ":robot_face:", "system": ":information_source:"}
 
@@ -18,10 +17,10 @@ class SlackSink(StaffSink):
 
     name = "slack"
 
-    def __init__(self, client: AsyncWebClient, channel: str, store: Store) -> None:
+    def __init__(self, client: AsyncWebClient, channel: str, hub: HandoffHub) -> None:
         self._client = client
         self._channel = channel
-        self._store = store
+        self._hub = hub
 
     async def opened(self, card: HandoffCard) -> None:
         """Post the card; its ts becomes the handoff's thread."""
@@ -51,12 +50,11 @@ class SlackSink(StaffSink):
     async def _post_card(self, card: HandoffCard) -> str:
         response = await self._client.chat_postMessage(channel=self._channel, text=card_text(card),
                                                        blocks=card_blocks(card), unfurl_links=False)
-        self._store.db["handoffs"].update(card.id, {"thread_ts": response["ts"]})
+        self._hub.set_thread(card.id, str(response["ts"]))
         return str(response["ts"])
 
     async def _thread(self, card: HandoffCard) -> str:
         """The card's thread; the card is posted first when it is not in Slack yet."""
         if card.thread_ts:
             return card.thread_ts
-        row = self._store.db.execute("select thread_ts from handoffs where id = ?", [card.id]).fetchone()
-        return row[0] if row and row[0] else await self._post_card(card)
+        return self._hub.thread_of(card.id) or await self._post_card(card)

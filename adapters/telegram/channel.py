@@ -21,12 +21,12 @@ from telegram.ext import (
 from adapters.base import Channel
 from adapters.telegram import callbacks, commands, media, messages
 from adapters.telegram.config import TelegramConfig
-from adapters.telegram.dedupe import UpdateLog
 from adapters.telegram.delivery import Delivery
 from adapters.telegram.outbox import Outbox
 from adapters.telegram.payloads import CallbackPayloads
 from adapters.telegram.rendering import render_reply
 from adapters.telegram.shopper import CHANNEL, SERVICES, Services, Shopper
+from adapters.telegram.storage import UPDATES_KEPT, register
 from adapters.telegram.updates import TolerantUpdatesRequest
 from adapters.telegram.webhook import WebhookEndpoint
 from adapters.web import WebChannel
@@ -54,12 +54,13 @@ class TelegramChannel(Channel):
         store = assistant.store
         self.config = config
         self.application = _build_application(config)
-        self.updates = UpdateLog(store.db)
-        self.outbox = Outbox(store.db)
+        own = register(store)
+        self.updates = store.handled_once(CHANNEL)
+        self.outbox = Outbox(own)
         self._profiles = Profiles(store)
         self.delivery = Delivery(self.application.bot, self.outbox, self._mark_unreachable)
         self._services = Services(assistant, self._profiles, self.delivery, self.outbox,
-                                  CallbackPayloads(store.db), config.default_language)
+                                  CallbackPayloads(own), config.default_language)
         self.application.bot_data[SERVICES] = self._services
         self._register_handlers()
         if config.webhook_url and web is not None:
@@ -75,7 +76,7 @@ class TelegramChannel(Channel):
         """Connect (getMe), register the command menus, send what is left in the outbox, then
         start polling or register the webhook."""
         app, bot = self.application, self.application.bot
-        pruned = self.updates.prune()
+        pruned = self.updates.prune(UPDATES_KEPT, done_only=False)
         await app.initialize()
         try:
             await bot.set_my_commands(commands.menu("en"))
@@ -125,7 +126,7 @@ class TelegramChannel(Channel):
 
     async def _claim(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """First of every update: skip a redelivery; a shopper who writes again is reachable again."""
-        if not self.updates.claim(update.update_id):
+        if not self.updates.claim(str(update.update_id)):
             log.info("update %s already handled; skipped", update.update_id)
             raise ApplicationHandlerStop
         user = update.effective_user
@@ -135,7 +136,7 @@ class TelegramChannel(Channel):
 
     async def _finish(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Last of every update (also after a handler failed): mark it done."""
-        self.updates.finish(update.update_id)
+        self.updates.finish(str(update.update_id))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log a handler's failure and apologise to the shopper."""

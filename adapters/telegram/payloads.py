@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import hashlib
 
-import sqlite_utils
-
 from core.clock import utc_now_iso
+from core.store.tables import OwnTables
 
 MAX_CALLBACK_BYTES = 64
 PREFIX = "tg:"
@@ -24,15 +23,15 @@ def cart_data(product_id: str) -> str:
 class CallbackPayloads:
     """Maps button payloads to callback data of at most 64 bytes and back."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self._db = db
+    def __init__(self, own: OwnTables) -> None:
+        self._tables = own
 
     def data_for(self, payload: str) -> str:
         """The callback data for a payload: itself when short enough, else a stored short key."""
         if len(payload.encode()) <= MAX_CALLBACK_BYTES and not payload.startswith(_STORED):
             return payload
         key = _STORED + hashlib.sha256(payload.encode()).hexdigest()[:32]
-        self._db["telegram_callbacks"].insert({"key": key, "payload": payload, "created_at": utc_now_iso()},
+        self._tables.table("telegram_callbacks").insert({"key": key, "payload": payload, "created_at": utc_now_iso()},
                                               ignore=True)
         return key
 
@@ -40,5 +39,5 @@ class CallbackPayloads:
         """The payload a button's callback data stands for; None for an unknown stored key."""
         if not data.startswith(_STORED):
             return data
-        row = self._db.execute("select payload from telegram_callbacks where key = ?", [data]).fetchone()
+        row = self._tables.execute("select payload from telegram_callbacks where key = ?", [data]).fetchone()
         return row[0] if row else None

@@ -2,7 +2,7 @@
 
 Routes: ``GET /`` (demo shop page), ``GET /static/…`` (widget files), ``GET /healthz``,
 ``GET /ws`` (the chat websocket, protocol in docs/WEB_CHAT.md and :mod:`adapters.web.protocol`),
-``/privacy/export/{token}`` (data-export links of every channel, :mod:`adapters.web.privacy`),
+``/privacy/export/{token}`` (data-export links of every channel, :mod:`adapters.web.export_links`),
 plus any routes other channels registered with :meth:`WebChannel.add_routes` (webhooks).
 
 Session ids are the server's (:mod:`adapters.web.session_ids`): a hello with an id it never issued
@@ -22,7 +22,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from adapters.base import Channel
 from adapters.forwarded import Forwarding
-from adapters.web.privacy import ExportDownloads
+from adapters.web.export_links import ExportDownloads
 from adapters.web.limits import NewConversationLimit
 from adapters.web.protocol import Chat, FrameError, Hello, error_frame, parse_frame
 from adapters.web.session_ids import SessionIds
@@ -164,7 +164,7 @@ class WebChannel(Channel):
         """Liveness plus two cheap counts from the store."""
         store = self.assistant.store
         return web.json_response({"status": "ok", "products": store.catalog.count(),
-                                  "conversations": store.db["conversations"].count})
+                                  "conversations": store.conversations.count()})
 
     async def _metrics(self, _request: web.Request) -> web.Response:
         """Prometheus metrics of this process (docs/OPERATIONS.md)."""
@@ -213,9 +213,9 @@ class WebChannel(Channel):
         await _send(connection.ws, {"type": "welcome", "session": connection.session})
 
     async def _on_chat(self, connection: _Connection, chat: Chat) -> None:
-        """Typing at once, then the assistant's replies (streamed ones as they are written). A message resent with the id of a turn that
-        already completed is not handled again: its stored replies are sent again instead (they may
-        have been cut off by a restart after the turn was saved)."""
+        """Typing at once, then the assistant's replies (streamed ones as they are written). A message
+        resent with the id of a turn that already completed is not handled again: its stored replies
+        are sent again instead (they may have been cut off by a restart after the turn was saved)."""
         assert connection.session is not None
         await _send(connection.ws, Typing().to_dict())
         identity = Identity(self.name, connection.session)

@@ -25,19 +25,20 @@ from adapters.wechat.crypto import CryptoError, MessageCrypto
 from adapters.wechat.followers import CONSENT_NO, CONSENT_YES, Followers
 from adapters.wechat.guard import Refused, RequestGuard, request_digest
 from adapters.wechat.inbound import MAX_BODY_BYTES, BadMessage, WeChatMessage, parse_fields
-from adapters.wechat.ledger import WeChatLedger
+from adapters.wechat.ledger import DELIVERIES_KEPT, register
 from adapters.wechat.replies import News, Outgoing, Text, api_body, encrypted_xml, menu, passive_xml
 from adapters.wechat.replies import to_wechat as replies_to_wechat
 from adapters.wechat.signature import is_valid, sign
 from adapters.wechat.streaming import StreamedRest
 from adapters.wechat.streaming import to_wechat as streamed_to_wechat
+from adapters.wechat.strings import say
 from core.assistant import Assistant
-from core.i18n import t
 from core.messages import Button, Identity, InboundMessage, Language, Outbound, Reply
 
 log = logging.getLogger(__name__)
 
-_MEDIA_ANSWERS = {"image": "wechat_image", "voice": "wechat_voice", "location": "wechat_location"}
+_MEDIA_ANSWERS = ("image", "voice", "location")
+"""Kinds of message answered with a string of their own (adapters/wechat/strings.py); others: "unsupported"."""
 _STOP_TIMEOUT_S = 15.0
 
 
@@ -67,7 +68,8 @@ class WeChatChannel(Channel):
         self.config = config
         self.api = api or WeChatAPI(config.api_base_url, config.app_id, config.app_secret)
         self._crypto = MessageCrypto(config.encoding_aes_key, config.app_id) if config.encoding_aes_key else None
-        self._ledger = WeChatLedger(assistant.store.db)
+        self._ledger = register(assistant.store)
+        self._deliveries = assistant.store.handled_once(self.name)
         self._guard = RequestGuard(config.token, self._ledger)
         self._followers = Followers(assistant.store)
         self._in_flight: dict[str, asyncio.Task[list[Outgoing | StreamedRest]]] = {}
@@ -82,7 +84,7 @@ class WeChatChannel(Channel):
     async def start(self) -> None:
         """Open the API client and forget finished deliveries older than two days."""
         await self.api.open()
-        self._ledger.prune()
+        self._deliveries.prune(DELIVERIES_KEPT)
         self._running = True
         log.info("WeChat webhook ready at %s", self.config.path)
 
@@ -176,7 +178,7 @@ class WeChatChannel(Channel):
     def _begin(self, message: WeChatMessage) -> asyncio.Task[list[Outgoing | StreamedRest]] | None:
         """Start answering a push; None for a retry of one running or already handled."""
         key = message.dedupe_key
-        if key in self._in_flight or not self._ledger.claim(key, message.from_user):
+        if key in self._in_flight or not self._deliveries.claim(key):
             log.info("WeChat retry from %s ignored: answered by the first delivery",
                      Identity(self.name, message.from_user).handle)
             return None
@@ -184,7 +186,8 @@ class WeChatChannel(Channel):
         self._in_flight[key] = task
         return task
 
-    async def _passive_within_budget(self, task: asyncio.Task[list[Outgoing | StreamedRest]]) -> Text | News | None:
+    async def _passive_within_budget(self, task: asyncio.Task[list[Outgoing | StreamedRest]]
+                                     ) -> Text | News | None:
         """The first message of the answer when it is ready in time and fits a passive reply.
 
         A private one (a data-export link) goes only through the customer-service API, which WeChat
@@ -196,7 +199,8 @@ class WeChatChannel(Channel):
         first = messages[0] if messages else None
         return first if isinstance(first, Text | News) and not first.private else None  # menus: API only
 
-    async def _finish(self, message: WeChatMessage, task: asyncio.Task[list[Outgoing | StreamedRest]], skip_first: bool) -> None:
+    async def _finish(self, message: WeChatMessage, task: asyncio.Task[list[Outgoing | StreamedRest]],
+                      skip_first: bool) -> None:
         """Wait for the answer, send what the passive reply did not carry, mark the delivery done."""
         key = message.dedupe_key
         try:
@@ -210,7 +214,7 @@ class WeChatChannel(Channel):
                 for part in await outgoing.messages() if isinstance(outgoing, StreamedRest) else [outgoing]:
                     await self._send(message.from_user, part)
         finally:
-            self._ledger.finish(key)
+            self._deliveries.finish(key)
             self._in_flight.pop(key, None)
 
     async def _send(self, open_id: str, message: Outgoing) -> None:
@@ -238,17 +242,17 @@ class WeChatChannel(Channel):
         if message.msg_type == "voice" and message.get("Recognition"):
             return await self._converse(message, identity, message.get("Recognition"), None)
         label = message.get("Label")
-        key = _MEDIA_ANSWERS.get(message.msg_type, "wechat_unsupported")
+        key = message.msg_type if message.msg_type in _MEDIA_ANSWERS else "unsupported"
         return [Text(self._say(identity, key, label=f" ({label})" if label else ""))]
 
     async def _on_event(self, message: WeChatMessage, identity: Identity) -> list[Outgoing]:
         event = message.event
         if event == "subscribe":
             self._followers.subscribed(message.from_user)
-            buttons = [Button(self._say(identity, "wechat_consent_yes", joiner=" / "), CONSENT_YES),
-                       Button(self._say(identity, "wechat_consent_no", joiner=" / "), CONSENT_NO)]
-            question = self._say(identity, "wechat_consent_question")
-            return [Text(self._say(identity, "wechat_welcome")),
+            buttons = [Button(self._say(identity, "consent_yes", joiner=" / "), CONSENT_YES),
+                       Button(self._say(identity, "consent_no", joiner=" / "), CONSENT_NO)]
+            question = self._say(identity, "consent_question")
+            return [Text(self._say(identity, "welcome")),
                     menu(question, buttons, partial(self._ledger.menu_id, message.from_user))]
         if event == "unsubscribe":
             self._followers.unsubscribed(message.from_user)
@@ -262,8 +266,8 @@ class WeChatChannel(Channel):
         """A text or button press through the core (consent answers are handled here)."""
         if payload in (CONSENT_YES, CONSENT_NO):
             self._followers.answer_consent(message.from_user, payload == CONSENT_YES)
-            return [Text(self._say(identity, "wechat_consent_given" if payload == CONSENT_YES
-                                   else "wechat_consent_declined"))]
+            return [Text(self._say(identity, "consent_given" if payload == CONSENT_YES
+                                   else "consent_declined"))]
         inbound = InboundMessage(identity, text=text, payload=payload, message_id=message.dedupe_key, streams=True)
         replies = await self.assistant.handle(inbound)
         return await streamed_to_wechat(replies, partial(self._ledger.menu_id, message.from_user))
@@ -275,7 +279,7 @@ class WeChatChannel(Channel):
         """``key`` in the conversation's language, or in Chinese and English before it has one."""
         state = self.assistant.store.conversations.state(identity.conversation_id)
         languages: tuple[Language, ...] = (state["language"],) if state.get("language") else ("zh", "en")
-        return joiner.join(t(key, lang, shop=self.config.shop_name.get(lang, ""), **facts) for lang in languages)
+        return joiner.join(say(key, lang, shop=self.config.shop_name.get(lang, ""), **facts) for lang in languages)
 
 
 async def _read_body(request: web.Request) -> bytes:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.i18n import t
+from adapters.wechat.strings import say
 from core.messages import Button, Reply
 
 TEXT_LIMIT_BYTES = 2000
@@ -82,7 +82,7 @@ def to_wechat(replies: list[Reply], menu_id: Callable[[str], str]) -> list[Outgo
                                  card.image_url or "", private=reply.private))
             buttons.extend(Button(f"{b.label}：{card.title}", b.payload) for b in card.buttons)
         if buttons:
-            messages.append(menu(t("wechat_menu_head", reply.language), buttons, menu_id))
+            messages.append(menu(say("menu_head", reply.language), buttons, menu_id))
     return messages
 
 

@@ -25,6 +25,9 @@ from core.store.rows import first_row
 
 log = logging.getLogger(__name__)
 
+STAFF_DELIVERIES = "staff"
+"""The staff tools' part of the handled-once ledger (keys name the tool: ``slack:event:…``)."""
+
 
 class HandoffError(Exception):
     """A staff action that cannot be done (no open handoff, already resolved, …); the message says why."""
@@ -202,6 +205,19 @@ class HandoffHub(Handoff):
     def by_thread(self, thread_ts: str) -> dict[str, Any] | None:
         """The handoff whose staff thread (Slack message ts) this is."""
         return next(self.store.db["handoffs"].rows_where("thread_ts = ?", [thread_ts], limit=1), None)
+
+    def set_thread(self, handoff_id: int, thread_ts: str) -> None:
+        """Remember the staff thread (Slack message ts) the handoff's card was posted as."""
+        self.store.db["handoffs"].update(handoff_id, {"thread_ts": thread_ts})
+
+    def thread_of(self, handoff_id: int) -> str | None:
+        """The handoff's staff thread, or None while its card is not posted."""
+        return self._handoff(handoff_id).get("thread_ts") or None
+
+    def first_delivery(self, key: str) -> bool:
+        """Record a staff tool's delivery (e.g. a Slack event id) as handled; False when it was
+        recorded before, so a retry is not acted on twice."""
+        return self.store.handled_once(STAFF_DELIVERIES).first_time(key)
 
     async def card(self, handoff_id: int) -> HandoffCard:
         """The staff card of a handoff, with the summary made when it was first shown."""

@@ -50,6 +50,10 @@ class Conversations:
                          list(row.values()))
         return row
 
+    def count(self) -> int:
+        """How many conversations there are."""
+        return self._db["conversations"].count
+
     def get(self, conversation_id: str) -> dict[str, Any] | None:
         """One conversation, or None."""
         return first_row(self._db, "select * from conversations where id = ?", [conversation_id])

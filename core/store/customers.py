@@ -61,6 +61,12 @@ class Customers:
         """Every channel identity of a customer."""
         return list(self._db["identities"].rows_where("customer_id = ?", [customer_id]))
 
+    def ids_with_external_prefix(self, *prefixes: str) -> list[int]:
+        """The ids of customers whose external id starts with one of ``prefixes``, in order."""
+        clauses = " or ".join("substr(external_id, 1, ?) = ?" for _ in prefixes) or "0"
+        params = [value for prefix in prefixes for value in (len(prefix), prefix)]
+        return [row[0] for row in self._db.execute(f"select id from customers where {clauses} order by id", params)]
+
     def count(self) -> int:
         """How many customers the shop has."""
         return self._db["customers"].count

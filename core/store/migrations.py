@@ -142,32 +142,13 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
 
 
 def _wechat_deliveries_and_menus(db: sqlite_utils.Database) -> None:
-    """WeChat: deliveries seen (retries handled once, across restarts) and menu option ids."""
-    db["wechat_deliveries"].create(
-        {"key": str, "open_id": str, "status": str, "received_at": str, "updated_at": str}, pk="key",
-    )
-    db["wechat_deliveries"].create_index(["status", "received_at"])
-    db["wechat_menu_items"].create(
-        {"id": int, "open_id": str, "payload": str, "created_at": str}, pk="id",
-    )
-    db["wechat_menu_items"].create_index(["open_id", "payload"], unique=True)
+    """Once WeChat's deliveries and menu option ids: the adapter migrates its own tables now
+    (``adapters/wechat/ledger.py``), deliveries are in ``handled_once`` (#22). Kept for the numbering."""
 
 
 def _telegram_delivery(db: sqlite_utils.Database) -> None:
-    """Telegram: update ids already handled, the outbox, and button payloads too long for Telegram."""
-    db["telegram_updates"].create(
-        {"update_id": int, "status": str, "received_at": str, "done_at": str}, pk="update_id",
-    )
-    db["telegram_outbox"].create(
-        {
-            "id": int, "chat_id": int, "source": str, "seq": int, "body": str, "status": str,
-            "attempts": int, "error": str, "created_at": str, "sent_at": str,
-        },
-        pk="id", defaults={"status": "pending", "attempts": 0},
-    )
-    db["telegram_outbox"].create_index(["status", "chat_id", "id"])
-    db["telegram_outbox"].create_index(["source", "seq"], unique=True)
-    db["telegram_callbacks"].create({"key": str, "payload": str, "created_at": str}, pk="key")
+    """Once Telegram's update ids, outbox and long button payloads: the adapter migrates its own tables
+    now (``adapters/telegram/storage.py``), update ids are in ``handled_once`` (#22). Kept for the numbering."""
 
 
 def _conversation_mood(db: sqlite_utils.Database) -> None:
@@ -221,12 +202,11 @@ def _dialogue_requests(db: sqlite_utils.Database) -> None:
 
 def _staff_handoff(db: sqlite_utils.Database) -> None:
     """Human handoff (docs/HANDOFF.md): the staff thread of each request, when the shopper was told about
-    the wait and staff were reminded; staff events already handled (Slack retries are idempotent)."""
+    the wait and staff were reminded (the staff events once in ``staff_events``, now ``handled_once``)."""
     for column in ("thread_ts", "notice_at", "reminded_at"):
         if column not in db["handoffs"].columns_dict:
             db["handoffs"].add_column(column, str)
     db["handoffs"].create_index(["conversation_id", "status"], if_not_exists=True)
-    db["staff_events"].create({"key": str, "at": str}, pk="key", if_not_exists=True)
 
 
 def _privacy_links(db: sqlite_utils.Database) -> None:
@@ -258,11 +238,8 @@ def _confirmed_changes(db: sqlite_utils.Database) -> None:
 
 
 def _wechat_request_nonces(db: sqlite_utils.Database) -> None:
-    """WeChat (docs/WECHAT.md): each signed (timestamp, nonce) pair used, with the digest of the request
-    it came with, so a captured signed URL cannot be replayed with another body; pruned by timestamp."""
-    db["wechat_nonces"].create(
-        {"timestamp": int, "nonce": str, "digest": str, "seen_at": str}, pk=("timestamp", "nonce"),
-        if_not_exists=True)
+    """Once WeChat's signed (timestamp, nonce) pairs: the adapter migrates its own tables now
+    (``adapters/wechat/ledger.py``, #22). Kept for the numbering."""
 
 
 def _shop_port(db: sqlite_utils.Database) -> None:
@@ -283,9 +260,8 @@ def _shop_port(db: sqlite_utils.Database) -> None:
 
 
 def _shopify_webhooks(db: sqlite_utils.Database) -> None:
-    """Shopify: webhook ids already handled (Shopify redelivers until it gets a 2xx)."""
-    db["shopify_webhooks"].create({"webhook_id": str, "topic": str, "status": str, "received_at": str,
-                                   "done_at": str}, pk="webhook_id")
+    """Once Shopify's webhook ids: they are in the core's ``handled_once`` ledger now (#22). Kept for
+    the numbering."""
 
 
 def _erased_customers(db: sqlite_utils.Database) -> None:
@@ -293,6 +269,27 @@ def _erased_customers(db: sqlite_utils.Database) -> None:
     later sync from the shop's system does not bring their personal data back (core/privacy.py)."""
     db["erased_customers"].create({"external_hash": str, "customer_id": int, "erased_at": str},
                                   pk="external_hash", if_not_exists=True)
+
+
+def _adapter_tables_and_handled_once(db: sqlite_utils.Database) -> None:
+    """Adapters own their tables (#22): ``owned_migrations`` keeps each adapter's own schema version
+    (core/store/tables.py); ``handled_once`` is the one ledger of deliveries handled once, for every
+    channel (core/store/handled.py). What the four old ledgers held is carried over, then they go."""
+    db["owned_migrations"].create({"owner": str, "version": int, "applied_at": str}, pk=("owner", "version"))
+    db["handled_once"].create({"channel": str, "key": str, "status": str, "received_at": str, "updated_at": str},
+                              pk=("channel", "key"), not_null={"status"})
+    db["handled_once"].create_index(["channel", "received_at"])
+    old = {"telegram_updates": "select 'telegram', cast(update_id as text), status, received_at, "
+                               "coalesce(done_at, received_at) from telegram_updates",
+           "wechat_deliveries": "select 'wechat', key, status, received_at, updated_at from wechat_deliveries",
+           "staff_events": "select 'staff', key, 'done', at, at from staff_events",
+           "shopify_webhooks": "select 'shopify', webhook_id, case status when 'done' then 'done' "
+                               "else 'processing' end, received_at, coalesce(done_at, received_at) "
+                               "from shopify_webhooks"}
+    for table, rows in old.items():
+        if table in db.table_names():
+            db.execute(f"insert or ignore into handled_once (channel, key, status, received_at, updated_at) {rows}")
+            db.execute(f"drop table {table}")
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
@@ -312,6 +309,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _shop_port,
     _shopify_webhooks,
     _erased_customers,
+    _adapter_tables_and_handled_once,
 ]
 
 

@@ -61,8 +61,7 @@ async def start_channel(fake_api: FakeTelegramAPI, shop_db: Path, settings: Sett
 async def until_done(channel: TelegramChannel, update_id: int, timeout: float = 10.0) -> None:
     """Wait until the channel finished handling an update."""
     async def done() -> None:
-        while channel.store.db.execute(
-                "select 1 from telegram_updates where update_id = ? and status = 'done'", [update_id]).fetchone() is None:
+        while channel.updates.status(str(update_id)) != "done":
             await asyncio.sleep(0.02)
     await asyncio.wait_for(done(), timeout)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from adapters.telegram.payloads import CallbackPayloads
 from adapters.telegram.rendering import MAX_CAPTION, Outgoing, clip, escape, render_reply, split_text
+from adapters.telegram.storage import register
 from core.messages import Button, ProductCard, Reply
 from core.store import Store
 
@@ -32,7 +33,7 @@ def test_clip_keeps_the_escaped_form_within_the_limit():
 
 def test_cards_become_photos_with_captions_and_three_buttons():
     store = Store(":memory:")
-    payloads = CallbackPayloads(store.db)
+    payloads = CallbackPayloads(register(store))
     card = ProductCard("P1", "Red <dress> & co", "¥199.00", "https://img.example/p1.jpg", "red / blue" * 200,
                        (Button("Details", "/product P1"), Button("More like this", "/more P1")))
     text, photo = render_reply(Reply("Found:", buttons=(Button("Next", "/page 2"),), cards=(card,)), payloads)
@@ -45,7 +46,7 @@ def test_cards_become_photos_with_captions_and_three_buttons():
 
 def test_payloads_over_64_bytes_travel_as_stored_keys():
     store = Store(":memory:")
-    payloads = CallbackPayloads(store.db)
+    payloads = CallbackPayloads(register(store))
     long = "/product " + "商品" * 30
     data = payloads.data_for(long)
     assert len(data.encode()) <= 64 and data != long and payloads.payload_of(data) == long

@@ -26,12 +26,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 from aiohttp import web
 
 from adapters.credentials import same_secret
 from adapters.shops.shopify.backend import ShopifyShop
-from core.clock import utc_now_iso
 from core.privacy import erase_customer_data, export_customer_data
 from core.shop.port import ShopError
 from core.shop.sync import ShopSync
@@ -49,27 +47,6 @@ def signature(body: bytes, secret: str) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
-class WebhookLog:
-    """The webhook ids seen (``shopify_webhooks``): one is handled again only if it never finished."""
-
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self._db = db
-
-    def is_new(self, webhook_id: str, topic: str) -> bool:
-        """Note the delivery; False when an earlier delivery of it was handled to the end."""
-        self._db.execute("insert into shopify_webhooks (webhook_id, topic, status, received_at) "
-                         "values (?, ?, 'received', ?) on conflict(webhook_id) do nothing",
-                         [webhook_id, topic, utc_now_iso()])
-        done = self._db.execute("select status = 'done' from shopify_webhooks where webhook_id = ?",
-                                [webhook_id]).fetchone()
-        return not done[0]
-
-    def handled(self, webhook_id: str) -> None:
-        """The delivery was handled; a redelivery is skipped."""
-        self._db.execute("update shopify_webhooks set status = 'done', done_at = ? where webhook_id = ?",
-                         [utc_now_iso(), webhook_id])
-
-
 class ShopifyWebhooks:
     """The webhook route, bound to the store, the sync and the app's client secret."""
 
@@ -82,7 +59,7 @@ class ShopifyWebhooks:
         self._secret = secret
         self._domain = shop_domain.strip().lower()
         self._exports = exports
-        self._log = WebhookLog(store.db)
+        self._log = store.handled_once(ACTOR)
         self._topics: dict[str, Callable[[dict[str, Any]], Awaitable[None]]] = {
             "orders/create": self._order, "orders/updated": self._order, "orders/cancelled": self._order,
             "fulfillments/create": self._fulfilment, "fulfillments/update": self._fulfilment,
@@ -121,7 +98,7 @@ class ShopifyWebhooks:
         handler = self._topics.get(topic)
         if handler is None:
             return _answer(200, "topic not used")
-        if not self._log.is_new(webhook_id, topic):
+        if not self._log.claim(webhook_id):
             return _answer(200, "already handled")
         try:
             await handler(payload)
@@ -130,9 +107,9 @@ class ShopifyWebhooks:
             return _answer(503, "try again later")
         except (ValueError, LookupError) as exc:
             log.warning("shopify webhook %s: payload not usable (%s)", topic, exc)
-            self._log.handled(webhook_id)
+            self._log.finish(webhook_id)
             return _answer(400, "payload not usable")
-        self._log.handled(webhook_id)
+        self._log.finish(webhook_id)
         return _answer(200, "ok")
 
     # -- sync topics ---------------------------------------------------------------------------
@@ -175,11 +152,10 @@ class ShopifyWebhooks:
             erase_customer_data(self._store, customer_id, ACTOR)
 
     async def _shop_redact(self, _payload: dict[str, Any]) -> None:
-        rows = self._store.db.execute("select id from customers where external_id like 'gid://shopify/Customer/%' "
-                                      "or external_id like 'guest:%' order by id").fetchall()
-        for (customer_id,) in rows:
+        customer_ids = self._store.customers.ids_with_external_prefix("gid://shopify/Customer/", "guest:")
+        for customer_id in customer_ids:
             erase_customer_data(self._store, customer_id, ACTOR)
-        log.info("shopify shop/redact: %d customer(s) erased", len(rows))
+        log.info("shopify shop/redact: %d customer(s) erased", len(customer_ids))
 
     def _customers(self, payload: dict[str, Any]) -> list[int]:
         """Kefu's customers the privacy request is about: by Shopify customer id, and as a guest by email."""
