@@ -51,7 +51,8 @@ class LocalBackend(ChatBackend):
     A request still queued when its budget runs out is dropped without touching the model, and a
     running one stops itself at its deadline, so late replies don't pile up. After loading, a few
     short ``calibration`` prompts measure the engine (:class:`SpeedEstimator`); every reply then
-    updates the estimate, and :meth:`forecast` adds the forecast of the work queued ahead."""
+    updates the estimate, and :meth:`forecast` adds the forecast of the work queued ahead.
+    :meth:`stream` hands the text over as the worker decodes it."""
 
     def __init__(self, model: LocalModel, name: str, calibration: list[list[ChatMessage]] | None = None) -> None:
         self.name = name
