@@ -57,7 +57,7 @@ class TerminalChannel(Channel):
                 break
             if not line.strip():
                 continue
-            for reply in await self._assistant.handle(_message_from_text(self._identity, line)):
+            for reply in (await self._assistant.handle(_message_from_text(self._identity, line))).replies:
                 await self.send(self._identity, reply)
 
     async def stop(self) -> None:
@@ -93,7 +93,7 @@ class ScriptChannel(Channel):
                 self.errors += 1
                 self._write({"line": number, "error": str(exc)})
                 continue
-            for reply in await self._assistant.handle(message):
+            for reply in (await self._assistant.handle(message)).replies:
                 await self.send(message.identity, reply)
 
     async def stop(self) -> None:

@@ -14,6 +14,7 @@ from core.actions.clarify import ClarifyAction
 from core.actions.fallback import FallbackAction
 from core.actions.handoff import HandoffAction
 from core.actions.knowledge import KnowledgeAction
+from core.actions.language import LanguageAction
 from core.actions.privacy import PrivacyAction
 from core.actions.product_info import ProductInfoAction
 from core.actions.product_search import ProductSearchAction
@@ -136,7 +137,8 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
     shop_policy = load_shop_policy(settings)
     publish_policy_articles(store.knowledge, shop_policy)  # the FAQ's policy text comes from the same file
     generator = generator or build_reply_generator(settings, store)
-    handoff = HandoffHub(store, build_summarizer(store, generator))  # staff sinks and channels join in kefu run
+    handoff = HandoffHub(store, build_summarizer(store, generator),  # staff sinks and channels join in kefu run
+                         settings.kefu_default_language)
     shop = shop or build_shop(settings, store)
     engine = TaskEngine(store, shop_policy, handoff, shop)
     actions: list[Action] = [
@@ -150,6 +152,7 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
         KnowledgeAction(store, build_retriever(store, settings), FallbackAction(handoff=handoff)),
         HandoffAction(store, handoff),
         UnsubscribeAction(store),
+        LanguageAction(store),
         PrivacyAction(store, settings.public_url, timedelta(minutes=settings.kefu_privacy_link_minutes)),
         ClarifyAction(),
         FallbackAction(handoff=handoff),

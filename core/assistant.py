@@ -1,4 +1,4 @@
-"""The message pipeline: ``handle(message) -> replies``.
+"""The message pipeline: ``handle(message) -> TurnResult`` (the replies, and what the turn came to).
 
 Stages, each a replaceable component: NLU -> dialogue state -> sentiment -> policy and actions
 (which consult the recommender) -> reply generation. The turn is committed to the store before
@@ -15,7 +15,8 @@ from core.dialogue.references import resolve as resolve_references
 from core.dialogue.segments import split_requests
 from core.dialogue.state import DialogueState
 from core.i18n import t
-from core.messages import InboundMessage, Language, Reply
+from core.language import pick_language
+from core.messages import Identity, InboundMessage, Language, Reply
 from core.nlu.base import NLU
 from core.observe import metrics
 from core.observe.context import conversation_scope
@@ -29,7 +30,7 @@ from core.sentiment.strategy import SentimentStrategy
 from core.shop.port import ShopBackend
 from core.staff.hub import HandoffHub
 from core.store import Store
-from core.turn import Turn
+from core.turn import Turn, TurnResult
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,9 @@ class Assistant:
         self._max_chars = max_message_chars
         self._locks = ConversationLocks()
 
-    async def handle(self, message: InboundMessage) -> list[Reply]:
-        """Process one message and return the replies to send (none for a duplicate delivery).
+    async def handle(self, message: InboundMessage) -> TurnResult:
+        """Process one message: the replies to send and what the turn came to (a duplicate delivery,
+        an erasure, the conversation's language), so that no channel reads the store around a turn.
 
         Everything logged meanwhile carries the conversation id; a shopper over the rate limit gets
         a polite "slow down" instead (the message is not processed)."""
@@ -72,37 +74,48 @@ class Assistant:
             if self._limiter is not None and not self._limiter.allow(conversation_id, channel):
                 log.warning("rate limit: message refused")
                 metrics.TURNS.labels(channel, "rate_limited").inc()
-                return [self._notice("rate_limited", message)]
+                return self._notice("rate_limited", message)
             with metrics.TURN_SECONDS.labels(channel).time():
                 async with self._locks.hold(conversation_id):
                     try:
-                        replies = await self._turn(message)
+                        result = await self._turn(message)
                     except Exception:
                         log.exception("turn failed for %s", message.identity.handle)
                         metrics.TURNS.labels(channel, "error").inc()
-                        return [self._notice("error", message)]
-            metrics.TURNS.labels(channel, "ok" if replies else "silent").inc()
-            return replies
+                        return self._notice("error", message)
+            metrics.TURNS.labels(channel, "ok" if result.replies else "silent").inc()
+            return result
 
-    def _notice(self, key: str, message: InboundMessage) -> Reply:
+    def language_of(self, identity: Identity, hint: Language | None = None) -> Language:
+        """The language to talk to this shopper in: the conversation's, else the customer's own choice,
+        else ``hint`` (the channel's guess, e.g. the app's language), else the shop's default."""
+        state = self.store.conversations.state(identity.conversation_id)
+        customer = self.store.customers.for_identity(identity.channel, identity.user_id)
+        return pick_language(state.get("language"), customer and customer.get("language"), hint,
+                             default=self._default_language)
+
+    def _notice(self, key: str, message: InboundMessage) -> TurnResult:
         """A fixed message (``error``, ``rate_limited``) in the conversation's language."""
-        state = self.store.conversations.state(message.identity.conversation_id)
-        language = state.get("language") or message.language_hint or self._default_language
-        return Reply(t(key, language), language=language)
+        language = self.language_of(message.identity, message.language_hint)
+        return TurnResult([Reply(t(key, language), language=language)], language)
 
-    async def _turn(self, message: InboundMessage) -> list[Reply]:
+    async def _turn(self, message: InboundMessage) -> TurnResult:
         store, parts = self.store, self.components
         identity = message.identity
         customer = store.customers.for_identity(identity.channel, identity.user_id)
         conversation = store.conversations.ensure(identity, customer["id"] if customer else None)
         record = store.conversations.record_inbound(message)
         if record.already_processed:
-            return []
+            assert message.message_id is not None  # only a channel message id can be delivered twice
+            earlier = store.conversations.replies_to(conversation["id"], message.message_id)
+            return TurnResult([], self.language_of(identity, message.language_hint), duplicate=True,
+                              earlier_replies=tuple(Reply.from_dict(reply) for reply in earlier))
         if parts.staff is not None and parts.staff.take_inbound(message, conversation["id"], record.message_id):
-            return []  # a colleague owns the conversation: relayed to them, never two voices
+            # a colleague owns the conversation: relayed to them, never two voices
+            return TurnResult([], self.language_of(identity, message.language_hint))
         saved = store.conversations.state(conversation["id"])
         state = DialogueState.from_dict(saved) if saved else \
-            DialogueState(language=message.language_hint or self._default_language)
+            DialogueState(language=self.language_of(identity, message.language_hint))
         if customer is None and state.customer_id:  # verified in this chat (core/dialogue/identity.py)
             customer = store.customers.get(state.customer_id)
         nlu = await parts.nlu.parse(message.content, state.language)
@@ -141,6 +154,7 @@ class Assistant:
                                               record.message_id, index, reply))
         for work in after_commit:  # e.g. an erasure, which removes this very conversation
             work()
+        erased = bool(after_commit) and store.conversations.get(conversation["id"]) is None
         if parts.staff is not None:
             parts.staff.observe(conversation["id"], message, replies)
-        return replies
+        return TurnResult(replies, state.language, erased=erased)

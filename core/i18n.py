@@ -147,10 +147,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status_return_requested": {"zh": "退货申请中", "en": "return requested"},
     "status_exchange_requested": {"zh": "换货申请中", "en": "exchange requested"},
     "status_refunded": {"zh": "已退款", "en": "refunded"},
-    # -- shopper's own settings and data rights (Telegram's commands; other channels may reuse) --------
+    # -- shopper's own settings and data rights (the core's /lang, /privacy; Telegram's /start) ---------
     "choose_language": {"zh": "请选择语言 / Please choose your language:",
                         "en": "Please choose your language / 请选择语言:"},
     "language_set": {"zh": "好的，之后我会用中文和您交流。", "en": "Got it, I'll talk to you in English."},
+    "language_name_zh": {"zh": "中文", "en": "中文"},  # each language named in itself, as language pickers do
+    "language_name_en": {"zh": "English", "en": "English"},
     "consent_ask": {
         "zh": "您愿意接收我们的优惠和新品消息吗？可随时发送 /unsubscribe 退订。",
         "en": "Would you like to hear about our offers and new arrivals? You can stop any time with /unsubscribe.",
@@ -170,30 +172,14 @@ MESSAGES: dict[str, dict[str, str]] = {
               "/human talk to a person\n/lang change language\n/unsubscribe stop offers\n"
               "/privacy export or delete my data\n/help this help",
     },
-    "orders_list": {"zh": "您的订单（第 {page} 页，共 {pages} 页）：", "en": "Your orders (page {page} of {pages}):"},
-    "order_line": {"zh": "{order_id} · {date} · {total} · {status}", "en": "{order_id} · {date} · {total} · {status}"},
-    "unsubscribe_confirm": {"zh": "确定不再接收优惠和新品消息吗？", "en": "Stop receiving offers and new arrivals?"},
     "unsubscribed": {
         "zh": "已退订，我们不会再给您发送营销消息。", "en": "Done. We won't send you marketing messages any more.",
     },
-    "unsubscribe_kept": {"zh": "好的，订阅保持不变。", "en": "OK, nothing changed."},
     "promo_customer": {"zh": "亲爱的顾客", "en": "there"},
     "promo_footer": {"zh": "回复“退订”即可不再接收此类消息。", "en": "Reply STOP to stop these messages."},
     "privacy_menu": {
         "zh": "您可以导出我们保存的关于您的全部数据，或永久删除您的个人数据。",
         "en": "You can export all the data we keep about you, or delete your personal data for good.",
-    },
-    "privacy_export_ready": {"zh": "这是您的全部数据（JSON 文件）。", "en": "Here is all your data (a JSON file)."},
-    "privacy_nothing": {"zh": "我们没有保存关于您的个人数据。", "en": "We don't keep any personal data about you."},
-    "privacy_delete_confirm": {
-        "zh": "确定永久删除您的个人数据吗？姓名、联系方式、地址和聊天记录将被删除，且无法恢复。"
-              "订单金额等匿名统计会保留。",
-        "en": "Delete your personal data for good? Your name, contacts, addresses and chat history will be "
-              "removed and cannot be restored. Anonymous totals such as order amounts are kept.",
-    },
-    "privacy_deleted": {
-        "zh": "您的个人数据已删除。如需再次使用，发送 /start 即可。",
-        "en": "Your personal data has been deleted. Send /start if you'd like to use the shop again.",
     },
     "privacy_delete_cancelled": {"zh": "已取消，您的数据没有变化。", "en": "Cancelled. Nothing was deleted."},
     # -- data rights in any chat (core/actions/privacy.py) and the export link (adapters/web/export_links.py) --
@@ -255,7 +241,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "btn_export": {"zh": "导出我的数据", "en": "Export my data"},
     "btn_delete": {"zh": "删除我的数据", "en": "Delete my data"},
     "btn_add_to_cart": {"zh": "加入购物车", "en": "Add to cart"},
-    "btn_prev_page": {"zh": "上一页", "en": "Previous page"},
     "cmd_start": {"zh": "开始：语言和订阅", "en": "Start: language and offers"},
     "cmd_help": {"zh": "帮助", "en": "Help"},
     "cmd_orders": {"zh": "我的订单", "en": "My orders"},

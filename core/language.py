@@ -30,3 +30,14 @@ def detect_language(text: str, fallback: Language = "en") -> LanguageGuess:
     if han == 0:
         return LanguageGuess("en", False)
     return LanguageGuess("zh", latin_words > 0)
+
+
+def pick_language(*candidates: object, default: Language) -> Language:
+    """The first of ``candidates`` that Kefu speaks ("zh", "en"), else ``default`` (the shop's
+    ``KEFU_DEFAULT_LANGUAGE``): the one fallback every part uses to choose the language to talk in.
+    Callers pass, most specific first, the conversation's language, the customer's own choice and the
+    channel's hint (the app's or browser's language)."""
+    for candidate in candidates:
+        if candidate in ("zh", "en"):
+            return candidate  # type: ignore[return-value]
+    return default

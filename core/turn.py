@@ -1,4 +1,5 @@
-"""One turn of a conversation, as the stages after NLU see it."""
+"""One turn of a conversation: as the stages after NLU see it (:class:`Turn`), and what it came to for the
+channel that delivered the message (:class:`TurnResult`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.dialogue.state import DialogueState
-from core.messages import InboundMessage, Language
+from core.messages import InboundMessage, Language, Reply
 from core.nlu.base import NLUResult
 from core.sentiment.base import Sentiment
 from core.sentiment.tone import Tone
@@ -30,3 +31,21 @@ class Turn:
     def language(self) -> Language:
         """The language to answer in."""
         return self.state.language
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """What handling one inbound message came to: all a channel needs to know, without reading the store.
+
+    ``replies`` are to be delivered now (none for a redelivery, or while a colleague owns the
+    conversation); ``language`` is the conversation's after the turn (for anything the channel says
+    itself). ``duplicate``: the message was a redelivery of a turn already completed, and nothing was
+    done again; ``earlier_replies`` then holds that turn's saved replies, for a channel that has no
+    retry ledger of its own and sends them again (the web chat). ``erased``: the turn erased the
+    shopper's data, this conversation included (the channel may forget its session)."""
+
+    replies: list[Reply]
+    language: Language
+    duplicate: bool = False
+    erased: bool = False
+    earlier_replies: tuple[Reply, ...] = ()

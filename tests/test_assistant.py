@@ -11,7 +11,7 @@ BOB = Identity("telegram", "222")
 
 
 async def say(assistant, identity, text, **kw):
-    return await assistant.handle(InboundMessage(identity, text, **kw))
+    return (await assistant.handle(InboundMessage(identity, text, **kw))).replies
 
 
 async def test_greetings_are_answered_in_the_shoppers_language(assistant):

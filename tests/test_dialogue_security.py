@@ -52,7 +52,7 @@ def _snapshot(store):
 
 async def say(assistant, identity, text, source=None):
     message = InboundMessage(identity, text, payload=text if text.startswith("/") else None, source=source)
-    return "\n".join(r.text for r in await assistant.handle(message))
+    return "\n".join(r.text for r in (await assistant.handle(message)).replies)
 
 
 async def test_other_customers_orders_are_never_read_or_changed(shop):

@@ -87,7 +87,7 @@ async def test_identity_sent_before_any_request_is_checked_and_kept(assistant, s
     shopper = Identity("web", "verify-first")
 
     async def say(text: str) -> str:
-        return "\n".join(r.text for r in await assistant.handle(InboundMessage(shopper, text)))
+        return "\n".join(r.text for r in (await assistant.handle(InboundMessage(shopper, text))).replies)
 
     told = await say(first)
     assert verified in told and "bye" not in told.lower() and "再见" not in told
@@ -98,5 +98,5 @@ async def test_identity_sent_before_any_request_is_checked_and_kept(assistant, s
 async def test_wrong_identity_sent_before_any_request_is_refused_like_in_a_flow(assistant, store):
     from core.messages import Identity, InboundMessage
     store.customers.upsert({"external_id": "C1", "zip": "200001"})
-    replies = await assistant.handle(InboundMessage(Identity("web", "guesser"), "alice@example.com 999999"))
+    replies = (await assistant.handle(InboundMessage(Identity("web", "guesser"), "alice@example.com 999999"))).replies
     assert "couldn't verify" in replies[0].text and "Alice" not in replies[0].text

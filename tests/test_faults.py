@@ -44,8 +44,8 @@ async def test_a_locked_database_is_waited_for_not_failed(file_store, settings):
     holder.start()
     assert locked.wait(5)
     started = time.perf_counter()
-    replies = await assistant.handle(InboundMessage(Identity("telegram", "111"), text="where is my order #W1000001",
-                                                    message_id="busy-1"))
+    replies = (await assistant.handle(InboundMessage(Identity("telegram", "111"), text="where is my order #W1000001",
+                                                    message_id="busy-1"))).replies
     waited = time.perf_counter() - started
     holder.join()
     assert "SF123456789" in replies[0].text  # answered normally, after the other writer let go
@@ -83,15 +83,15 @@ async def test_a_full_disk_gets_an_apology_no_torn_turn_and_exactly_once_later(f
     message = InboundMessage(Identity("telegram", "111"), text="where is my order #W1000001 " + "🙂" * 1000,
                              message_id="full-1")
     pages = _fill_up(store)
-    replies = await assistant.handle(message)
+    replies = (await assistant.handle(message)).replies
     assert len(replies) == 1 and "try again" in replies[0].text  # the clear apology, not a crash
     assert "database or disk is full" in caplog.text  # really SQLITE_FULL, logged with its traceback
     assert store.db.execute("pragma integrity_check").fetchone()[0] == "ok"
     assert _half_turns(store) == []
     store.db.execute(f"pragma max_page_count = {pages * 100}")  # space is back; the channel redelivers
-    replies = await assistant.handle(message)
+    replies = (await assistant.handle(message)).replies
     assert "SF123456789" in replies[0].text
     rows = list(store.db["messages"].rows_where("channel_message_id = 'full-1'"))
     assert len(rows) == 1 and rows[0]["processed"] == 1
-    assert await assistant.handle(message) == []  # a third delivery: handled once only
+    assert (await assistant.handle(message)).replies == []  # a third delivery: handled once only
     assert _half_turns(store) == []

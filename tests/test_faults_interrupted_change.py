@@ -86,7 +86,7 @@ def _identity(story: dict[str, Any]) -> Identity:
 
 async def _say(assistant: Assistant, identity: Identity, text: str, message_id: str) -> str:
     payload = text if text.startswith("/") else None
-    replies = await assistant.handle(InboundMessage(identity, text, payload=payload, message_id=message_id))
+    replies = (await assistant.handle(InboundMessage(identity, text, payload=payload, message_id=message_id))).replies
     return "\n".join(r.text for r in replies)
 
 

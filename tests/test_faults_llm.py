@@ -55,7 +55,7 @@ async def template_reply(tmp_path: Path, settings: Settings) -> str:
     store = Store(tmp_path / "templates.db")
     seed_small_shop(store)
     try:
-        [reply] = await build_assistant(store, settings).handle(InboundMessage(ALICE, QUESTION, message_id="t"))
+        [reply] = (await build_assistant(store, settings).handle(InboundMessage(ALICE, QUESTION, message_id="t"))).replies
     finally:
         store.close()
     assert "SF123456789" in reply.text
@@ -76,7 +76,7 @@ async def shop(tmp_path: Path, api: FakeOpenAIAPI) -> AsyncIterator[tuple[Store,
 async def ask(assistant: Assistant, message_id: str) -> tuple[list[str], float]:
     """Alice's question; the reply texts and how long the shopper waited."""
     started = time.perf_counter()
-    replies = await assistant.handle(InboundMessage(ALICE, QUESTION, message_id=message_id))
+    replies = (await assistant.handle(InboundMessage(ALICE, QUESTION, message_id=message_id))).replies
     return [r.text for r in replies], time.perf_counter() - started
 
 
@@ -120,7 +120,7 @@ async def test_a_misbehaving_api_gets_the_template_within_the_budget_and_one_rec
     assert waited <= BUDGET_S + SLACK_S, waited
     assert api.requests  # the model really was asked
     assert transcript(store) == [("in", QUESTION, "q1", 1), ("out", template_reply, None, 1)]
-    assert await assistant.handle(InboundMessage(ALICE, QUESTION, message_id="q1")) == []  # redelivery: once
+    assert (await assistant.handle(InboundMessage(ALICE, QUESTION, message_id="q1"))).replies == []  # redelivery: once
     assert len(transcript(store)) == 2
 
 

@@ -172,7 +172,7 @@ def test_the_question_cache_forgets_the_least_recently_used() -> None:
 
 
 async def _ask(assistant, text: str, user: str = "kb-shopper"):
-    return await assistant.handle(InboundMessage(Identity("web", user), text))
+    return (await assistant.handle(InboundMessage(Identity("web", user), text))).replies
 
 
 async def test_the_assistant_answers_with_the_retrieved_article(demo_store: Store) -> None:

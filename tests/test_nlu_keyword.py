@@ -86,5 +86,5 @@ async def test_the_keyword_rules_can_be_chosen_instead_of_the_trained_model(stor
 
     assistant = build_assistant(store, settings.model_copy(update={"kefu_nlu": "keyword"}))
     assert isinstance(assistant.components.nlu, KeywordNLU)
-    [reply] = await assistant.handle(InboundMessage(Identity("web", "kw"), "我想买一件红色的连衣裙"))
+    [reply] = (await assistant.handle(InboundMessage(Identity("web", "kw"), "我想买一件红色的连衣裙"))).replies
     assert [c.product_id for c in reply.cards] == ["D1", "D3"]

@@ -146,7 +146,7 @@ async def test_low_confidence_asks_which_of_the_top_two_was_meant(assistant, mon
         return _turn_nlu([Reading("track_refund", 0.4), Reading("get_refund", 0.35)])
 
     monkeypatch.setattr(assistant.components.nlu, "parse", unsure)
-    [reply] = await assistant.handle(InboundMessage(Identity("web", "u1"), "refund??"))
+    [reply] = (await assistant.handle(InboundMessage(Identity("web", "u1"), "refund??"))).replies
     assert "the status of a refund" in reply.text and "getting a refund" in reply.text
     assert [b.payload for b in reply.buttons] == ["/intent track_refund", "/intent get_refund"]
 
@@ -163,10 +163,10 @@ async def test_the_clarifying_question_is_bilingual_and_its_answer_is_understood
 
     nlu.parse = unsure_then_real
     identity = Identity("web", "u2")
-    [question] = await assistant.handle(InboundMessage(identity, "那个退的事"))
+    [question] = (await assistant.handle(InboundMessage(identity, "那个退的事"))).replies
     assert "退换货政策" in question.text and "退货" in question.text
-    [answer] = await assistant.handle(InboundMessage(identity, "/intent check_refund_policy",
-                                                     payload="/intent check_refund_policy"))
+    [answer] = (await assistant.handle(InboundMessage(identity, "/intent check_refund_policy",
+                                                     payload="/intent check_refund_policy"))).replies
     assert "30 天内退货" in answer.text
 
 

@@ -82,7 +82,7 @@ async def test_a_failing_turn_is_logged_as_json_with_its_conversation_id(assista
         raise RuntimeError(f"nlu exploded on {text}")
     monkeypatch.setattr(assistant.components.nlu, "parse", broken)
     errors = sample("kefu_turns_total", channel="telegram", outcome="error")
-    replies = await assistant.handle(InboundMessage(Identity("telegram", "111"), text="mail me at bob@example.com"))
+    replies = (await assistant.handle(InboundMessage(Identity("telegram", "111"), text="mail me at bob@example.com"))).replies
     assert "try again" in replies[0].text
     entry = json.loads(buffer.getvalue().splitlines()[-1])
     assert entry["conversation_id"] == conversation_handle("telegram:111") and entry["level"] == "ERROR"
@@ -243,7 +243,7 @@ async def test_the_operators_own_terminal_and_scripts_are_not_rate_limited(store
     limited = build_assistant(store, load_settings(env_file=None, kefu_load_demo_shop=False, kefu_db_path=":memory:",
                                                    kefu_llm_backend="templates", kefu_rate_limit_messages=1))
     for channel, refused in (("script", False), ("cli", False), ("web", True)):
-        answers = [await limited.handle(InboundMessage(Identity(channel, "op"), text="hello")) for _ in range(2)]
+        answers = [(await limited.handle(InboundMessage(Identity(channel, "op"), text="hello"))).replies for _ in range(2)]
         assert ("a little fast" in answers[1][0].text) is refused, channel
 
 
@@ -253,14 +253,14 @@ async def test_a_shopper_over_the_rate_limit_gets_a_polite_reply_in_their_langua
     limited = Assistant(store, assistant.components, rate_limiter=RateLimiter(2, 60.0))
     identity = Identity("web", f"flood-{lang}")
     refused = sample("kefu_turns_total", channel="web", outcome="rate_limited")
-    answers = [await limited.handle(InboundMessage(identity, text=text, message_id=f"m{i}", language_hint=lang))
+    answers = [(await limited.handle(InboundMessage(identity, text=text, message_id=f"m{i}", language_hint=lang))).replies
                for i in range(3)]
     assert all(expected not in a[0].text for a in answers[:2])
     assert len(answers[2]) == 1 and expected in answers[2][0].text and answers[2][0].language == lang
     assert sample("kefu_turns_total", channel="web", outcome="rate_limited") == refused + 1
     assert store.db["messages"].count_where("direction = 'in' and conversation_id like ?", [f"%flood-{lang}%"]) == 2
     # a different shopper still gets through
-    other = await limited.handle(InboundMessage(Identity("web", f"calm-{lang}"), text=text, language_hint=lang))
+    other = (await limited.handle(InboundMessage(Identity("web", f"calm-{lang}"), text=text, language_hint=lang))).replies
     assert expected not in other[0].text
 
 

@@ -66,7 +66,7 @@ def later(monkeypatch: pytest.MonkeyPatch, minutes: int) -> None:
 async def test_data_rights_requests_are_recognised_in_both_languages(assistant, text, step):
     openings = {"menu": ("You can export", "您可以导出"), "export": ("Your data is ready", "您的数据已准备好"),
                 "delete": ("Delete your personal data for good?", "确定永久删除")}
-    replies = await assistant.handle(InboundMessage(Identity("web", "s" * 20), text=text, message_id="1"))
+    replies = (await assistant.handle(InboundMessage(Identity("web", "s" * 20), text=text, message_id="1"))).replies
     texts = [r.text for r in replies]
     if step is None:
         assert not any(said.startswith(o) for said in texts for pair in openings.values() for o in pair), texts
@@ -77,7 +77,7 @@ async def test_data_rights_requests_are_recognised_in_both_languages(assistant, 
 async def test_only_the_export_link_reply_is_private(assistant):
     """A private reply goes to the shopper's identity only (WeChat: never in the passive reply)."""
     shopper = Identity("web", "s" * 20)
-    said = [await assistant.handle(InboundMessage(shopper, text=text, message_id=str(n)))
+    said = [(await assistant.handle(InboundMessage(shopper, text=text, message_id=str(n)))).replies
             for n, text in enumerate(["hi", "/privacy", "导出我的数据", "delete my data"])]
     assert [[reply.private for reply in replies] for replies in said] == [[False], [False], [True], [False]]
     assert LINK.search(said[2][0].text)
@@ -87,7 +87,7 @@ async def test_only_the_export_link_reply_is_private(assistant):
 async def test_a_confirmation_nobody_asked_for_erases_nothing(assistant, store, text):
     shopper = Identity("web", "s" * 20)
     await assistant.handle(InboundMessage(shopper, text="hi", message_id="1"))
-    replies = await assistant.handle(InboundMessage(shopper, text=text, message_id="2"))
+    replies = (await assistant.handle(InboundMessage(shopper, text=text, message_id="2"))).replies
     assert not any("deleted" in r.text or "已删除" in r.text for r in replies), [r.text for r in replies]
     assert store.conversations.get(shopper.conversation_id) is not None
     assert "privacy.erase" not in [e["action"] for e in store.audit.entries()]

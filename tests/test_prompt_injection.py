@@ -75,7 +75,7 @@ async def _attack_all(assistant: Assistant, store: Store, model: ObedientModel |
     for attack in ATTACKS:
         if model is not None:
             model.attack = attack
-        replies = await assistant.handle(InboundMessage(ALICE, text=attack["text"], message_id=attack["id"]))
+        replies = (await assistant.handle(InboundMessage(ALICE, text=attack["text"], message_id=attack["id"]))).replies
         assert replies, attack["id"]  # every attack gets an answer (a refusal, a clarification, a handoff …)
         assert not any("a little fast" in r.text or "发得有点快" in r.text for r in replies)  # really processed
         problems = _violations(attack, [reply.text for reply in replies])
@@ -118,5 +118,5 @@ async def test_an_obedient_model_is_overruled_by_the_grounding_check(store: Stor
                          ids=lambda a: a["id"])
 async def test_bob_himself_still_sees_his_own_order(assistant: Assistant, attack):
     """The leak check is not vacuous: the same question from Bob does show his order's facts."""
-    replies = await assistant.handle(InboundMessage(Identity("telegram", "222"), text=attack["text"]))
+    replies = (await assistant.handle(InboundMessage(Identity("telegram", "222"), text=attack["text"]))).replies
     assert any(v.startswith("leaks Bob's order fact") for v in _violations(attack, [r.text for r in replies]))

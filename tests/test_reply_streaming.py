@@ -189,11 +189,11 @@ async def test_the_transcript_records_the_final_text_of_a_streamed_reply():
         text = "You're so welcome! Anything else I can help with?"
         assistant.components.generator = streaming_generator(StreamingBackend(text))
         identity = Identity("web", "stream-transcript-0001")
-        replies = await assistant.handle(InboundMessage(identity, "thank you!", message_id="m1", streams=True))
+        replies = (await assistant.handle(InboundMessage(identity, "thank you!", message_id="m1", streams=True))).replies
         assert len(replies) == 1 and replies[0].stream is not None
         assert await replies[0].stream.text() == text
         assert [r["text"] for r in store.conversations.replies_to(identity.conversation_id, "m1")] == [text]
-        whole = await assistant.handle(InboundMessage(identity, "thank you!", message_id="m2"))
+        whole = (await assistant.handle(InboundMessage(identity, "thank you!", message_id="m2"))).replies
         assert whole[0].stream is None  # a channel that cannot stream gets the whole reply, as before
     finally:
         store.close()

@@ -16,7 +16,7 @@ ALICE = Identity("telegram", "111")
 
 
 async def say(assistant, identity, text, **kw):
-    return await assistant.handle(InboundMessage(identity, text, **kw))
+    return (await assistant.handle(InboundMessage(identity, text, **kw))).replies
 
 
 def open_handoffs(store, identity):

@@ -35,7 +35,7 @@ def _policy_file(tmp_path: Path, **changes) -> Path:
 async def _ask(store, settings, text, identity=SHOPPER):
     assistant = build_assistant(store, settings)
     with frozen_clock("2026-11-10T10:00:00+00:00"):
-        return "\n".join(r.text for r in await assistant.handle(InboundMessage(identity, text)))
+        return "\n".join(r.text for r in (await assistant.handle(InboundMessage(identity, text))).replies)
 
 
 def test_the_demo_policy_loads_with_its_rules():

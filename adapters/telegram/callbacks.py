@@ -1,7 +1,7 @@
 """Inline button presses. Every callback query is answered (Telegram shows a spinner until then).
 
-"tg:…" data belongs to the adapter (language, consent, privacy, order pages, cart); anything else
-is a core button payload such as "/product P1001" and goes to the assistant."""
+"tg:…" data belongs to the adapter (/start's language and consent, the cart); anything else is a core
+button payload such as "/product P1001" or "/privacy export" and goes to the assistant."""
 from __future__ import annotations
 
 import logging
@@ -10,10 +10,10 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from adapters.telegram import account
-from adapters.telegram.orders import show_orders
+from adapters.telegram import onboarding
 from adapters.telegram.payloads import PREFIX
 from adapters.telegram.shopper import MENU, Shopper
+from core.actions.language import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +42,10 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def _adapter_action(shopper: Shopper, data: str) -> None:
     """Dispatch "name:argument"; anything unexpected gets the fallback answer with the menu."""
     name, _, argument = data.partition(":")
-    yes = argument == "yes"
-    if name in ("start", "lang") and argument in account.LANGUAGE_NAMES:
-        await account.choose_language(shopper, argument, then_consent=name == "start")
+    if name == "start" and argument in LANGUAGES:
+        await onboarding.choose_language(shopper, argument)  # type: ignore[arg-type]
     elif name == "consent" and argument in ("yes", "no"):
-        await account.answer_consent(shopper, yes)
-    elif name == "unsub" and argument in ("yes", "no"):
-        await account.answer_unsubscribe(shopper, yes)
-    elif name == "privacy" and argument in ("export", "delete"):
-        await account.privacy_action(shopper, argument)
-    elif name == "erase" and argument in ("yes", "no"):
-        await account.answer_erase(shopper, yes)
-    elif name == "orders" and argument.isdigit():
-        await show_orders(shopper, int(argument))
+        await onboarding.answer_consent(shopper, argument == "yes")
     elif name == "cart" and argument:
         await _add_to_cart(shopper, argument)
     else:

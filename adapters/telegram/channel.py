@@ -59,8 +59,7 @@ class TelegramChannel(Channel):
         self.outbox = Outbox(own)
         self._profiles = Profiles(store)
         self.delivery = Delivery(self.application.bot, self.outbox, self._mark_unreachable)
-        self._services = Services(assistant, self._profiles, self.delivery, self.outbox,
-                                  CallbackPayloads(own), config.default_language)
+        self._services = Services(assistant, self._profiles, self.delivery, CallbackPayloads(own))
         self.application.bot_data[SERVICES] = self._services
         self._register_handlers()
         if config.webhook_url and web is not None:

@@ -1,11 +1,15 @@
-"""The bot's commands. Menu entries are registered with setMyCommands in zh and en (:data:`MENU_COMMANDS`)."""
+"""The bot's commands. Menu entries are registered with setMyCommands in zh and en (:data:`MENU_COMMANDS`).
+
+``/start`` and ``/help`` are Telegram's own; every other command is a payload to the core, so that it
+behaves as the same button or words do in every channel (Errbot's commands that work on any backend)."""
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from telegram import BotCommand, Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from adapters.telegram import account
-from adapters.telegram.orders import show_orders
+from adapters.telegram.onboarding import language_menu
 from adapters.telegram.shopper import Shopper
 from core.i18n import t
 
@@ -21,7 +25,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: a customer record for a new shopper, then language choice and the consent question."""
     if shopper := Shopper.of(update, context):
         shopper.ensure_customer()
-        await shopper.send(account.language_menu(shopper, then_consent=True))
+        await shopper.send(language_menu(shopper))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -30,46 +34,30 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await shopper.send(shopper.text("help"))
 
 
-async def orders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/orders: the shopper's own orders."""
-    if shopper := Shopper.of(update, context):
-        await show_orders(shopper)
+def _to_core(command: str, payload: str | None) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    """A handler passing ``/command`` to the core: as the button ``payload``, or (None) as typed words."""
+    async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if shopper := Shopper.of(update, context):
+            await shopper.converse(f"/{command}", payload=payload)
+    handle.__doc__ = f"/{command}: the core's answer to {payload or f'/{command}'!r}."
+    return handle
 
 
-async def recommend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/recommend: the core's recommend action (the "/more" payload)."""
-    if shopper := Shopper.of(update, context):
-        await shopper.converse("/recommend", payload="/more")
-
-
-async def human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/human: the core's hand-off to a colleague."""
-    if shopper := Shopper.of(update, context):
-        await shopper.converse("/human", payload="/human")
-
-
-async def lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/lang: choose the language again."""
-    if shopper := Shopper.of(update, context):
-        await shopper.send(account.language_menu(shopper, then_consent=False))
-
-
-async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/unsubscribe: withdraw marketing consent, after a yes/no question."""
-    if shopper := Shopper.of(update, context):
-        await shopper.send(account.unsubscribe_question(shopper))
-
-
-async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/privacy: export or delete my data."""
-    if shopper := Shopper.of(update, context):
-        await shopper.send(account.privacy_menu(shopper))
+CORE_COMMANDS = {
+    "orders": "/orders",  # the latest order's status, as the "Track my order" button everywhere
+    "recommend": "/more",  # the recommend action
+    "human": "/human",  # the hand-off to a colleague
+    "lang": "/lang",  # the language choice (core/actions/language.py)
+    "privacy": "/privacy",  # Export (a one-time link) / Delete (after a confirmation)
+    "unsubscribe": None,  # typed words: withdraws consent at once, exactly as "stop" or "退订" does
+}
+"""Commands the core answers, with the payload each one sends."""
 
 
 def handlers() -> list[BaseHandler]:
     """Every command handler, private chats only; unknown commands get the help text."""
     private = filters.ChatType.PRIVATE
-    named = {"start": start, "help": help_command, "orders": orders, "recommend": recommend, "human": human,
-             "lang": lang, "unsubscribe": unsubscribe, "privacy": privacy}
+    named = {"start": start, "help": help_command} | \
+        {command: _to_core(command, payload) for command, payload in CORE_COMMANDS.items()}
     return [CommandHandler(name, callback, filters=private) for name, callback in named.items()] + [
         MessageHandler(private & filters.COMMAND, help_command)]

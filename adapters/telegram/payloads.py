@@ -2,7 +2,7 @@
 
 Buttons from the core carry their payload ("/product P1001") as callback data. Telegram allows
 64 bytes; a longer payload is stored and the button carries a short key instead. The adapter's
-own buttons (language, consent, privacy, orders pages, cart) use a "tg:" prefix."""
+own buttons (/start's language and consent, cart) use a "tg:" prefix."""
 from __future__ import annotations
 
 import hashlib

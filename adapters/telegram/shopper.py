@@ -12,7 +12,6 @@ from telegram import Update, User
 from telegram.ext import ContextTypes
 
 from adapters.telegram.delivery import Delivery
-from adapters.telegram.outbox import Outbox
 from adapters.telegram.payloads import CallbackPayloads
 from adapters.telegram.rendering import Outgoing, render_reply, split_text
 from adapters.telegram.streaming import deliver
@@ -21,6 +20,7 @@ from core.i18n import t
 from core.messages import Button, Identity, InboundMessage, Language, Reply
 from core.profile import Profiles
 from core.store import Store
+from core.turn import TurnResult
 
 CHANNEL = "telegram"
 SERVICES = "kefu"
@@ -35,9 +35,7 @@ class Services:
     assistant: Assistant
     profiles: Profiles
     delivery: Delivery
-    outbox: Outbox
     payloads: CallbackPayloads
-    default_language: Language
 
     @property
     def store(self) -> Store:
@@ -74,21 +72,15 @@ class Shopper:
 
     @property
     def language(self) -> Language:
-        """The conversation's language, else the customer's, else Telegram's app language."""
-        store = self.services.store
-        state_language = store.conversations.state(self.identity.conversation_id).get("language")
-        customer = self.customer()
-        for candidate in (state_language, customer and customer.get("language")):
-            if candidate in ("zh", "en"):
-                return candidate
-        code = (self.user.language_code or "").lower()
-        if code.startswith("zh"):
-            return "zh"
-        return "en" if code.startswith("en") else self.services.default_language
+        """The language to talk in: the conversation's, else the customer's, else Telegram's app language
+        (:meth:`core.assistant.Assistant.language_of`)."""
+        return self.services.assistant.language_of(self.identity, self.app_language)
 
-    def customer(self) -> dict[str, Any] | None:
-        """The customer this Telegram user is linked to, if any."""
-        return self.services.store.customers.for_identity(CHANNEL, str(self.user.id))
+    @property
+    def app_language(self) -> Language | None:
+        """The language of the shopper's Telegram app, when it is one Kefu speaks."""
+        code = (self.user.language_code or "").lower()
+        return "zh" if code.startswith("zh") else "en" if code.startswith("en") else None
 
     def ensure_customer(self) -> dict[str, Any]:
         """The linked customer; one is created on first need."""
@@ -115,9 +107,19 @@ class Shopper:
     async def converse(self, text: str, payload: str | None = None) -> None:
         """Pass a message or button press to the assistant: "typing…", then its replies (a streamed one
         written into its message as it passes the checks: :mod:`adapters.telegram.streaming`)."""
-        services = self.services
-        await services.delivery.typing(self.chat_id)
-        message = InboundMessage(self.identity, text=text, payload=payload, message_id=str(self.update_id),
-                                 language_hint=self.language, streams=True)
-        replies = await services.assistant.handle(message)
-        await deliver(services.delivery, services.payloads, self.chat_id, replies, source=f"update:{self.update_id}")
+        result = await self.turn(text, payload, streams=True)
+        await deliver(self.services.delivery, self.services.payloads, self.chat_id, result.replies,
+                      source=f"update:{self.update_id}")
+
+    async def turn(self, text: str, payload: str | None = None, streams: bool = False) -> TurnResult:
+        """"Typing…", then the assistant's turn for a message or button press (nothing sent yet);
+        ``streams``: its replies may be streamed (for :func:`adapters.telegram.streaming.deliver`)."""
+        await self.services.delivery.typing(self.chat_id)
+        return await self.services.assistant.handle(InboundMessage(
+            self.identity, text=text, payload=payload, message_id=str(self.update_id),
+            language_hint=self.app_language, streams=streams))
+
+    def render(self, result: TurnResult) -> list[Outgoing]:
+        """The turn's replies as Telegram messages (none for an update handled before: the outbox
+        already holds what it sent)."""
+        return [m for reply in result.replies for m in render_reply(reply, self.services.payloads)]

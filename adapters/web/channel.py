@@ -34,6 +34,7 @@ from core.i18n import t
 from core.language import detect_language
 from core.messages import Identity, InboundMessage, Language, Outbound, Reply, Typing
 from core.observe import metrics
+from core.turn import TurnResult
 
 log = logging.getLogger(__name__)
 
@@ -214,25 +215,24 @@ class WebChannel(Channel):
 
     async def _on_chat(self, connection: _Connection, chat: Chat) -> None:
         """Typing at once, then the assistant's replies (streamed ones as they are written). A message
-        resent with the id of a turn that already completed is not handled again: its stored replies
-        are sent again instead (they may have been cut off by a restart after the turn was saved)."""
+        resent with the id of a turn that already completed is not handled again: that turn's saved
+        replies are sent again instead (they may have been cut off by a restart after the turn was
+        saved). A turn that erased the shopper's data restarts the session."""
         assert connection.session is not None
         await _send(connection.ws, Typing().to_dict())
         identity = Identity(self.name, connection.session)
         message = InboundMessage(identity, text=chat.text, payload=chat.payload, message_id=chat.client_id,
                                  language_hint=connection.lang, source=connection.address or None, streams=True)
-        conversations = self.assistant.store.conversations
-        existed = conversations.get(identity.conversation_id) is not None
+        existed = self.assistant.store.conversations.get(identity.conversation_id) is not None
         if existed or self._new_conversations is None or self._new_conversations.allow(connection.address):
-            replies = await self.assistant.handle(message)
+            result = await self.assistant.handle(message)
         else:
             metrics.TURNS.labels(self.name, "rate_limited").inc()
-            replies = [_busy_reply(chat, connection.lang)]
-        saved = conversations.replies_to(identity.conversation_id, chat.client_id) \
-            if not replies and chat.client_id is not None else []
-        async for frame in reply_frames(replies, saved):
+            busy = _busy_reply(chat, connection.lang)
+            result = TurnResult([busy], busy.language)
+        async for frame in reply_frames(list(result.earlier_replies) if result.duplicate else result.replies):
             await _send(connection.ws, {**frame, "in_reply_to": chat.client_id} if chat.client_id else frame)
-        if existed and conversations.get(identity.conversation_id) is None:  # erased by this turn
+        if result.erased:
             await self._restart_session(connection)
 
     async def _restart_session(self, connection: _Connection) -> None:

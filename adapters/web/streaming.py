@@ -7,19 +7,15 @@ the same ``stream`` id with the whole text, buttons and cards, and replaces the 
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
 from core.messages import Reply
 
 
-async def reply_frames(replies: list[Reply], saved: Iterable[dict[str, Any]] = ()) -> AsyncIterator[dict[str, Any]]:
-    """The frames of ``replies`` as they can be shown, or of ``saved`` replies (``Reply.to_dict()``, as
-    stored) when there are none."""
-    if not replies:
-        for frame in saved:
-            yield frame
+async def reply_frames(replies: list[Reply]) -> AsyncIterator[dict[str, Any]]:
+    """The frames of ``replies``, each as soon as it can be shown."""
     for reply in replies:
         if reply.stream is None:
             yield reply.to_dict()

@@ -269,7 +269,7 @@ class WeChatChannel(Channel):
             return [Text(self._say(identity, "consent_given" if payload == CONSENT_YES
                                    else "consent_declined"))]
         inbound = InboundMessage(identity, text=text, payload=payload, message_id=message.dedupe_key, streams=True)
-        replies = await self.assistant.handle(inbound)
+        replies = (await self.assistant.handle(inbound)).replies
         return await streamed_to_wechat(replies, partial(self._ledger.menu_id, message.from_user))
 
     def _to_wechat(self, open_id: str, replies: list[Reply]) -> list[Outgoing]:

@@ -103,8 +103,8 @@ def _script(index: int, turns: int) -> list[str]:
 def _core_turn(assistant: Assistant) -> Callable[[int, int, str], Awaitable[None]]:
     async def turn(conversation: int, number: int, text: str) -> None:
         payload = text if text.startswith("/") else None
-        replies = await assistant.handle(InboundMessage(Identity("bench", f"c{conversation}"), text,
-                                                        message_id=str(number), payload=payload))
+        replies = (await assistant.handle(InboundMessage(Identity("bench", f"c{conversation}"), text,
+                                                        message_id=str(number), payload=payload))).replies
         if not replies:
             raise RuntimeError(f"no reply to {text!r}")
     return turn

@@ -107,7 +107,7 @@ async def _level(assistant: Assistant, recorder: Recorder, count: int, turns: in
         for turn in range(turns):
             text = script[(n + turn) % len(script)]
             started = time.perf_counter()
-            replies = await assistant.handle(InboundMessage(identity, text, streams=stream))
+            replies = (await assistant.handle(InboundMessage(identity, text, streams=stream))).replies
             first = time.perf_counter() - started
             if replies and replies[0].stream is not None:
                 async for _ in replies[0].stream.pieces():

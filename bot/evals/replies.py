@@ -200,7 +200,7 @@ async def _ask(assistant, store: Store, recorder: Recorder, case: Case, n: int, 
         store.customers.link_identity(identity.channel, identity.user_id, customer["id"])
     before = len(recorder.rendered)
     started = time.perf_counter()
-    replies = await assistant.handle(InboundMessage(identity, case.text, streams=stream))
+    replies = (await assistant.handle(InboundMessage(identity, case.text, streams=stream))).replies
     texts = [await r.stream.text() if r.stream is not None else r.text for r in replies]
     seconds = time.perf_counter() - started
     await recorder.settle(before)

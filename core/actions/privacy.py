@@ -2,7 +2,7 @@
 
 "/privacy" (typed or a button) offers Export / Delete; asking in words ("导出我的数据", "delete my
 data") goes straight to that choice. Export answers with a one-time, expiring link to the whole
-export (:mod:`core.store.privacy_links`; served by the web server, adapters/web/privacy.py). Delete
+export (:mod:`core.store.privacy_links`; served by the web server, adapters/web/export_links.py). Delete
 asks first; only the very next message can confirm it — the "Yes, delete" button or typing
 "确认删除" / "confirm delete" — and the erasure (:func:`core.privacy.erase_customer_data`) runs once
 the turn is committed, so it removes this conversation too. Both are audited."""

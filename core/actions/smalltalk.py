@@ -4,7 +4,7 @@ from __future__ import annotations
 from core.actions.base import Action, ActionResult
 from core.turn import Turn
 
-_MENU = [("btn_track", "/orders"), ("btn_recommend", "/more"), ("btn_human", "/human")]
+MENU = [("btn_track", "/orders"), ("btn_recommend", "/more"), ("btn_human", "/human")]
 
 
 class SmallTalkAction(Action):
@@ -18,4 +18,4 @@ class SmallTalkAction(Action):
 
     async def run(self, turn: Turn) -> ActionResult:
         """Reply with the template (and the menu for a greeting)."""
-        return ActionResult(self._template, {"shop": self._shop_name}, buttons=_MENU if self._with_menu else [])
+        return ActionResult(self._template, {"shop": self._shop_name}, buttons=MENU if self._with_menu else [])

@@ -144,7 +144,7 @@ async def _play_turn(assistant: Assistant, store: Store, story: dict[str, Any], 
     recorder.decisions.clear()
     text = str(step["user"])
     payload = text if text.startswith("/") else None
-    replies = await assistant.handle(InboundMessage(identity, text, payload=payload, message_id=f"m{number}"))
+    replies = (await assistant.handle(InboundMessage(identity, text, payload=payload, message_id=f"m{number}"))).replies
     where = f"turn {number} ({text!r})"
     said = "\n".join(r.text for r in replies)
     intents = [intent for intent, _ in recorder.decisions]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from core.actions.language import language_step
 from core.actions.privacy import privacy_step
 from core.actions.task import FREE_TEXT_SLOTS, flow_for, switches_task
 from core.actions.unsubscribe import is_unsubscribe
@@ -42,6 +43,8 @@ class DialoguePolicy(Policy):
         state = turn.state
         if privacy_step(turn) is not None:
             return ["privacy"]  # data rights before any flow ("确认删除" is not cancelling an order)
+        if language_step(turn) is not None:
+            return ["language"]  # "/lang zh" is no answer to a flow's question
         if turn.message.payload is None and is_unsubscribe(turn.message.text):
             # "STOP" unsubscribes whatever the NLU reads in it ("stop my order"); an open flow stops too
             return ["unsubscribe", "task_abandon"] if state.active_task else ["unsubscribe"]

@@ -3,6 +3,7 @@ unsure between two readings, and a confidence floor."""
 from __future__ import annotations
 
 from core.actions.knowledge import TOPIC_OF_INTENT
+from core.actions.language import language_step
 from core.actions.privacy import privacy_step
 from core.actions.unsubscribe import is_unsubscribe
 from core.policy.base import Policy
@@ -35,6 +36,8 @@ class RulePolicy(Policy):
             return ["unsubscribe"]  # exact words, whatever the NLU thinks: one message always unsubscribes
         if privacy_step(turn) is not None:
             return ["privacy"]  # "/privacy", its buttons, "delete my data", the answer to "delete for good?"
+        if language_step(turn) is not None:
+            return ["language"]  # "/lang", its buttons
         nlu = turn.nlu
         top_two = nlu.readings[:2]
         if nlu.confidence < self._clarify_below and len(top_two) == 2 \

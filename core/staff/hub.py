@@ -16,7 +16,8 @@ from typing import Any, Protocol
 from core.clock import utc_now_iso
 from core.handoff import Handoff, RecordedHandoff
 from core.i18n import t
-from core.messages import Identity, InboundMessage, Outbound, Reply
+from core.language import pick_language
+from core.messages import Identity, InboundMessage, Language, Outbound, Reply
 from core.observe.handles import conversation_handle, visitor_label
 from core.sentiment.mood import mood_label
 from core.staff.summary import ExtractiveSummarizer, Summarizer, Summary
@@ -87,8 +88,10 @@ class StaffSink(ABC):
 class HandoffHub(Handoff):
     """Implements :class:`Handoff` for the assistant and the claim / reply / resolve loop for staff."""
 
-    def __init__(self, store: Store, summarizer: Summarizer | None = None) -> None:
+    def __init__(self, store: Store, summarizer: Summarizer | None = None, default_language: Language = "en") -> None:
+        """``default_language``: the shop's ``KEFU_DEFAULT_LANGUAGE``, for a conversation with none yet."""
         self.store = store
+        self._default_language = default_language
         self.summarizer = summarizer or ExtractiveSummarizer(store)
         self.sinks: list[StaffSink] = []
         self.senders: dict[str, Sender] = {}
@@ -225,7 +228,7 @@ class HandoffHub(Handoff):
         conversation = self.store.conversations.get(handoff["conversation_id"]) or {}
         summary = self._summaries.get(handoff_id) or await self.summarizer.summarize(handoff["conversation_id"])
         self._summaries[handoff_id] = summary
-        language = conversation.get("language") or "en"
+        language = self._language(conversation)
         return HandoffCard(
             id=handoff_id, conversation_id=handoff["conversation_id"], status=handoff["status"],
             reason=handoff["reason"], priority=handoff["priority"] or 1,
@@ -238,7 +241,7 @@ class HandoffHub(Handoff):
     async def tell_shopper(self, conversation_id: str, key: str, **facts: Any) -> None:
         """Send the shopper one of the handoff messages in their language, recorded as from ``system``."""
         conversation = self.store.conversations.get(conversation_id) or {}
-        await self.deliver(conversation_id, "system", t(key, conversation.get("language") or "en", **facts))
+        await self.deliver(conversation_id, "system", t(key, self._language(conversation), **facts))
 
     async def deliver(self, conversation_id: str, author: str, text: str) -> None:
         """Record a message in the transcript and send it to the shopper on their own channel."""
@@ -251,9 +254,8 @@ class HandoffHub(Handoff):
             log.warning("no running %s channel: message to %s kept in the transcript only",
                         conversation["channel"], conversation_handle(conversation_id))
             return
-        language = conversation.get("language") or "en"
         await sender.send(Identity(conversation["channel"], conversation["user_id"]),
-                          Reply(text, language=language))  # type: ignore[arg-type]
+                          Reply(text, language=self._language(conversation)))
 
     async def remind(self, handoff_id: int, waited_minutes: int) -> None:
         """Remind every staff sink of an unclaimed handoff."""
@@ -271,6 +273,10 @@ class HandoffHub(Handoff):
             await asyncio.wait_for(self.drain(), 10)
             self._worker.cancel()
             self._worker = None
+
+    def _language(self, conversation: dict[str, Any]) -> Language:
+        """The language to tell the shopper (and show staff notes) in."""
+        return pick_language(conversation.get("language"), default=self._default_language)
 
     def _later(self, job: Callable[[], Awaitable[None]]) -> None:
         """Queue a staff notification; one worker sends them in order, never blocking a turn."""

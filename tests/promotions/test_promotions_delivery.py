@@ -171,7 +171,7 @@ async def test_quiet_hours_postpone_and_paused_campaigns_wait(shop: Store, plann
 async def test_one_message_unsubscribes_and_is_confirmed(shop: Store, assistant, text: str) -> None:
     alice = shop.customers.by_external_id("C1")
     assert shop.customers.get(alice["id"])["marketing_consent"] == 1
-    replies = await assistant.handle(InboundMessage(Identity("telegram", "111"), text, message_id="m1"))
+    replies = (await assistant.handle(InboundMessage(Identity("telegram", "111"), text, message_id="m1"))).replies
     assert shop.customers.get(alice["id"])["marketing_consent"] == 0
     assert "marketing messages" in replies[0].text or "营销消息" in replies[0].text
     assert shop.audit.entries(f"customer:{alice['id']}")[-1]["action"] == "consent.withdraw"

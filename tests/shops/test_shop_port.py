@@ -54,7 +54,7 @@ def open_assistant(db: Path, settings: Settings, shop: MemoryShop) -> tuple[Stor
 
 
 async def say(assistant: Assistant, text: str, user: str = "s1", message_id: str | None = None) -> str:
-    replies = await assistant.handle(InboundMessage(Identity("web", user), text=text, message_id=message_id))
+    replies = (await assistant.handle(InboundMessage(Identity("web", user), text=text, message_id=message_id))).replies
     return "\n".join(r.text for r in replies)
 
 

@@ -49,7 +49,7 @@ async def test_claim_thread_reply_and_resolve_reach_the_shopper(assistant, fake_
     await fake_slack.wait_for(lambda: fake_slack.sent("chat.update"))
     assert hub.store.conversations.get(CONVERSATION)["status"] == "human"
     assert "Mei" in inbox.texts()[-1]
-    assert await assistant.handle(InboundMessage(SHOPPER, "still there?", language_hint="en")) == []
+    assert (await assistant.handle(InboundMessage(SHOPPER, "still there?", language_hint="en"))).replies == []
     await hub.drain()
     assert any("still there?" in m["text"] for m in fake_slack.thread(handoff["thread_ts"]))
 
@@ -62,7 +62,7 @@ async def test_claim_thread_reply_and_resolve_reach_the_shopper(assistant, fake_
     await fake_slack.wait_for(lambda: hub.store.conversations.get(CONVERSATION)["status"] == "bot")
     assert inbox.texts().count("Found it, it ships today.") == 1
     assert [e["actor"] for e in hub.store.audit.entries(CONVERSATION)] == ["Mei", "Mei", "Mei"]
-    [reply] = await assistant.handle(InboundMessage(SHOPPER, "hi", language_hint="en"))
+    [reply] = (await assistant.handle(InboundMessage(SHOPPER, "hi", language_hint="en"))).replies
     assert reply.text.startswith("Hi")
     await hub.drain()
     updated = fake_slack.messages[handoff["thread_ts"]]

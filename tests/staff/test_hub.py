@@ -11,7 +11,7 @@ CONVERSATION = ALICE.conversation_id
 
 
 async def say(assistant, text, message_id=None):
-    return await assistant.handle(InboundMessage(ALICE, text, message_id=message_id, language_hint="en"))
+    return (await assistant.handle(InboundMessage(ALICE, text, message_id=message_id, language_hint="en"))).replies
 
 
 def status(hub: HandoffHub) -> str:

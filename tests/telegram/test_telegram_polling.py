@@ -5,7 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from adapters.web.export_links import ExportDownloads
 
 from core.messages import Identity, Reply
 from tests.fakes.telegram_api import Call
@@ -61,11 +67,11 @@ async def test_a_full_shopping_conversation_in_chinese(fake_api, start_channel):
     assert f"「{title}」" in texts(added)[0]
     assert [e["product_id"] for e in store.events.for_customer(bob["id"]) if e["kind"] == "cart"] == [product_id]
 
-    [orders] = await exchange(fake_api, channel, fake_api.message_update(BOB, "/orders"))
+    [orders] = await exchange(fake_api, channel, fake_api.message_update(BOB, "/orders"))  # the core's "/orders"
     assert "#W2000002" in orders.params["text"] and "#W1000001" not in orders.params["text"]
-    assert "待处理" in orders.params["text"] and orders.callback_data == ["#W2000002"]
-    status = await exchange(fake_api, channel, fake_api.callback_update(BOB, "#W2000002"))
-    assert "#W2000002" in texts(status)[0] and "待处理" in texts(status)[0]
+    assert "待处理" in orders.params["text"]
+    [status] = await exchange(fake_api, channel, fake_api.callback_update(BOB, "/orders"))  # the menu's button
+    assert status.params["text"] == orders.params["text"]  # the command and the button: one behaviour
 
     recommended = await exchange(fake_api, channel, fake_api.message_update(BOB, "/recommend"))
     assert texts(recommended)[0].startswith(("根据您的喜好", "暂时没有"))
@@ -90,9 +96,10 @@ async def test_a_newcomer_gets_a_customer_record_and_can_switch_language(fake_ap
     assert store.customers.get(customer["id"])["marketing_consent"] == 0
 
     [choose] = await exchange(fake_api, channel, fake_api.message_update(NEWCOMER, "/lang"))
-    assert choose.callback_data == ["tg:lang:zh", "tg:lang:en"]
-    switched = await exchange(fake_api, channel, fake_api.callback_update(NEWCOMER, "tg:lang:zh"))
-    assert "中文" in texts(switched)[0] and len(switched) == 2  # no consent question outside /start
+    assert choose.callback_data == ["/lang zh", "/lang en"]  # the core's language choice, as in every channel
+    switched = await exchange(fake_api, channel, fake_api.callback_update(NEWCOMER, "/lang zh"))
+    assert "中文" in texts(switched)[0]
+    assert not any(data.startswith("tg:consent") for c in switched for data in c.callback_data)  # only in /start
     assert store.customers.get(customer["id"])["language"] == "zh"
     assert store.conversations.state(f"telegram:{NEWCOMER}")["language"] == "zh"
     [help_text] = await exchange(fake_api, channel, fake_api.message_update(NEWCOMER, "/help"))
@@ -100,45 +107,53 @@ async def test_a_newcomer_gets_a_customer_record_and_can_switch_language(fake_ap
     [unknown] = await exchange(fake_api, channel, fake_api.message_update(NEWCOMER, "/frobnicate"))
     assert unknown.params["text"] == help_text.params["text"]
     [no_orders] = await exchange(fake_api, channel, fake_api.message_update(NEWCOMER, "/orders"))
-    assert no_orders.params["text"] == "您的账户里还没有订单。"
+    assert no_orders.params["text"] == "您的账户里没有可以查询订单的订单。"  # the core's answer, as in every channel
 
 
-async def test_unsubscribe_asks_first_and_withdraws_consent(fake_api, start_channel):
+async def test_unsubscribe_withdraws_consent_at_once_as_stop_does(fake_api, start_channel):
+    """/unsubscribe is the core's unsubscribe words: withdrawn at once, as "stop" and "退订" are everywhere
+    (a shopper who says unsubscribe expects it done, not a question)."""
     channel = await start_channel()
     store = channel.store
     await exchange(fake_api, channel, fake_api.callback_update(ALICE, "tg:consent:yes", language_code="en"))
     alice = store.customers.for_identity("telegram", str(ALICE))
     assert alice["marketing_consent"] == 1
-    [question] = await exchange(fake_api, channel, fake_api.message_update(ALICE, "/unsubscribe", "en"))
-    assert question.callback_data == ["tg:unsub:yes", "tg:unsub:no"]
-    await exchange(fake_api, channel, fake_api.callback_update(ALICE, "tg:unsub:no", "en"))
-    assert store.customers.get(alice["id"])["marketing_consent"] == 1
-    [done] = await exchange(fake_api, channel, fake_api.callback_update(ALICE, "tg:unsub:yes", "en"))
+    [done] = await exchange(fake_api, channel, fake_api.message_update(ALICE, "/unsubscribe", "en"))
     assert "won't send" in done.params["text"]
     assert store.customers.get(alice["id"])["marketing_consent"] == 0
+    await exchange(fake_api, channel, fake_api.callback_update(ALICE, "tg:consent:yes", language_code="en"))
+    [again] = await exchange(fake_api, channel, fake_api.message_update(ALICE, "STOP", "en"))
+    assert again.params["text"] == done.params["text"] and store.customers.get(alice["id"])["marketing_consent"] == 0
     assert [e["action"] for e in store.audit.entries(f"customer:{alice['id']}")] == \
-        ["consent.grant", "consent.withdraw"]
+        ["consent.grant", "consent.withdraw", "consent.grant", "consent.withdraw"]
 
 
-async def test_privacy_export_then_delete_with_confirmation(fake_api, start_channel):
+async def test_privacy_export_link_then_delete_with_confirmation(fake_api, start_channel):
+    """/privacy is the core's data rights: the export is the one-time link every channel sends, served by
+    the web server (adapters/web/export_links.py); deletion needs the confirmation."""
     channel = await start_channel()
     store = channel.store
     await exchange(fake_api, channel, fake_api.message_update(ALICE, "where is my order", "en"))
     [menu] = await exchange(fake_api, channel, fake_api.message_update(ALICE, "/privacy", "en"))
-    assert menu.callback_data == ["tg:privacy:export", "tg:privacy:delete"]
-    [export] = await exchange(fake_api, channel, fake_api.callback_update(ALICE, "tg:privacy:export", "en"))
-    assert export.method == "sendDocument" and export.params["document"]["filename"].endswith(".json")
-    data = json.loads(export.params["document"]["content"])
+    assert menu.callback_data == ["/privacy export", "/privacy delete"]
+    [export] = await exchange(fake_api, channel, fake_api.callback_update(ALICE, "/privacy export", "en"))
+    token = re.search(r"/privacy/export/([A-Za-z0-9_-]{43})", export.params["text"]).group(1)
+    async with TestClient(TestServer(_export_app(store))) as http:
+        response = await http.post(f"/privacy/export/{token}")
+        assert response.status == 200
+        data = json.loads(await response.text())
+        assert (await http.post(f"/privacy/export/{token}")).status == 410  # once only
     assert data["customer"]["email"] == "alice@example.com"
     assert [o["id"] for o in data["orders"]] == ["#W1000001"]
     assert any(m["text"] == "where is my order" for m in data["conversations"][0]["messages"])
 
-    [confirm] = await exchange(fake_api, channel, fake_api.callback_update(ALICE, "tg:privacy:delete", "en"))
-    assert confirm.callback_data == ["tg:erase:yes", "tg:erase:no"]
-    await exchange(fake_api, channel, fake_api.callback_update(ALICE, "tg:erase:no", "en"))
+    [confirm] = await exchange(fake_api, channel, fake_api.callback_update(ALICE, "/privacy delete", "en"))
+    assert confirm.callback_data == ["/privacy erase", "/privacy keep"]
+    await exchange(fake_api, channel, fake_api.callback_update(ALICE, "/privacy keep", "en"))
     alice = store.customers.for_identity("telegram", str(ALICE))
     assert alice["email"] == "alice@example.com"
-    [deleted] = await exchange(fake_api, channel, fake_api.callback_update(ALICE, "tg:erase:yes", "en"))
+    await exchange(fake_api, channel, fake_api.callback_update(ALICE, "/privacy delete", "en"))
+    [deleted] = await exchange(fake_api, channel, fake_api.callback_update(ALICE, "/privacy erase", "en"))
     assert "deleted" in deleted.params["text"]
     erased = store.customers.get(alice["id"])
     assert erased["name"] is None and erased["email"] is None and erased["external_id"] == f"erased:{alice['id']}"
@@ -148,6 +163,13 @@ async def test_privacy_export_then_delete_with_confirmation(fake_api, start_chan
     assert store.audit.entries(f"customer:{alice['id']}")[-1]["action"] == "privacy.erase"
     outbox = store.db.execute("select count(*) from telegram_outbox where chat_id = ?", [ALICE]).fetchone()[0]
     assert outbox == 1  # only the confirmation that the data is gone
+
+
+def _export_app(store) -> web.Application:
+    """The web server's export-link routes alone."""
+    app = web.Application()
+    app.add_routes(ExportDownloads(store).routes())
+    return app
 
 
 async def test_every_callback_is_answered_even_when_it_means_nothing(fake_api, start_channel):

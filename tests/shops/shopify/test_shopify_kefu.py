@@ -58,7 +58,7 @@ async def kefu(fake_shopify: FakeShopify, seeded: Seeded, settings: Settings, tm
 
 
 async def say(kefu: Kefu, text: str, user: str = "s1") -> str:
-    replies = await kefu.assistant.handle(InboundMessage(Identity("web", user), text=text))
+    replies = (await kefu.assistant.handle(InboundMessage(Identity("web", user), text=text))).replies
     return "\n".join(r.text for r in replies)
 
 
