@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from core.actions.base import Action
 from core.dialogue.references import resolve as resolve_references
@@ -138,7 +139,8 @@ class Assistant:
                 result = shape_result(await parts.actions[name].run(turn), turn.tone)
                 state.failures = 0 if result.understood else state.failures + 1
                 metrics.record_action(name, result.understood)
-                reply = replace(await parts.generator.render(result, state.language), private=result.private)
+                render = parts.generator.render_streamed if message.streams else parts.generator.render
+                reply = replace(await render(result, state.language), private=result.private)
                 toned = not replies and not result.verbatim  # links and legal questions go out exactly as written
                 replies.append(apply_tone(reply, turn.tone, state.language) if toned else reply)
             customer = turn.customer  # the shopper may have verified who they are this turn
@@ -146,6 +148,10 @@ class Assistant:
         state.turn += 1
         store.conversations.complete_turn(conversation["id"], record.message_id, nlu.intent,
                                           state.language, state.to_dict(), replies, mood=state.mood)
+        for index, reply in enumerate(replies):  # a streamed reply's final text replaces its template's
+            if reply.stream is not None:
+                reply.stream.on_final(partial(store.conversations.revise_reply, conversation["id"],
+                                              record.message_id, index, reply))
         for work in after_commit:  # e.g. an erasure, which removes this very conversation
             work()
         erased = bool(after_commit) and store.conversations.get(conversation["id"]) is None

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from core.observe.handles import conversation_handle
+from core.stream import ReplyStream
 
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
@@ -42,7 +43,8 @@ class InboundMessage:
     ``message_id`` is the channel's own id for the delivery; a second delivery with the same
     id is recognised and handled once. ``source`` is an opaque key for where the message came from
     (the web chat: the client address), for limits that must hold across identities; None where the
-    channel identity is the only source. It is never stored.
+    channel identity is the only source. It is never stored. ``streams``: the channel can show a reply
+    as it is written (the reply generator may then return streamed replies, :class:`Reply`).
     """
 
     identity: Identity
@@ -51,6 +53,7 @@ class InboundMessage:
     payload: str | None = None
     language_hint: Language | None = None
     source: str | None = None
+    streams: bool = False
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -85,13 +88,18 @@ class Reply:
 
     ``private`` replies hold something meant for the shopper alone (a data-export link): a channel
     delivers them to the identity itself, never in the answer to a request that may not come from
-    the shopper (WeChat's passive reply). A delivery instruction of its turn, not kept in the transcript."""
+    the shopper (WeChat's passive reply). A delivery instruction of its turn, not kept in the transcript.
+
+    A streamed reply (only for an inbound message that ``streams``) carries its ``stream``: the text
+    released sentence by sentence (:mod:`core.stream`), whose final text replaces ``text`` in the
+    transcript once it is finished; until then ``text`` is the template reply."""
 
     text: str
     buttons: tuple[Button, ...] = ()
     cards: tuple[ProductCard, ...] = ()
     language: Language = "en"
     private: bool = False
+    stream: ReplyStream | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         """JSON-ready form, used by the script channel, the web widget and the transcript."""

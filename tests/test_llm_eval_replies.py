@@ -82,3 +82,22 @@ def test_kefu_eval_replies_prints_the_numbers(tmp_path: Path) -> None:
     bad.write_text('{"id": "x", "language": "fr", "text": "salut", "reference": "bonjour"}\n', encoding="utf-8")
     refused = run_kefu(tmp_path, "eval", "replies", str(bad))
     assert refused.returncode == 2 and "language must be zh or en" in refused.stdout
+
+
+async def test_streamed_replies_are_scored_on_their_final_text_and_none_reach_the_shopper() -> None:
+    cases = [c for c in read_cases(REFERENCES) if c.id in {"returns-en", "track-en", "payment-zh", "hours-en"}]
+    api = FakeOpenAIAPI()
+    await api.start()
+    try:  # one invented sentence after a good one, then the fake streams each draft back
+        api.reply_with("Sure! We will refund you in full and send you a coupon.")
+        report = await evaluate(cases, _settings(kefu_llm_backend="openai", kefu_llm_api_base_url=api.base_url,
+                                                 kefu_llm_api_model="fake", kefu_llm_send_personal_data=True,
+                                                 kefu_llm_phrase="all"), stream=True)
+    finally:
+        await api.stop()
+    assert all(request["stream"] for request in api.requests)
+    assert report.partly == 1 and report.fallbacks == {"commitment": 1} and report.reached_shopper == 0
+    assert report.phrased == report.replies - 1
+    first = report.results[0]
+    assert first.reply.startswith("Sure!") and "coupon" not in first.reply
+    assert first.reply.removeprefix("Sure! ") == first.rendered[0].outcome.draft  # the template's remainder

@@ -151,3 +151,15 @@ async def test_a_message_whose_reply_was_lost_with_the_connection_is_resent_and_
     transcript = channel.assistant.store.conversations.transcript(f"web:{session}")
     assert [m["text"] for m in transcript if m["direction"] == "in"] == ["你好"]  # handled once
     assert len([m for m in transcript if m["direction"] == "out"]) == 1
+
+
+async def test_a_streamed_reply_grows_in_one_bubble_and_the_whole_reply_replaces_it(page, channel):
+    from tests.fakes.streaming_llm import StreamingBackend, streaming_generator
+
+    text = "You're so welcome! It was a pleasure to help. Anything else I can help with?"
+    channel.assistant.components.generator = streaming_generator(StreamingBackend(text, pause_s=0.1))
+    await send(page, "thank you so much!")
+    bubble = page.locator(".kefu-group[data-stream] .kefu-msg--bot")
+    await expect(bubble).to_have_text("You're so welcome!")  # the first sentence, while the rest is written
+    await expect(page.locator(".kefu-msg--bot:not(.kefu-typing)")).to_have_text([text])  # one bubble, final
+    await expect(page.locator(".kefu-group[data-stream]")).to_have_count(0)  # replaced by the whole reply

@@ -77,6 +77,17 @@ class Delivery:
         except TelegramError as exc:
             log.info("typing indicator for chat %s failed: %s", _handle(chat_id), exc)
 
+    async def post(self, chat_id: int, html: str) -> int:
+        """Send a text at once, paced like the outbox's, not stored (a streamed reply's first sentences:
+        :mod:`adapters.telegram.streaming`); its message id. TelegramError when it cannot."""
+        async with self._pace[chat_id]:
+            return (await self._bot.send_message(chat_id, html, parse_mode=ParseMode.HTML)).message_id
+
+    async def edit(self, chat_id: int, message_id: int, html: str) -> None:
+        """Replace the text of a message :meth:`post` sent, paced the same way."""
+        async with self._pace[chat_id]:
+            await self._bot.edit_message_text(html, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML)
+
     async def close(self) -> None:
         """Cancel scheduled retries (their messages stay pending for the next start)."""
         tasks = list(self._retries.values())
@@ -133,6 +144,9 @@ class Delivery:
             document = InputFile((message.content or "").encode(), filename=message.filename)
             await self._bot.send_document(chat_id, document, caption=message.html, parse_mode=ParseMode.HTML,
                                           reply_markup=markup)
+        elif message.edit_message_id is not None:
+            await self._bot.edit_message_text(message.html, chat_id=chat_id, message_id=message.edit_message_id,
+                                              parse_mode=ParseMode.HTML, reply_markup=markup)
         else:
             await self._bot.send_message(chat_id, message.html, parse_mode=ParseMode.HTML, reply_markup=markup)
 

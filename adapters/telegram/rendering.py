@@ -36,6 +36,8 @@ class Outgoing:
     filename: str | None = None
     content: str | None = None
     """A document's contents (UTF-8 text)."""
+    edit_message_id: int | None = None
+    """A text that replaces this message of the bot's (a streamed reply's last edit) instead of a new one."""
 
     def to_json(self) -> str:
         """The form the outbox stores."""

@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 from adapters.telegram.delivery import Delivery
 from adapters.telegram.payloads import CallbackPayloads
 from adapters.telegram.rendering import Outgoing, render_reply, split_text
+from adapters.telegram.streaming import deliver
 from core.assistant import Assistant
 from core.i18n import t
 from core.messages import Button, Identity, InboundMessage, Language, Reply
@@ -104,15 +105,19 @@ class Shopper:
         await self.services.delivery.send(self.chat_id, messages, source=f"update:{self.update_id}")
 
     async def converse(self, text: str, payload: str | None = None) -> None:
-        """Pass a message or button press to the assistant: "typing…", then its replies."""
-        await self.send(self.render(await self.turn(text, payload)))
+        """Pass a message or button press to the assistant: "typing…", then its replies (a streamed one
+        written into its message as it passes the checks: :mod:`adapters.telegram.streaming`)."""
+        result = await self.turn(text, payload, streams=True)
+        await deliver(self.services.delivery, self.services.payloads, self.chat_id, result.replies,
+                      source=f"update:{self.update_id}")
 
-    async def turn(self, text: str, payload: str | None = None) -> TurnResult:
-        """"Typing…", then the assistant's turn for a message or button press (nothing sent yet)."""
+    async def turn(self, text: str, payload: str | None = None, streams: bool = False) -> TurnResult:
+        """"Typing…", then the assistant's turn for a message or button press (nothing sent yet);
+        ``streams``: its replies may be streamed (for :func:`adapters.telegram.streaming.deliver`)."""
         await self.services.delivery.typing(self.chat_id)
         return await self.services.assistant.handle(InboundMessage(
             self.identity, text=text, payload=payload, message_id=str(self.update_id),
-            language_hint=self.app_language))
+            language_hint=self.app_language, streams=streams))
 
     def render(self, result: TurnResult) -> list[Outgoing]:
         """The turn's replies as Telegram messages (none for an update handled before: the outbox

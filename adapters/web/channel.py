@@ -23,6 +23,7 @@ from adapters.web.protocol import Chat, FrameError, Hello, error_frame, parse_fr
 from adapters.web.push import push_to_session
 from adapters.web.session_ids import SessionIds
 from adapters.web.sessions import SocketRegistry
+from adapters.web.streaming import reply_frames
 from core.assistant import Assistant
 from core.channel import Channel
 from core.i18n import t
@@ -157,15 +158,15 @@ class WebChannel(Channel):
         await _send(connection.ws, {"type": "welcome", "session": connection.session})
 
     async def _on_chat(self, connection: _Connection, chat: Chat) -> None:
-        """Typing at once, then the assistant's replies. A message resent with the id of a turn that
-        already completed is not handled again: that turn's saved replies are sent again instead (they
-        may have been cut off by a restart after the turn was saved). A turn that erased the shopper's
-        data restarts the session."""
+        """Typing at once, then the assistant's replies (streamed ones as they are written). A message
+        resent with the id of a turn that already completed is not handled again: that turn's saved
+        replies are sent again instead (they may have been cut off by a restart after the turn was
+        saved). A turn that erased the shopper's data restarts the session."""
         assert connection.session is not None
         await _send(connection.ws, Typing().to_dict())
         identity = Identity(self.name, connection.session)
         message = InboundMessage(identity, text=chat.text, payload=chat.payload, message_id=chat.client_id,
-                                 language_hint=connection.lang, source=connection.address or None)
+                                 language_hint=connection.lang, source=connection.address or None, streams=True)
         existed = self.assistant.store.conversations.get(identity.conversation_id) is not None
         if existed or self._new_conversations is None or self._new_conversations.allow(connection.address):
             result = await self.assistant.handle(message)
@@ -173,8 +174,7 @@ class WebChannel(Channel):
             metrics.TURNS.labels(self.name, "rate_limited").inc()
             busy = _busy_reply(chat, connection.lang)
             result = TurnResult([busy], busy.language)
-        for reply in result.earlier_replies if result.duplicate else result.replies:
-            frame = reply.to_dict()
+        async for frame in reply_frames(list(result.earlier_replies) if result.duplicate else result.replies):
             await _send(connection.ws, {**frame, "in_reply_to": chat.client_id} if chat.client_id else frame)
         if result.erased:
             await self._restart_session(connection)

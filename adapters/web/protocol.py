@@ -1,7 +1,8 @@
 """The web chat's websocket protocol: parsing and validating the frames a browser sends.
 
 Frames are JSON objects with a ``type``. Client to server: ``hello``, ``message``, ``button``.
-Server to client: ``welcome``, ``typing``, ``reply`` and ``error``. docs/WEB_CHAT.md describes
+Server to client: ``welcome``, ``typing``, ``partial`` (a reply being written:
+:mod:`adapters.web.streaming`), ``reply`` and ``error``. docs/WEB_CHAT.md describes
 them; this module only turns raw text into :class:`Hello` / :class:`Chat` or raises
 :class:`FrameError` with a reason fit to show a developer.
 """

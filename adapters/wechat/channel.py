@@ -29,6 +29,8 @@ from adapters.wechat.push import push_reply
 from adapters.wechat.replies import News, Outgoing, Text, api_body, encrypted_xml, menu, passive_xml
 from adapters.wechat.replies import to_wechat as replies_to_wechat
 from adapters.wechat.signature import is_valid, sign
+from adapters.wechat.streaming import StreamedRest
+from adapters.wechat.streaming import to_wechat as streamed_to_wechat
 from adapters.wechat.strings import say
 from core.assistant import Assistant
 from core.channel import Channel
@@ -71,7 +73,7 @@ class WeChatChannel(Channel):
         self._deliveries = assistant.store.handled_once(self.name)
         self._guard = RequestGuard(config.token, self._ledger)
         self._followers = Followers(assistant.store)
-        self._in_flight: dict[str, asyncio.Task[list[Outgoing]]] = {}
+        self._in_flight: dict[str, asyncio.Task[list[Outgoing | StreamedRest]]] = {}
         self._background: set[asyncio.Task[None]] = set()
         self._running = False
 
@@ -178,7 +180,7 @@ class WeChatChannel(Channel):
         return web.Response(text=xml, content_type="application/xml")
 
     # -- deliveries ----------------------------------------------------------------------
-    def _begin(self, message: WeChatMessage) -> asyncio.Task[list[Outgoing]] | None:
+    def _begin(self, message: WeChatMessage) -> asyncio.Task[list[Outgoing | StreamedRest]] | None:
         """Start answering a push; None for a retry of one running or already handled."""
         key = message.dedupe_key
         if key in self._in_flight or not self._deliveries.claim(key):
@@ -189,7 +191,8 @@ class WeChatChannel(Channel):
         self._in_flight[key] = task
         return task
 
-    async def _passive_within_budget(self, task: asyncio.Task[list[Outgoing]]) -> Text | News | None:
+    async def _passive_within_budget(self, task: asyncio.Task[list[Outgoing | StreamedRest]]
+                                     ) -> Text | News | None:
         """The first message of the answer when it is ready in time and fits a passive reply.
 
         A private one (a data-export link) goes only through the customer-service API, which WeChat
@@ -201,7 +204,8 @@ class WeChatChannel(Channel):
         first = messages[0] if messages else None
         return first if isinstance(first, Text | News) and not first.private else None  # menus: API only
 
-    async def _finish(self, message: WeChatMessage, task: asyncio.Task[list[Outgoing]], skip_first: bool) -> None:
+    async def _finish(self, message: WeChatMessage, task: asyncio.Task[list[Outgoing | StreamedRest]],
+                      skip_first: bool) -> None:
         """Wait for the answer, send what the passive reply did not carry, mark the delivery done."""
         key = message.dedupe_key
         try:
@@ -212,7 +216,8 @@ class WeChatChannel(Channel):
             return
         try:
             for outgoing in messages[1 if skip_first else 0:]:
-                await self._send(message.from_user, outgoing)
+                for part in await outgoing.messages() if isinstance(outgoing, StreamedRest) else [outgoing]:
+                    await self._send(message.from_user, part)
         finally:
             self._deliveries.finish(key)
             self._in_flight.pop(key, None)
@@ -230,7 +235,7 @@ class WeChatChannel(Channel):
         task.add_done_callback(self._background.discard)
 
     # -- answers -------------------------------------------------------------------------
-    async def _answer(self, message: WeChatMessage) -> list[Outgoing]:
+    async def _answer(self, message: WeChatMessage) -> list[Outgoing | StreamedRest]:
         """What to say to one push (possibly nothing)."""
         identity = Identity(self.name, message.from_user)
         if message.msg_type == "event":
@@ -262,14 +267,15 @@ class WeChatChannel(Channel):
         return []
 
     async def _converse(self, message: WeChatMessage, identity: Identity, text: str,
-                        payload: str | None) -> list[Outgoing]:
+                        payload: str | None) -> list[Outgoing | StreamedRest]:
         """A text or button press through the core (consent answers are handled here)."""
         if payload in (CONSENT_YES, CONSENT_NO):
             self._followers.answer_consent(message.from_user, payload == CONSENT_YES)
             return [Text(self._say(identity, "consent_given" if payload == CONSENT_YES
                                    else "consent_declined"))]
-        inbound = InboundMessage(identity, text=text, payload=payload, message_id=message.dedupe_key)
-        return self._to_wechat(message.from_user, (await self.assistant.handle(inbound)).replies)
+        inbound = InboundMessage(identity, text=text, payload=payload, message_id=message.dedupe_key, streams=True)
+        replies = (await self.assistant.handle(inbound)).replies
+        return await streamed_to_wechat(replies, partial(self._ledger.menu_id, message.from_user))
 
     def _to_wechat(self, open_id: str, replies: list[Reply]) -> list[Outgoing]:
         return replies_to_wechat(replies, partial(self._ledger.menu_id, open_id))

@@ -36,6 +36,7 @@ class Level:
     replies: int = 0
     asked: int = 0
     phrased: int = 0
+    partly: int = 0
     fallbacks: Counter[str] = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
@@ -47,7 +48,8 @@ class Level:
                 f"max {first.max():.2f} s",
                 f"  last sentence:      p50 {np.percentile(last, 50):.2f} s, p95 {np.percentile(last, 95):.2f} s, "
                 f"max {last.max():.2f} s",
-                f"  phrased by the model: {self.phrased} ({share:.1%}); the model's to phrase: {self.asked}; "
+                f"  phrased by the model: {self.phrased} ({share:.1%}); partly (streamed, then the template's "
+                f"remainder): {self.partly}; the model's to phrase: {self.asked}; "
                 f"template fallbacks by reason: {format_reasons(self.fallbacks)}"]
 
 
@@ -56,19 +58,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--conversations", type=positive_int, nargs="+", default=[1, 10, 50],
                         help="concurrent conversations per level (default: 1 10 50)")
     parser.add_argument("--turns", type=positive_int, default=4, help="turns per conversation (default 4)")
+    parser.add_argument("--whole", action="store_true",
+                        help="replies sent whole, as to a channel that cannot stream (default: streamed, as the "
+                             "web chat and Telegram show them)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Drive each level and print what it measured."""
     try:
-        asyncio.run(_bench(args.conversations, args.turns, settings))
+        asyncio.run(_bench(args.conversations, args.turns, settings, stream=not args.whole))
     except ModelUnavailable as exc:
         print(f"kefu bench replies: {exc}")
         return 1
     return 0
 
 
-async def _bench(levels: list[int], turns: int, settings: Settings) -> None:
+async def _bench(levels: list[int], turns: int, settings: Settings, stream: bool = True) -> None:
     store = Store(":memory:")
     try:
         assistant, recorder = await recorded_assistant(store, settings)
@@ -76,9 +81,9 @@ async def _bench(levels: list[int], turns: int, settings: Settings) -> None:
         backend = inner.backend if isinstance(inner, LLMReplyGenerator) else None
         print(f"reply path: {backend.name if backend else 'templates'}; "
               f"KEFU_LLM_PHRASE={settings.kefu_llm_phrase}; KEFU_LLM_FIRST_TEXT_S={settings.kefu_llm_first_text_s}; "
-              f"KEFU_LLM_THREADS={settings.kefu_llm_threads}")
+              f"KEFU_LLM_THREADS={settings.kefu_llm_threads}; replies {'streamed' if stream else 'whole'}")
         for count in levels:
-            level = await _level(assistant, recorder, count, turns)
+            level = await _level(assistant, recorder, count, turns, stream)
             print("\n".join(level.lines()))
         if isinstance(backend, LocalBackend) and backend.speed.tokens_per_s is not None:
             print(f"engine: {backend.speed.tokens_per_s:.1f} tokens/s (moving estimate), {backend.model.threads} "
@@ -89,8 +94,10 @@ async def _bench(levels: list[int], turns: int, settings: Settings) -> None:
         store.close()
 
 
-async def _level(assistant: Assistant, recorder: Recorder, count: int, turns: int) -> Level:
-    """``count`` conversations at once, each ``turns`` turns of a script (zh and en alternate)."""
+async def _level(assistant: Assistant, recorder: Recorder, count: int, turns: int, stream: bool = True) -> Level:
+    """``count`` conversations at once, each ``turns`` turns of a script (zh and en alternate); a turn's
+    first visible text is its first reply's first released sentence (the reply itself when sent whole),
+    its last sentence the end of its last reply."""
     level = Level(count)
     before = len(recorder.rendered)
 
@@ -100,15 +107,24 @@ async def _level(assistant: Assistant, recorder: Recorder, count: int, turns: in
         for turn in range(turns):
             text = script[(n + turn) % len(script)]
             started = time.perf_counter()
-            await assistant.handle(InboundMessage(identity, text))
-            seconds = time.perf_counter() - started  # replies are sent whole: first text and last sentence at once
-            level.first_text.append(seconds)
-            level.last_sentence.append(seconds)
+            replies = (await assistant.handle(InboundMessage(identity, text, streams=stream))).replies
+            first = time.perf_counter() - started
+            if replies and replies[0].stream is not None:
+                async for _ in replies[0].stream.pieces():
+                    first = time.perf_counter() - started
+                    break
+            for reply in replies:
+                if reply.stream is not None:
+                    await reply.stream.text()
+            level.first_text.append(first)
+            level.last_sentence.append(time.perf_counter() - started)
 
     await asyncio.gather(*(conversation(n) for n in range(count)))
+    await recorder.settle(before)
     outcomes = [r.outcome for r in recorder.rendered[before:]]
     level.replies = len(outcomes)
     level.asked = sum(bool(o and o.asked) for o in outcomes)
     level.phrased = sum(bool(o and o.used_model) for o in outcomes)
+    level.partly = sum(bool(o and o.shown and not o.used_model) for o in outcomes)
     level.fallbacks = Counter(o.reason for o in outcomes if o and o.reason)
     return level

@@ -85,6 +85,7 @@ class Report:
     refused: int  # model texts the grounding checker refused
     fallbacks: Counter[str]  # replies the model was meant to phrase that went out as the template, by reason
     reached_shopper: int  # sent replies that fail the grounding check
+    partly: int = 0  # streamed: the model's sentences that passed, then the template's remainder
 
     def rate(self, count: int) -> float | None:
         """``count`` over the model replies, or None without a model."""
@@ -107,12 +108,28 @@ class Recorder(ReplyGenerator):
         self.rendered.append(Rendered(result, language, reply, outcome))
         return reply
 
+    async def render_streamed(self, result: ActionResult, language: Language) -> Reply:
+        if not isinstance(self.inner, LLMReplyGenerator):
+            return await self.render(result, language)
+        outcome = await self.inner.render_streamed_with_outcome(result, language)
+        self.rendered.append(Rendered(result, language, outcome.reply, outcome))
+        return outcome.reply
+
+    async def settle(self, since: int = 0) -> None:
+        """Wait for the streamed replies recorded from ``since`` on; keep their final outcomes."""
+        for rendered in self.rendered[since:]:
+            if rendered.outcome is not None and rendered.outcome.stream is not None:
+                rendered.outcome = await rendered.outcome.stream.outcome()
+                rendered.reply = rendered.outcome.reply
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Options of ``kefu eval replies``."""
     parser.add_argument("file", nargs="?", type=Path, default=REFERENCES,
                         help="reference replies (.jsonl); default: the shipped set for the demo shop")
     parser.add_argument("--show", action="store_true", help="print every reply next to its reference")
+    parser.add_argument("--stream", action="store_true",
+                        help="as a channel that shows replies as they are written (the web chat, Telegram) gets them")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -126,7 +143,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print("kefu eval replies needs sacrebleu and rouge-score: pip install 'kefu[eval]'")
         return 2
     try:
-        report = asyncio.run(evaluate(cases, settings))
+        report = asyncio.run(evaluate(cases, settings, stream=args.stream))
     except ModelUnavailable as exc:
         print(f"kefu eval replies: {exc}")
         return 1
@@ -160,12 +177,13 @@ async def recorded_assistant(store: Store, settings: Settings) -> tuple[Assistan
     return assistant, recorder
 
 
-async def evaluate(cases: list[Case], settings: Settings) -> Report:
-    """Send every case to the assistant (demo shop, configured generator) and score the replies."""
+async def evaluate(cases: list[Case], settings: Settings, stream: bool = False) -> Report:
+    """Send every case to the assistant (demo shop, configured generator) and score the replies;
+    ``stream``: as a channel that shows replies as they are written (scored on their final text)."""
     store = Store(":memory:")
     try:
         assistant, recorder = await recorded_assistant(store, settings)
-        results = [await _ask(assistant, store, recorder, case, n) for n, case in enumerate(cases)]
+        results = [await _ask(assistant, store, recorder, case, n, stream) for n, case in enumerate(cases)]
         if isinstance(recorder.inner, LLMReplyGenerator):
             await recorder.inner.close()
     finally:
@@ -173,7 +191,7 @@ async def evaluate(cases: list[Case], settings: Settings) -> Report:
     return score(results, recorder.inner if isinstance(recorder.inner, LLMReplyGenerator) else None)
 
 
-async def _ask(assistant, store: Store, recorder: Recorder, case: Case, n: int) -> CaseResult:
+async def _ask(assistant, store: Store, recorder: Recorder, case: Case, n: int, stream: bool = False) -> CaseResult:
     identity = Identity("eval", f"case-{n}")
     if case.customer:
         customer = store.customers.by_external_id(case.customer)
@@ -182,9 +200,11 @@ async def _ask(assistant, store: Store, recorder: Recorder, case: Case, n: int) 
         store.customers.link_identity(identity.channel, identity.user_id, customer["id"])
     before = len(recorder.rendered)
     started = time.perf_counter()
-    replies = (await assistant.handle(InboundMessage(identity, case.text))).replies
-    return CaseResult(case, "\n".join(r.text for r in replies), time.perf_counter() - started,
-                      recorder.rendered[before:])
+    replies = (await assistant.handle(InboundMessage(identity, case.text, streams=stream))).replies
+    texts = [await r.stream.text() if r.stream is not None else r.text for r in replies]
+    seconds = time.perf_counter() - started
+    await recorder.settle(before)
+    return CaseResult(case, "\n".join(texts), seconds, recorder.rendered[before:])
 
 
 def score(results: list[CaseResult], generator: LLMReplyGenerator | None = None) -> Report:
@@ -203,12 +223,13 @@ def score(results: list[CaseResult], generator: LLMReplyGenerator | None = None)
     matched = sum(detect_language(r.reply).language == r.case.language for r in results)
     rendered = [x for r in results for x in r.rendered if x.outcome is not None]
     made = [x.outcome for x in rendered if x.outcome is not None]
-    reached = sum(bool(x.outcome and x.outcome.used_model and generator and generator.violations(
-        x.reply.text, x.result, x.outcome.draft, x.language)) for x in rendered)
+    reached = sum(bool(x.outcome and (x.outcome.used_model or x.outcome.shown) and generator and
+                       generator.violations(x.reply.text, x.result, x.outcome.draft, x.language)) for x in rendered)
     asked = [o for o in made if o.asked]
     return Report(results, bleu, rouge_l, matched / len(results), len(made), len(asked),
                   sum(o.used_model for o in made), sum(bool(o.violations) for o in made),
-                  Counter(o.reason for o in asked if o.reason), reached)
+                  Counter(o.reason for o in asked if o.reason), reached,
+                  sum(bool(o.shown) and not o.used_model for o in made))
 
 
 class _ChineseTokenizer:
@@ -242,7 +263,8 @@ def print_report(report: Report, show: bool) -> None:
         return
     fallbacks = sum(report.fallbacks.values())
     print(f"replies: {report.replies}; the model's to phrase (KEFU_LLM_PHRASE): {report.model_replies}; "
-          f"phrased by the model: {report.phrased} ({report.phrased / report.replies:.1%} of all replies)")
+          f"phrased by the model: {report.phrased} ({report.phrased / report.replies:.1%} of all replies)"
+          + (f"; partly, streamed then the template's remainder: {report.partly}" if report.partly else ""))
     print(f"grounding violations caught (model text refused): {report.refused} ({report.rate(report.refused):.1%})")
     print(f"template fallback: {fallbacks} ({report.rate(fallbacks):.1%}); by reason: {format_reasons(report.fallbacks)}")
     print(f"grounding violations reaching the shopper: {report.reached_shopper}")

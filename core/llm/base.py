@@ -1,7 +1,8 @@
-"""The chat-backend extension point: messages in, one completion out."""
+"""The chat-backend extension point: messages in, one completion out (or its text as it is generated)."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -36,6 +37,11 @@ class BackendError(Exception):
         self.reason = reason
 
 
+TextSink = Callable[[str], bool]
+"""Where a local model puts its text as it decodes: each new piece (an empty one only asks whether to
+go on); a False answer asks it to stop decoding."""
+
+
 class ChatBackend(ABC):
     """A language model that answers a list of chat messages. Implementations never block the event loop."""
 
@@ -51,6 +57,13 @@ class ChatBackend(ABC):
                        output_tokens: float | None = None) -> Completion:
         """Generate one reply within ``timeout_s`` seconds or raise :class:`BackendError`;
         ``output_tokens``: how long the reply is expected to be (for :meth:`forecast` of later ones)."""
+
+    async def stream(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float,
+                     output_tokens: float | None = None) -> AsyncIterator[str]:
+        """The reply's text as it is generated, piece by piece, within ``timeout_s`` seconds (else
+        :class:`BackendError`); closing the iterator early stops the generation. This default, for
+        backends that cannot stream, yields the whole completion at once."""
+        yield (await self.complete(messages, max_tokens, timeout_s, output_tokens)).text
 
     def forecast(self, messages: list[ChatMessage], output_tokens: float) -> float | None:
         """Seconds until a generation of ``messages``, about ``output_tokens`` long, asked for now would be

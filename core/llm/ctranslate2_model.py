@@ -20,7 +20,8 @@ import ctranslate2
 from ctranslate2.converters import TransformersConverter
 
 from core.llm import sources
-from core.llm.base import BackendError, ChatMessage, Completion
+from core.llm.base import BackendError, ChatMessage, Completion, TextSink
+from core.llm.pieces import TextPieces
 from core.llm.shop_tokens import ShopVocabulary, trim_model
 
 log = logging.getLogger(__name__)
@@ -89,8 +90,10 @@ class CTranslate2Model(sources.ConvertedModel):
         shutil.rmtree(target, ignore_errors=True)
         os.replace(partial, target)
 
-    def generate(self, messages: list[ChatMessage], max_tokens: int, deadline: float | None = None) -> Completion:
-        """Greedy decoding of one reply; stops at ``deadline`` (time.monotonic()) and raises then.
+    def generate(self, messages: list[ChatMessage], max_tokens: int, deadline: float | None = None,
+                 on_text: TextSink | None = None) -> Completion:
+        """Greedy decoding of one reply; stops at ``deadline`` (time.monotonic()) and raises then; with
+        ``on_text``, the text is passed on as it decodes (and decoding stops when it returns False).
 
         The system message is passed as CTranslate2's static prompt: its state is computed once
         per distinct system prompt (one per language) and reused by every later reply."""
@@ -105,6 +108,7 @@ class CTranslate2Model(sources.ConvertedModel):
             system = []
         tokens: list[str] = []
         first_at: float | None = None
+        pieces = TextPieces(on_text) if on_text is not None else None
         steps = self.generator.generate_tokens(prompt, max_length=max_tokens, sampling_topk=1,
                                                end_token=self._end_tokens, static_prompt=system or None)
         try:
@@ -114,12 +118,19 @@ class CTranslate2Model(sources.ConvertedModel):
                 if step.token in self._end_tokens:
                     break
                 tokens.append(step.token)
+                if pieces is not None and not pieces.update(self._decode(tokens)):
+                    break
                 if deadline is not None and time.monotonic() > deadline:
                     raise BackendError("the reply ran past its time budget", "late")
         finally:
             steps.close()  # stops the decoding thread when we leave early
-        text = self.tokenizer.decode(self.tokenizer.convert_tokens_to_ids(tokens), skip_special_tokens=True).strip()
+        if pieces is not None:
+            pieces.update(self._decode(tokens), final=True)
+        text = self._decode(tokens).strip()
         return Completion(text, len(tokens), time.monotonic() - started, first_at - started if first_at else None)
+
+    def _decode(self, tokens: list[str]) -> str:
+        return self.tokenizer.decode(self.tokenizer.convert_tokens_to_ids(tokens), skip_special_tokens=True)
 
     def _tokens(self, messages: list[ChatMessage], generation_prompt: bool) -> list[str]:
         """The chat template applied to ``messages``, as the converted model's token strings."""

@@ -15,8 +15,9 @@ from typing import Any
 from llama_cpp import Llama, LlamaRAMCache
 
 from core.llm import embedded
-from core.llm.base import BackendError, ChatMessage, Completion
+from core.llm.base import BackendError, ChatMessage, Completion, TextSink
 from core.llm.local import model_threads
+from core.llm.pieces import TextPieces
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,10 @@ class LlamaCppModel:
         self.llama.set_cache(LlamaRAMCache(capacity_bytes=STATE_CACHE_BYTES))
         log.info("language model %s (llama.cpp) ready in %.1f s", self.source, time.monotonic() - started)
 
-    def generate(self, messages: list[ChatMessage], max_tokens: int, deadline: float | None = None) -> Completion:
-        """Greedy decoding of one reply; stops at ``deadline`` (time.monotonic()) and raises then. The
+    def generate(self, messages: list[ChatMessage], max_tokens: int, deadline: float | None = None,
+                 on_text: TextSink | None = None) -> Completion:
+        """Greedy decoding of one reply; stops at ``deadline`` (time.monotonic()) and raises then; with
+        ``on_text``, each piece is passed on as it decodes (decoding stops when it returns False). The
         stream yields text pieces (a token can be half a character), so the token count is the
         reply's own tokenization."""
         if self.llama is None:
@@ -57,6 +60,7 @@ class LlamaCppModel:
         started = time.monotonic()
         first_at: float | None = None
         pieces: list[str] = []
+        feed = TextPieces(on_text) if on_text is not None else None
         stream = self.llama.create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=0.0,
                                                    stream=True)
         try:
@@ -67,10 +71,14 @@ class LlamaCppModel:
                 if first_at is None:
                     first_at = time.monotonic()
                 pieces.append(piece)
+                if feed is not None and not feed.update("".join(pieces)):
+                    break
                 if deadline is not None and time.monotonic() > deadline:
                     raise BackendError("the reply ran past its time budget", "late")
         finally:
             stream.close()
+        if feed is not None:
+            feed.update("".join(pieces), final=True)
         text = "".join(pieces)
         tokens = len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False)) if text else 0
         return Completion(text.strip(), tokens, time.monotonic() - started, first_at - started if first_at else None)

@@ -7,10 +7,11 @@ import logging
 import os
 import threading
 import time
+from collections.abc import AsyncIterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Protocol
 
-from core.llm.base import BackendError, ChatBackend, ChatMessage, Completion
+from core.llm.base import BackendError, ChatBackend, ChatMessage, Completion, TextSink
 from core.llm.speed import SpeedEstimator
 from core.observe import metrics
 
@@ -37,8 +38,10 @@ class LocalModel(Protocol):
     def load(self) -> None:
         """Load the weights (slow; idempotent)."""
 
-    def generate(self, messages: list[ChatMessage], max_tokens: int, deadline: float | None = None) -> Completion:
-        """One reply, stopping with :class:`BackendError` at ``deadline`` (``time.monotonic()``)."""
+    def generate(self, messages: list[ChatMessage], max_tokens: int, deadline: float | None = None,
+                 on_text: TextSink | None = None) -> Completion:
+        """One reply, stopping with :class:`BackendError` at ``deadline`` (``time.monotonic()``); with
+        ``on_text``, each new piece of text is passed to it as it is decoded (False: stop decoding)."""
 
 
 class LocalBackend(ChatBackend):
@@ -48,7 +51,8 @@ class LocalBackend(ChatBackend):
     A request still queued when its budget runs out is dropped without touching the model, and a
     running one stops itself at its deadline, so late replies don't pile up. After loading, a few
     short ``calibration`` prompts measure the engine (:class:`SpeedEstimator`); every reply then
-    updates the estimate, and :meth:`forecast` adds the forecast of the work queued ahead."""
+    updates the estimate, and :meth:`forecast` adds the forecast of the work queued ahead.
+    :meth:`stream` hands the text over as the worker decodes it."""
 
     def __init__(self, model: LocalModel, name: str, calibration: list[list[ChatMessage]] | None = None) -> None:
         self.name = name
@@ -125,12 +129,7 @@ class LocalBackend(ChatBackend):
         """Queue one generation and wait for it, at most ``timeout_s`` seconds. While the model is
         still loading (the first start converts it for a minute) this fails at once, so the shopper
         gets the template reply without waiting out the budget."""
-        if not self._loading.done():
-            raise BackendError("the model is still loading", "loading")
-        deadline = time.monotonic() + timeout_s
-        job_id = next(self._jobs)
-        with self._ahead_lock:
-            self._ahead[job_id] = (self.speed.seconds(messages, output_tokens or max_tokens) or 0.0, None)
+        deadline, job_id = self._admit(messages, max_tokens, timeout_s, output_tokens)
         job = asyncio.get_running_loop().run_in_executor(self._worker, self._run, job_id, messages, max_tokens,
                                                          deadline)
         try:
@@ -138,10 +137,54 @@ class LocalBackend(ChatBackend):
         except TimeoutError:
             raise BackendError(f"no reply within {timeout_s:.1f} s", "late") from None
         finally:
-            with self._ahead_lock:
-                self._ahead.pop(job_id, None)
+            self._forget(job_id)
 
-    def _run(self, job_id: int, messages: list[ChatMessage], max_tokens: int, deadline: float) -> Completion:
+    async def stream(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float,
+                     output_tokens: float | None = None) -> AsyncIterator[str]:
+        """Queue one generation and yield its text as the worker decodes it, within ``timeout_s``
+        seconds; closing the iterator early makes the model stop at its next token."""
+        deadline, job_id = self._admit(messages, max_tokens, timeout_s, output_tokens)
+        loop = asyncio.get_running_loop()
+        pieces: asyncio.Queue[str | None] = asyncio.Queue()
+        wanted = threading.Event()
+        wanted.set()
+
+        def sink(piece: str) -> bool:  # on the worker thread
+            if piece:
+                loop.call_soon_threadsafe(pieces.put_nowait, piece)
+            return wanted.is_set()
+
+        job = loop.run_in_executor(self._worker, self._run, job_id, messages, max_tokens, deadline, sink)
+        job.add_done_callback(lambda done: pieces.put_nowait(None))  # after every piece (callbacks run in order)
+        try:
+            while (piece := await asyncio.wait_for(pieces.get(), max(0.0, deadline - time.monotonic()) + 0.5)) \
+                    is not None:
+                yield piece
+            await job  # its BackendError, if it failed
+        except TimeoutError:
+            raise BackendError(f"no reply within {timeout_s:.1f} s", "late") from None
+        finally:
+            wanted.clear()
+            job.add_done_callback(lambda done: done.cancelled() or done.exception())  # a late failure: nobody waits
+            self._forget(job_id)
+
+    def _admit(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float,
+               output_tokens: float | None) -> tuple[float, int]:
+        """The deadline and job id of a generation about to be queued (its forecast counted ahead of
+        later ones); :class:`BackendError` at once while the model is loading."""
+        if not self._loading.done():
+            raise BackendError("the model is still loading", "loading")
+        job_id = next(self._jobs)
+        with self._ahead_lock:
+            self._ahead[job_id] = (self.speed.seconds(messages, output_tokens or max_tokens) or 0.0, None)
+        return time.monotonic() + timeout_s, job_id
+
+    def _forget(self, job_id: int) -> None:
+        with self._ahead_lock:
+            self._ahead.pop(job_id, None)
+
+    def _run(self, job_id: int, messages: list[ChatMessage], max_tokens: int, deadline: float,
+             sink: TextSink | None = None) -> Completion:
         if self._loading.exception() is not None:
             raise BackendError(f"the model failed to load: {self._loading.exception()}")
         if time.monotonic() >= deadline:
@@ -150,10 +193,10 @@ class LocalBackend(ChatBackend):
             if job_id in self._ahead:
                 self._ahead[job_id] = (self._ahead[job_id][0], time.monotonic())
         try:
-            completion = self.model.generate(messages, max_tokens, deadline)
+            completion = self.model.generate(messages, max_tokens, deadline) if sink is None else \
+                self.model.generate(messages, max_tokens, deadline, on_text=sink)
         finally:
-            with self._ahead_lock:
-                self._ahead.pop(job_id, None)
+            self._forget(job_id)
         self._learn(messages, completion)
         return completion
 

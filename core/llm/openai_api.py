@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -53,6 +55,33 @@ class OpenAIChatBackend(ChatBackend):
                 await asyncio.sleep(min(0.25 * 2 ** attempt, max(0.0, deadline - time.monotonic())))
         raise BackendError(f"chat API gave no reply: {problem}")
 
+    async def stream(self, messages: list[ChatMessage], max_tokens: int, timeout_s: float,
+                     output_tokens: float | None = None) -> AsyncIterator[str]:
+        """The completion as the server sends it (``"stream": true``, server-sent events), within
+        ``timeout_s``. Nothing is retried once text has arrived: what was shown cannot be sent again."""
+        body = {"model": self._model, "messages": messages, "max_tokens": max_tokens,
+                "temperature": self._temperature, "stream": True}
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        try:
+            async with self._session.post(self._url, json=body, headers=self._headers,
+                                          timeout=aiohttp.ClientTimeout(total=min(self._timeout_s, timeout_s))
+                                          ) as response:
+                if response.status >= 400:
+                    raise BackendError(f"chat API refused the request: HTTP {response.status}")
+                async for line in response.content:
+                    event = line.decode("utf-8", "replace").strip()
+                    if not event.startswith("data:"):
+                        continue
+                    data = event[5:].strip()
+                    if data == "[DONE]":
+                        return
+                    if piece := _delta(data):
+                        yield piece
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise BackendError(f"chat API stream broke off: {type(exc).__name__}: {exc}", "late"
+                               if isinstance(exc, TimeoutError) else "error") from exc
+
     async def _post(self, body: dict[str, Any], timeout_s: float) -> dict[str, Any]:
         if self._session is None:
             self._session = aiohttp.ClientSession()
@@ -79,6 +108,15 @@ class OpenAIChatBackend(ChatBackend):
 
 class _Retryable(Exception):
     """A failure worth another attempt."""
+
+
+def _delta(data: str) -> str:
+    """The text of one streamed chunk (``choices[0].delta.content``); "" for a chunk without text."""
+    try:
+        piece = json.loads(data)["choices"][0]["delta"].get("content")
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise BackendError(f"chat API sent a malformed stream chunk: {data[:200]}") from exc
+    return piece if isinstance(piece, str) else ""
 
 
 def _completion(data: Any, seconds: float) -> Completion:

@@ -32,7 +32,8 @@ from transformers.generation.streamers import BaseStreamer
 from transformers.generation.utils import GenerateDecoderOnlyOutput
 
 from core.llm import sources
-from core.llm.base import BackendError, ChatMessage, Completion
+from core.llm.base import BackendError, ChatMessage, Completion, TextSink
+from core.llm.pieces import TextPieces
 
 log = logging.getLogger(__name__)
 
@@ -99,16 +100,18 @@ class TransformersModel(sources.ConvertedModel):
 
     # ---- generation ----------------------------------------------------------------------------
 
-    def generate(self, messages: list[ChatMessage], max_tokens: int, deadline: float | None = None) -> Completion:
-        """Greedy decoding of one reply; stops at ``deadline`` (time.monotonic()) and raises then."""
+    def generate(self, messages: list[ChatMessage], max_tokens: int, deadline: float | None = None,
+                 on_text: TextSink | None = None) -> Completion:
+        """Greedy decoding of one reply; stops at ``deadline`` (time.monotonic()) and raises then; with
+        ``on_text``, the text is passed on as it decodes (and decoding stops when it returns False)."""
         if self.model is None:
             raise BackendError("the model is not loaded")
         started = time.monotonic()
         inputs = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
                                                     return_dict=True)
         prompt = inputs["input_ids"][0]
-        clock = _FirstTokenClock()
-        stop = _Deadline(deadline)
+        clock = _FirstTokenClock(self.tokenizer, TextPieces(on_text) if on_text is not None else None)
+        stop = _Deadline(deadline, clock)
         cache = self._prompts.take(prompt)
         if cache is None:
             cache = DynamicCache(config=self.model.config)
@@ -164,31 +167,46 @@ def _shared_length(a: torch.Tensor, b: torch.Tensor) -> int:
 
 
 class _FirstTokenClock(BaseStreamer):
-    """Notes when the first generated token arrives (the first ``put`` is the prompt)."""
+    """Notes when the first generated token arrives (the first ``put`` is the prompt) and, with
+    ``pieces``, passes the text on as it decodes (transformers' TextIteratorStreamer, without its
+    thread: the worker thread is already off the event loop)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tokenizer: Any, pieces: TextPieces | None = None) -> None:
         self._puts = 0
         self.first_at: float | None = None
+        self._tokenizer, self._pieces = tokenizer, pieces
+        self._ids: list[int] = []
+
+    @property
+    def wanted(self) -> bool:
+        """False once the text's reader asked to stop."""
+        return self._pieces is None or self._pieces.wanted
 
     def put(self, value: Any) -> None:
         self._puts += 1
         if self._puts == 2:
             self.first_at = time.monotonic()
+        if self._puts >= 2 and self._pieces is not None:
+            self._ids += [int(i) for i in value.reshape(-1).tolist()]
+            self._pieces.update(self._tokenizer.decode(self._ids, skip_special_tokens=True))
 
     def end(self) -> None:
-        """Nothing to flush."""
+        """The text's last piece, even one that is not valid UTF-8."""
+        if self._pieces is not None:
+            self._pieces.update(self._tokenizer.decode(self._ids, skip_special_tokens=True), final=True)
 
 
 class _Deadline(StoppingCriteria):
-    """Stops generation once the reply's time budget is spent, so a late reply frees the model."""
+    """Stops generation once the reply's time budget is spent, so a late reply frees the model, or
+    once the reader of the streamed text wants no more (``clock.wanted``)."""
 
-    def __init__(self, deadline: float | None) -> None:
-        self._deadline = deadline
+    def __init__(self, deadline: float | None, clock: _FirstTokenClock) -> None:
+        self._deadline, self._clock = deadline, clock
         self.fired = False
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> torch.BoolTensor:
         self.fired = self._deadline is not None and time.monotonic() > self._deadline
-        return torch.full((input_ids.shape[0],), self.fired, dtype=torch.bool)
+        return torch.full((input_ids.shape[0],), self.fired or not self._clock.wanted, dtype=torch.bool)
 
 
 def _load_converted(directory: Path, precision: str) -> tuple[Any, Any]:

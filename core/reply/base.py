@@ -13,3 +13,8 @@ class ReplyGenerator(ABC):
     @abstractmethod
     async def render(self, result: ActionResult, language: Language) -> Reply:
         """One reply for one action result."""
+
+    async def render_streamed(self, result: ActionResult, language: Language) -> Reply:
+        """One reply for a channel that shows replies as they are written: it may carry a
+        :class:`core.stream.ReplyStream` (generators that cannot stream return :meth:`render`'s)."""
+        return await self.render(result, language)

@@ -1,6 +1,7 @@
 """Replies phrased by a language model, grounded in the action's facts, with the template as fallback."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -15,13 +16,13 @@ from core.reply.grounding import GroundingChecker, Violation
 from core.reply.policy import PhrasePolicy
 from core.reply.prompt import PROMPT_LABELS, STYLE_GUIDE, build_messages
 from core.reply.redact import redact
+from core.reply.sentences import KEY_TOKENS, QUESTION, cut_sentences, remainder
+from core.reply.streamed import Released, release_checked
 from core.reply.templates import TemplateReplyGenerator, localise
+from core.stream import SentenceStream
 from core.turn import ActionResult
 
 log = logging.getLogger(__name__)
-# Ids, codes, prices, dates and counts of the draft: the model's reply must keep every one.
-_KEY_TOKENS = re.compile(r"#?[A-Za-z]*\d(?:[A-Za-z0-9.,:-]*[A-Za-z0-9])?")
-_QUESTION = re.compile(r"[?？]")
 # A forecast must fit the budget with this much to spare: the speed estimate is an average.
 FORECAST_MARGIN = 1.2
 # A rephrased draft is about as long as the draft, a little longer when the model adds warmth.
@@ -41,16 +42,33 @@ class Outcome:
     error: str | None = None
     asked: bool = False  # the policy let the model phrase this reply (it may still have gone out as the template)
     reason: str | None = None  # why the template went out although the model was meant to phrase it
+    shown: str = ""  # streamed: the model's sentences the shopper saw (the template's remainder may follow)
+    stream: CheckedStream | None = None  # a reply still being streamed: its final outcome comes from there
 
     @property
     def used_model(self) -> bool:
-        """True when the shopper got the model's text."""
+        """True when the shopper got the model's text (all of it: streamed without a remainder too)."""
         return self.candidate is not None and not self.violations and self.error is None
 
     @property
     def source(self) -> str:
-        """Who wrote the text the shopper got: ``model`` or ``template``."""
-        return "model" if self.used_model else "template"
+        """Who wrote the text the shopper got: ``streamed`` (the model's sentences as they passed),
+        ``model`` (the model's text whole) or ``template``."""
+        return "streamed" if self.shown else "model" if self.used_model else "template"
+
+
+class CheckedStream(SentenceStream):
+    """A streamed model reply; :meth:`outcome` once it is finished."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.final: Outcome | None = None
+
+    async def outcome(self) -> Outcome:
+        """How the reply was made, once finished."""
+        await self.text()
+        assert self.final is not None
+        return self.final
 
 
 @dataclass(frozen=True)
@@ -80,6 +98,7 @@ class LLMReplyGenerator(ReplyGenerator):
         self.policy = policy or PhrasePolicy()
         self._limits = limits or GenerationLimits()
         self._templates = templates or TemplateReplyGenerator()
+        self._streaming: set[asyncio.Task[None]] = set()
 
     async def render(self, result: ActionResult, language: Language) -> Reply:
         """The model's reply when it is grounded, else the template reply."""
@@ -87,14 +106,94 @@ class LLMReplyGenerator(ReplyGenerator):
 
     async def render_with_outcome(self, result: ActionResult, language: Language) -> Outcome:
         """Like :meth:`render`, also telling how the reply was made (for evaluation and logs)."""
-        started = time.perf_counter()
-        outcome = await self._outcome(result, language)
-        seconds = time.perf_counter() - started
-        metrics.REPLY_SECONDS.labels(outcome.source).observe(seconds)
-        metrics.FIRST_TEXT_SECONDS.labels(outcome.source).observe(seconds)
+        started = time.monotonic()
+        return self._measured(await self._outcome(result, language), started)
+
+    def _measured(self, outcome: Outcome, started: float, first_at: float | None = None) -> Outcome:
+        """``outcome`` counted in the metrics: its seconds (since ``started``, to the first text at
+        ``first_at`` when it was streamed) and its fallback reason."""
+        now = time.monotonic()
+        metrics.REPLY_SECONDS.labels(outcome.source).observe(now - started)
+        metrics.FIRST_TEXT_SECONDS.labels(outcome.source).observe((first_at or now) - started)
         if outcome.reason:
             metrics.LLM_FALLBACKS.labels(outcome.reason).inc()
         return outcome
+
+    async def render_streamed(self, result: ActionResult, language: Language) -> Reply:
+        """A reply the shopper watches being written (see :meth:`render_streamed_with_outcome`)."""
+        return (await self.render_streamed_with_outcome(result, language)).reply
+
+    async def render_streamed_with_outcome(self, result: ActionResult, language: Language) -> Outcome:
+        """For a channel that shows replies as they are written. When the engine is forecast to show the
+        first sentence within ``first_text_s`` and to finish within ``budget_s``, the reply carries a
+        :class:`CheckedStream`: its sentences are released as they pass the checks, and the reply is
+        finished with the template's remainder after the first that fails (``Outcome.stream`` gives the
+        final outcome). Otherwise the template, at once."""
+        started = time.monotonic()
+        draft = await self._templates.render(result, language)
+        if not self.policy.allows(result):
+            return self._measured(Outcome(draft, draft.text, None), started)
+        messages = self._messages(draft.text, language)
+        output_tokens = self._output_tokens(draft.text)
+        first_sentence = "".join(cut_sentences(draft.text, final=True)[0][:1])
+        first_tokens = min(output_tokens, REPHRASE_LENGTH * text_tokens(first_sentence))
+        first_s, whole_s = self._limits.reply_s, self._limits.budget_s
+        first, whole = self.backend.forecast(messages, first_tokens), self.backend.forecast(messages, output_tokens)
+        if (first is not None and first * FORECAST_MARGIN > first_s) or \
+                (whole is not None and whole * FORECAST_MARGIN > whole_s):
+            log.debug("template reply sent: %s would show its first sentence in ~%.1f s and finish in ~%.1f s",
+                      self.backend.name, first or 0.0, whole or 0.0)
+            return self._measured(Outcome(draft, draft.text, None, error="too slow", asked=True, reason="too_slow"),
+                                  started)
+        stream = CheckedStream()
+        task = asyncio.create_task(self._stream(stream, result, draft, language, messages, started))
+        self._streaming.add(task)
+        task.add_done_callback(self._streaming.discard)
+        return Outcome(replace(draft, stream=stream), draft.text, None, asked=True, stream=stream)
+
+    async def _stream(self, stream: CheckedStream, result: ActionResult, draft: Reply, language: Language,
+                      messages: list[ChatMessage], started: float) -> None:
+        """Generate, release what passes, finish with the template's remainder; the stream is always
+        finished, whatever happens (a shopper is never left with half a reply)."""
+        name, limits = self.backend.name, self._limits
+        released: Released | None = None
+        try:
+            pieces = self.backend.stream(messages, limits.max_tokens, limits.budget_s, self._output_tokens(draft.text))
+            released = await release_checked(
+                stream, pieces, lambda shown: self.sentence_violations(shown, result, draft.text, language),
+                started + limits.reply_s, started + limits.budget_s)
+        except Exception as exc:  # noqa: BLE001 - any failure of the model ends in the template's remainder
+            log.exception("streaming %s failed", name)
+            released = Released(stream.released, error=str(exc), reason="error")
+        finally:
+            released = released or Released(stream.released, error="stopped", reason="error")  # cancelled
+            stream.final = self._finish(stream, released, result, draft, language)
+            stream.finish()
+            self._measured(stream.final, started, released.first_at)
+            metrics.LLM_REPLIES.labels(name, "error" if released.error and not released.shown else
+                                       "ungrounded" if stream.final.violations else "model").inc()
+
+    def _finish(self, stream: CheckedStream, released: Released, result: ActionResult, draft: Reply,
+                language: Language) -> Outcome:
+        """The end of a streamed reply: the whole-reply checks on what was shown, and the template's
+        remainder released when a sentence failed, the generation broke off or those checks fail."""
+        violations, reason, error = released.violations, released.reason, released.error
+        if not violations and error is None:
+            violations = tuple(self.violations(released.shown, result, draft.text, language))
+            reason = violations[0].kind if violations else None
+        if violations:
+            log.warning("streamed reply finished with the template's remainder: %s",
+                        ", ".join(f"{v.kind} {v.value!r}" for v in violations[:5]))
+        elif error:
+            log.info("streamed reply finished with the template's remainder: %s backend: %s", self.backend.name, error)
+        if violations or error:
+            stream.release(remainder(draft.text, released.shown, language))
+        return Outcome(replace(draft, text=stream.released), draft.text, released.shown or None, violations, error,
+                       asked=True, reason=reason, shown=released.shown)
+
+    def _output_tokens(self, draft: str) -> float:
+        """About how many tokens the model's rephrasing of ``draft`` will be."""
+        return min(float(self._limits.max_tokens), REPHRASE_LENGTH * text_tokens(draft))
 
     async def _outcome(self, result: ActionResult, language: Language) -> Outcome:
         draft = await self._templates.render(result, language)
@@ -102,7 +201,7 @@ class LLMReplyGenerator(ReplyGenerator):
             return Outcome(draft, draft.text, None)
         messages = self._messages(draft.text, language)
         name, budget = self.backend.name, self._limits.reply_s
-        output_tokens = min(float(self._limits.max_tokens), REPHRASE_LENGTH * text_tokens(draft.text))
+        output_tokens = self._output_tokens(draft.text)
         forecast = self.backend.forecast(messages, output_tokens)
         if forecast is not None and forecast * FORECAST_MARGIN > budget:
             log.debug("template reply sent: %s would need ~%.1f s, the budget is %.1f s", name, forecast, budget)
@@ -128,11 +227,19 @@ class LLMReplyGenerator(ReplyGenerator):
 
     def violations(self, candidate: str, result: ActionResult, draft: str, language: Language) -> list[Violation]:
         """Everything wrong with a candidate reply: ungrounded, incomplete, echoing the prompt."""
-        allowed = "\n".join([draft, *_fact_texts(result, language)])
-        found = self.checker.check(candidate, allowed, language, secret=STYLE_GUIDE[language])
-        found += [Violation("omitted", token) for token in _KEY_TOKENS.findall(draft) if token not in candidate]
-        found += [Violation("echo", label) for label in PROMPT_LABELS if label in candidate and label not in draft]
+        found = self._grounding(candidate, result, draft, language)
+        found += [Violation("omitted", token) for token in KEY_TOKENS.findall(draft) if token not in candidate]
+        found += _echo(candidate, draft)
         return found + _dropped_question(candidate, draft) + _shortened(candidate, draft)
+
+    def sentence_violations(self, shown: str, result: ActionResult, draft: str, language: Language) -> list[Violation]:
+        """What is wrong with the text a streamed reply would show (the sentences so far): the checks of
+        a whole reply except those only its end can pass (the draft's ids and question kept, length)."""
+        return self._grounding(shown, result, draft, language) + _echo(shown, draft)
+
+    def _grounding(self, candidate: str, result: ActionResult, draft: str, language: Language) -> list[Violation]:
+        allowed = "\n".join([draft, *_fact_texts(result, language)])
+        return self.checker.check(candidate, allowed, language, secret=STYLE_GUIDE[language])
 
     def _messages(self, draft: str, language: Language) -> list[ChatMessage]:
         if self.backend.remote and not self._limits.send_personal_data:
@@ -140,8 +247,16 @@ class LLMReplyGenerator(ReplyGenerator):
         return build_messages(draft, language)
 
     async def close(self) -> None:
-        """Release the backend."""
+        """Release the backend; replies still streaming finish with the template's remainder."""
+        for task in list(self._streaming):
+            task.cancel()
+        await asyncio.gather(*self._streaming, return_exceptions=True)
         await self.backend.close()
+
+
+def _echo(candidate: str, draft: str) -> list[Violation]:
+    """The prompt's labels repeated: the model echoes its prompt instead of answering."""
+    return [Violation("echo", label) for label in PROMPT_LABELS if label in candidate and label not in draft]
 
 
 def _shortened(candidate: str, draft: str) -> list[Violation]:
@@ -158,8 +273,8 @@ def _dropped_question(candidate: str, draft: str) -> list[Violation]:
     questions = [q.strip() for q in re.findall(r"[^.。!！?？\n]*[?？]", draft)]
     if not questions:
         return []
-    ends_asking = bool(_QUESTION.fullmatch(draft.rstrip()[-1:]))
-    if not _QUESTION.search(candidate) or (ends_asking and not _QUESTION.fullmatch(candidate.rstrip()[-1:])):
+    ends_asking = bool(QUESTION.fullmatch(draft.rstrip()[-1:]))
+    if not QUESTION.search(candidate) or (ends_asking and not QUESTION.fullmatch(candidate.rstrip()[-1:])):
         return [Violation("question", questions[-1])]
     return []
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from core.i18n import MESSAGES, t
 from core.messages import Language, Reply
 from core.sentiment.tone import Tone
+from core.stream import FramedStream
 from core.turn import ActionResult
 
 ASKED_FOR_RECOMMENDATIONS = ("recommend",)
@@ -27,7 +28,7 @@ def shape_result(result: ActionResult, tone: Tone) -> ActionResult:
 
 
 def apply_tone(reply: Reply, tone: Tone, language: Language) -> Reply:
-    """The reply with the tone's opening and closing sentences."""
+    """The reply with the tone's opening and closing sentences (around its stream too, if streamed)."""
     opening = []
     if tone.apologise:
         opening.append(t("tone_apology_brief" if tone.brief else "tone_apology", language))
@@ -40,4 +41,7 @@ def apply_tone(reply: Reply, tone: Tone, language: Language) -> Reply:
         return reply
     separator = "" if language == "zh" else " "
     text = "\n".join(filter(None, [separator.join(opening), reply.text, *closing]))
-    return replace(reply, text=text)
+    if reply.stream is None:
+        return replace(reply, text=text)
+    before = separator.join(opening) + "\n" if opening else ""  # a streamed reply gets the same frame
+    return replace(reply, text=text, stream=FramedStream(reply.stream, before, "".join("\n" + c for c in closing)))

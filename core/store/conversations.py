@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlite_utils
@@ -96,6 +96,15 @@ class Conversations:
             mood_columns = ", mood = ?, mood_updated_at = ?" if mood is not None else ""
             self._db.execute(f"update conversations set language = ?, updated_at = ?{mood_columns} where id = ?",
                              [language, now, *([mood, now] if mood is not None else []), conversation_id])
+
+    def revise_reply(self, conversation_id: str, inbound_id: int, index: int, reply: Reply, text: str) -> None:
+        """The final ``text`` of the ``index``-th reply of a committed turn (a streamed reply, recorded
+        with its template text until it was finished); nothing if the conversation is gone."""
+        final = replace(reply, text=text, stream=None)
+        self._db.execute(
+            "update messages set text = ?, payload = ? where id = (select id from messages where conversation_id = ? "
+            "and direction = 'out' and in_reply_to = ? order by id limit 1 offset ?)",
+            [text, _json(final.to_dict()), conversation_id, inbound_id, index])
 
     def replies_to(self, conversation_id: str, channel_message_id: str) -> list[dict[str, Any]]:
         """The replies (as sent: ``Reply.to_dict()``) of the completed turn of the inbound message with

@@ -4,10 +4,13 @@ It answers with scripted replies (:meth:`FakeOpenAIAPI.reply_with`, default: the
 message's text after "Reply:" / "回复：", i.e. the draft unchanged), records every request
 (:attr:`FakeOpenAIAPI.requests`), checks the Bearer key when one is set, and can fail on purpose:
 HTTP errors (:meth:`fail_next`), a slow answer (:attr:`FakeOpenAIAPI.delay_s`), a body that is not
-a chat completion (:meth:`send_raw_next`) or a connection closed without an answer (:meth:`disconnect_next`)."""
+a chat completion (:meth:`send_raw_next`) or a connection closed without an answer (:meth:`disconnect_next`).
+A request with ``"stream": true`` is answered with server-sent events, a few characters per chunk
+(:attr:`FakeOpenAIAPI.chunk_chars`, :attr:`FakeOpenAIAPI.chunk_pause_s` apart), as OpenAI streams."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from aiohttp import web
@@ -23,6 +26,7 @@ class FakeOpenAIAPI(LoopbackServer):
         self.api_key = api_key
         self.requests: list[dict[str, Any]] = []
         self.delay_s = 0.0
+        self.chunk_chars, self.chunk_pause_s = 4, 0.005
         self._replies: list[str] = []
         self._failures: list[int] = []
         self._raw: list[str] = []
@@ -74,11 +78,26 @@ class FakeOpenAIAPI(LoopbackServer):
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
         text = self._replies.pop(0) if self._replies else _draft(messages[-1]["content"])
+        if body.get("stream"):
+            return await self._stream(request, text)
         return web.json_response({
             "id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion", "model": body.get("model"),
             "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
             "usage": {"prompt_tokens": 10, "completion_tokens": len(text.split()), "total_tokens": 10},
         })
+
+
+    async def _stream(self, request: web.Request, text: str) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        for start in range(0, len(text), self.chunk_chars):
+            chunk = {"object": "chat.completion.chunk", "choices": [
+                {"index": 0, "delta": {"content": text[start:start + self.chunk_chars]}, "finish_reason": None}]}
+            await response.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+            await asyncio.sleep(self.chunk_pause_s)
+        await response.write(b"data: [DONE]\n\n")
+        await response.write_eof()
+        return response
 
 
 def _draft(prompt: str) -> str:

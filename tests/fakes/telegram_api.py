@@ -3,7 +3,7 @@
 Routes are ``/bot<token>/<method>`` like Telegram's. Parameters are read from the query string and
 from JSON, form-encoded or multipart bodies (complex values JSON-encoded, as the real API takes
 them). Implemented: getMe, getUpdates (offset and long-polling timeout; 409 while a webhook is
-set), sendMessage, sendPhoto, sendDocument, sendChatAction, answerCallbackQuery, setWebhook,
+set), sendMessage, editMessageText (of the bot's own text messages), sendPhoto, sendDocument, sendChatAction, answerCallbackQuery, setWebhook,
 deleteWebhook, getWebhookInfo, setMyCommands. Like Telegram it refuses HTML it cannot parse,
 texts over 4,096 and captions over 1,024 characters, and callback data over 64 bytes.
 
@@ -29,7 +29,7 @@ from tests.fakes.server import LoopbackServer
 TOKEN = "123456789:TEST-fake-token_for-kefu"
 _JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "scope", "link_preview_options",
                 "reply_parameters", "entities", "caption_entities"}
-_SENDS = {"sendMessage", "sendPhoto", "sendDocument", "sendChatAction"}
+_SENDS = {"sendMessage", "sendPhoto", "sendDocument", "sendChatAction", "editMessageText"}
 _ALLOWED_TAGS = re.compile(r"</?(?:b|strong|i|em|u|ins|s|strike|del|code|pre|tg-spoiler|blockquote)>"
                            r"|<a href=\"[^\"<>]*\">|</a>")
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
@@ -78,6 +78,7 @@ class FakeTelegramAPI(LoopbackServer):
         self._changed = asyncio.Condition()
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
+        self.texts: dict[tuple[int | None, int | None], tuple[str, Any]] = {}  # (chat, message) → (text, keyboard)
 
     # -- server --------------------------------------------------------------------------
     @property
@@ -217,7 +218,27 @@ class FakeTelegramAPI(LoopbackServer):
         problem = _check_text(text, 4096, params) or _check_keyboard(params)
         if not text.strip():
             problem = "Bad Request: message text is empty"
-        return (400, problem) if problem else (200, self._message(params, text=text))
+        if problem:
+            return 400, problem
+        message = self._message(params, text=text)
+        self.texts[(message["chat"]["id"], message["message_id"])] = (text, params.get("reply_markup"))
+        return 200, message
+
+    async def _api_editMessageText(self, params: dict[str, Any]) -> tuple[int, Any]:
+        """Only a text message the bot sent to that chat, and only to a different text or keyboard."""
+        text = str(params.get("text") or "")
+        key = (_int(params.get("chat_id")), _int(params.get("message_id")))
+        if key not in self.texts:
+            return 400, "Bad Request: message to edit not found"
+        problem = _check_text(text, 4096, params) or _check_keyboard(params)
+        if not text.strip():
+            problem = "Bad Request: message text is empty"
+        if self.texts[key] == (text, params.get("reply_markup")):
+            problem = "Bad Request: message is not modified"
+        if problem:
+            return 400, problem
+        self.texts[key] = (text, params.get("reply_markup"))
+        return 200, {**self._message(params, text=text), "message_id": key[1], "edit_date": int(time.time())}
 
     async def _api_sendPhoto(self, params: dict[str, Any]) -> tuple[int, Any]:
         photo = params.get("photo")

@@ -191,7 +191,24 @@
     append(el("div", "kefu-msg kefu-msg--me", text));
   }
 
+  /* A reply being written: its text so far in one bubble, replaced by the whole reply when it comes. */
+  function renderPartial(frame) {
+    let bubble = ui.log.querySelector('.kefu-group[data-stream="' + CSS.escape(frame.stream) + '"] .kefu-msg');
+    if (!bubble) {
+      const group = el("div", "kefu-group");
+      group.dataset.stream = frame.stream;
+      if (frame.language) group.lang = frame.language === "zh" ? "zh-CN" : "en";
+      bubble = el("div", "kefu-msg kefu-msg--bot", "");
+      group.appendChild(bubble);
+      append(group);
+    }
+    bubble.textContent = frame.text || "";
+    scrollToEnd();
+  }
+
   function renderReply(reply) {
+    const partial = reply.stream &&
+      ui.log.querySelector('.kefu-group[data-stream="' + CSS.escape(reply.stream) + '"]');
     const group = el("div", "kefu-group");
     if (reply.text) group.appendChild(el("div", "kefu-msg kefu-msg--bot", reply.text));
     const exportLink = EXPORT_LINK.exec(reply.text || "");
@@ -199,7 +216,8 @@
     if (reply.cards && reply.cards.length) group.appendChild(renderCards(reply.cards));
     if (reply.buttons && reply.buttons.length) group.appendChild(renderQuickReplies(reply.buttons));
     if (reply.language) group.lang = reply.language === "zh" ? "zh-CN" : "en";
-    append(group);
+    if (partial) partial.replaceWith(group);
+    else append(group);
   }
 
   function renderCards(cards) {
@@ -366,6 +384,9 @@
       while (outbox.length) send(outbox.shift());
     } else if (frame.type === "typing") {
       showTyping();
+    } else if (frame.type === "partial") {
+      hideTyping();
+      renderPartial(frame);
     } else if (frame.type === "reply") {
       if (frame.in_reply_to) inflight.delete(frame.in_reply_to);
       hideTyping();
