@@ -17,7 +17,7 @@ from aiohttp import web
 
 from adapters.credentials import same_secret
 from core.money import to_cents
-from core.promotions.coupons import CouponCheck
+from core.promotions.coupons import CouponCheck, Coupons
 from core.store import Store
 
 MAX_BODY_BYTES = 4096
@@ -26,11 +26,11 @@ MAX_BODY_BYTES = 4096
 class CouponAPI:
     """The routes, bound to the store and the key."""
 
-    def __init__(self, store: Store, api_key: str) -> None:
+    def __init__(self, store: Store, coupons: Coupons, api_key: str) -> None:
         if not api_key:
             raise ValueError("the coupon endpoint needs an API key")
         self._store = store
-        self._coupons = store.coupons
+        self._coupons = coupons
         self._key = api_key.encode()
 
     def routes(self) -> list[web.RouteDef]:

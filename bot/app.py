@@ -42,7 +42,7 @@ from core.retrieval.knowledge import KnowledgeRetriever
 from core.sentiment.base import SentimentAnalyzer
 from core.sentiment.lexicon import LexiconSentiment
 from core.sentiment.linear import LinearSentiment
-from core.sentiment.strategy import SentimentStrategy, Thresholds
+from core.policy.sentiment_strategy import SentimentStrategy, Thresholds
 from core.shop.aftersales import PolicyError, ShopPolicy, publish_policy_articles
 from core.shop.live import LiveOrders
 from core.shop.port import ShopBackend

@@ -23,6 +23,7 @@ from bot.settings import Settings
 from bot.shops import shop_routes
 from core.assistant import Assistant
 from core.channel import Channel
+from core.promotions.coupons import Coupons
 from core.staff import HandoffHub
 from core.store import Store
 
@@ -47,7 +48,7 @@ def build_channels(assistant: Assistant, settings: Settings) -> Channels:
     if shop is not None:
         host.mount(shop_routes(settings, store, shop))
     if settings.kefu_shop_api_key:
-        host.mount(CouponAPI(store, settings.kefu_shop_api_key.get_secret_value()).routes())
+        host.mount(CouponAPI(store, Coupons(store.db), settings.kefu_shop_api_key.get_secret_value()).routes())
     if isinstance(shop, ShopifyShop) and settings.shopify_api_secret and settings.shopify_shop_domain:
         host.mount(ShopifyWebhooks(store, shop, settings.shopify_api_secret.get_secret_value(),
                                    settings.shopify_shop_domain,

@@ -13,7 +13,7 @@ from functools import partial
 from core.actions.base import Action
 from core.dialogue.references import resolve as resolve_references
 from core.dialogue.splitting import split_requests
-from core.dialogue.state import DialogueState
+from core.dialogue_state import DialogueState
 from core.i18n import t
 from core.language import pick_language
 from core.messages import Identity, InboundMessage, Language, Reply
@@ -26,7 +26,7 @@ from core.ratelimit import RateLimiter
 from core.reply.base import ReplyGenerator
 from core.reply.tone_shaping import apply_tone, shape_result
 from core.sentiment.base import SentimentAnalyzer
-from core.sentiment.strategy import SentimentStrategy
+from core.policy.sentiment_strategy import SentimentStrategy
 from core.shop.port import ShopBackend
 from core.staff.hub import HandoffHub
 from core.store import Store

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.dialogue.state import DialogueState
+from core.dialogue_state import DialogueState
 from core.messages import InboundMessage, Language, Reply
 from core.nlu.base import NLUResult
 from core.recommend.base import Recommendation

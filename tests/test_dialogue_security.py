@@ -12,7 +12,7 @@ from bot.app import build_assistant
 from bot.evals.dialogues import demo_template, story_settings
 from bot.evals.stories import copy_store, frozen_clock
 from core.dialogue.answers import answer
-from core.dialogue.state import DialogueState
+from core.dialogue_state import DialogueState
 from core.messages import Identity, InboundMessage
 from core.nlu.base import NLUResult
 from core.sentiment.base import Sentiment

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import build_assistant
 from bot.evals.dialogues import SHOPS, shop_template, story_settings
-from core.dialogue.state import DialogueState
+from core.dialogue_state import DialogueState
 from bot.evals.stories import copy_store, frozen_clock
 from core.messages import Identity, InboundMessage
 from core.nlu.base import NLUResult, Reading

@@ -9,7 +9,7 @@ import pytest
 from core.dialogue.identity import credentials
 from core.dialogue.references import ordinal, resolve
 from core.dialogue.splitting import candidate_parts, split_requests
-from core.dialogue.state import DialogueState
+from core.dialogue_state import DialogueState
 from core.nlu.base import NLUResult, Reading
 
 

@@ -34,6 +34,7 @@ from bot.channels import host_routes
 from core.actions.data_rights import EXPORT_PATH
 from core.assistant import Assistant
 from core.messages import Identity
+from core.promotions.coupons import Coupons
 from core.shop.sync import ShopSync
 from tests.fakes.slack_api import BOT_TOKEN, SIGNING_SECRET, STAFF_CHANNEL, FakeSlackAPI
 from tests.fakes.wechat_api import FakeWeChatAPI
@@ -119,7 +120,7 @@ async def server(assistant: Assistant) -> AsyncIterator[Server]:
     web = WebChannel(assistant)
     host = HttpHost("127.0.0.1", 0, Forwarding((ip_network("127.0.0.1"),), public_https=True))
     host.register([*host_routes(assistant.store), web, wechat, slack])
-    host.mount([*CouponAPI(assistant.store, "shop-key").routes(), *StaffInbox(hub, "staff password").routes(),
+    host.mount([*CouponAPI(assistant.store, Coupons(assistant.store.db), "shop-key").routes(), *StaffInbox(hub, "staff password").routes(),
                 WebhookEndpoint(telegram, "tg-secret").route(TELEGRAM_PATH),
                 *MedusaEvents(ShopSync(assistant.store, assistant.components.shop),
                               "medusa-events-secret-0001").routes()])

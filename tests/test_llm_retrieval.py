@@ -9,7 +9,7 @@ from bot.app import build_assistant, warm_up
 from bot.settings import load_settings
 from core.demo.loader import load_demo_shop
 from core.dialogue.recognisers import TOPIC_OF_INTENT
-from core.dialogue.state import DialogueState
+from core.dialogue_state import DialogueState
 from core.i18n import t
 from core.messages import Identity, InboundMessage
 from core.retrieval.dense import E5Encoder, QuestionVectors, shared_encoder

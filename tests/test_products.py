@@ -12,7 +12,7 @@ from bot.evals.dialogues import run_all
 from core.actions import product_facts as pf
 from core.dialogue.flows.slots import variant_choices
 from core.dialogue.references import resolve
-from core.dialogue.state import DialogueState
+from core.dialogue_state import DialogueState
 from core.messages import Identity, InboundMessage
 from core.nlu.base import NLUResult, Reading
 from core.recommend.constraints import variant_matches

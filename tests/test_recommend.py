@@ -10,7 +10,7 @@ import pytest
 from bot.benches.recommend import parse_sizes
 from core.actions.recommend import RecommendAction
 from core.demo.loader import load_demo_shop
-from core.dialogue.state import DialogueState
+from core.dialogue_state import DialogueState
 from core.i18n import t
 from core.messages import Identity, InboundMessage
 from core.nlu.base import NLUResult

@@ -33,7 +33,7 @@ from core.shop.local import LocalShop
 from core.shop.port import ShopBackend
 from core.shop.sender import UNCERTAIN, ChangeSender, Sent, change_key
 from core.store import Store
-from core.store.changes import ChangePlan, OrderChanges
+from core.shop.changes import ChangePlan, OrderChanges
 from core.turn import ActionResult, Turn
 
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (

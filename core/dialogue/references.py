@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from core.dialogue.state import DialogueState
+from core.dialogue_state import DialogueState
 from core.nlu.base import NLUResult
 from core.retrieval.product_questions import PRODUCT_INTENTS, asked_product
 from core.retrieval.product_types import product_types, without_type_words

@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from core.promotions.coupons import Coupons
 from core.store.audit import AuditLog
 from core.store.catalog import Catalog, ProductHit, ProductQuery
 from core.store.conversations import Conversations, InboundRecord
@@ -35,7 +34,6 @@ class Store:
         self.audit = AuditLog(self.db)
         self.privacy_links = PrivacyLinks(self.db)
         self.secrets = InstallSecrets(self.db)
-        self.coupons = Coupons(self.db)
         self.channel_data: dict[str, ChannelData] = {}
         """What each registered channel keeps about its users, by channel name (``core.privacy``)."""
 

@@ -7,7 +7,7 @@ from datetime import time, timedelta
 import pytest
 from promo_helpers import NO_QUIET, NOW, definition, start
 
-from core.dialogue.state import DialogueState
+from core.dialogue_state import DialogueState
 from core.channel import PushError
 from core.messages import Identity, InboundMessage, Reply
 from core.nlu.base import NLUResult, Reading

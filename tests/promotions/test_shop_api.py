@@ -13,6 +13,7 @@ from adapters.web import WebChannel
 from bot.channels import host_routes
 from bot.cli import build_parser
 from bot.commands import coupon
+from core.promotions.coupons import Coupons
 from core.store import Store
 
 KEY = "shop-secret-key"
@@ -22,7 +23,7 @@ KEY = "shop-secret-key"
 async def client(shop: Store, planner, assistant):
     planner.plan(start(shop), datetime.now(UTC))
     host = HttpHost("127.0.0.1", 0)
-    host.register([*host_routes(shop), WebChannel(assistant), CouponAPI(shop, KEY)])
+    host.register([*host_routes(shop), WebChannel(assistant), CouponAPI(shop, Coupons(shop.db), KEY)])
     async with TestClient(TestServer(host.build_app())) as client:
         yield client
 

@@ -19,7 +19,7 @@ from core.observe.metrics import sample
 from core.reply.grounding import GroundingChecker
 from core.reply.llm import LLMReplyGenerator
 from core.staff import ExtractiveSummarizer, HandoffHub, LLMSummarizer
-from core.store.changes import OrderChange, OrderChanges
+from core.shop.changes import OrderChange, OrderChanges
 from tests.fakes.channel import RecordingChannel
 from tests.staff.conftest import RecordingSink
 from tests.staff.test_inbox import login

@@ -9,7 +9,7 @@ from core.dialogue.flows.slots import read_address
 from core.i18n import t
 from core.nlu.addresses import AddressParts, parse_address
 from core.shop.requests import Capability, UpdateShippingAddress
-from core.store.changes import OrderChange
+from core.shop.changes import OrderChange
 from core.turn import ActionResult
 
 # A shop's own address records name the parts their way (tau-retail, Shopify exports: address1, state);

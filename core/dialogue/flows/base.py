@@ -15,7 +15,7 @@ from core.reply.templates import localise
 from core.shop.aftersales import ShopPolicy
 from core.shop.requests import Capability
 from core.store import Store
-from core.store.changes import ChangePlan
+from core.shop.changes import ChangePlan
 from core.turn import ActionResult, Turn
 from core.vocabulary import colour_name
 

@@ -7,7 +7,7 @@ from typing import Any
 from core.dialogue.flows.base import YES_NO, Flow, FlowContext, items_text, net_paid
 from core.dialogue.flows.slots import read_reason
 from core.shop.requests import CancelOrder, Capability
-from core.store.changes import OrderChange
+from core.shop.changes import OrderChange
 from core.turn import ActionResult
 
 

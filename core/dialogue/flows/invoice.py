@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.dialogue.flows.base import Flow, FlowContext
-from core.store.changes import OrderChange
+from core.shop.changes import OrderChange
 from core.turn import ActionResult
 
 

@@ -8,7 +8,7 @@ from core.dialogue.flows.base import YES_NO, Flow, FlowContext, item_shop_id, it
 from core.dialogue.flows.slots import chosen_items, read_item, read_reason, read_refund_method
 from core.i18n import t
 from core.shop.requests import Capability, RequestReturn
-from core.store.changes import OrderChange
+from core.shop.changes import OrderChange
 from core.turn import ActionResult
 
 

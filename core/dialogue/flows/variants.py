@@ -10,7 +10,7 @@ from core.dialogue.flows.base import YES_NO, Flow, FlowContext, item_shop_id, it
 from core.dialogue.flows.slots import read_item, read_variant, variant_choices
 from core.i18n import t
 from core.shop.requests import Capability, ChangeItems, ItemSwap, RequestExchange, ShopRequest
-from core.store.changes import OrderChange
+from core.shop.changes import OrderChange
 from core.turn import ActionResult
 from core.vocabulary import colour_name
 
