@@ -70,20 +70,26 @@ async def test_a_reconciliation_reads_only_orders_updated_since_the_last_sync(sh
     assert store.orders.get("#1004") is not None
 
 
-async def test_an_event_refreshes_one_product(shop):
+@pytest.fixture
+async def synced(shop):
+    """(store, sync) after a full sync of ``shop``."""
     store = Store(":memory:")
     sync = ShopSync(store, shop)
     await sync.full()
+    yield store, sync
+    store.close()
+
+
+async def test_an_event_refreshes_one_product(shop, synced):
+    store, sync = synced
     shop.products_by_id["prod_tee"] = replace(TEE, variants=(replace(TEE.variants[0], stock=0),))
     assert await sync.refresh_product("prod_tee")
     assert store.catalog.variant("var_tee_m")["stock"] == 0
     assert not await sync.refresh_product("prod_missing")
 
 
-async def test_an_event_naming_a_cached_variant_refreshes_its_product_and_a_deleted_product_is_withdrawn(shop):
-    store = Store(":memory:")
-    sync = ShopSync(store, shop)
-    await sync.full()
+async def test_an_event_naming_a_cached_variant_refreshes_its_product_and_a_deleted_product_is_withdrawn(shop, synced):
+    store, sync = synced
     shop.products_by_id["prod_tee"] = replace(TEE, variants=(replace(TEE.variants[0], stock=7),))
     assert await sync.refresh_variant("var_tee_m")
     assert store.catalog.variant("var_tee_m")["stock"] == 7
