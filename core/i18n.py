@@ -362,10 +362,10 @@ def intent_label(intent: str) -> dict[str, str]:
 
 def t(key: str, lang: str, **facts: Any) -> str:
     """The string ``key`` in ``lang`` (falling back to English), with ``facts`` filled in."""
-    return localise(MESSAGES[key], lang, **facts)
+    return fill(MESSAGES[key], lang, **facts)
 
 
-def localise(entry: dict[str, str], lang: str, **facts: Any) -> str:
+def fill(entry: dict[str, str], lang: str, **facts: Any) -> str:
     """One bilingual string (``{"zh": …, "en": …}``, e.g. an adapter's own) in ``lang``, falling back
     to English, with ``facts`` filled in."""
     return entry.get(lang, entry["en"]).format(**facts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.i18n import localise
+from core.i18n import fill
 
 STRINGS: dict[str, dict[str, str]] = {
     "welcome": {
@@ -50,4 +50,4 @@ STRINGS: dict[str, dict[str, str]] = {
 
 def say(key: str, lang: str, **facts: Any) -> str:
     """The WeChat string ``key`` in ``lang`` (falling back to English), with ``facts`` filled in."""
-    return localise(STRINGS[key], lang, **facts)
+    return fill(STRINGS[key], lang, **facts)
