@@ -1,4 +1,4 @@
-"""Staff login for the inbox: one shared password (compared as scrypt hashes, in constant time),
+"""Staff login for the console: one shared password (an owner's) (compared as scrypt hashes, in constant time),
 server-side sessions in an HttpOnly SameSite=Strict cookie, a CSRF token required on every POST and a
 lockout of client addresses that keep guessing.
 
@@ -17,6 +17,12 @@ from datetime import datetime, timedelta
 
 from core import clock
 
+AGENT = "agent"
+"""Works the inbox (handoffs)."""
+OWNER = "owner"
+"""Also sees reports and manages settings, the knowledge base, canned replies and accounts."""
+_RANK = {AGENT: 0, OWNER: 1}
+
 COOKIE = "kefu_staff"
 SESSION_S = 12 * 3600
 MAX_FAILURES = 5
@@ -33,6 +39,11 @@ class StaffSession:
     staff: str
     csrf: str
     expires: datetime
+    role: str = AGENT
+
+    def may(self, role: str) -> bool:
+        """Whether this colleague's role includes ``role`` (an owner may do what an agent may)."""
+        return _RANK[self.role] >= _RANK[role]
 
 
 @dataclass
@@ -70,7 +81,7 @@ class StaffAuth:
             return None
         self._failures.pop(client, None)
         token = secrets.token_urlsafe(32)
-        session = StaffSession(name, secrets.token_urlsafe(24), now + timedelta(seconds=SESSION_S))
+        session = StaffSession(name, secrets.token_urlsafe(24), now + timedelta(seconds=SESSION_S), OWNER)
         self._sessions[token] = session
         return token, session
 

@@ -48,6 +48,7 @@ async def test_staff_claim_reply_and_resolve_in_the_browser(inbox_web, hub):
             await page.fill("#login-password", PASSWORD)
             await page.click("#login button[type=submit]")
             await expect(page.locator("#who")).to_have_text("Logged in as Mei")
+            await expect(page.locator("#login")).to_be_hidden()  # it stayed under "Logged in as" before
 
             item = page.locator("#queue button").first
             await expect(item).to_contain_text(visitor_label(f"web:{web_session}"))

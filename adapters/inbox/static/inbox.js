@@ -1,35 +1,12 @@
-// The staff inbox: log in, watch the queue, open a conversation, claim / reply / resolve.
-// Plain DOM (textContent only: shopper text is never parsed as HTML); polls every 3 seconds.
+// The inbox section: watch the queue, open a conversation, claim / reply / resolve. Polls every 3 seconds.
 (function () {
   "use strict";
-  const api = "/staff/api";
-  const $ = (id) => document.getElementById(id);
-  let csrf = null;
+  const { t, call, $ } = window.KefuConsole;
   let current = null;
   let shownHandoff = null;  // the handoff whose card is on screen: actions name it, not "whichever is open now"
 
-  async function call(path, options) {
-    const init = Object.assign({ credentials: "same-origin", headers: {} }, options || {});
-    if (init.method === "POST") {
-      init.headers["Content-Type"] = "application/json";
-      if (csrf) init.headers["X-CSRF-Token"] = csrf;
-      init.body = JSON.stringify(init.body || {});
-    }
-    const response = await fetch(api + path, init);
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.error || response.statusText);
-    return data;
-  }
-
   function minutes(seconds) {
-    return seconds < 60 ? "<1 min" : Math.floor(seconds / 60) + " min";
-  }
-
-  function show(loggedIn, staff) {
-    $("login").hidden = loggedIn;
-    $("inbox").hidden = !loggedIn;
-    $("logout").hidden = !loggedIn;
-    $("who").textContent = loggedIn ? "Logged in as " + staff : "";
+    return seconds < 60 ? t("<1 min", "不到1分钟") : Math.floor(seconds / 60) + t(" min", "分钟");
   }
 
   async function refreshQueue() {
@@ -50,8 +27,8 @@
       mood.textContent = item.mood;
       const meta = document.createElement("div");
       meta.className = "muted";
-      meta.textContent = item.channel + " · " + item.reason + " · waiting " + minutes(item.waiting_s) +
-        (item.claimed_by ? " · claimed by " + item.claimed_by : "");
+      meta.textContent = item.channel + " · " + item.reason + " · " + t("waiting ", "已等待") + minutes(item.waiting_s) +
+        (item.claimed_by ? " · " + t("claimed by ", "接手人：") + item.claimed_by : "");
       button.append(title, " ", mood, meta);
       button.addEventListener("click", () => open(item.conversation_id));
       li.append(button);
@@ -79,9 +56,9 @@
     }
     const card = data.card;
     shownHandoff = card.id;
-    const facts = [["Customer", card.customer], ["Channel", card.channel], ["Language", card.language],
-      ["Mood", card.mood], ["Order", card.order_id || "-"],
-      ["Status", card.status + (card.claimed_by ? " (" + card.claimed_by + ")" : "")]];
+    const facts = [[t("Customer", "顾客"), card.customer], [t("Channel", "渠道"), card.channel],
+      [t("Language", "语言"), card.language], [t("Mood", "情绪"), card.mood], [t("Order", "订单"), card.order_id || "-"],
+      [t("Status", "状态"), card.status + (card.claimed_by ? " (" + card.claimed_by + ")" : "")]];
     const dl = document.createElement("dl");
     for (const [key, value] of facts) {
       const dt = document.createElement("dt");
@@ -123,25 +100,6 @@
     await refreshQueue();
   }
 
-  $("login").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    $("login-error").textContent = "";
-    try {
-      const data = await call("/login", { method: "POST",
-        body: { name: $("login-name").value, password: $("login-password").value } });
-      csrf = data.csrf;
-      show(true, data.staff);
-      await refreshQueue();
-    } catch (error) {
-      $("login-error").textContent = error.message;
-    }
-  });
-  $("logout").addEventListener("click", async () => {
-    await call("/logout", { method: "POST" }).catch(() => null);
-    csrf = null;
-    current = null;
-    show(false, "");
-  });
   $("claim").addEventListener("click", () => act("claim"));
   $("resolve").addEventListener("click", () => act("resolve", { back_to_bot: false }));
   $("back").addEventListener("click", () => act("resolve", { back_to_bot: true }));
@@ -153,16 +111,16 @@
     if (!$("action-error").textContent) $("reply-text").value = "";
   });
 
-  async function start() {
-    const data = await call("/session").catch(() => ({}));
-    csrf = data.csrf || null;
-    show(Boolean(data.staff), data.staff || "");
-    if (data.staff) await refreshQueue();
-    setInterval(() => {
-      if (!csrf) return;
+  window.KefuConsole.register("inbox", {
+    start() {
+      setInterval(() => {
+        if (!window.KefuConsole.loggedIn()) return;
+        refreshQueue().catch(() => null);
+        refreshConversation().catch(() => null);
+      }, 3000);
+    },
+    show() {
       refreshQueue().catch(() => null);
-      refreshConversation().catch(() => null);
-    }, 3000);
-  }
-  start();
+    },
+  });
 })();
