@@ -1,6 +1,7 @@
 """The policy file drives both the flows' rules and the FAQ's policy text, so they agree."""
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,15 @@ async def test_a_return_outside_the_window_is_refused_with_the_policy_numbers(te
     reply = await _ask(store, story_settings(), "I want to return order W1823182")  # delivered 2026-09-12
     assert "more than 30 days ago" in reply
     assert store.orders.get("#W1823182")["status"] == "delivered"
+
+
+def test_without_a_delivery_date_the_order_date_bounds_the_window():
+    """Nothing is delivered before it is ordered: an order placed within the window is within it; one
+    placed earlier cannot be judged from the data (None: a colleague checks), never refused."""
+    policy = ShopPolicy.load(DEMO_POLICY)
+    days = policy.window_days("return")
+    today = date(2024, 1, 15)
+    assert policy.within_window("return", None, today, (today - timedelta(days=days)).isoformat()) is True
+    assert policy.within_window("return", None, today, (today - timedelta(days=days + 1)).isoformat()) is None
+    assert policy.within_window("return", None, today, None) is None
+    assert policy.within_window("return", "2023-11-01", today, "2023-10-30") is False  # a known date decides

@@ -93,15 +93,19 @@ class ShopPolicy:
         return {"return": self.return_window_days, "exchange": self.exchange_window_days,
                 "invoice": self.invoice_window_days}.get(action)
 
-    def within_window(self, action: str, delivered_on: str | None, today: date) -> bool | None:
-        """Whether ``today`` is within the action's window after ``delivered_on`` (ISO date); None when the
-        action has a window and the delivery date is not known (the shop's data lacks it)."""
+    def within_window(self, action: str, delivered_on: str | None, today: date,
+                      ordered_on: str | None = None) -> bool | None:
+        """Whether ``today`` is within the action's window after ``delivered_on`` (ISO date). Without a
+        delivery date, an order placed within the window is within it too (nothing is delivered before
+        it is ordered); otherwise None: the shop's data cannot tell."""
         days = self.window_days(action)
         if days is None:
             return True
-        if not delivered_on:
-            return None
-        return (today - date.fromisoformat(delivered_on[:10])).days <= days
+        if delivered_on:
+            return (today - date.fromisoformat(delivered_on[:10])).days <= days
+        if ordered_on and (today - date.fromisoformat(ordered_on[:10])).days <= days:
+            return True
+        return None
 
     def needs_approval(self, kind: str, amount_cents: int) -> bool:
         """Whether a refund (``kind`` "refund") or exchange difference ("exchange") needs a colleague."""

@@ -94,8 +94,11 @@ class Flow(ABC):
     def relevant(self, ctx: FlowContext, order: dict[str, Any]) -> bool:
         """Whether an order is one this flow could act on (used to pick or list orders)."""
         return self.rule is None or (ctx.policy.allows(self.rule, order["status"])
-                                     and ctx.policy.within_window(self.rule, order.get("expected_delivery"), ctx.today)
-                                     is not False)
+                                     and self._within_window(ctx, order) is not False)
+
+    def _within_window(self, ctx: FlowContext, order: dict[str, Any]) -> bool | None:
+        assert self.rule is not None
+        return ctx.policy.within_window(self.rule, order.get("expected_delivery"), ctx.today, order.get("created_at"))
 
     def refusal(self, ctx: FlowContext, order: dict[str, Any]) -> ActionResult | None:
         """Why the policy does not allow this flow for ``order`` (None: it does)."""
@@ -108,7 +111,7 @@ class Flow(ABC):
                 for lang in ("zh", "en")}
             return ActionResult("refuse_status", {"order_id": order["id"], "status": status_name(order["status"]),
                                                   "task": label, "allowed": allowed})
-        within = ctx.policy.within_window(self.rule, order.get("expected_delivery"), ctx.today)
+        within = self._within_window(ctx, order)
         if within is None:  # the shop's data has no delivery date: a colleague checks, nothing is refused or assumed
             ctx.handoff.request(ctx.turn.conversation_id, f"window_unknown:{self.name} {order['id']}", 2)
             return ActionResult("window_unknown", {"order_id": order["id"], "task": label,
