@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import argparse
-import csv
+from pathlib import Path
 from datetime import date
 
 from bot.app import open_store
 from bot.errors import CommandError
 from bot.settings import Settings
-from core.reports import Report, ReportFilter, build_report
+from core.reports import Report, ReportFilter, build_report, to_csv
 
 NAME = "report"
 HELP = "conversations, automated resolution, handoffs, response times, mood and promotions over a date range"
@@ -44,13 +44,11 @@ def report_for(args: argparse.Namespace, settings: Settings) -> Report:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print one metric a line; write the CSV when asked."""
-    rows = report_for(args, settings).rows()
+    report = report_for(args, settings)
+    rows = report.rows()
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
     if args.csv:
-        with open(args.csv, "w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(("metric", "value"))
-            writer.writerows(rows)
+        Path(args.csv).write_text(to_csv(report), encoding="utf-8")
     return 0
