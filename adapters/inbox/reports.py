@@ -48,7 +48,7 @@ class ReportsSection(ConsoleSection):
         if language is not None and language not in LANGUAGES:
             raise _bad("lang: zh or en")
         channel = (query.get("channel") or "")[:40] or None
-        return build_report(self._store.db, ReportFilter(start, end, channel, language))
+        return build_report(self._store, ReportFilter(start, end, channel, language))
 
     async def _json(self, request: web.Request, _session: StaffSession) -> web.Response:
         report = self._report(request)

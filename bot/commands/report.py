@@ -37,7 +37,7 @@ def report_for(args: argparse.Namespace, settings: Settings) -> Report:
         raise CommandError("--to is before --from")
     store = open_store(settings)
     try:
-        return build_report(store.db, ReportFilter(args.start, args.end, args.channel, args.lang))
+        return build_report(store, ReportFilter(args.start, args.end, args.channel, args.lang))
     finally:
         store.close()
 

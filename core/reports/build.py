@@ -11,6 +11,8 @@ from typing import Any
 
 import sqlite_utils
 
+from core.store import Store
+
 REPEAT_WINDOW = timedelta(hours=48)
 """A later conversation of the same shopper started within this long after one ended counts as a repeat contact."""
 
@@ -144,8 +146,9 @@ def _repeated(db: sqlite_utils.Database, conversation: dict[str, Any]) -> bool:
     return row is not None
 
 
-def build_report(db: sqlite_utils.Database, scope: ReportFilter) -> Report:
-    """The report of ``scope`` from the store's database."""
+def build_report(store: Store, scope: ReportFilter) -> Report:
+    """The report of ``scope`` from the store."""
+    db = store.db
     conversations = _conversations(db, scope)
     ids = [c["id"] for c in conversations]
     marks = ", ".join("?" * len(ids))

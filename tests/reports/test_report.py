@@ -16,15 +16,13 @@ SCOPE = ReportFilter(date.fromisoformat(RANGE[0]), date.fromisoformat(RANGE[1]))
 
 
 @pytest.fixture
-def seeded() -> Store:
-    store = Store(":memory:")
+def seeded(store: Store) -> Store:
     seed(store)
-    yield store
-    store.close()
+    return store
 
 
 def test_the_report_of_a_range_is_the_seeded_truth(seeded):
-    report, truth = build_report(seeded.db, SCOPE), expected()
+    report, truth = build_report(seeded, SCOPE), expected()
     assert (report.conversations, report.automated, report.handed_off) == \
         (truth["conversations"], truth["automated"], truth["handed_off"])
     assert report.handoff_reasons == truth["reasons"]
@@ -39,19 +37,16 @@ def test_the_report_of_a_range_is_the_seeded_truth(seeded):
 
 
 def test_channel_and_language_narrow_the_conversations(seeded):
-    telegram = build_report(seeded.db, ReportFilter(SCOPE.start, SCOPE.end, channel="telegram"))
+    telegram = build_report(seeded, ReportFilter(SCOPE.start, SCOPE.end, channel="telegram"))
     assert (telegram.conversations, telegram.handed_off, telegram.automated) == (2, 2, 0)
-    zh = build_report(seeded.db, ReportFilter(SCOPE.start, SCOPE.end, language="zh"))
+    zh = build_report(seeded, ReportFilter(SCOPE.start, SCOPE.end, language="zh"))
     assert (zh.conversations, zh.automated, zh.handoff_reasons) == (2, 1, {"policy_approval": 1})
-    assert build_report(seeded.db, ReportFilter(SCOPE.start, SCOPE.end, channel="slack")).automated_rate is None
+    assert build_report(seeded, ReportFilter(SCOPE.start, SCOPE.end, channel="slack")).automated_rate is None
 
 
-def test_the_last_day_of_the_range_is_included():
-    store = Store(":memory:")
-    seed(store)
-    one_day = build_report(store.db, ReportFilter(date(2026, 11, 3), date(2026, 11, 3)))
+def test_the_last_day_of_the_range_is_included(seeded):
+    one_day = build_report(seeded, ReportFilter(date(2026, 11, 3), date(2026, 11, 3)))
     assert one_day.conversations == 3  # telegram:c, telegram:d, wechat:a2
-    store.close()
 
 
 @pytest.mark.parametrize(("reason", "category"), [
@@ -72,7 +67,7 @@ def test_nearest_rank_quantiles():
 def test_kefu_report_prints_and_writes_the_same_numbers(tmp_path):
     store = Store(tmp_path / "kefu.db")
     seed(store)
-    rows = build_report(store.db, SCOPE).rows()
+    rows = build_report(store, SCOPE).rows()
     store.close()
     done = run_kefu(tmp_path, "report", "--from", RANGE[0], "--to", RANGE[1], "--csv", "out.csv",
                     KEFU_LOAD_DEMO_SHOP="false")

@@ -34,7 +34,7 @@ async def console(hub, store):
 
 async def test_owners_get_the_report_as_json_csv_and_png(console, store):
     url, session, _ = console
-    rows = [list(row) for row in build_report(store.db, ReportFilter(date.fromisoformat(RANGE[0]),
+    rows = [list(row) for row in build_report(store, ReportFilter(date.fromisoformat(RANGE[0]),
                                                                      date.fromisoformat(RANGE[1]))).rows()]
     async with session.get(f"{url}?{QUERY}") as response:
         body = await response.json()
