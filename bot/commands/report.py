@@ -50,5 +50,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
     if args.csv:
-        Path(args.csv).write_text(to_csv(report), encoding="utf-8")
+        try:
+            Path(args.csv).write_text(to_csv(report), encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"cannot write {args.csv}: {exc.strerror or exc}", status=1) from None
     return 0

@@ -84,3 +84,11 @@ def test_kefu_report_rejects_a_backwards_range_and_a_bad_day(tmp_path):
     assert backwards.returncode == 2 and "before" in backwards.stderr
     bad = run_kefu(tmp_path, "report", "--from", "11/05/2026", "--to", "2026-11-01", KEFU_LOAD_DEMO_SHOP="false")
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_kefu_report_says_when_the_csv_cannot_be_written(tmp_path):
+    (tmp_path / "folder").mkdir()
+    for target in ("folder", "missing/out.csv"):
+        done = run_kefu(tmp_path, "report", "--from", RANGE[0], "--to", RANGE[1], "--csv", target,
+                        KEFU_LOAD_DEMO_SHOP="false")
+        assert done.returncode == 1 and "Traceback" not in done.stderr and "cannot write" in done.stderr
