@@ -42,6 +42,8 @@ def seed(store: Store) -> None:
         replied = _plus(started, reply_after)
         db["messages"].insert({"conversation_id": cid, "direction": "out", "text": "ok", "processed": 1,
                                "created_at": replied})
+    db["messages"].insert({"conversation_id": "web:b", "direction": "in", "text": "Do you ship to Mars?",
+                           "understood": 0, "processed": 1, "created_at": "2026-11-02T11:01:00+00:00"})
     for cid, reason, created, resolved in HANDOFFS:
         db["handoffs"].insert({"conversation_id": cid, "status": "resolved" if resolved else "open",
                                "reason": reason, "priority": 1, "created_at": created, "resolved_at": resolved})
@@ -67,6 +69,7 @@ def expected() -> dict[str, Any]:
             "handed_off": 3, "reasons": {"asked": 1, "backend_cannot": 1, "policy_approval": 1},
             "first_response_p50": 6.0, "first_response_p90": 10.0,  # replies after 2, 4, 6, 8, 10 s
             "resolution_p50": 600.0, "resolution_p90": 3600.0,
+            "unanswered": {"do you ship to mars": 1},
             "intents": {"order_status": 3, "return_request": 1, "goodbye": 1, "contact_human_agent": 1},
             "mood_by_day": {"2026-11-02": 0.0, "2026-11-03": (-0.8 + 0.1) / 2},
             "deliveries_sent": 2, "coupons_redeemed": 1, "revenue_cents": 19900}

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from core.messages import Identity, InboundMessage
 from core.reports import ReportFilter, build_report
 from core.reports.build import handoff_category, nearest_rank
 from core.store import Store
@@ -29,7 +30,7 @@ def test_the_report_of_a_range_is_the_seeded_truth(seeded):
     assert (report.first_response_p50, report.first_response_p90) == \
         (truth["first_response_p50"], truth["first_response_p90"])
     assert (report.resolution_p50, report.resolution_p90) == (truth["resolution_p50"], truth["resolution_p90"])
-    assert report.intents == truth["intents"]
+    assert report.intents == truth["intents"] and report.unanswered == truth["unanswered"]
     assert report.mood_by_day == pytest.approx(truth["mood_by_day"])
     assert (report.deliveries_sent, report.coupons_redeemed, report.revenue_cents) == \
         (truth["deliveries_sent"], truth["coupons_redeemed"], truth["revenue_cents"])
@@ -72,7 +73,7 @@ def test_kefu_report_prints_and_writes_the_same_numbers(tmp_path):
     done = run_kefu(tmp_path, "report", "--from", RANGE[0], "--to", RANGE[1], "--csv", "out.csv",
                     KEFU_LOAD_DEMO_SHOP="false")
     assert done.returncode == 0, done.stderr
-    printed = [tuple(line.split(None, 1)) for line in done.stdout.splitlines()]
+    printed = [tuple(line.rsplit(None, 1)) for line in done.stdout.splitlines()]
     assert printed == rows
     with open(tmp_path / "out.csv", encoding="utf-8") as file:
         assert [tuple(row) for row in csv.reader(file)] == [("metric", "value"), *rows]
@@ -92,3 +93,20 @@ def test_kefu_report_says_when_the_csv_cannot_be_written(tmp_path):
         done = run_kefu(tmp_path, "report", "--from", RANGE[0], "--to", RANGE[1], "--csv", target,
                         KEFU_LOAD_DEMO_SHOP="false")
         assert done.returncode == 1 and "Traceback" not in done.stderr and "cannot write" in done.stderr
+
+
+async def test_each_inbound_message_records_whether_the_bot_understood_it(assistant, store):
+    shopper = Identity("web", "s-understood")
+    await assistant.handle(InboundMessage(shopper, "hi", language_hint="en"))
+    await assistant.handle(InboundMessage(shopper, "qwzx vbnm plkj", language_hint="en"))
+    rows = store.db.execute("select text, understood from messages where direction = 'in' order by id").fetchall()
+    assert rows == [("hi", 1), ("qwzx vbnm plkj", 0)]
+
+
+def test_questions_the_bot_did_not_understand_are_grouped_by_normalised_text(seeded):
+    for conversation, text in (("web:a", "do you  ship to MARS"),
+                               ("telegram:c", "火星包邮吗？"), ("web:z", "do you ship to mars")):
+        seeded.db["messages"].insert({"conversation_id": conversation, "direction": "in", "text": text,
+                                      "understood": 0, "processed": 1, "created_at": "2026-11-02T10:00:00+00:00"})
+    report = build_report(seeded, SCOPE)
+    assert report.unanswered == {"do you ship to mars": 2, "火星包邮吗": 1}  # web:b (the seed) and web:a; web:z is outside the range

@@ -59,11 +59,14 @@ async def test_the_reports_page_shows_the_seeded_truth_and_the_cli_numbers(hub, 
         await expect(page.locator('#report-rows tr[data-metric="from"] td.value')).to_have_text(RANGE[0])
         shown = await page.eval_on_selector_all(
             "#report-rows tr", "rows => rows.map(r => [r.dataset.metric, r.querySelector('.value').textContent])")
+        assert ("unanswered.do you ship to mars", "1") in printed
         assert [tuple(row) for row in shown] == printed
         values = dict(printed)
         assert (values["automated"], values["handed_off"]) == (str(truth["automated"]), str(truth["handed_off"]))
         assert values["handoff_reason.asked"] == "1" and values["revenue_cents"] == str(truth["revenue_cents"])
         assert values["first_response_p90_s"] == f"{truth['first_response_p90']:.1f}"
+        faq = page.locator('#report-rows tr[data-metric="unanswered.do you ship to mars"] a.faq-link')
+        assert await faq.get_attribute("href") == "#kb?q=do%20you%20ship%20to%20mars"
         csv_link = await page.get_attribute("#report-csv", "href")
         assert csv_link == f"/staff/api/reports.csv?from={RANGE[0]}&to={RANGE[1]}"
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)

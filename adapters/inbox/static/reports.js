@@ -16,7 +16,7 @@
     revenue_cents: ["Revenue with coupons (cents)", "用券订单金额（分）"],
   };
   const PREFIXES = { handoff_reason: ["Handoff reason: ", "转人工原因："], intent: ["Intent: ", "意图："],
-    mood: ["Mood on ", "情绪 "] };
+    mood: ["Mood on ", "情绪 "], unanswered: ["Not understood: ", "没听懂："] };
   const REASONS = { asked: ["asked", "顾客要求"], upset: ["upset", "情绪不满"], low_confidence: ["low confidence", "没听懂"],
     policy_approval: ["policy approval", "需审批"], backend_cannot: ["backend cannot", "系统无法处理"], other: ["other", "其他"] };
 
@@ -35,6 +35,15 @@
     return params.toString();
   }
 
+  /** A link that opens the knowledge-base editor with the question filled in (the kb section). */
+  function faqLink(question) {
+    const link = document.createElement("a");
+    link.className = "faq-link";
+    link.href = "#kb?q=" + encodeURIComponent(question);
+    link.textContent = t("write an FAQ article", "写一篇常见问题");
+    return link;
+  }
+
   function showRows(rows) {
     const body = $("report-rows");
     body.replaceChildren();
@@ -46,6 +55,7 @@
       const cell = document.createElement("td");
       cell.className = "value";
       cell.textContent = value;
+      if (metric.startsWith("unanswered.")) name.append(" ", faqLink(metric.slice("unanswered.".length)));
       tr.append(name, cell);
       body.append(tr);
     }
