@@ -129,6 +129,7 @@ class Assistant:
         replies: list[Reply] = []
         after_commit: list[Callable[[], None]] = []
         tone = None
+        understood = True
         for request in requests:  # two requests in one message are handled in order
             request = resolve_references(request, state, store, in_task=state.active_task is not None)
             turn = Turn(message, conversation["id"], customer, request, sentiment, state)
@@ -138,6 +139,7 @@ class Assistant:
             for name in parts.policy.decide(turn):
                 result = shape_result(await parts.actions[name].run(turn), turn.tone)
                 state.failures = 0 if result.understood else state.failures + 1
+                understood = understood and result.understood
                 metrics.record_action(name, result.understood)
                 render = parts.generator.render_streamed if message.streams else parts.generator.render
                 reply = replace(await render(result, state.language), private=result.private)
@@ -147,7 +149,8 @@ class Assistant:
             after_commit += turn.after_commit
         state.turn += 1
         store.conversations.complete_turn(conversation["id"], record.message_id, nlu.intent,
-                                          state.language, state.to_dict(), replies, mood=state.mood)
+                                          state.language, state.to_dict(), replies, mood=state.mood,
+                                          understood=understood)
         for index, reply in enumerate(replies):  # a streamed reply's final text replaces its template's
             if reply.stream is not None:
                 reply.stream.on_final(partial(store.conversations.revise_reply, conversation["id"],

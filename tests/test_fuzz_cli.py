@@ -48,6 +48,7 @@ NUMBERS = st.sampled_from(["0", "-1", "-0", "abc", "", "nan", "inf", "-inf", "1e
 """Option values that are not a positive number: refused, or cheap to run."""
 SMALL = NUMBERS | st.sampled_from(["1", "2", "3.5", "199.00"])
 TEXT = st.text(max_size=12)
+DAYS = st.sampled_from(["2026-11-01", "2026-11-30", "2026-02-30", "11/01/2026", ""]) | TEXT
 JUNK = TEXT | st.sampled_from(["--", "-", "--help", "-x", "--bogus", "=", "--format=", "C001", "#W1000001"])
 
 
@@ -116,6 +117,8 @@ ARGV = {
     "coupon": joined(required(st.sampled_from(["check", "redeem"]), st.sampled_from(["WELCOME10", "KF-NOPE"]) | TEXT),
                      options(("--total", SMALL), ("--customer", st.sampled_from(["C001", "C999"]) | TEXT),
                              ("--order", st.sampled_from(["#W1000001", "W0"]) | TEXT), flags=("--yes",))),
+    "report": joined(required(st.just("--from"), DAYS, st.just("--to"), DAYS),
+                     options(("--channel", TEXT), ("--lang", st.sampled_from(["zh", "en", "fr"])), ("--csv", FILES))),
 }
 """Arguments after the subcommand's name, per subcommand."""
 SETTINGS_FILES = st.sampled_from([[], [], ["--env-file", "missing.env"], ["--env-file", "env-bad.env"],

@@ -15,10 +15,11 @@ from bot.commands import (
     model,
     nlu,
     recommend,
+    report,
     run,
     shop,
     train,
 )
 
 COMMANDS: list[ModuleType] = [run, chat, importer, evaluate, bench, conversations, recommend, nlu, train,
-                              campaign, coupon, shop, model]
+                              campaign, coupon, shop, model, report]

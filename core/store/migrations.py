@@ -292,6 +292,12 @@ def _adapter_tables_and_handled_once(db: sqlite_utils.Database) -> None:
             db.execute(f"drop table {table}")
 
 
+def _message_understood(db: sqlite_utils.Database) -> None:
+    """Reports (docs/CONSOLE.md): whether the bot understood each inbound message (NULL before this)."""
+    if "understood" not in db["messages"].columns_dict:
+        db["messages"].add_column("understood", int)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _wechat_deliveries_and_menus,
@@ -310,6 +316,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _shopify_webhooks,
     _erased_customers,
     _adapter_tables_and_handled_once,
+    _message_understood,
 ]
 
 
