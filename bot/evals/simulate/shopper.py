@@ -67,6 +67,7 @@ class Shopper:
 
     def react(self, reply: str) -> str | None:
         """The next message after the bot's ``reply``; None when the shopper is done."""
+        self.named = self.named or (self.task.order_id or "\0") in reply
         if self.correction and self.queue:
             return self.queue.pop(0)
         prompt = next((move for move, keys in _PROMPTS.items()
@@ -92,9 +93,9 @@ class Shopper:
         return self._name_order(reply)
 
     def _name_order(self, reply: str) -> str | None:
-        """The bot is done without ever speaking of the shopper's order: name it, once."""
+        """The bot is done and neither side has spoken of the shopper's order yet: name it, once."""
         task = self.task
-        if task.order_id is None or self.named or task.order_id in reply:
+        if task.order_id is None or self.named:
             return None
         self.named = True
         return self._say(task.flow, order=task.order_id)
