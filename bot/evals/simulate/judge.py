@@ -19,6 +19,8 @@ def snapshot(store: Store) -> dict[str, Any]:
 def judge(task: Task, before: dict[str, Any], after: dict[str, Any], said: str) -> list[str]:
     """The problems of one run (empty: success)."""
     problems = [f"reply lacks {fact!r}" for fact in task.facts if fact.lower() not in said.lower()]
+    if task.named and not any(name.lower() in said.lower() for name in task.named):
+        problems.append(f"reply names none of {list(task.named)}")
     if task.any_of and not any(word.lower() in said.lower() for word in task.any_of):
         problems.append(f"reply has none of {list(task.any_of)}")
     problems += [f"reply must not say {word!r}" for word in task.never if word.lower() in said.lower()]

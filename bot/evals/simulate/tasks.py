@@ -24,7 +24,8 @@ NEGATIVE_WORDS = ("not available", "unavailable", "out of stock", "sold out", "i
 class Task:
     """One thing a shopper wants. ``outcome``: ``changed`` (the order must change), ``request`` (an
     after-sales request row), ``handoff`` (a colleague must be asked), ``unchanged`` (nothing may change);
-    ``facts``: strings the replies must contain; ``any_of``: at least one of these; ``never``: never said."""
+    ``facts``: strings the replies must contain; ``named``: the option asked about, in any of these spellings
+    (the shop's own value or its name in the language); ``any_of``: at least one of these; ``never``: never said."""
 
     name: str
     flow: str
@@ -41,6 +42,7 @@ class Task:
     product: str | None = None
     option: str | None = None
     facts: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
     any_of: tuple[str, ...] = ()
     never: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
@@ -175,15 +177,17 @@ def _option(store: Store, policy: ShopPolicy, lang: str, n: int, rng: random.Ran
         colours = {v["options"].get("color") for v in variants if v["available"]} - {None}
         if not colours:
             continue
-        offered = colour_name(rng.choice(sorted(colours)), lang)
+        offered = rng.choice(sorted(colours))
         absent = sorted(store.catalog.option_values("color") - {v["options"].get("color") for v in variants})
         base = {"flow": "option", "lang": lang, "outcome": "unchanged", "product": product[lang]}
         out.append(Task(f"option-has-{lang}-{product['id']}", shopper=f"web:sim-opt-{lang}-{product['id']}",
-                        option=offered, facts=(offered,), never=NEGATIVE_WORDS, **base))
+                        option=colour_name(offered, lang), named=(offered, colour_name(offered, lang)),
+                        never=NEGATIVE_WORDS, **base))
         if absent:
-            value = colour_name(rng.choice(absent), lang)
+            value = rng.choice(absent)
             out.append(Task(f"option-lacks-{lang}-{product['id']}", shopper=f"web:sim-optx-{lang}-{product['id']}",
-                            option=value, facts=(value,), any_of=NEGATIVE_WORDS, **base))
+                            option=colour_name(value, lang), named=(value, colour_name(value, lang)),
+                            any_of=NEGATIVE_WORDS, **base))
     return out
 
 
