@@ -17,6 +17,8 @@ class DialogueState:
     for in turn ``pending_asked_at``;
     ``customer_id`` the customer the shopper proved to be in this chat (email plus zip code or phone);
     ``last_order`` the order the last finished task was about ("where is my refund?" after a cancel);
+    ``refused_task`` the task the shop's policy refused in turn ``refused_at`` (an order number in the
+    very next message asks for it again, for that order: "sorry, I meant W…");
     ``erase_asked_at`` the turn that asked "delete your data for good?" (only the next turn can confirm);
     ``failures`` counts consecutive turns the assistant did not understand; ``sentiment`` keeps the
     last ten message scores and ``mood`` their smoothed trend (see :mod:`core.sentiment.mood`)."""
@@ -38,6 +40,8 @@ class DialogueState:
     customer_id: int | None = None
     task_turns: int = 0
     last_order: str | None = None
+    refused_task: str | None = None
+    refused_at: int | None = None
     erase_asked_at: int | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -143,6 +143,7 @@ class TaskEngine:
         refused = flow.refusal(ctx, order) if order else None
         if refused:
             self.stop(ctx.turn)
+            state.refused_task, state.refused_at = flow.name, state.turn
             return _with_lead(refused, lead, task=task_label(flow.name))
         if order is not None:
             ctx.order_currency = order.get("currency")

@@ -46,7 +46,16 @@ def flow_for(turn: Turn) -> str | None:
                      and r.confidence >= SECOND_READING_CONFIDENCE), None)
     if flow is None and nlu.intent == "out_of_scope" and "address" in nlu.entities:
         flow = "change_address"
-    return flow
+    return retried_after_refusal(turn, flow) or flow
+
+
+def retried_after_refusal(turn: Turn, flow: str | None) -> str | None:
+    """The task refused in the turn just before, when this message names an order and asks for no other
+    flow with confidence ("sorry, I meant W…" after "W… is delivered, it can't be cancelled")."""
+    state, nlu = turn.state, turn.nlu
+    if state.refused_task is None or state.refused_at != state.turn - 1 or "order_id" not in nlu.entities:
+        return None
+    return state.refused_task if flow is None or nlu.confidence < SWITCH_CONFIDENCE else None
 
 
 def switches_task(turn: Turn) -> bool:
