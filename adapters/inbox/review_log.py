@@ -20,11 +20,11 @@ OWNER = "console-reviews"
 def _reviews(db: sqlite_utils.Database) -> None:
     """One row per reviewer and reply (reviewing again replaces the verdict)."""
     db["console_reviews"].create(
-        {"id": int, "message_id": int, "conversation_id": str, "channel": str, "user_id": str, "reviewer": str,
+        {"id": int, "message_id": int, "conversation_id": str, "reviewer": str,
          "verdict": str, "reason": str, "note": str, "right_intent": str, "read_intent": str, "trained": int,
          "created_at": str}, pk="id", defaults={"trained": 0}, if_not_exists=True)
     db["console_reviews"].create_index(["message_id", "reviewer"], unique=True, if_not_exists=True)
-    db["console_reviews"].create_index(["channel", "user_id"], if_not_exists=True)
+    db["console_reviews"].create_index(["conversation_id"], if_not_exists=True)
 
 
 TABLES = TableSet(OWNER, ("console_reviews",), (_reviews,))
@@ -52,9 +52,7 @@ class ReviewLog:
 
     def save(self, review: Review) -> int:
         """Store (or replace, for the same reviewer and reply) a review; its row id."""
-        channel, _, user_id = review.conversation_id.partition(":")
-        row = {"message_id": review.message_id, "conversation_id": review.conversation_id, "channel": channel,
-               "user_id": user_id, "reviewer": review.reviewer, "verdict": review.verdict, "reason": review.reason,
+        row = {"message_id": review.message_id, "conversation_id": review.conversation_id, "reviewer": review.reviewer, "verdict": review.verdict, "reason": review.reason,
                "note": review.note, "right_intent": review.right_intent, "read_intent": review.read_intent,
                "trained": 0, "created_at": utc_now_iso()}
         with self._own.atomic():
@@ -89,14 +87,14 @@ class ReviewLog:
         return list(self._own.table("console_reviews").rows_where(" and ".join(clauses) or None, params,
                                                                    order_by="id"))
 
-    def data_of(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
-        """A shopper's reviewed replies, for an export (empty when none)."""
-        rows = list(self._own.table("console_reviews").rows_where("user_id = ?", [user_id], order_by="id"))
+    def data_of(self, conversation_id: str) -> dict[str, list[dict[str, Any]]]:
+        """The reviews of a shopper's conversation, for an export (empty when none)."""
+        rows = self.of_conversation(conversation_id)
         return {"console_reviews": rows} if rows else {}
 
-    def forget(self, user_id: str) -> None:
-        """Erase the reviews of a shopper's conversations."""
-        self._own.execute("delete from console_reviews where user_id = ?", [user_id])
+    def forget(self, conversation_id: str) -> None:
+        """Erase the reviews of a shopper's conversation."""
+        self._own.execute("delete from console_reviews where conversation_id = ?", [conversation_id])
 
 
 def register(store: Store) -> ReviewLog:
@@ -106,4 +104,4 @@ def register(store: Store) -> ReviewLog:
 
 def _data_rights(own: OwnTables) -> ChannelData:
     log = ReviewLog(own)
-    return ChannelData(OWNER, log.data_of, log.forget)
+    return ChannelData(OWNER, log.data_of, log.forget, by_conversation=True)

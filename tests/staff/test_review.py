@@ -21,6 +21,7 @@ from core.messages import Identity, InboundMessage
 from core.nlu.rasa import Example
 from core.nlu.shopdata import shop_data_files
 from core.nlu.training import load_training_data
+from core.privacy import erase_customer_data, export_customer_data
 from core.staff import HandoffHub
 from core.store import Store
 from tests.hosting import serving
@@ -51,17 +52,21 @@ async def bot_reply(assistant: Assistant) -> int:
     return next(m["id"] for m in assistant.store.conversations.transcript(CID) if m["direction"] == "out")
 
 
-def test_a_review_is_replaced_per_reviewer_and_reached_by_the_data_rights_hook(store, log):
-    log.save(Review(7, CID, "Mei", "good"))
-    log.save(Review(7, CID, "Mei", "bad", "tone"))
-    log.save(Review(7, CID, "Li", "good"))
+async def test_a_review_is_replaced_per_reviewer_and_goes_with_the_shoppers_data(assistant, log):
+    store = assistant.store
+    reply = await bot_reply(assistant)
+    log.save(Review(reply, CID, "Mei", "good"))
+    log.save(Review(reply, CID, "Mei", "bad", "tone"))
+    log.save(Review(reply, CID, "Li", "good"))
     log.save(Review(8, "telegram:42", "Li", "good"))
     rows = log.of_conversation(CID)
     assert [(r["reviewer"], r["verdict"], r["reason"]) for r in rows] == [("Mei", "bad", "tone"), ("Li", "good", None)]
-    hook = store.channel_data[OWNER]
-    assert len(hook.export("review-shopper")["console_reviews"]) == 2
-    hook.erase("review-shopper")
-    assert log.of_conversation(CID) == [] and hook.export("review-shopper") == {}
+    customer = store.customers.upsert({"external_id": "C-review", "name": "Ana"})
+    store.customers.link_identity(SHOPPER.channel, SHOPPER.user_id, customer)
+    exported = export_customer_data(store, customer, "test")["channels"][OWNER]["console_reviews"]
+    assert [r["reviewer"] for r in exported] == ["Mei", "Li"]
+    erase_customer_data(store, customer, "test")
+    assert log.of_conversation(CID) == []
     assert len(log.between(None, None)) == 1  # someone else's review stays
 
 
