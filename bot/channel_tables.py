@@ -4,6 +4,7 @@ or erasure reaches what every channel keeps (``core.privacy`` asks the registere
 from __future__ import annotations
 
 from adapters.inbox.review_log import register as register_reviews
+from adapters.inbox.transcript_search import register as register_search
 from adapters.telegram.storage import register as register_telegram
 from adapters.wechat.ledger import register as register_wechat
 from core.store import Store
@@ -14,3 +15,4 @@ def register_channel_tables(store: Store) -> None:
     register_telegram(store)
     register_wechat(store)
     register_reviews(store)
+    register_search(store)
