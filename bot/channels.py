@@ -11,6 +11,10 @@ from adapters.forwarded import Forwarding
 from adapters.http import HttpHost, Routed, ServiceRoutes
 from adapters.inbox import StaffInbox
 from adapters.inbox.reports import ReportsSection
+from adapters.inbox.review import ReviewSection
+from adapters.inbox.review_log import register as register_reviews
+from adapters.inbox.search import SearchSection
+from adapters.inbox.transcript_search import register as register_search
 from adapters.shop_api import CouponAPI
 from adapters.shops.shopify.backend import ShopifyShop
 from adapters.shops.shopify.webhooks import ShopifyWebhooks
@@ -73,7 +77,9 @@ def staff_channels(hub: HandoffHub, settings: Settings, host: HttpHost) -> list[
     """Mount the staff inbox (always; it explains itself when no password is set); with a bot token,
     the Slack channel (its endpoint is mounted with the other channels' routes)."""
     password = settings.kefu_staff_password.get_secret_value() if settings.kefu_staff_password else None
-    host.mount(StaffInbox(hub, password, sections=[ReportsSection(hub.store)]).routes())
+    review = ReviewSection(hub.store, register_reviews(hub.store), settings.kefu_nlu_dir, settings.kefu_review_per_day)
+    search = SearchSection(register_search(hub.store))  # CSAT filter: pass its source once CSAT is on main
+    host.mount(StaffInbox(hub, password, sections=[ReportsSection(hub.store), review, search]).routes())
     return [SlackChannel(slack_config(settings), hub)] if settings.slack_bot_token else []
 
 

@@ -192,6 +192,9 @@ class Settings(BaseSettings):
                                          "reply before the answer goes through the customer-service API")
     kefu_staff_password: SecretStr | None = Field(None, description="password of the local staff inbox at /staff "
                                                   "(at least 8 characters); unset: the inbox is off")
+    kefu_review_per_day: int = Field(10, ge=1, le=500, description="conversations of the day before in the "
+                                     "console's review queue (a sample seeded by the date, spread over "
+                                     "channels and languages)")
     kefu_handoff_wait_minutes: float = Field(5.0, gt=0, description="an unclaimed handoff after this many minutes: "
                                              "the shopper is told the expected wait and staff are reminded")
     kefu_handoff_check_seconds: float = Field(30.0, gt=0, description="how often waiting handoffs are checked")

@@ -93,8 +93,12 @@ def erase_customer_data(store: Store, customer_id: int, actor: str) -> Erasure:
             db.execute(f"delete from {table} where conversation_id in ({marks})", conversation_ids)
         db.execute(f"delete from conversations where id in ({marks})", conversation_ids)
         for identity in store.customers.identities(customer_id):
-            if identity["channel"] in store.channel_data:
-                store.channel_data[identity["channel"]].erase(identity["user_id"])
+            hook = store.channel_data.get(identity["channel"])
+            if hook is not None and not hook.by_conversation:
+                hook.erase(identity["user_id"])
+        for hook in store.channel_data.values():
+            for conversation_id in conversation_ids if hook.by_conversation else ():
+                hook.erase(conversation_id)
         identities = db.execute("delete from identities where customer_id = ?", [customer_id]).rowcount
         db.execute("update order_requests set reason = null, details = '{}', conversation_id = null "
                    "where order_id in (select id from orders where customer_id = ?)", [customer_id])
@@ -119,13 +123,17 @@ def erase_customer_data(store: Store, customer_id: int, actor: str) -> Erasure:
 
 
 def _channel_exports(store: Store, customer_id: int) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    """What the registered channels keep about the customer's identities, by channel and table."""
+    """What the registered channels keep about the customer's identities, and the hooks keyed by conversation
+    about their conversations, by channel (or owner) and table."""
     found: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for identity in store.customers.identities(customer_id):
-        hook = store.channel_data.get(identity["channel"])
-        rows = hook.export(identity["user_id"]) if hook else {}
-        for table, table_rows in rows.items():
-            found.setdefault(identity["channel"], {}).setdefault(table, []).extend(table_rows)
+    hooks = [(store.channel_data.get(identity["channel"]), identity["user_id"])
+             for identity in store.customers.identities(customer_id)]
+    hooks = [(hook, key) for hook, key in hooks if hook is not None and not hook.by_conversation]
+    hooks += [(hook, cid) for hook in store.channel_data.values() if hook.by_conversation
+              for cid in _conversation_ids(store, customer_id)]
+    for hook, key in hooks:
+        for table, table_rows in hook.export(key).items():
+            found.setdefault(hook.channel, {}).setdefault(table, []).extend(table_rows)
     return found
 
 

@@ -87,6 +87,8 @@ ARGV = {
         topic("dialogues", required(st.just("--stories"), FILES),
               options(("--shop", st.sampled_from(["demo", "x"]) | TEXT), ("--llm", st.sampled_from(["templates", "x"])),
                       flags=("-v",))),
+        topic("human", required(), options(("--from", st.sampled_from(["2026-12-01", "2026-13-01", ""]) | TEXT),
+                                           ("--to", st.sampled_from(["2026-12-02", "9999-12-31", "x"]) | TEXT))),
         st.lists(JUNK, max_size=3)),
     "bench": st.one_of(
         topic("recommend", required(st.just("--sizes"), NUMBERS | st.sampled_from(["0k", ",", "1x", "-1k"])),

@@ -49,7 +49,7 @@ class HandoffSection(ConsoleSection):
         if handoff is None:
             return json_error(404, "no open handoff in this conversation")
         card = await self._hub.card(handoff["id"])
-        transcript = [{"author": _author(m), "text": m["text"], "at": m["created_at"]}
+        transcript = [{"author": message_author(m), "text": m["text"], "at": m["created_at"]}
                       for m in self._hub.store.conversations.transcript(cid) if m["text"]]
         return web.json_response({"card": asdict(card), "transcript": transcript})
 
@@ -85,7 +85,8 @@ class HandoffSection(ConsoleSection):
         return web.json_response({"ok": True})
 
 
-def _author(message: dict[str, Any]) -> str:
+def message_author(message: dict[str, Any]) -> str:
+    """Who wrote a transcript message: the shopper, the assistant, or the colleague by name."""
     if message["direction"] == "in":
         return "shopper"
     payload = message.get("payload") or {}

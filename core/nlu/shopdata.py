@@ -26,7 +26,11 @@ class MergeReport:
 
 def merge_rasa_file(source: Path, nlu_dir: Path) -> MergeReport:
     """Add the examples of a Rasa NLU file to the shop's data file (same text and intent: once)."""
-    incoming = read_examples(source)
+    return merge_examples(read_examples(source), nlu_dir)
+
+
+def merge_examples(incoming: list[Example], nlu_dir: Path) -> MergeReport:
+    """Add ``incoming`` to the shop's data file (same text and intent: once), as ``kefu import nlu`` does."""
     target = nlu_dir / SHOP_DATA_FILE
     existing = read_examples(target) if target.exists() else []
     seen = {(normalise(e.text), e.intent) for e in existing}

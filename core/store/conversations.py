@@ -177,6 +177,20 @@ class Conversations:
             "select state from dialogue_states where conversation_id = ?", [conversation_id]).fetchone()
         return loads(row[0], default={}) if row else {}
 
+    def messages_after(self, message_id: int, limit: int = 1000) -> list[tuple[int, str, str | None]]:
+        """(id, conversation id, text) of up to ``limit`` messages with an id above ``message_id``, in order
+        (what a transcript index has not seen yet)."""
+        return [tuple(r) for r in self._db.execute(
+            "select id, conversation_id, text from messages where id > ? order by id limit ?",
+            [message_id, limit]).fetchall()]
+
+    def handed_off(self, conversation_ids: list[str]) -> set[str]:
+        """Those of ``conversation_ids`` that were ever handed to a colleague."""
+        marks = ",".join("?" * len(conversation_ids)) or "null"
+        return {r[0] for r in self._db.execute(
+            f"select distinct conversation_id from handoffs where conversation_id in ({marks})",
+            conversation_ids).fetchall()}
+
     def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
         """Every message of the conversation in order."""
         rows = self._db["messages"].rows_where("conversation_id = ?", [conversation_id], order_by="id")

@@ -78,6 +78,9 @@ class ChannelData:
     channel: str
     export: Callable[[str], dict[str, list[dict[str, Any]]]]
     erase: Callable[[str], None]
+    by_conversation: bool = False
+    """The hook is called with each of the shopper's conversation ids instead of a channel's user id (for
+    tables of no one channel, e.g. the console's reviews); ``channel`` then names the owner."""
 
 
 def migrate_owned(db: sqlite_utils.Database, tables: TableSet) -> int:
