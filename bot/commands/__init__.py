@@ -17,8 +17,9 @@ from bot.commands import (
     recommend,
     run,
     shop,
+    staff,
     train,
 )
 
 COMMANDS: list[ModuleType] = [run, chat, importer, evaluate, bench, conversations, recommend, nlu, train,
-                              campaign, coupon, shop, model]
+                              campaign, coupon, shop, model, staff]
