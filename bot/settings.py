@@ -190,8 +190,9 @@ class Settings(BaseSettings):
                                                       "encrypted mode; unset: plaintext mode only")
     wechat_reply_budget_s: float = Field(4.0, gt=0, le=4.5, description="seconds a push waits for a passive "
                                          "reply before the answer goes through the customer-service API")
-    kefu_staff_password: SecretStr | None = Field(None, description="password of the local staff inbox at /staff "
-                                                  "(at least 8 characters); unset: the inbox is off")
+    kefu_staff_password: SecretStr | None = Field(None, description="bootstrap password of the console at /staff "
+                                                  "(at least 8 characters): logs in as owner while no staff account "
+                                                  "exists (kefu staff add); unset and no account: the console is off")
     kefu_handoff_wait_minutes: float = Field(5.0, gt=0, description="an unclaimed handoff after this many minutes: "
                                              "the shopper is told the expected wait and staff are reminded")
     kefu_handoff_check_seconds: float = Field(30.0, gt=0, description="how often waiting handoffs are checked")
