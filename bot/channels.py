@@ -3,6 +3,7 @@ the web chat always, WeChat, Telegram and Slack when their settings are present,
 the shop's endpoints, health and metrics, the data-export links (docs/ARCHITECTURE.md)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pydantic import SecretStr
@@ -11,6 +12,8 @@ from adapters.forwarded import Forwarding
 from adapters.http import HttpHost, Routed, ServiceRoutes
 from adapters.inbox import StaffInbox
 from adapters.inbox.accounts import register as register_accounts
+from adapters.inbox.kb import KnowledgeSection
+from adapters.inbox.section import ConsoleSection
 from adapters.shop_api import CouponAPI
 from adapters.shops.shopify.backend import ShopifyShop
 from adapters.shops.shopify.webhooks import ShopifyWebhooks
@@ -23,6 +26,7 @@ from adapters.wechat import WeChatChannel, WeChatConfig
 from bot.settings import Settings
 from bot.shops import shop_routes
 from core.assistant import Assistant
+from core.actions.knowledge import KnowledgeAction
 from core.channel import Channel
 from core.promotions.coupons import Coupons
 from core.staff import HandoffHub
@@ -59,7 +63,7 @@ def build_channels(assistant: Assistant, settings: Settings) -> Channels:
     if settings.telegram_bot_token:
         channels.append(TelegramChannel(assistant, telegram_config(settings)))
     if assistant.components.staff is not None:
-        channels += staff_channels(assistant.components.staff, settings, host)
+        channels += staff_channels(assistant.components.staff, settings, host, console_sections(assistant))
     host.register(channels)
     return Channels(host, channels)
 
@@ -69,11 +73,21 @@ def host_routes(store: Store) -> list[Routed]:
     return [ServiceRoutes(store), ExportDownloads(store)]
 
 
-def staff_channels(hub: HandoffHub, settings: Settings, host: HttpHost) -> list[Channel]:
+def console_sections(assistant: Assistant) -> list[ConsoleSection]:
+    """The console's sections beside the inbox (one line each)."""
+    sections: list[ConsoleSection] = []
+    knowledge = assistant.components.actions.get("knowledge")
+    if isinstance(knowledge, KnowledgeAction):
+        sections.append(KnowledgeSection(assistant.store, knowledge.retriever))
+    return sections
+
+
+def staff_channels(hub: HandoffHub, settings: Settings, host: HttpHost,
+                   sections: Sequence[ConsoleSection] = ()) -> list[Channel]:
     """Mount the staff inbox (always; it explains itself while there is no account and no bootstrap password); with a bot token,
     the Slack channel (its endpoint is mounted with the other channels' routes)."""
     password = settings.kefu_staff_password.get_secret_value() if settings.kefu_staff_password else None
-    host.mount(StaffInbox(hub, password, accounts=register_accounts(hub.store)).routes())
+    host.mount(StaffInbox(hub, password, sections, accounts=register_accounts(hub.store)).routes())
     return [SlackChannel(slack_config(settings), hub)] if settings.slack_bot_token else []
 
 
