@@ -68,7 +68,7 @@ class StaffAccounts:
         name = _checked_name(name)
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
-        if self._role(name) is not None:
+        if self.role(name) is not None:
             raise AccountError(f"an account named {name} exists")
         now = utc_now_iso()
         self._tables.table("staff_accounts").insert(
@@ -77,14 +77,14 @@ class StaffAccounts:
 
     def set_password(self, name: str, password: str) -> None:
         """Replace an account's password; AccountError when there is no such account or it is short."""
-        if self._role(name) is None:
+        if self.role(name) is None:
             raise AccountError(f"no account named {name}")
         self._tables.execute("update staff_accounts set password_hash = ?, updated_at = ? where name = ?",
                              [_hashed(password), utc_now_iso(), name])
 
     def remove(self, name: str) -> None:
         """Delete an account; AccountError when there is none."""
-        if self._role(name) is None:
+        if self.role(name) is None:
             raise AccountError(f"no account named {name}")
         self._tables.execute("delete from staff_accounts where name = ?", [name])
 
@@ -99,7 +99,8 @@ class StaffAccounts:
             return None
         return Account(*row[:3]) if row else None
 
-    def _role(self, name: str) -> str | None:
+    def role(self, name: str) -> str | None:
+        """The account's role, or None when there is no such account."""
         row = self._tables.execute("select role from staff_accounts where name = ?", [name]).fetchone()
         return row[0] if row else None
 

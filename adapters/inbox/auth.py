@@ -124,12 +124,21 @@ class StaffAuth:
                           or any(now - t < FAILURE_WINDOW for t in f.times)}
 
     def session(self, token: str | None) -> StaffSession | None:
-        """The live session of a cookie value, or None."""
+        """The live session of a cookie value, or None. A session ends early when its account was removed
+        (its role follows the account's), and a bootstrap session when the first account exists."""
         session = self._sessions.get(token or "")
-        if session is None or session.expires < clock.utc_now():
+        if session is None or session.expires < clock.utc_now() or not self._still_allowed(session):
             self._sessions.pop(token or "", None)
             return None
         return session
+
+    def _still_allowed(self, session: StaffSession) -> bool:
+        if self._accounts is None or not self._accounts.exist():
+            return session.bootstrap
+        role = None if session.bootstrap else self._accounts.role(session.staff)
+        if role is not None:
+            session.role = role
+        return role is not None
 
     def logout(self, token: str | None) -> None:
         """End a session."""

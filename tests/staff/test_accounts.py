@@ -150,3 +150,15 @@ def test_the_staff_command_adds_lists_changes_and_removes_accounts(tmp_path):
     assert run_kefu(tmp_path, "staff", "remove", "Li").returncode == 0
     assert run_kefu(tmp_path, "staff", "remove", "Li").returncode == 1
     assert run_kefu(tmp_path, "staff", "list").stdout == ""
+
+
+def test_sessions_end_with_their_account_and_bootstrap_sessions_with_the_first_account(accounts):
+    auth = StaffAuth(PASSWORD, accounts)
+    bootstrap, _ = auth.login("Mei", PASSWORD, "10.0.0.1")
+    accounts.add("Wang", AGENT, WANG_PASSWORD)
+    assert auth.session(bootstrap) is None
+    wang, _ = auth.login("Wang", WANG_PASSWORD, "10.0.0.1")
+    accounts.add("Li", OWNER, LI_PASSWORD)
+    assert auth.session(wang).staff == "Wang"
+    accounts.remove("Wang")
+    assert auth.session(wang) is None
