@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import expect
 
 from adapters.inbox import StaffInbox
 from adapters.inbox.accounts import register as register_accounts
@@ -16,7 +16,8 @@ from core.messages import Identity, InboundMessage
 from core.observe.handles import visitor_label
 from tests.hosting import serving
 from tests.staff.conftest import PASSWORD
-from tests.test_web_widget_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from tests.staff.browser import console_page, log_in
+from tests.test_web_widget_browser import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,12 +29,6 @@ SCREENSHOT = Path(__file__).parents[2] / "docs" / "img" / "console-accounts.png"
 SESSION_ID = "Zq8-secret-session-id-0123456789abcdef"
 
 
-async def log_in(page: Page, name: str, password: str) -> None:
-    await page.fill("#login-name", name)
-    await page.fill("#login-password", password)
-    await page.click("#login button[type=submit]")
-
-
 async def test_bootstrap_then_accounts_in_the_browser(assistant, hub):
     accounts = register_accounts(assistant.store)
     for shopper in (Identity("web", SESSION_ID), Identity("telegram", "111")):  # 111 is Alice's chat
@@ -41,13 +36,8 @@ async def test_bootstrap_then_accounts_in_the_browser(assistant, hub):
     web = WebChannel(assistant)
     hub.channels["web"] = web
     inbox = StaffInbox(hub, PASSWORD, accounts=accounts)
-    async with serving(web, store=assistant.store, routes=inbox.routes()) as host, async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = await browser.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        await page.goto(host.url + "staff")
+    async with serving(web, store=assistant.store, routes=inbox.routes()) as host, \
+            console_page(host.url + "staff") as page:
         await log_in(page, "Mei", PASSWORD)
         await expect(page.locator("#notice")).to_contain_text("create accounts with kefu staff add")
         await page.click("#logout")
@@ -65,6 +55,4 @@ async def test_bootstrap_then_accounts_in_the_browser(assistant, hub):
         await expect(page.locator("#card")).to_be_visible()
         assert SESSION_ID not in await page.locator("body").inner_text()
         await page.screenshot(path=str(SCREENSHOT), full_page=True)
-        await browser.close()
     await hub.stop()
-    assert not errors, errors
