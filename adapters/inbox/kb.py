@@ -58,21 +58,18 @@ class KnowledgeSection(ConsoleSection):
             return json_error(400, str(exc))
         article_id = article_id or f"kb-{secrets.token_hex(4)}"
         is_new = self._store.knowledge.article(article_id, "en") is None
-        with self._store.db.atomic():
-            for lang in LANGUAGES:
-                self._store.knowledge.upsert({"id": article_id, "lang": lang, "topic": topic, "tags": tags, **texts[lang]})
-            self._store.audit.record(session.staff, "kb.add" if is_new else "kb.edit", f"kb:{article_id}",
-                                     {"topic": topic, **texts})
+        for lang in LANGUAGES:
+            self._store.knowledge.upsert({"id": article_id, "lang": lang, "topic": topic, "tags": tags, **texts[lang]})
+        self._store.audit.record(session.staff, "kb.add" if is_new else "kb.edit", f"kb:{article_id}",
+                                 {"topic": topic, **texts})
         return web.json_response({"id": article_id})
 
     async def _retire(self, request: web.Request, session: StaffSession) -> web.Response:
         article_id = str((await json_body(request)).get("id", ""))
-        with self._store.db.atomic():
-            removed = self._store.knowledge.remove(article_id)
-            if removed:
-                self._store.audit.record(session.staff, "kb.retire", f"kb:{article_id}", {"articles": removed})
+        removed = self._store.knowledge.remove(article_id)
         if not removed:
             return json_error(404, "no such article")
+        self._store.audit.record(session.staff, "kb.retire", f"kb:{article_id}", {"articles": removed})
         return web.json_response({"id": article_id})
 
     async def _test(self, request: web.Request, _session: StaffSession) -> web.Response:

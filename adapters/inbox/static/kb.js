@@ -14,6 +14,7 @@
     }
     $("kb-retire").hidden = !article;
     $("kb-error").textContent = "";
+    $("kb-saved").textContent = "";
   }
 
   async function refresh() {
@@ -41,7 +42,8 @@
       const saved = await call("/kb/articles", { method: "POST", body: body });
       $("kb-id").value = saved.id;
       $("kb-retire").hidden = false;
-      $("kb-error").textContent = t("Saved: the bot answers with it now.", "已保存：机器人现在就会用它回答。");
+      $("kb-error").textContent = "";
+      $("kb-saved").textContent = t("Saved: the bot answers with it now.", "已保存：机器人现在就会用它回答。");
       await refresh();
     } catch (error) {
       $("kb-error").textContent = error.message;
