@@ -41,6 +41,8 @@ class Account:
     name: str
     role: str
     created_at: str
+    updated_at: str
+    """When its password or role last changed (a session from before then has ended)."""
 
 
 def _secret(password: str) -> bytes:
@@ -60,7 +62,7 @@ class StaffAccounts:
 
     def list(self) -> list[Account]:
         """Every account by name."""
-        rows = self._tables.execute("select name, role, created_at from staff_accounts order by name")
+        rows = self._tables.execute("select name, role, created_at, updated_at from staff_accounts order by name")
         return [Account(*row) for row in rows.fetchall()]
 
     def add(self, name: str, role: str, password: str) -> Account:
@@ -68,41 +70,42 @@ class StaffAccounts:
         name = _checked_name(name)
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
-        if self.role(name) is not None:
+        if self.account(name) is not None:
             raise AccountError(f"an account named {name} exists")
         now = utc_now_iso()
         self._tables.table("staff_accounts").insert(
             {"name": name, "role": role, "password_hash": _hashed(password), "created_at": now, "updated_at": now})
-        return Account(name, role, now)
+        return Account(name, role, now, now)
 
     def set_password(self, name: str, password: str) -> None:
         """Replace an account's password; AccountError when there is no such account or it is short."""
-        if self.role(name) is None:
+        if self.account(name) is None:
             raise AccountError(f"no account named {name}")
         self._tables.execute("update staff_accounts set password_hash = ?, updated_at = ? where name = ?",
                              [_hashed(password), utc_now_iso(), name])
 
     def remove(self, name: str) -> None:
         """Delete an account; AccountError when there is none."""
-        if self.role(name) is None:
+        if self.account(name) is None:
             raise AccountError(f"no account named {name}")
         self._tables.execute("delete from staff_accounts where name = ?", [name])
 
     def verify(self, name: str, password: str) -> Account | None:
         """The account when the password is its own, else None. An unknown name verifies a dummy hash,
         so the time taken does not tell which names exist."""
-        row = self._tables.execute("select name, role, created_at, password_hash from staff_accounts where name = ?",
-                                   [name]).fetchone()
+        row = self._tables.execute("select name, role, created_at, updated_at, password_hash from staff_accounts "
+                                   "where name = ?", [name]).fetchone()
         try:
-            _HASHER.verify(row[3] if row else _DUMMY, _secret(password))
+            _HASHER.verify(row[4] if row else _DUMMY, _secret(password))
         except (VerificationError, InvalidHashError):
             return None
-        return Account(*row[:3]) if row else None
+        return Account(*row[:4]) if row else None
 
-    def role(self, name: str) -> str | None:
-        """The account's role, or None when there is no such account."""
-        row = self._tables.execute("select role from staff_accounts where name = ?", [name]).fetchone()
-        return row[0] if row else None
+    def account(self, name: str) -> Account | None:
+        """The account named ``name``, or None."""
+        row = self._tables.execute("select name, role, created_at, updated_at from staff_accounts where name = ?",
+                                   [name]).fetchone()
+        return Account(*row) if row else None
 
 
 def _checked_name(name: str) -> str:

@@ -47,6 +47,8 @@ class StaffSession:
     role: str = AGENT
     bootstrap: bool = False
     """Logged in with the shared bootstrap password (no account exists yet)."""
+    account_changed: str = ""
+    """The account's ``updated_at`` at login: a later password change ends the session."""
 
     def may(self, role: str) -> bool:
         """Whether this colleague's role includes ``role`` (an owner may do what an agent may)."""
@@ -91,8 +93,9 @@ class StaffAuth:
             return None
         self._failures.pop(client, None)
         token = secrets.token_urlsafe(32)
-        staff, role, bootstrap = who
-        session = StaffSession(staff, secrets.token_urlsafe(24), now + timedelta(seconds=SESSION_S), role, bootstrap)
+        staff, role, bootstrap, changed = who
+        session = StaffSession(staff, secrets.token_urlsafe(24), now + timedelta(seconds=SESSION_S), role, bootstrap,
+                               changed)
         self._sessions[token] = session
         return token, session
 
@@ -100,14 +103,14 @@ class StaffAuth:
         """Whether anyone can log in: an account exists or the bootstrap password is set."""
         return self._hash is not None or (self._accounts is not None and self._accounts.exist())
 
-    def _check(self, name: str, password: str) -> tuple[str, str, bool] | None:
-        """(staff name, role, bootstrap) for a right password, else None: an account's own password once
-        accounts exist, the bootstrap password (as owner, the typed name) before."""
+    def _check(self, name: str, password: str) -> tuple[str, str, bool, str] | None:
+        """(staff name, role, bootstrap, account changed) for a right password, else None: an account's own
+        password once accounts exist, the bootstrap password (as owner, the typed name) before."""
         if self._accounts is not None and self._accounts.exist():
             account = self._accounts.verify(name, password)
-            return (account.name, account.role, False) if account else None
+            return (account.name, account.role, False, account.updated_at) if account else None
         if self._hash is not None and hmac.compare_digest(_hash(password, self._salt), self._hash):
-            return name, OWNER, True
+            return name, OWNER, True, ""
         return None
 
     def _fail(self, client: str, now: datetime) -> None:
@@ -124,8 +127,9 @@ class StaffAuth:
                           or any(now - t < FAILURE_WINDOW for t in f.times)}
 
     def session(self, token: str | None) -> StaffSession | None:
-        """The live session of a cookie value, or None. A session ends early when its account was removed
-        (its role follows the account's), and a bootstrap session when the first account exists."""
+        """The live session of a cookie value, or None. A session ends early when its account was removed or
+        its password changed (its role follows the account's), and a bootstrap session when the first
+        account exists."""
         session = self._sessions.get(token or "")
         if session is None or session.expires < clock.utc_now() or not self._still_allowed(session):
             self._sessions.pop(token or "", None)
@@ -135,10 +139,11 @@ class StaffAuth:
     def _still_allowed(self, session: StaffSession) -> bool:
         if self._accounts is None or not self._accounts.exist():
             return session.bootstrap
-        role = None if session.bootstrap else self._accounts.role(session.staff)
-        if role is not None:
-            session.role = role
-        return role is not None
+        account = None if session.bootstrap else self._accounts.account(session.staff)
+        if account is None or account.updated_at != session.account_changed:
+            return False
+        session.role = account.role
+        return True
 
     def logout(self, token: str | None) -> None:
         """End a session."""

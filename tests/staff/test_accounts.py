@@ -2,6 +2,8 @@
 password only while no account exists), roles from the account, the real name on audited actions, the CLI."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import aiohttp
 import pytest
 from argon2 import PasswordHasher
@@ -12,6 +14,7 @@ from adapters.inbox.accounts import AccountError, StaffAccounts
 from adapters.inbox.accounts import register as register_accounts
 from adapters.inbox.auth import AGENT, OWNER, StaffAuth
 from adapters.web import WebChannel
+from core import clock
 from core.messages import InboundMessage
 from core.store import Store
 from tests.helpers import run_kefu
@@ -152,7 +155,7 @@ def test_the_staff_command_adds_lists_changes_and_removes_accounts(tmp_path):
     assert run_kefu(tmp_path, "staff", "list").stdout == ""
 
 
-def test_sessions_end_with_their_account_and_bootstrap_sessions_with_the_first_account(accounts):
+def test_sessions_end_with_their_account_its_password_and_bootstrap_sessions_with_the_first_account(accounts, monkeypatch):
     auth = StaffAuth(PASSWORD, accounts)
     bootstrap, _ = auth.login("Mei", PASSWORD, "10.0.0.1")
     accounts.add("Wang", AGENT, WANG_PASSWORD)
@@ -162,3 +165,8 @@ def test_sessions_end_with_their_account_and_bootstrap_sessions_with_the_first_a
     assert auth.session(wang).staff == "Wang"
     accounts.remove("Wang")
     assert auth.session(wang) is None
+    li, _ = auth.login("Li", LI_PASSWORD, "10.0.0.1")
+    later = clock.utc_now() + timedelta(seconds=1)  # updated_at has one-second precision
+    monkeypatch.setattr(clock, "utc_now", lambda: later)
+    accounts.set_password("Li", "a changed passphrase")
+    assert auth.session(li) is None
