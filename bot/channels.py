@@ -11,9 +11,11 @@ from pydantic import SecretStr
 from adapters.forwarded import Forwarding
 from adapters.http import HttpHost, Routed, ServiceRoutes
 from adapters.inbox import StaffInbox
+from adapters.inbox.accounts import StaffAccounts
 from adapters.inbox.accounts import register as register_accounts
 from adapters.inbox.kb import KnowledgeSection
 from adapters.inbox.section import ConsoleSection
+from adapters.inbox.team import AccountsSection
 from adapters.shop_api import CouponAPI
 from adapters.shops.shopify.backend import ShopifyShop
 from adapters.shops.shopify.webhooks import ShopifyWebhooks
@@ -63,7 +65,9 @@ def build_channels(assistant: Assistant, settings: Settings) -> Channels:
     if settings.telegram_bot_token:
         channels.append(TelegramChannel(assistant, telegram_config(settings)))
     if assistant.components.staff is not None:
-        channels += staff_channels(assistant.components.staff, settings, host, console_sections(assistant))
+        accounts = register_accounts(store)
+        channels += staff_channels(assistant.components.staff, settings, host, accounts,
+                                   console_sections(assistant, accounts))
     host.register(channels)
     return Channels(host, channels)
 
@@ -73,21 +77,21 @@ def host_routes(store: Store) -> list[Routed]:
     return [ServiceRoutes(store), ExportDownloads(store)]
 
 
-def console_sections(assistant: Assistant) -> list[ConsoleSection]:
+def console_sections(assistant: Assistant, accounts: StaffAccounts) -> list[ConsoleSection]:
     """The console's sections beside the inbox (one line each)."""
-    sections: list[ConsoleSection] = []
+    sections: list[ConsoleSection] = [AccountsSection(assistant.store, accounts)]
     knowledge = assistant.components.actions.get("knowledge")
     if isinstance(knowledge, KnowledgeAction):
         sections.append(KnowledgeSection(assistant.store, knowledge.retriever))
     return sections
 
 
-def staff_channels(hub: HandoffHub, settings: Settings, host: HttpHost,
+def staff_channels(hub: HandoffHub, settings: Settings, host: HttpHost, accounts: StaffAccounts,
                    sections: Sequence[ConsoleSection] = ()) -> list[Channel]:
     """Mount the staff inbox (always; it explains itself while there is no account and no bootstrap password); with a bot token,
     the Slack channel (its endpoint is mounted with the other channels' routes)."""
     password = settings.kefu_staff_password.get_secret_value() if settings.kefu_staff_password else None
-    host.mount(StaffInbox(hub, password, sections, accounts=register_accounts(hub.store)).routes())
+    host.mount(StaffInbox(hub, password, sections, accounts=accounts).routes())
     return [SlackChannel(slack_config(settings), hub)] if settings.slack_bot_token else []
 
 

@@ -10,7 +10,8 @@ from playwright.async_api import expect
 
 from adapters.inbox import StaffInbox
 from adapters.inbox.accounts import register as register_accounts
-from adapters.inbox.auth import AGENT
+from adapters.inbox.auth import AGENT, OWNER
+from adapters.inbox.team import AccountsSection
 from adapters.web import WebChannel
 from core.messages import Identity, InboundMessage
 from core.observe.handles import visitor_label
@@ -26,6 +27,7 @@ pytestmark = [
 ]
 
 SCREENSHOT = Path(__file__).parents[2] / "docs" / "img" / "console-accounts.png"
+TEAM_SCREENSHOT = SCREENSHOT.with_name("console-team.png")
 SESSION_ID = "Zq8-secret-session-id-0123456789abcdef"
 
 
@@ -56,3 +58,20 @@ async def test_bootstrap_then_accounts_in_the_browser(assistant, hub):
         assert SESSION_ID not in await page.locator("body").inner_text()
         await page.screenshot(path=str(SCREENSHOT), full_page=True)
     await hub.stop()
+
+
+async def test_an_owner_adds_an_account_in_the_accounts_section(assistant, hub):
+    accounts = register_accounts(assistant.store)
+    accounts.add("Li", OWNER, "li's own passphrase")
+    inbox = StaffInbox(hub, None, [AccountsSection(assistant.store, accounts)], accounts=accounts)
+    async with serving(store=assistant.store, routes=inbox.routes()) as host, \
+            console_page(host.url + "staff") as page:
+        await log_in(page, "Li", "li's own passphrase")
+        await page.click("nav button[data-section=team]")
+        await expect(page.locator("#team-accounts")).to_contain_text("Li")
+        await page.fill("#team-name", "Zhao")
+        await page.fill("#team-password", "zhao's passphrase")
+        await page.click("#team-form button[type=submit]")
+        await expect(page.locator("#team-accounts")).to_contain_text("Zhao")
+        await page.screenshot(path=str(TEAM_SCREENSHOT), full_page=True)
+    assert accounts.account("Zhao").role == AGENT
