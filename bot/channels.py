@@ -3,6 +3,7 @@ the web chat always, WeChat, Telegram and Slack when their settings are present,
 the shop's endpoints, health and metrics, the data-export links (docs/ARCHITECTURE.md)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pydantic import SecretStr
@@ -15,6 +16,11 @@ from adapters.inbox.review import ReviewSection
 from adapters.inbox.review_log import register as register_reviews
 from adapters.inbox.search import SearchSection
 from adapters.inbox.transcript_search import register as register_search
+from adapters.inbox.accounts import StaffAccounts
+from adapters.inbox.accounts import register as register_accounts
+from adapters.inbox.kb import KnowledgeSection
+from adapters.inbox.section import ConsoleSection
+from adapters.inbox.team import AccountsSection
 from adapters.shop_api import CouponAPI
 from adapters.shops.shopify.backend import ShopifyShop
 from adapters.shops.shopify.webhooks import ShopifyWebhooks
@@ -27,6 +33,7 @@ from adapters.wechat import WeChatChannel, WeChatConfig
 from bot.settings import Settings
 from bot.shops import shop_routes
 from core.assistant import Assistant
+from core.actions.knowledge import KnowledgeAction
 from core.channel import Channel
 from core.promotions.coupons import Coupons
 from core.staff import HandoffHub
@@ -63,7 +70,9 @@ def build_channels(assistant: Assistant, settings: Settings) -> Channels:
     if settings.telegram_bot_token:
         channels.append(TelegramChannel(assistant, telegram_config(settings)))
     if assistant.components.staff is not None:
-        channels += staff_channels(assistant.components.staff, settings, host)
+        accounts = register_accounts(store)
+        channels += staff_channels(assistant.components.staff, settings, host, accounts,
+                                   console_sections(assistant, settings, accounts))
     host.register(channels)
     return Channels(host, channels)
 
@@ -73,13 +82,26 @@ def host_routes(store: Store) -> list[Routed]:
     return [ServiceRoutes(store), ExportDownloads(store)]
 
 
-def staff_channels(hub: HandoffHub, settings: Settings, host: HttpHost) -> list[Channel]:
-    """Mount the staff inbox (always; it explains itself when no password is set); with a bot token,
+def console_sections(assistant: Assistant, settings: Settings, accounts: StaffAccounts) -> list[ConsoleSection]:
+    """The console's sections beside the inbox (one line each)."""
+    store = assistant.store
+    sections: list[ConsoleSection] = [
+        ReportsSection(store),
+        ReviewSection(store, register_reviews(store), settings.kefu_nlu_dir, settings.kefu_review_per_day),
+        SearchSection(register_search(store)),  # CSAT filter: pass its source once CSAT is on main
+        AccountsSection(store, accounts)]
+    knowledge = assistant.components.actions.get("knowledge")
+    if isinstance(knowledge, KnowledgeAction):
+        sections.append(KnowledgeSection(assistant.store, knowledge.retriever))
+    return sections
+
+
+def staff_channels(hub: HandoffHub, settings: Settings, host: HttpHost, accounts: StaffAccounts,
+                   sections: Sequence[ConsoleSection] = ()) -> list[Channel]:
+    """Mount the staff inbox (always; it explains itself while there is no account and no bootstrap password); with a bot token,
     the Slack channel (its endpoint is mounted with the other channels' routes)."""
     password = settings.kefu_staff_password.get_secret_value() if settings.kefu_staff_password else None
-    review = ReviewSection(hub.store, register_reviews(hub.store), settings.kefu_nlu_dir, settings.kefu_review_per_day)
-    search = SearchSection(register_search(hub.store))  # CSAT filter: pass its source once CSAT is on main
-    host.mount(StaffInbox(hub, password, sections=[ReportsSection(hub.store), review, search]).routes())
+    host.mount(StaffInbox(hub, password, sections, accounts=accounts).routes())
     return [SlackChannel(slack_config(settings), hub)] if settings.slack_bot_token else []
 
 

@@ -190,8 +190,9 @@ class Settings(BaseSettings):
                                                       "encrypted mode; unset: plaintext mode only")
     wechat_reply_budget_s: float = Field(4.0, gt=0, le=4.5, description="seconds a push waits for a passive "
                                          "reply before the answer goes through the customer-service API")
-    kefu_staff_password: SecretStr | None = Field(None, description="password of the local staff inbox at /staff "
-                                                  "(at least 8 characters); unset: the inbox is off")
+    kefu_staff_password: SecretStr | None = Field(None, description="bootstrap password of the console at /staff "
+                                                  "(at least 8 characters): logs in as owner while no staff account "
+                                                  "exists (kefu staff add); unset and no account: the console is off")
     kefu_review_per_day: int = Field(10, ge=1, le=500, description="conversations of the day before in the "
                                      "console's review queue (a sample seeded by the date, spread over "
                                      "channels and languages)")

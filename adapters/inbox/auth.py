@@ -1,5 +1,6 @@
-"""Staff login for the console: one shared password (an owner's) (compared as scrypt hashes, in constant time),
-server-side sessions in an HttpOnly SameSite=Strict cookie, a CSRF token required on every POST and a
+"""Staff login for the console: per-colleague accounts (:mod:`adapters.inbox.accounts`, argon2 hashes)
+or, while no account exists, the shared bootstrap password ``KEFU_STAFF_PASSWORD`` (an owner's,
+compared as scrypt hashes in constant time); server-side sessions in an HttpOnly SameSite=Strict cookie, a CSRF token required on every POST and a
 lockout of client addresses that keep guessing.
 
 The lockout: :data:`MAX_FAILURES` wrong passwords from one client address (the real client behind a
@@ -14,8 +15,12 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from core import clock
+
+if TYPE_CHECKING:
+    from adapters.inbox.accounts import StaffAccounts
 
 AGENT = "agent"
 """Works the inbox (handoffs)."""
@@ -40,6 +45,10 @@ class StaffSession:
     csrf: str
     expires: datetime
     role: str = AGENT
+    bootstrap: bool = False
+    """Logged in with the shared bootstrap password (no account exists yet)."""
+    account_changed: str = ""
+    """The account's ``updated_at`` at login: a later password change ends the session."""
 
     def may(self, role: str) -> bool:
         """Whether this colleague's role includes ``role`` (an owner may do what an agent may)."""
@@ -60,11 +69,13 @@ def _hash(password: str, salt: bytes) -> bytes:
 
 
 class StaffAuth:
-    """Checks the password and keeps sessions in memory (a restart logs everyone out)."""
+    """Checks passwords and keeps sessions in memory (a restart logs everyone out). Once ``accounts``
+    has any account only accounts log in; until then the bootstrap ``password`` (if any) logs in as owner."""
 
-    def __init__(self, password: str) -> None:
+    def __init__(self, password: str | None, accounts: StaffAccounts | None = None) -> None:
         self._salt = secrets.token_bytes(16)
-        self._hash = _hash(password, self._salt)
+        self._hash = _hash(password, self._salt) if password else None
+        self._accounts = accounts
         self._sessions: dict[str, StaffSession] = {}
         self._failures: dict[str, _Failures] = {}
 
@@ -76,14 +87,31 @@ class StaffAuth:
         failures = self._failures.get(client)
         if failures is not None and failures.locked_until is not None and now < failures.locked_until:
             return None
-        if not hmac.compare_digest(_hash(password, self._salt), self._hash):
+        who = self._check(name, password)
+        if who is None:
             self._fail(client, now)
             return None
         self._failures.pop(client, None)
         token = secrets.token_urlsafe(32)
-        session = StaffSession(name, secrets.token_urlsafe(24), now + timedelta(seconds=SESSION_S), OWNER)
+        staff, role, bootstrap, changed = who
+        session = StaffSession(staff, secrets.token_urlsafe(24), now + timedelta(seconds=SESSION_S), role, bootstrap,
+                               changed)
         self._sessions[token] = session
         return token, session
+
+    def enabled(self) -> bool:
+        """Whether anyone can log in: an account exists or the bootstrap password is set."""
+        return self._hash is not None or (self._accounts is not None and self._accounts.exist())
+
+    def _check(self, name: str, password: str) -> tuple[str, str, bool, str] | None:
+        """(staff name, role, bootstrap, account changed) for a right password, else None: an account's own
+        password once accounts exist, the bootstrap password (as owner, the typed name) before."""
+        if self._accounts is not None and self._accounts.exist():
+            account = self._accounts.verify(name, password)
+            return (account.name, account.role, False, account.updated_at) if account else None
+        if self._hash is not None and hmac.compare_digest(_hash(password, self._salt), self._hash):
+            return name, OWNER, True, ""
+        return None
 
     def _fail(self, client: str, now: datetime) -> None:
         """Count a wrong password; the :data:`MAX_FAILURES`-th within the window locks the address."""
@@ -99,12 +127,23 @@ class StaffAuth:
                           or any(now - t < FAILURE_WINDOW for t in f.times)}
 
     def session(self, token: str | None) -> StaffSession | None:
-        """The live session of a cookie value, or None."""
+        """The live session of a cookie value, or None. A session ends early when its account was removed or
+        its password changed (its role follows the account's), and a bootstrap session when the first
+        account exists."""
         session = self._sessions.get(token or "")
-        if session is None or session.expires < clock.utc_now():
+        if session is None or session.expires < clock.utc_now() or not self._still_allowed(session):
             self._sessions.pop(token or "", None)
             return None
         return session
+
+    def _still_allowed(self, session: StaffSession) -> bool:
+        if self._accounts is None or not self._accounts.exist():
+            return session.bootstrap
+        account = None if session.bootstrap else self._accounts.account(session.staff)
+        if account is None or account.updated_at != session.account_changed:
+            return False
+        session.role = account.role
+        return True
 
     def logout(self, token: str | None) -> None:
         """End a session."""

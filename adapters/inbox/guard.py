@@ -12,7 +12,8 @@ from aiohttp import web
 from adapters.credentials import same_secret
 from adapters.inbox.auth import AGENT, COOKIE, StaffAuth, StaffSession
 
-DISABLED = ("The staff inbox is off: set KEFU_STAFF_PASSWORD (at least 8 characters) and restart Kefu. "
+DISABLED = ("The staff inbox is off: create an account with `kefu staff add NAME --role owner` (or, to bootstrap, "
+            "set KEFU_STAFF_PASSWORD, at least 8 characters, and restart Kefu). "
             "Handoffs are still recorded (and posted to Slack when it is configured).")
 
 Handler = Callable[[web.Request, StaffSession], Awaitable[web.StreamResponse]]
@@ -25,12 +26,17 @@ class Guard:
     def __init__(self, auth: StaffAuth | None) -> None:
         self.auth = auth
 
+    def off(self) -> bool:
+        """Whether the console is off: no bootstrap password and no account."""
+        return self.auth is None or not self.auth.enabled()
+
     def __call__(self, handler: Handler, post: bool = False, role: str = AGENT) -> Route:
         """``handler`` behind the checks: 503 when the console is off, 401 without a session, 403 for a
         role that does not include ``role`` or a POST without the CSRF token and a JSON body."""
         async def guarded(request: web.Request) -> web.StreamResponse:
-            if self.auth is None:
+            if self.off():
                 return json_error(503, DISABLED)
+            assert self.auth is not None
             session = self.auth.session(request.cookies.get(COOKIE))
             if session is None:
                 return json_error(401, "log in first")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from adapters.inbox.accounts import StaffAccounts
 from adapters.inbox.auth import COOKIE, SESSION_S, StaffAuth, StaffSession
 from adapters.inbox.guard import DISABLED, Guard, json_body, json_error
 from adapters.inbox.handoffs import HandoffSection
@@ -20,12 +21,18 @@ _STATIC_NAME = re.compile(r"[a-z0-9_-]+\.(?:js|css|png|svg)")
 _CSP = ("default-src 'self'; connect-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
+_BOOTSTRAP = {"en": "Logged in with the shared bootstrap password: create accounts with kefu staff add "
+                    "(then only accounts log in).",
+              "zh": "正在使用共享的初始密码登录：请用 kefu staff add 创建账号（之后只有账号可以登录）。"}
+
 
 class StaffInbox:
-    """Serves the console at ``/staff``; without a password every route answers 503 with how to turn it on."""
+    """Serves the console at ``/staff``; without an account or a bootstrap password every route answers 503
+    with how to turn it on (an account added later turns it on without a restart)."""
 
-    def __init__(self, hub: HandoffHub, password: str | None, sections: Sequence[ConsoleSection] = ()) -> None:
-        self._auth = StaffAuth(password) if password else None
+    def __init__(self, hub: HandoffHub, password: str | None, sections: Sequence[ConsoleSection] = (),
+                 accounts: StaffAccounts | None = None) -> None:
+        self._auth = StaffAuth(password, accounts) if password or accounts is not None else None
         self._guard = Guard(self._auth)
         self._sections: list[ConsoleSection] = [HandoffSection(hub), *sections]
         self._static = {path.name for path in STATIC_DIR.iterdir() if _STATIC_NAME.fullmatch(path.name)}
@@ -41,7 +48,7 @@ class StaffInbox:
         return shell + [route for section in self._sections for route in section.routes(self._guard)]
 
     async def _page(self, _request: web.Request) -> web.StreamResponse:
-        if self._auth is None:
+        if self._guard.off():
             return web.Response(status=503, text=DISABLED)
         return web.Response(text=self._compose(), content_type="text/html",
                             headers={"Content-Security-Policy": _CSP, "X-Frame-Options": "DENY"})
@@ -65,7 +72,7 @@ class StaffInbox:
         return [{"name": s.name, "title": s.title} for s in self._sections if session.may(s.role)]
 
     async def _session(self, request: web.Request) -> web.Response:
-        if self._auth is None:
+        if self._guard.off() or self._auth is None:
             return json_error(503, DISABLED)
         session = self._auth.session(request.cookies.get(COOKIE))
         if session is None:
@@ -74,10 +81,11 @@ class StaffInbox:
 
     def _described(self, session: StaffSession) -> dict[str, object]:
         return {"staff": session.staff, "csrf": session.csrf, "role": session.role,
-                "sections": self._visible(session)}
+                "sections": self._visible(session),
+                "notice": _BOOTSTRAP if session.bootstrap else None}
 
     async def _login(self, request: web.Request) -> web.Response:
-        if self._auth is None:
+        if self._guard.off() or self._auth is None:
             return json_error(503, DISABLED)
         if request.content_type != "application/json":
             return json_error(415, "send JSON")

@@ -18,8 +18,9 @@ from bot.commands import (
     report,
     run,
     shop,
+    staff,
     train,
 )
 
 COMMANDS: list[ModuleType] = [run, chat, importer, evaluate, bench, conversations, recommend, nlu, train,
-                              campaign, coupon, shop, model, report]
+                              campaign, coupon, shop, model, report, staff]

@@ -19,6 +19,12 @@ class KnowledgeBase:
         """Create or update one article in one language."""
         self._db["kb_articles"].upsert(article, pk=("id", "lang"))
 
+    def remove(self, article_id: str) -> list[dict[str, Any]]:
+        """Delete an article in every language; the rows it had (empty when there was none)."""
+        rows = [decode(r, "tags") for r in all_rows(self._db, "select * from kb_articles where id = ?", [article_id])]
+        self._db.execute("delete from kb_articles where id = ?", [article_id])
+        return rows
+
     def articles(self, lang: str | None = None) -> list[dict[str, Any]]:
         """Every article, optionally in one language."""
         where, args = ("where lang = ?", [lang]) if lang else ("", [])

@@ -61,6 +61,9 @@
     $("logout").hidden = !session;
     $("nav").hidden = !session;
     $("who").textContent = session ? t("Logged in as ", "已登录：") + session.staff : "";
+    const notice = session && session.notice;
+    $("notice").hidden = !notice;
+    $("notice").textContent = notice ? notice[lang] || notice.en : "";
     const nav = $("nav");
     nav.replaceChildren();
     started.clear();
