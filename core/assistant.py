@@ -127,6 +127,7 @@ class Assistant:
         requests = [nlu] if message.payload is not None else \
             await split_requests(message.content, nlu, parts.nlu.parse, state.language)
         replies: list[Reply] = []
+        templates: list[str] = []
         after_commit: list[Callable[[], None]] = []
         tone = None
         for request in requests:  # two requests in one message are handled in order
@@ -138,6 +139,7 @@ class Assistant:
             for name in parts.policy.decide(turn):
                 result = shape_result(await parts.actions[name].run(turn), turn.tone)
                 state.failures = 0 if result.understood else state.failures + 1
+                templates.append(result.template)
                 metrics.record_action(name, result.understood)
                 render = parts.generator.render_streamed if message.streams else parts.generator.render
                 reply = replace(await render(result, state.language), private=result.private)
@@ -157,4 +159,4 @@ class Assistant:
         erased = bool(after_commit) and store.conversations.get(conversation["id"]) is None
         if parts.staff is not None:
             parts.staff.observe(conversation["id"], message, replies)
-        return TurnResult(replies, state.language, erased=erased)
+        return TurnResult(replies, state.language, erased=erased, templates=tuple(templates))

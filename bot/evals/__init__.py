@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bot.evals import dialogues, nlu, recommend, replies, sentiment
+from bot.evals import dialogues, nlu, parity, recommend, replies, sentiment
 
-EVALS: list[ModuleType] = [recommend, sentiment, nlu, replies, dialogues]
+EVALS: list[ModuleType] = [recommend, sentiment, nlu, replies, dialogues, parity]
