@@ -127,6 +127,7 @@ class Assistant:
         requests = [nlu] if message.payload is not None else \
             await split_requests(message.content, nlu, parts.nlu.parse, state.language)
         replies: list[Reply] = []
+        templates: list[str] = []
         after_commit: list[Callable[[], None]] = []
         tone = None
         understood = True
@@ -140,6 +141,7 @@ class Assistant:
                 result = shape_result(await parts.actions[name].run(turn), turn.tone)
                 state.failures = 0 if result.understood else state.failures + 1
                 understood = understood and result.understood
+                templates.append(result.template)
                 metrics.record_action(name, result.understood)
                 render = parts.generator.render_streamed if message.streams else parts.generator.render
                 reply = replace(await render(result, state.language), private=result.private)
@@ -160,4 +162,4 @@ class Assistant:
         erased = bool(after_commit) and store.conversations.get(conversation["id"]) is None
         if parts.staff is not None:
             parts.staff.observe(conversation["id"], message, replies)
-        return TurnResult(replies, state.language, erased=erased)
+        return TurnResult(replies, state.language, erased=erased, templates=tuple(templates))

@@ -63,10 +63,43 @@ class TurnResult:
     itself). ``duplicate``: the message was a redelivery of a turn already completed, and nothing was
     done again; ``earlier_replies`` then holds that turn's saved replies, for a channel that has no
     retry ledger of its own and sends them again (the web chat). ``erased``: the turn erased the
-    shopper's data, this conversation included (the channel may forget its session)."""
+    shopper's data, this conversation included (the channel may forget its session). ``templates``
+    names the reply template of each action the turn ran, in order; :attr:`outcome` is their kind."""
 
     replies: list[Reply]
     language: Language
     duplicate: bool = False
     erased: bool = False
     earlier_replies: tuple[Reply, ...] = ()
+    templates: tuple[str, ...] = ()
+
+    @property
+    def outcome(self) -> str:
+        """The kind of outcome, the same whatever the language: a handoff anywhere in the turn wins,
+        else the first action's kind (``none`` for a turn that ran no action)."""
+        if any(outcome_of(template) == "handed_off" for template in self.templates):
+            return "handed_off"
+        return outcome_of(self.templates[0]) if self.templates else "none"
+
+
+# Kinds of outcome by reply-template prefix, first match wins (see TurnResult.outcome).
+OUTCOMES = (
+    ("handed_off", ("handoff", "fallback_offer_human")),
+    ("verify", ("need_identity", "need_second_factor", "auth_", "verified_")),
+    ("order_status", ("order_", "no_orders", "ask_order")),
+    ("clarify", ("clarify",)),
+    ("not_understood", ("fallback",)),
+    ("faq_answer", ("faq_",)),
+    ("product_cards", ("search_", "recommend", "product_", "ask_variant", "variant_unavailable")),
+    ("order_change", ("ask_", "confirm_", "done_", "refuse_", "refund_", "task_", "window_", "no_eligible",
+                      "shop_cannot")),
+    ("privacy", ("privacy_",)),
+)
+
+
+def outcome_of(template: str) -> str:
+    """The kind of outcome a reply template stands for; ``chat`` for the rest (small talk, language…)."""
+    for kind, prefixes in OUTCOMES:
+        if template.startswith(prefixes):
+            return kind
+    return "chat"

@@ -1,6 +1,7 @@
 """The sentiment strategy: updates the conversation's mood and decides the turn's :class:`Tone`.
 
-Anger or disappointment gets an apology; anxiety gets reassurance with the expected delivery date of
+Anger or disappointment gets an apology, and so does another negative message only when it reports a
+bad experience in words (a low score alone, as for "I need an invoice", gets none); anxiety gets reassurance with the expected delivery date of
 the order in context; urgency gets brief answers; an upset shopper gets no upselling; strong
 negativity (a very negative score with strong anger) or a worsening mood hands the conversation to staff
 with a raised priority; a happy
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.sentiment.experience import reports_bad_experience
 from core.sentiment.mood import smooth
 from core.sentiment.tone import Tone
 from core.store import Store
@@ -49,8 +51,9 @@ class SentimentStrategy:
         upset = sentiment.polarity == "negative" or (state.mood is not None and state.mood <= limits.upsell_floor)
         complaint = sentiment.has("angry") or sentiment.has("disappointed")
         worry = any(sentiment.has(e) for e in ("anxious", "urgent", "confused"))  # answered otherwise
-        apologise = sentiment.polarity == "negative" and (
-            complaint or (sentiment.score <= limits.apology_score and not worry))
+        apologise = sentiment.polarity == "negative" and (complaint or (
+            sentiment.score <= limits.apology_score and not worry
+            and reports_bad_experience(turn.message.text, turn.nlu.language)))
         reassure = sentiment.has("anxious")
         order = self._order_in_context(turn) if reassure or sentiment.score >= limits.review_score else None
         expected = order if order and order["status"] in OPEN_ORDER_STATUSES and order["expected_delivery"] else None
