@@ -3,6 +3,7 @@ command that starts no channel — so each channel's migrations run at start and
 or erasure reaches what every channel keeps (``core.privacy`` asks the registered channels)."""
 from __future__ import annotations
 
+from adapters.inbox.canned import register as register_canned
 from adapters.telegram.storage import register as register_telegram
 from adapters.wechat.ledger import register as register_wechat
 from core.store import Store
@@ -12,3 +13,4 @@ def register_channel_tables(store: Store) -> None:
     """Migrate each channel's tables and register its data-rights hook (harmless when done again)."""
     register_telegram(store)
     register_wechat(store)
+    register_canned(store)

@@ -10,6 +10,8 @@ from pydantic import SecretStr
 from adapters.forwarded import Forwarding
 from adapters.http import HttpHost, Routed, ServiceRoutes
 from adapters.inbox import StaffInbox
+from adapters.inbox.canned import CannedSection
+from adapters.inbox.copilot import CopilotSection
 from adapters.shop_api import CouponAPI
 from adapters.shops.shopify.backend import ShopifyShop
 from adapters.shops.shopify.webhooks import ShopifyWebhooks
@@ -72,7 +74,7 @@ def staff_channels(hub: HandoffHub, settings: Settings, host: HttpHost) -> list[
     """Mount the staff inbox (always; it explains itself when no password is set); with a bot token,
     the Slack channel (its endpoint is mounted with the other channels' routes)."""
     password = settings.kefu_staff_password.get_secret_value() if settings.kefu_staff_password else None
-    host.mount(StaffInbox(hub, password).routes())
+    host.mount(StaffInbox(hub, password, sections=[CopilotSection(hub.store), CannedSection(hub.store)]).routes())
     return [SlackChannel(slack_config(settings), hub)] if settings.slack_bot_token else []
 
 
