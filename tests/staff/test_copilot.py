@@ -2,18 +2,11 @@
 from the conversation's own customer and order, and a reply with an unfilled variable refused."""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import aiohttp
-import pytest
 
-from adapters.http import HttpHost
-from adapters.inbox import StaffInbox
-from adapters.inbox.canned import CannedSection, fill, unfilled
-from adapters.inbox.copilot import CopilotSection, copilot_facts
-from adapters.web import WebChannel
+from adapters.inbox.canned import fill, unfilled
+from adapters.inbox.copilot import copilot_facts
 from core.messages import Identity, InboundMessage
-from tests.hosting import serving
 from tests.staff.conftest import PASSWORD
 
 ALICE = Identity("telegram", "111")
@@ -21,16 +14,6 @@ ALICE = Identity("telegram", "111")
 VISITOR = Identity("web", "copilot-visitor")
 TEMPLATE = {"title": "Where is it", "text_en": "Hi {{name}}, order {{order_id}} ships as {{ tracking }}.",
             "text_zh": "{{name}}您好，订单 {{order_id}} 的运单号是 {{tracking}}。"}
-
-
-@pytest.fixture
-async def console(assistant, hub) -> AsyncIterator[HttpHost]:
-    """The HTTP host with the console and the copilot and canned sections."""
-    sections = [CopilotSection(hub.store), CannedSection(hub.store)]
-    async with serving(WebChannel(assistant), store=assistant.store,
-                       routes=StaffInbox(hub, PASSWORD, sections=sections).routes()) as host:
-        yield host
-    await hub.stop()
 
 
 async def _logged_in(session: aiohttp.ClientSession, base: str) -> dict[str, str]:
