@@ -13,7 +13,7 @@ import sqlite_utils
 from aiohttp import web
 
 from adapters.inbox.auth import OWNER, StaffSession
-from adapters.inbox.copilot import copilot_facts
+from core.staff.copilot import copilot_facts
 from adapters.inbox.guard import Guard, json_body, json_error
 from adapters.inbox.section import ConsoleSection
 from core.store import Store

@@ -34,6 +34,8 @@ async def test_handoff_card_goes_to_the_staff_channel_with_facts_and_buttons(ass
     blocks = str(card.params["blocks"])
     for fact in ("Alice", "telegram", "#W1000001", "never came", "Claim", "Resolve", "Back to bot"):
         assert fact in blocks
+    assert "#W1000001 · shipped · tracking SF Express SF123456789" in blocks  # the copilot: her own orders
+    assert "alice@example.com" in blocks and "#W2000002" not in blocks  # never Bob's
     thread = [m["text"] for m in fake_slack.thread(handoff["thread_ts"])]
     assert any("I want to talk to a human" in text for text in thread)  # the conversation is relayed
     staff_view = await AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.base_url).conversations_replies(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 
 from adapters.inbox.canned import fill, unfilled
-from adapters.inbox.copilot import copilot_facts
+from core.staff.copilot import copilot_facts
 from core.messages import Identity, InboundMessage
 from tests.staff.conftest import PASSWORD
 
