@@ -11,6 +11,7 @@ from tests.staff.conftest import PASSWORD
 
 ALICE = Identity("telegram", "111")
 """Linked to Alice in the small shop: order #W1000001 (shipped) is hers, #W2000002 is Bob's."""
+BOB = Identity("telegram", "222")
 VISITOR = Identity("web", "copilot-visitor")
 TEMPLATE = {"title": "Where is it", "text_en": "Hi {{name}}, order {{order_id}} ships as {{ tracking }}.",
             "text_zh": "{{name}}您好，订单 {{order_id}} 的运单号是 {{tracking}}。"}
@@ -74,6 +75,10 @@ async def test_owner_manages_canned_replies_and_the_inbox_fills_them(assistant, 
         tracking = hub.store.orders.get("#W1000001")["tracking_number"]
         assert filled["missing"] == ([] if tracking else ["tracking"])
         assert filled["text"].startswith("Hi Alice, order #W1000001 ships as ")
+        await assistant.handle(InboundMessage(BOB, "我的订单 W2000002 呢", language_hint="zh"))
+        async with session.get(f"{api}/{rid}/fill/{BOB.conversation_id}?order_id=%23W1000001") as response:
+            bob = await response.json()  # Alice's order named in Bob's conversation: his own is used
+        assert bob["language"] == "zh" and bob["text"].startswith("王波您好，订单 #W2000002 ")
         async with session.get(f"{api}/{rid}/fill/{VISITOR.conversation_id}") as response:
             anonymous = await response.json()
         assert anonymous["missing"] == ["name", "order_id", "tracking"] and "{{name}}" in anonymous["text"]

@@ -4,6 +4,7 @@
   const { t, call, $ } = window.KefuConsole;
   let current = null;
   let shownHandoff = null;  // the handoff whose card is on screen: actions name it, not "whichever is open now"
+  let shownOrder = "";  // the order the conversation is about; canned replies use it when it is the customer's
 
   function minutes(seconds) {
     return seconds < 60 ? t("<1 min", "不到1分钟") : Math.floor(seconds / 60) + t(" min", "分钟");
@@ -56,6 +57,7 @@
     }
     const card = data.card;
     shownHandoff = card.id;
+    shownOrder = card.order_id || "";
     const facts = [[t("Customer", "顾客"), card.customer], [t("Channel", "渠道"), card.channel],
       [t("Language", "语言"), card.language], [t("Mood", "情绪"), card.mood], [t("Order", "订单"), card.order_id || "-"],
       [t("Status", "状态"), card.status + (card.claimed_by ? " (" + card.claimed_by + ")" : "")]];
@@ -168,7 +170,8 @@
   });
   $("reply-text").addEventListener("input", checkUnfilled);
   $("canned-insert").addEventListener("click", async () => {
-    const filled = await call("/canned/" + $("canned-choice").value + "/fill/" + encodeURIComponent(current));
+    const filled = await call("/canned/" + $("canned-choice").value + "/fill/" + encodeURIComponent(current) +
+      "?order_id=" + encodeURIComponent(shownOrder));
     $("reply-text").value = filled.text;
     checkUnfilled();
     $("reply-text").focus();
