@@ -60,7 +60,7 @@ def build_channels(assistant: Assistant, settings: Settings) -> Channels:
     if settings.telegram_bot_token:
         channels.append(TelegramChannel(assistant, telegram_config(settings)))
     if assistant.components.staff is not None:
-        channels += staff_channels(assistant.components.staff, settings, host)
+        channels += staff_channels(assistant, settings, host)
     host.register(channels)
     return Channels(host, channels)
 
@@ -70,11 +70,13 @@ def host_routes(store: Store) -> list[Routed]:
     return [ServiceRoutes(store), ExportDownloads(store)]
 
 
-def staff_channels(hub: HandoffHub, settings: Settings, host: HttpHost) -> list[Channel]:
+def staff_channels(assistant: Assistant, settings: Settings, host: HttpHost) -> list[Channel]:
     """Mount the staff inbox (always; it explains itself when no password is set); with a bot token,
     the Slack channel (its endpoint is mounted with the other channels' routes)."""
+    hub = assistant.components.staff
+    assert isinstance(hub, HandoffHub)
     password = settings.kefu_staff_password.get_secret_value() if settings.kefu_staff_password else None
-    host.mount(StaffInbox(hub, password, sections=[CopilotSection(hub.store), CannedSection(hub.store)]).routes())
+    host.mount(StaffInbox(hub, password, sections=[CopilotSection(assistant), CannedSection(hub.store)]).routes())
     return [SlackChannel(slack_config(settings), hub)] if settings.slack_bot_token else []
 
 

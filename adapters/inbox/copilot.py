@@ -1,5 +1,5 @@
-"""The copilot beside the transcript: the route the inbox panel reads the conversation's facts from
-(:mod:`core.staff.copilot`)."""
+"""The copilot beside the transcript: the routes the inbox panel reads the conversation's facts
+(:mod:`core.staff.copilot`) and the suggested reply (:mod:`core.suggestion`) from."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -9,8 +9,9 @@ from aiohttp import web
 from adapters.inbox.auth import StaffSession
 from adapters.inbox.guard import Guard, json_error
 from adapters.inbox.section import ConsoleSection
+from core.assistant import Assistant
 from core.staff.copilot import copilot_facts
-from core.store import Store
+from core.suggestion import suggest_reply
 
 
 class CopilotSection(ConsoleSection):
@@ -20,15 +21,19 @@ class CopilotSection(ConsoleSection):
     title = {"en": "Copilot", "zh": "助手"}
     page = False
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, assistant: Assistant) -> None:
+        self._assistant = assistant
 
     def routes(self, guard: Guard) -> list[web.RouteDef]:
-        """The facts beside one conversation."""
-        return [web.get("/staff/api/copilot/{cid}", guard(self._facts))]
+        """The facts beside one conversation and the reply the assistant would give."""
+        return [web.get("/staff/api/copilot/{cid}", guard(self._facts)),
+                web.get("/staff/api/copilot/{cid}/suggestion", guard(self._suggestion))]
+
+    async def _suggestion(self, request: web.Request, _session: StaffSession) -> web.Response:
+        return web.json_response({"text": await suggest_reply(self._assistant, request.match_info["cid"])})
 
     async def _facts(self, request: web.Request, _session: StaffSession) -> web.Response:
-        facts = copilot_facts(self._store, request.match_info["cid"])
+        facts = copilot_facts(self._assistant.store, request.match_info["cid"])
         if facts is None:
             return json_error(404, "no such conversation")
         return web.json_response(asdict(facts))

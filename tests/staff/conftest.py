@@ -92,7 +92,7 @@ async def console(assistant: Assistant, hub: HandoffHub) -> AsyncIterator[HttpHo
     """The HTTP host with the web chat (delivering to shoppers) and the console with the copilot and
     canned-reply sections."""
     hub.channels["web"] = web = WebChannel(assistant)
-    sections = [CopilotSection(hub.store), CannedSection(hub.store)]
+    sections = [CopilotSection(assistant), CannedSection(hub.store)]
     async with serving(web, store=assistant.store, routes=StaffInbox(hub, PASSWORD, sections=sections).routes()) as host:
         yield host
     await hub.stop()

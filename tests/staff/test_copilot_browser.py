@@ -1,7 +1,9 @@
 """The copilot in headless Chromium: open a handoff, see the customer's own orders beside the
-transcript, insert a canned reply with its variables filled, see an unfilled one block the send, edit
+transcript, take the suggested reply, insert a canned reply with its variables filled, see an unfilled one block the send, edit
 it and send; the shopper's web chat socket receives the filled text."""
 from __future__ import annotations
+
+import re
 
 import aiohttp
 import pytest
@@ -34,6 +36,7 @@ async def test_canned_reply_filled_from_the_customers_order_reaches_the_shopper(
         store.customers.link_identity("web", web_session, store.customers.by_external_id("C1")["id"])
         await shopper.send_json({"type": "message", "text": "I want a human now", "id": "c1"})
         await next_reply(shopper)
+        await shopper.send_json({"type": "message", "text": "where is my order W1000001?", "id": "c2"})
 
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -50,6 +53,10 @@ async def test_canned_reply_filled_from_the_customers_order_reaches_the_shopper(
             await expect(page.locator("#copilot-orders")).to_contain_text("#W1000001 · shipped · tracking SF Express SF123456789")
             await expect(page.locator("#copilot-orders")).not_to_contain_text("#W2000002")  # Bob's
 
+            await expect(page.locator("#transcript li.shopper").last).to_contain_text("W1000001?")
+            await page.click("#suggest")
+            await expect(page.locator("#reply-text")).to_have_value(re.compile("SF123456789"))
+
             await page.select_option("#canned-choice", label="Tracking")
             await page.click("#canned-insert")
             filled = "Hi Alice, #W1000001 travels as SF123456789. Refund to {{coupon}}?"
@@ -64,9 +71,10 @@ async def test_canned_reply_filled_from_the_customers_order_reaches_the_shopper(
             await page.screenshot(path=SCREENSHOT, full_page=True)
             await page.click("#reply button[type=submit]")
             await expect(page.locator("#canned-missing")).to_have_text("")
-            texts = []
-            while "SF123456789" not in (texts[-1] if texts else ""):
+            sent = "We wrote to alice@example.com about SF123456789, sorry!"
+            texts = [(await next_reply(shopper))["text"]]
+            while texts[-1] != sent and len(texts) < 5:  # the bot's own answers and notices come first
                 texts.append((await next_reply(shopper))["text"])
-            assert texts[-1] == "We wrote to alice@example.com about SF123456789, sorry!"
+            assert texts[-1] == sent
             await browser.close()
             assert not errors, errors

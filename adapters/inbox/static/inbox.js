@@ -169,6 +169,11 @@
     if (!$("action-error").textContent) $("reply-text").value = "";
   });
   $("reply-text").addEventListener("input", checkUnfilled);
+  $("suggest").addEventListener("click", async () => {  // the bot's answer to the last message, to edit and send
+    const suggestion = await call("/copilot/" + encodeURIComponent(current) + "/suggestion");
+    $("canned-missing").textContent = suggestion.text ? "" : t("No suggestion: this needs a colleague.", "没有建议：需要同事处理。");
+    if (suggestion.text) $("reply-text").value = suggestion.text;
+  });
   $("canned-insert").addEventListener("click", async () => {
     const filled = await call("/canned/" + $("canned-choice").value + "/fill/" + encodeURIComponent(current) +
       "?order_id=" + encodeURIComponent(shownOrder));
