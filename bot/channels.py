@@ -4,6 +4,7 @@ the shop's endpoints, health and metrics, the data-export links (docs/ARCHITECTU
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from pydantic import SecretStr
 
@@ -24,6 +25,7 @@ from adapters.wechat import WeChatChannel, WeChatConfig
 from bot.settings import Settings
 from bot.shops import shop_routes
 from core.assistant import Assistant
+from core.suggestion import suggest_reply
 from core.channel import Channel
 from core.promotions.coupons import Coupons
 from core.staff import HandoffHub
@@ -77,7 +79,8 @@ def staff_channels(assistant: Assistant, settings: Settings, host: HttpHost) -> 
     assert isinstance(hub, HandoffHub)
     password = settings.kefu_staff_password.get_secret_value() if settings.kefu_staff_password else None
     host.mount(StaffInbox(hub, password, sections=[CopilotSection(assistant), CannedSection(hub.store)]).routes())
-    return [SlackChannel(slack_config(settings), hub)] if settings.slack_bot_token else []
+    suggest = partial(suggest_reply, assistant)
+    return [SlackChannel(slack_config(settings), hub, suggest)] if settings.slack_bot_token else []
 
 
 def telegram_config(settings: Settings) -> TelegramConfig:

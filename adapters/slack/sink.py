@@ -1,6 +1,7 @@
 """Staff notifications in Slack: the card in the staff channel, the conversation in its thread."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -8,6 +9,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import _plain, card_blocks, card_text
 from core.staff import HandoffCard, HandoffHub, StaffSink
 from core.staff.copilot import copilot_facts
+
+Suggest = Callable[[str], Awaitable[str | None]]
+"""The copilot's suggested reply for a conversation id (:func:`core.suggestion.suggest_reply`)."""
 
 _AUTHOR_ICONS = {"shopper": ":bust_in_silhouette:", "assistant": ":robot_face:", "system": ":information_source:"}
 
@@ -20,10 +24,11 @@ class SlackSink(StaffSink):
 
     name = "slack"
 
-    def __init__(self, client: AsyncWebClient, channel: str, hub: HandoffHub) -> None:
+    def __init__(self, client: AsyncWebClient, channel: str, hub: HandoffHub, suggest: Suggest | None = None) -> None:
         self._client = client
         self._channel = channel
         self._hub = hub
+        self._suggest = suggest
 
     async def opened(self, card: HandoffCard) -> None:
         """Post the card; its ts becomes the handoff's thread."""
@@ -35,6 +40,10 @@ class SlackSink(StaffSink):
         icon = _AUTHOR_ICONS.get(author, ":speech_balloon:")
         await self._client.chat_postMessage(channel=self._channel, thread_ts=thread,
                                             text=f"{icon} *{_plain(author)}*: {_plain(text)}")
+        suggestion = await self._suggest(card.conversation_id) if self._suggest and author == "shopper" else None
+        if suggestion:  # posted by the bot, so not relayed: a colleague copies it into a reply of their own
+            await self._client.chat_postMessage(channel=self._channel, thread_ts=thread,
+                                                text=f":bulb: *Suggested reply* (copy, edit, send):\n```{_plain(suggestion)}```")
 
     async def changed(self, card: HandoffCard, note: str) -> None:
         """Update the card (buttons follow the status) and note the change in the thread."""
