@@ -1,5 +1,5 @@
 """The copilot's facts about one conversation, for staff: who the customer is, their own recent orders
-with status and tracking, the conversation's mood, their earlier conversations. Only what the store
+with status and tracking, the products they looked at, the conversation's mood, their earlier conversations. Only what the store
 holds; what it lacks is left out (shown as unknown), never guessed. The inbox panel, the canned
 replies' variables and the Slack card read them."""
 from __future__ import annotations
@@ -12,6 +12,7 @@ from core.store import Store
 
 RECENT_ORDERS = 5
 EARLIER_CONVERSATIONS = 5
+VIEWED = 5
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class CopilotFacts:
     customer: dict[str, Any] = field(default_factory=dict)
     orders: list[dict[str, Any]] = field(default_factory=list)
     earlier: list[dict[str, Any]] = field(default_factory=list)
+    viewed: list[dict[str, Any]] = field(default_factory=list)
 
     def variables(self, order_id: str | None = None) -> dict[str, str]:
         """The canned replies' variables that have a value: the customer's name and email, and the
@@ -52,7 +54,18 @@ def copilot_facts(store: Store, conversation_id: str) -> CopilotFacts | None:
                  "tracking": o.get("tracking_number"), "expected_delivery": o.get("expected_delivery"),
                  "created_at": o["created_at"]}
                 for o in store.orders.for_customer(customer_id, limit=RECENT_ORDERS)],
-        earlier=_earlier(store, customer_id, conversation_id))
+        earlier=_earlier(store, customer_id, conversation_id), viewed=_viewed(store, customer_id))
+
+
+def _viewed(store: Store, customer_id: int) -> list[dict[str, Any]]:
+    """The products the customer last looked at (the store's ``view`` events), newest first, each once."""
+    seen: dict[str, dict[str, Any]] = {}
+    for event in store.events.for_customer(customer_id):
+        product = store.catalog.product(event["product_id"]) if event["kind"] == "view" else None
+        if product and product["id"] not in seen and len(seen) < VIEWED:
+            seen[product["id"]] = {"id": product["id"], "title_en": product["title_en"], "title_zh": product["title_zh"],
+                                   "at": event["created_at"]}
+    return list(seen.values())
 
 
 def _earlier(store: Store, customer_id: int, conversation_id: str) -> list[dict[str, Any]]:

@@ -41,6 +41,19 @@ async def test_facts_are_the_customers_own_orders_and_earlier_conversations(assi
     assert copilot_facts(hub.store, "no-such-conversation") is None
 
 
+async def test_viewed_are_the_customers_own_product_views_newest_first(assistant, hub):
+    store = hub.store
+    alice, bob = store.customers.by_external_id("C1")["id"], store.customers.by_external_id("C2")["id"]
+    [first, second, *_] = [p["id"] for p in store.db["products"].rows]
+    store.events.record(alice, "view", first, at="2026-11-01T08:00:00+00:00")
+    store.events.record(alice, "view", second, at="2026-11-02T08:00:00+00:00")
+    store.events.record(alice, "view", first, at="2026-11-03T08:00:00+00:00")
+    store.events.record(bob, "view", second, at="2026-11-04T08:00:00+00:00")
+    await assistant.handle(InboundMessage(ALICE, "hello", language_hint="en"))
+    viewed = copilot_facts(store, ALICE.conversation_id).viewed
+    assert [v["id"] for v in viewed] == [first, second] and viewed[0]["title_en"]
+
+
 async def test_earlier_conversations_are_the_same_customers_other_ones(assistant, hub):
     alice_web = Identity("web", "alice-on-the-web")
     hub.store.customers.link_identity(alice_web.channel, alice_web.user_id, hub.store.customers.by_external_id("C1")["id"])

@@ -119,6 +119,9 @@
         (order.tracking ? (order.carrier ? order.carrier + " " : "") + order.tracking : unknown));
     }
     if (!facts.orders.length) item($("copilot-orders"), t("none known", "没有已知订单"));
+    $("copilot-viewed").replaceChildren();
+    for (const product of facts.viewed) item($("copilot-viewed"), t(product.title_en, product.title_zh) || product.id);
+    if (!facts.viewed.length) item($("copilot-viewed"), t("none known", "没有记录"));
     $("copilot-earlier").replaceChildren();
     for (const talk of facts.earlier) {
       item($("copilot-earlier"), talk.started_at.slice(0, 10) + " · " + talk.outcome + " · " + talk.first_line);
