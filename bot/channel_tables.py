@@ -4,6 +4,7 @@ or erasure reaches what every channel keeps (``core.privacy`` asks the registere
 from __future__ import annotations
 
 from adapters.inbox.accounts import register as register_accounts
+from adapters.inbox.canned import register as register_canned
 from adapters.inbox.review_log import register as register_reviews
 from adapters.inbox.transcript_search import register as register_search
 from adapters.telegram.storage import register as register_telegram
@@ -18,3 +19,4 @@ def register_channel_tables(store: Store) -> None:
     register_wechat(store)
     register_reviews(store)
     register_search(store)
+    register_canned(store)

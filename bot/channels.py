@@ -5,22 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from pydantic import SecretStr
 
 from adapters.forwarded import Forwarding
 from adapters.http import HttpHost, Routed, ServiceRoutes
 from adapters.inbox import StaffInbox
+from adapters.inbox.accounts import StaffAccounts
+from adapters.inbox.accounts import register as register_accounts
+from adapters.inbox.canned import CannedSection
+from adapters.inbox.copilot import CopilotSection
+from adapters.inbox.kb import KnowledgeSection
 from adapters.inbox.reports import ReportsSection
 from adapters.inbox.review import ReviewSection
 from adapters.inbox.review_log import register as register_reviews
 from adapters.inbox.search import SearchSection
-from adapters.inbox.transcript_search import register as register_search
-from adapters.inbox.accounts import StaffAccounts
-from adapters.inbox.accounts import register as register_accounts
-from adapters.inbox.kb import KnowledgeSection
 from adapters.inbox.section import ConsoleSection
 from adapters.inbox.team import AccountsSection
+from adapters.inbox.transcript_search import register as register_search
 from adapters.shop_api import CouponAPI
 from adapters.shops.shopify.backend import ShopifyShop
 from adapters.shops.shopify.webhooks import ShopifyWebhooks
@@ -32,12 +35,13 @@ from adapters.web.limits import NewConversationLimit
 from adapters.wechat import WeChatChannel, WeChatConfig
 from bot.settings import Settings
 from bot.shops import shop_routes
-from core.assistant import Assistant
 from core.actions.knowledge import KnowledgeAction
+from core.assistant import Assistant
 from core.channel import Channel
 from core.promotions.coupons import Coupons
 from core.staff import HandoffHub
 from core.store import Store
+from core.suggestion import suggest_reply
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ def build_channels(assistant: Assistant, settings: Settings) -> Channels:
         channels.append(TelegramChannel(assistant, telegram_config(settings)))
     if assistant.components.staff is not None:
         accounts = register_accounts(store)
-        channels += staff_channels(assistant.components.staff, settings, host, accounts,
+        channels += staff_channels(assistant, settings, host, accounts,
                                    console_sections(assistant, settings, accounts))
     host.register(channels)
     return Channels(host, channels)
@@ -89,20 +93,25 @@ def console_sections(assistant: Assistant, settings: Settings, accounts: StaffAc
         ReportsSection(store),
         ReviewSection(store, register_reviews(store), settings.kefu_nlu_dir, settings.kefu_review_per_day),
         SearchSection(register_search(store)),  # CSAT filter: pass its source once CSAT is on main
-        AccountsSection(store, accounts)]
+        AccountsSection(store, accounts),
+        CopilotSection(assistant),
+        CannedSection(store)]
     knowledge = assistant.components.actions.get("knowledge")
     if isinstance(knowledge, KnowledgeAction):
         sections.append(KnowledgeSection(assistant.store, knowledge.retriever))
     return sections
 
 
-def staff_channels(hub: HandoffHub, settings: Settings, host: HttpHost, accounts: StaffAccounts,
+def staff_channels(assistant: Assistant, settings: Settings, host: HttpHost, accounts: StaffAccounts,
                    sections: Sequence[ConsoleSection] = ()) -> list[Channel]:
     """Mount the staff inbox (always; it explains itself while there is no account and no bootstrap password); with a bot token,
     the Slack channel (its endpoint is mounted with the other channels' routes)."""
+    hub = assistant.components.staff
+    assert isinstance(hub, HandoffHub)
     password = settings.kefu_staff_password.get_secret_value() if settings.kefu_staff_password else None
     host.mount(StaffInbox(hub, password, sections, accounts=accounts).routes())
-    return [SlackChannel(slack_config(settings), hub)] if settings.slack_bot_token else []
+    suggest = partial(suggest_reply, assistant)
+    return [SlackChannel(slack_config(settings), hub, suggest)] if settings.slack_bot_token else []
 
 
 def telegram_config(settings: Settings) -> TelegramConfig:

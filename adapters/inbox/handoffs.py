@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from adapters.inbox.auth import StaffSession
+from adapters.inbox.canned import unfilled
 from adapters.inbox.guard import Guard, json_body, json_error
 from adapters.inbox.section import ConsoleSection
 from core.sentiment.mood import mood_label
@@ -74,6 +75,8 @@ class HandoffSection(ConsoleSection):
                 text = str(body.get("text", ""))
                 if len(text) > MAX_REPLY:
                     return json_error(400, f"at most {MAX_REPLY} characters")
+                if unfilled(text):
+                    return json_error(400, "fill in " + ", ".join(f"{{{{{v}}}}}" for v in unfilled(text)))
                 await self._hub.reply(handoff_id, session.staff, text, origin="inbox")
             elif verb == "resolve":
                 await self._hub.resolve(handoff_id, session.staff,

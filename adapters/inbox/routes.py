@@ -55,10 +55,11 @@ class StaffInbox:
 
     def _compose(self) -> str:
         """console.html with each section's fragment (hidden until chosen) and script in it."""
+        pages = [s for s in self._sections if s.page]
         fragments = "\n".join(
             f'<section id="section-{s.name}" class="section" data-section="{s.name}" hidden>\n'
-            f'{(STATIC_DIR / f"{s.name}.html").read_text(encoding="utf-8")}</section>' for s in self._sections)
-        scripts = "\n".join(f'<script src="/staff/static/{s.name}.js" defer></script>' for s in self._sections)
+            f'{(STATIC_DIR / f"{s.name}.html").read_text(encoding="utf-8")}</section>' for s in pages)
+        scripts = "\n".join(f'<script src="/staff/static/{s.name}.js" defer></script>' for s in pages)
         page = (STATIC_DIR / "console.html").read_text(encoding="utf-8")
         return page.replace("<!--sections-->", fragments).replace("<!--scripts-->", scripts)
 
@@ -69,7 +70,7 @@ class StaffInbox:
         return web.FileResponse(STATIC_DIR / name)
 
     def _visible(self, session: StaffSession) -> list[dict[str, object]]:
-        return [{"name": s.name, "title": s.title} for s in self._sections if session.may(s.role)]
+        return [{"name": s.name, "title": s.title} for s in self._sections if s.page and session.may(s.role)]
 
     async def _session(self, request: web.Request) -> web.Response:
         if self._guard.off() or self._auth is None:

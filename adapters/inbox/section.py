@@ -24,6 +24,9 @@ class ConsoleSection(ABC):
     """Its navigation label in each language: ``{"en": …, "zh": …}``."""
     role: ClassVar[str] = AGENT
     """The least role that sees it."""
+    page: ClassVar[bool] = True
+    """False for a section of routes only (e.g. the copilot's, which the inbox page shows): no fragment,
+    no script, not in the navigation."""
 
     @abstractmethod
     def routes(self, guard: Guard) -> list[web.RouteDef]:

@@ -15,7 +15,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.config import EVENTS_PATH, SlackConfig
 from adapters.slack.listeners import build_app
-from adapters.slack.sink import SlackSink
+from adapters.slack.sink import SlackSink, Suggest
 from core.channel import Channel
 from core.messages import Identity, Outbound
 from core.staff import HandoffHub
@@ -30,10 +30,11 @@ class SlackChannel(Channel):
     name = "slack"
     reaches_shoppers = False
 
-    def __init__(self, config: SlackConfig, hub: HandoffHub) -> None:
+    def __init__(self, config: SlackConfig, hub: HandoffHub, suggest: Suggest | None = None) -> None:
+        """``suggest``: the copilot's suggested reply, posted in the thread after each shopper line."""
         self.config = config
         self.app: AsyncApp = build_app(config, hub)
-        self.sink = SlackSink(self.app.client, config.staff_channel, hub)
+        self.sink = SlackSink(self.app.client, config.staff_channel, hub, suggest)
         self._verifier = SignatureVerifier(config.signing_secret) if config.signing_secret else None
         hub.sinks.append(self.sink)
         self._socket: AsyncSocketModeHandler | None = None

@@ -58,6 +58,11 @@ class Conversations:
         """One conversation, or None."""
         return first_row(self._db, "select * from conversations where id = ?", [conversation_id])
 
+    def of_customer(self, customer_id: int, but: str = "", limit: int = 5) -> list[dict[str, Any]]:
+        """A customer's conversations (other than ``but``), the latest started first."""
+        return list(self._db["conversations"].rows_where(
+            "customer_id = ? and id != ?", [customer_id, but], order_by="started_at desc, id desc", limit=limit))
+
     def record_inbound(self, message: InboundMessage) -> InboundRecord:
         """Store an inbound message before it is processed.
 

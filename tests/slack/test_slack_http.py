@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import partial
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack import SlackChannel
 from adapters.slack.blocks import BACK, CLAIM, RESOLVE
+from core.suggestion import suggest_reply
+from tests.slack.conftest import slack_config
 from core.messages import Identity, InboundMessage
 from tests.fakes.channel import RecordingChannel
 from tests.fakes.slack_api import BOT_TOKEN, STAFF_CHANNEL
@@ -34,12 +38,31 @@ async def test_handoff_card_goes_to_the_staff_channel_with_facts_and_buttons(ass
     blocks = str(card.params["blocks"])
     for fact in ("Alice", "telegram", "#W1000001", "never came", "Claim", "Resolve", "Back to bot"):
         assert fact in blocks
+    assert "#W1000001 · shipped · tracking SF Express SF123456789" in blocks  # the copilot: her own orders
+    assert "alice@example.com" in blocks and "#W2000002" not in blocks  # never Bob's
     thread = [m["text"] for m in fake_slack.thread(handoff["thread_ts"])]
     assert any("I want to talk to a human" in text for text in thread)  # the conversation is relayed
     staff_view = await AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.base_url).conversations_replies(
         channel=STAFF_CHANNEL, ts=handoff["thread_ts"])
     assert fake_slack.sent("conversations.replies")[0].http_method == "GET"
     assert [m["text"] for m in staff_view["messages"][1:]] == thread
+
+
+async def test_the_suggested_reply_follows_a_shopper_line_in_the_thread(assistant, fake_slack):
+    hub = assistant.components.staff
+    slack = SlackChannel(slack_config(fake_slack), hub, partial(suggest_reply, assistant))
+    try:
+        handoff, _ = await hand_off(assistant, fake_slack)
+        await hub.claim(handoff["id"], "Mei")
+        await assistant.handle(InboundMessage(SHOPPER, "where is my order W1000001?", language_hint="en"))
+        await hub.drain()
+        thread = [m["text"] for m in fake_slack.thread(hub.open_handoff(CONVERSATION)["thread_ts"])]
+        [suggestion] = [text for text in thread if "Suggested reply" in text]
+        assert "SF123456789" in suggestion and thread.index(suggestion) > max(
+            i for i, text in enumerate(thread) if "where is my order" in text)
+    finally:
+        await slack.stop()
+        await hub.stop()
 
 
 async def test_claim_thread_reply_and_resolve_reach_the_shopper(assistant, fake_slack, poster):

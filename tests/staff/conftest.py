@@ -10,6 +10,8 @@ import pytest
 from adapters.forwarded import Forwarding
 from adapters.http import HttpHost
 from adapters.inbox import StaffInbox
+from adapters.inbox.canned import CannedSection
+from adapters.inbox.copilot import CopilotSection
 from adapters.web import WebChannel
 from core.assistant import Assistant
 from core.staff import HandoffCard, HandoffHub, StaffSink
@@ -83,3 +85,14 @@ async def start_inbox(assistant: Assistant,
 async def inbox_web(start_inbox: Callable[[Forwarding | None], Awaitable[HttpHost]]) -> HttpHost:
     """The HTTP host with the web chat and the staff inbox, the socket peer as the client."""
     return await start_inbox(None)
+
+
+@pytest.fixture
+async def console(assistant: Assistant, hub: HandoffHub) -> AsyncIterator[HttpHost]:
+    """The HTTP host with the web chat (delivering to shoppers) and the console with the copilot and
+    canned-reply sections."""
+    hub.channels["web"] = web = WebChannel(assistant)
+    sections = [CopilotSection(assistant), CannedSection(hub.store)]
+    async with serving(web, store=assistant.store, routes=StaffInbox(hub, PASSWORD, sections=sections).routes()) as host:
+        yield host
+    await hub.stop()
