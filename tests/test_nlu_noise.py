@@ -5,6 +5,7 @@ import random
 
 from core.nlu.entities import order_ids
 from core.nlu.noise import add_noise, chinese_typo, english_typo
+from core.nlu.training import NOISY_COPIES, with_noisy_copies
 from pypinyin import lazy_pinyin
 from rapidfuzz.distance import Levenshtein
 
@@ -51,3 +52,13 @@ def test_missing_spaces_happen_between_english_words_only():
     joined = [add_noise("please cancel my order now", 1.0, seed=s) for s in range(30)]
     assert any(n.count(" ") < 4 for n in joined)
     assert all(" " not in add_noise("我要取消订单", 1.0, seed=s) for s in range(10))
+
+
+def test_training_adds_labelled_noisy_copies_that_keep_their_order_ids():
+    texts = ["where is my order W2611340 please", "我想退款，什么时候到账", "hi"]
+    labels = ["track_order", "get_refund", "greet"]
+    augmented, augmented_labels = with_noisy_copies(texts, labels)
+    assert augmented[:3] == texts and augmented_labels[:3] == labels
+    copies = dict(zip(augmented[3:], augmented_labels[3:]))
+    assert len(copies) <= NOISY_COPIES * len(texts) and all(t not in texts for t in copies)
+    assert all("W2611340" in t for t, label in copies.items() if label == "track_order")
