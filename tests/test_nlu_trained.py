@@ -196,6 +196,20 @@ def test_kefu_eval_nlu_on_a_labelled_file(tmp_path):
     assert (tmp_path / "eval" / "confusion.png").stat().st_size > 1000
 
 
+def test_kefu_eval_nlu_with_noise_prints_clean_and_noisy_accuracy_per_language(tmp_path):
+    labelled = tmp_path / "mine.tsv"
+    labelled.write_text("text\tintent\n你好\tgreet\nwhere is my order\ttrack_order\n"
+                        "how much does delivery cost to Germany\tdelivery_options\n", encoding="utf-8")
+    done = _kefu(["eval", "nlu", str(labelled), "--out", str(tmp_path / "eval"), "--noise", "--noise-rate", "0.3",
+                  "--seed", "7"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "  noise (rate=0.3, seed=7): as written / noisy" in lines
+    rows = {line.split(":")[0].strip(): line for line in lines if line.startswith("    ")}
+    assert set(rows) == {"all", "zh", "en"}
+    assert rows["all"].startswith("    all: n=3 accuracy=1.000 / ") and rows["en"].startswith("    en: n=2 accuracy=1.000 / ")
+
+
 def test_kefu_import_nlu_then_train_on_a_tiny_dataset(tmp_path):
     rasa = tmp_path / "shop.yml"
     rasa.write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hi\n    - hello\n    - 你好\n'

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from core.language import detect_language
 from core.nlu.base import NLU
 from core.nlu.labelled import ENTITY_TEST_FILE, held_out, read_labelled
+from core.nlu.noise import add_noise
 from core.nlu.rasa import Example
 from core.nlu.training import FRESH2_FILES, FRESH_FILES
 
@@ -31,6 +32,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", type=Path, help="labelled messages (.yml, .tsv, .jsonl); default: held-out split")
     parser.add_argument("--out", type=Path, default=Path("var/eval/nlu"), help="folder for the confusion-matrix PNG")
     parser.add_argument("--per-intent", action="store_true", help="print precision and recall of every intent")
+    parser.add_argument("--noise", action="store_true", help="also score typo-noised copies (core/nlu/noise.py), side by side")
+    parser.add_argument("--noise-rate", type=float, default=0.1, help="chance a word or character gets a typo (default 0.1)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the noise (default 0)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -54,6 +58,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         nlu = build_nlu(store, settings)
         every = [e for _, examples, _ in sets for e in examples]
         results = asyncio.run(_parse_all(nlu, [e.text for e in every + entity_examples]))
+        noisy = (asyncio.run(_parse_all(nlu, [add_noise(e.text, args.noise_rate, args.seed) for e in every]))
+                 if args.noise else [])
     finally:
         store.close()
     start = 0
@@ -61,6 +67,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if name:
             print(f"[{name}]")
         print_intent_scores(examples, results[start:start + len(examples)], args.per_intent, args.out / png)
+        if noisy:
+            print_noise_scores(examples, results[start:start + len(examples)], noisy[start:start + len(examples)],
+                               args.noise_rate, args.seed)
         start += len(examples)
     if entity_examples:
         print_entity_scores(entity_examples, results[start:])
@@ -100,6 +109,18 @@ def print_intent_scores(examples: list[Example], results: list, per_intent: bool
         for row in zip(labels, precision, recall, f1, support):
             print("  {:<26} P={:.2f} R={:.2f} F1={:.2f} n={}".format(*row))
     print(f"  confusion matrix: {save_confusion_png(gold, predicted, labels, png)}")
+
+
+def print_noise_scores(examples: list[Example], results: list, noisy: list, rate: float, seed: int) -> None:
+    """Accuracy as written and under typo noise, side by side, overall and per language."""
+    print(f"  noise (rate={rate:g}, seed={seed}): as written / noisy")
+    for lang in ("all", "zh", "en"):
+        idx = [i for i, e in enumerate(examples) if lang == "all" or detect_language(e.text).language == lang]
+        if idx:
+            gold = [examples[i].intent for i in idx]
+            clean = accuracy_score(gold, [results[i].intent for i in idx])
+            dirty = accuracy_score(gold, [noisy[i].intent for i in idx])
+            print(f"    {lang}: n={len(idx)} accuracy={clean:.3f} / {dirty:.3f}")
 
 
 def save_confusion_png(gold: list[str], predicted: list[str], labels: list[str], path: Path) -> Path:

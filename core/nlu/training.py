@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from core.nlu.features import features
 from core.nlu.model import IntentModel
+from core.nlu.noise import add_noise
 from core.nlu.rasa import Example, read_examples
 from core.nlu.word_vectors import WordVectors, shipped_word_vectors
 
@@ -33,6 +34,8 @@ FRESH2_FILES = (DATA_DIR / "fresh2_zh.yml", DATA_DIR / "fresh2_en.yml")  # a thi
 REGULARISATION_C = 20.0
 WORD_VECTOR_WEIGHT = 4.0  # the word vector's columns against the unit-length tf-idf row (docs/NLU.md)
 MAX_FOLDS = 5
+NOISY_COPIES = 1  # typo-noised copies of each training text (core/nlu/noise.py), see docs/NLU.md
+NOISE_RATE = 0.1
 
 
 def load_training_data(extra: Iterable[Path] = (), shipped: bool = True) -> list[Example]:
@@ -62,7 +65,16 @@ def _rows(vectorizer: TfidfVectorizer, texts: list[str], words: _WordFeatures, f
     return hstack([tfidf, csr_matrix(words.matrix(texts))], format="csr")
 
 
+def with_noisy_copies(texts: list[str], labels: list[str]) -> tuple[list[str], list[str]]:
+    """``texts`` followed by :data:`NOISY_COPIES` seeded typo-noised copies of each (a copy equal to
+    its text is left out), with their labels."""
+    copies = [(noisy, label) for seed in range(NOISY_COPIES) for text, label in zip(texts, labels)
+              if (noisy := add_noise(text, NOISE_RATE, seed)) != text]
+    return texts + [t for t, _ in copies], labels + [label for _, label in copies]
+
+
 def _fit(texts: list[str], labels: list[str], words: _WordFeatures) -> tuple[TfidfVectorizer, LogisticRegression]:
+    texts, labels = with_noisy_copies(texts, labels)
     vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, dtype=np.float32)
     classifier = LogisticRegression(C=REGULARISATION_C, max_iter=3000)
     classifier.fit(_rows(vectorizer, texts, words, fit=True), labels)
@@ -122,7 +134,8 @@ def train(examples: list[Example], show_progress: bool = True) -> IntentModel:
     vocabulary = vectorizer.get_feature_names_out().tolist()
     meta = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds"), "examples": len(texts),
             "intents": len(classes), "scikit_learn": sklearn.__version__, "C": REGULARISATION_C,
-            "word_vector_weight": WORD_VECTOR_WEIGHT}
+            "word_vector_weight": WORD_VECTOR_WEIGHT,
+            "noisy_copies": NOISY_COPIES, "noise_rate": NOISE_RATE}
     coef, intercept = classifier.coef_, classifier.intercept_
     if len(classes) == 2:  # scikit-learn keeps one score for two classes: softmax([0, z]) == sigmoid(z)
         coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.concatenate([[0.0], intercept])
