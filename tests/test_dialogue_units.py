@@ -3,9 +3,11 @@ credentials in a message, and the eval command."""
 from __future__ import annotations
 
 import argparse
+from types import SimpleNamespace
 
 import pytest
 
+from core.dialogue.answers import answer
 from core.dialogue.identity import credentials
 from core.dialogue.references import ordinal, resolve
 from core.dialogue.splitting import candidate_parts, split_requests
@@ -100,3 +102,13 @@ async def test_wrong_identity_sent_before_any_request_is_refused_like_in_a_flow(
     store.customers.upsert({"external_id": "C1", "zip": "200001"})
     replies = (await assistant.handle(InboundMessage(Identity("web", "guesser"), "alice@example.com 999999"))).replies
     assert "couldn't verify" in replies[0].text and "Alice" not in replies[0].text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("it does not fit", None), ("the colour is not what I ordered", None),
+    ("no", "no"), ("nope", "no"), ("not really", "no"), ("no, keep it", "no"), ("不要", "no"), ("不用了谢谢", "no")])
+def test_a_no_read_by_the_model_is_a_refusal_not_a_sentence_with_a_negation(text, expected):
+    """A retrained intent model read "it does not fit" (the reason of a return) as "no" at 0.84 and the
+    return was stopped; only a short message or one opening with a refusal is a no."""
+    turn = SimpleNamespace(message=SimpleNamespace(text=text), nlu=SimpleNamespace(intent="deny", confidence=0.84))
+    assert answer(turn) == expected

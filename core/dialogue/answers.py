@@ -14,6 +14,11 @@ _HEDGE = re.compile(r"\b(?:maybe|perhaps|probably|possibly|not\s+sure|unsure|i\s
                     r"也许|可能|或许|大概|不确定|不一定|不知道|再想想|考虑一下|想一想", re.IGNORECASE)
 _CORRECTION_ENTITIES = ("order_id", "product_id", "color", "size", "address", "email", "phone")
 MIN_CONFIDENCE = 0.6
+# The intent model may read a sentence that merely contains a negation ("it does not fit") as "no":
+# a "no" is a short message or one that opens with a refusal.
+_OPENS_WITH_NO = re.compile(r"^\W*(?:no|nope|nah|not|never|don'?t|do\s+not|cancel|stop|keep|不|没|别|算了|取消)",
+                            re.IGNORECASE)
+MAX_PLAIN_NO_WORDS = 3
 
 
 def answer(turn: Turn) -> str | None:
@@ -24,9 +29,18 @@ def answer(turn: Turn) -> str | None:
         return text[1:]
     if _HEDGE.search(text):
         return None
-    if turn.nlu.confidence >= MIN_CONFIDENCE and turn.nlu.intent in ("affirm", "deny"):
-        return "yes" if turn.nlu.intent == "affirm" else "no"
-    return None
+    if turn.nlu.confidence < MIN_CONFIDENCE or turn.nlu.intent not in ("affirm", "deny"):
+        return None
+    if turn.nlu.intent == "affirm":
+        return "yes"
+    return "no" if _plain_no(text) else None
+
+
+def _plain_no(text: str) -> bool:
+    """Whether a message read as "no" is a refusal, not a sentence with a negation in it."""
+    words = text.split()
+    short = len(words) <= MAX_PLAIN_NO_WORDS if len(words) > 1 else len(text) <= 12
+    return short or bool(_OPENS_WITH_NO.match(text))
 
 
 def corrects(turn: Turn) -> bool:
