@@ -124,6 +124,24 @@ async def test_a_reply_with_an_unfilled_variable_is_refused(assistant, hub, cons
     assert "Your parcel is on its way" in texts and not any("{{" in (t or "") for t in texts)
 
 
+async def test_a_reply_from_a_suggestion_or_canned_reply_is_audited_with_the_account_and_its_source(
+        assistant, hub, console, sender):
+    await assistant.handle(InboundMessage(VISITOR, "I want to talk to a human", language_hint="en"))
+    cid = VISITOR.conversation_id
+    url = f"{console.url}staff/api/conversations/{cid}/reply"
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        headers = await _logged_in(session, console.url)
+        for bad in ({"via": "canned:x"}, {"via": "suggestion", "edited": "yes"}, {"via": 3}):
+            async with session.post(url, json={"text": "Hello", **bad}, headers=headers) as response:
+                assert response.status == 400, bad
+        for source in ({"via": "suggestion", "edited": False}, {"via": "canned:7", "edited": True}, {}):
+            async with session.post(url, json={"text": "Hello", **source}, headers=headers) as response:
+                assert response.status == 200
+    replies = [e for e in hub.store.audit.entries(cid) if e["action"] == "handoff.reply"]
+    assert [(e["actor"], e["details"].get("via"), e["details"].get("edited")) for e in replies] == [
+        ("Mei", "suggestion", False), ("Mei", "canned:7", True), ("Mei", None, None)]
+
+
 async def test_the_suggested_reply_is_the_assistants_answer_and_changes_nothing(assistant, hub, console):
     await assistant.handle(InboundMessage(ALICE, "I want to talk to a human", language_hint="en"))
     await assistant.handle(InboundMessage(ALICE, "where is my order W1000001?", language_hint="en"))  # to staff

@@ -1,6 +1,7 @@
 """The copilot in headless Chromium: open a handoff, see the customer's own orders beside the
 transcript, take the suggested reply, insert a canned reply with its variables filled, see an unfilled one block the send, edit
-it and send; the shopper's web chat socket receives the filled text."""
+it and send; the shopper's web chat socket receives the filled text, and the audit names the colleague
+and the canned reply the text started from."""
 from __future__ import annotations
 
 import re
@@ -78,3 +79,7 @@ async def test_canned_reply_filled_from_the_customers_order_reaches_the_shopper(
             assert texts[-1] == sent
             await browser.close()
             assert not errors, errors
+    email_id = next(r["id"] for r in CannedReplies(register(store)).all() if r["title"] == "Email")
+    replies = [e for e in store.audit.entries(f"web:{web_session}") if e["action"] == "handoff.reply"]
+    assert [(e["actor"], e["details"].get("via"), e["details"].get("edited")) for e in replies] == \
+        [("Mei", f"canned:{email_id}", True)]  # the logged-in colleague; the canned reply it started from, edited
