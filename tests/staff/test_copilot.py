@@ -109,6 +109,9 @@ async def test_owner_manages_canned_replies_and_the_inbox_fills_them(assistant, 
             assert [o["id"] for o in (await response.json())["orders"]] == ["#W1000001"]
         async with session.get(f"{base}staff/api/copilot/nope") as response:
             assert response.status == 404
+    entries = [(e["actor"], e["action"], e["details"]["title"]) for e in hub.store.audit.entries(f"canned:{rid}")]
+    assert entries == [("Mei", "canned.add", TEMPLATE["title"]), ("Mei", "canned.edit", "Tracking"),
+                       ("Mei", "canned.delete", "Tracking")]  # the account's name; a deleted text is kept
 
 
 async def test_a_reply_with_an_unfilled_variable_is_refused(assistant, hub, console, sender):
