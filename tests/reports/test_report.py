@@ -127,6 +127,14 @@ def test_low_score_answers_are_those_under_the_line_and_list_in_the_rows(seeded)
     assert LOW_SCORE > Settings(_env_file=None).kefu_kb_min_score  # the band between answering and "low" is not empty
 
 
+async def test_a_complaint_hands_off_as_upset_not_as_low_confidence(assistant, store):
+    await assistant.handle(InboundMessage(Identity("web", "s-complaint"), "this is terrible, I want a human now",
+                                          language_hint="en"))
+    intent, reason = store.db.execute("select m.intent, h.reason from messages m join handoffs h "
+                                      "on h.conversation_id = m.conversation_id where m.direction = 'in'").fetchone()
+    assert intent == "complaint" and handoff_category(reason) == "upset"  # it was "not_understood" before
+
+
 async def test_each_inbound_message_records_its_knowledge_base_search(assistant, store):
     shopper = Identity("web", "s-kb")
     await assistant.handle(InboundMessage(shopper, "what is your return policy?", language_hint="en"))
