@@ -22,6 +22,7 @@ from adapters.inbox.review import ReviewSection
 from adapters.inbox.review_log import register as register_reviews
 from adapters.inbox.search import SearchSection
 from adapters.inbox.section import ConsoleSection
+from adapters.inbox.settings_view import SettingRow, SettingsSection
 from adapters.inbox.team import AccountsSection
 from adapters.inbox.transcript_search import register as register_search
 from adapters.shop_api import CouponAPI
@@ -95,7 +96,8 @@ def console_sections(assistant: Assistant, settings: Settings, accounts: StaffAc
         SearchSection(register_search(store)),  # CSAT filter: pass its source once CSAT is on main
         AccountsSection(store, accounts),
         CopilotSection(assistant),
-        CannedSection(store)]
+        CannedSection(store),
+        SettingsSection([SettingRow(*row) for row in settings.shown()])]
     knowledge = assistant.components.actions.get("knowledge")
     if isinstance(knowledge, KnowledgeAction):
         sections.append(KnowledgeSection(assistant.store, knowledge.retriever))

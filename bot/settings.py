@@ -19,6 +19,9 @@ from adapters.shops.shopify.client import endpoint_for
 from core.reply.policy import PhrasePolicy
 
 
+_URL_USER = re.compile(r"(\w+://)[^/@\s]+@")
+
+
 class SettingsError(Exception):
     """A setting has a bad value; the message names the variable."""
 
@@ -216,6 +219,23 @@ class Settings(BaseSettings):
                                    "empty: everyone in the staff channel")
     slack_api_url: str = Field("https://slack.com/api/", pattern=r"^https?://\S+/$",
                                description="Slack Web API root, ending in / (a fake one in tests)")
+
+    def shown(self) -> list[tuple[str, str, str]]:
+        """(variable, value, description) of every setting, for the console's Settings section: a
+        secret's value is only "set" (or empty when unset), a URL's user and password are hidden."""
+        rows = []
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                text = "set"
+            elif value is None:
+                text = ""
+            elif isinstance(value, tuple):
+                text = ", ".join(str(item) for item in value)
+            else:
+                text = _URL_USER.sub(r"\1***@", str(value))
+            rows.append((name.upper(), text, field.description or ""))
+        return rows
 
     @property
     def public_url(self) -> str:

@@ -131,6 +131,7 @@ class Assistant:
         after_commit: list[Callable[[], None]] = []
         tone = None
         understood = True
+        retrieved = None  # the turn's first knowledge-base search, for the reports
         for request in requests:  # two requests in one message are handled in order
             request = resolve_references(request, state, store, in_task=state.active_task is not None)
             turn = Turn(message, conversation["id"], customer, request, sentiment, state)
@@ -141,6 +142,7 @@ class Assistant:
                 result = shape_result(await parts.actions[name].run(turn), turn.tone)
                 state.failures = 0 if result.understood else state.failures + 1
                 understood = understood and result.understood
+                retrieved = retrieved or result.retrieved
                 templates.append(result.template)
                 metrics.record_action(name, result.understood)
                 render = parts.generator.render_streamed if message.streams else parts.generator.render
@@ -152,7 +154,9 @@ class Assistant:
         state.turn += 1
         store.conversations.complete_turn(conversation["id"], record.message_id, nlu.intent,
                                           state.language, state.to_dict(), replies, mood=state.mood,
-                                          understood=understood)
+                                          understood=understood,
+                                          kb_score=retrieved and retrieved.score,
+                                          kb_article=retrieved and retrieved.article)
         for index, reply in enumerate(replies):  # a streamed reply's final text replaces its template's
             if reply.stream is not None:
                 reply.stream.on_final(partial(store.conversations.revise_reply, conversation["id"],

@@ -15,6 +15,16 @@ from core.sentiment.tone import Tone
 from core.store import ProductHit
 
 
+@dataclass(frozen=True)
+class Retrieved:
+    """What a knowledge-base search made of the shopper's question, recorded with the message for the
+    reports: the best ``score`` and the ``article`` id quoted (None when no article reached the
+    retriever's threshold and the bot said it was not sure)."""
+
+    article: str | None
+    score: float
+
+
 @dataclass
 class ActionResult:
     """The facts an action established, for the reply generator to phrase.
@@ -22,7 +32,8 @@ class ActionResult:
     ``template`` names the reply in :mod:`core.i18n`; ``facts`` are the only values the reply
     may state; ``products`` become cards; ``buttons`` are (label key, payload) pairs; ``verbatim``
     replies (links, legal questions) are sent exactly as the template says: never rephrased, no tone added;
-    ``private`` replies go to the shopper's identity only (:attr:`core.messages.Reply.private`)."""
+    ``private`` replies go to the shopper's identity only (:attr:`core.messages.Reply.private`);
+    ``retrieved`` is the knowledge-base search behind the reply, when one ran."""
 
     template: str
     facts: dict[str, Any] = field(default_factory=dict)
@@ -32,6 +43,7 @@ class ActionResult:
     understood: bool = True
     verbatim: bool = False
     private: bool = False
+    retrieved: Retrieved | None = None
 
 
 @dataclass

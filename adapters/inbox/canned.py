@@ -83,9 +83,12 @@ class CannedReplies:
         self._table.delete(reply_id)
 
 
+_TEXTS = ("title", "text_en", "text_zh")
+
+
 def _fields(body: dict[str, Any]) -> dict[str, str]:
     """The title and both texts of a posted canned reply; 400 when one is missing or too long."""
-    fields = {key: str(body.get(key, "")).strip() for key in ("title", "text_en", "text_zh")}
+    fields = {key: str(body.get(key, "")).strip() for key in _TEXTS}
     if not all(fields.values()):
         raise web.HTTPBadRequest(text='{"error": "title, text_en and text_zh are all needed"}',
                                  content_type="application/json")
@@ -127,7 +130,9 @@ class CannedSection(ConsoleSection):
         return web.json_response({"text": text, "missing": missing, "language": language})
 
     async def _add(self, request: web.Request, session: StaffSession) -> web.Response:
-        reply_id = self._replies.save(_fields(await json_body(request)), session.staff)
+        fields = _fields(await json_body(request))
+        reply_id = self._replies.save(fields, session.staff)
+        self._store.audit.record(session.staff, "canned.add", f"canned:{reply_id}", fields)
         return web.json_response({"id": reply_id})
 
     async def _change(self, request: web.Request, session: StaffSession) -> web.Response:
@@ -135,9 +140,12 @@ class CannedSection(ConsoleSection):
         if self._replies.get(reply_id) is None:
             return json_error(404, "no such canned reply")
         if verb == "edit":
-            self._replies.save(_fields(await json_body(request)), session.staff, reply_id)
+            fields = _fields(await json_body(request))
+            self._replies.save(fields, session.staff, reply_id)
         elif verb == "delete":
+            fields = {key: value for key, value in self._replies.get(reply_id).items() if key in _TEXTS}
             self._replies.delete(reply_id)
         else:
             raise web.HTTPNotFound()
+        self._store.audit.record(session.staff, f"canned.{verb}", f"canned:{reply_id}", fields)  # the text, kept
         return web.json_response({"ok": True})

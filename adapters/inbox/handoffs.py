@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +17,7 @@ from core.sentiment.mood import mood_label
 from core.staff import HandoffError, HandoffHub
 
 MAX_REPLY = 4000
+VIA = re.compile(r"suggestion|canned:\d{1,12}")
 
 
 class HandoffSection(ConsoleSection):
@@ -77,7 +79,7 @@ class HandoffSection(ConsoleSection):
                     return json_error(400, f"at most {MAX_REPLY} characters")
                 if unfilled(text):
                     return json_error(400, "fill in " + ", ".join(f"{{{{{v}}}}}" for v in unfilled(text)))
-                await self._hub.reply(handoff_id, session.staff, text, origin="inbox")
+                await self._hub.reply(handoff_id, session.staff, text, origin="inbox", source=reply_source(body))
             elif verb == "resolve":
                 await self._hub.resolve(handoff_id, session.staff,
                                         back_to_bot=bool(body.get("back_to_bot")), origin="inbox")
@@ -86,6 +88,19 @@ class HandoffSection(ConsoleSection):
         except HandoffError as exc:
             return json_error(409, str(exc))
         return web.json_response({"ok": True})
+
+
+def reply_source(body: dict[str, Any]) -> dict[str, Any]:
+    """What the page says the reply started from, for its audit entry: ``via`` the suggested reply
+    ("suggestion") or a canned reply ("canned:ID"), and whether the colleague ``edited`` it before
+    sending; {} for a reply typed from scratch; HTTP 400 for anything else."""
+    via, edited = body.get("via"), body.get("edited", False)
+    if via is None:
+        return {}
+    if not isinstance(via, str) or not VIA.fullmatch(via) or not isinstance(edited, bool):
+        raise web.HTTPBadRequest(text=json.dumps({"error": "via: suggestion or canned:ID; edited: true or false"}),
+                                 content_type="application/json")
+    return {"via": via, "edited": edited}
 
 
 def message_author(message: dict[str, Any]) -> str:

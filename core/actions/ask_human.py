@@ -30,7 +30,8 @@ class HandoffAction(Action):
 
 
 def _reason(turn: Turn) -> str:
-    """Why the handoff opened: asked for, upset (the sentiment strategy), or not understood."""
+    """Why the handoff opened: asked for, upset (a complaint, or the sentiment strategy asked for a
+    colleague), or not understood."""
     if turn.nlu.intent == "contact_human_agent":
         return "asked"
-    return "upset" if turn.tone.handoff_priority else "not_understood"
+    return "upset" if turn.nlu.intent == "complaint" or turn.tone.handoff_priority else "not_understood"

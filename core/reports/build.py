@@ -11,13 +11,11 @@ from typing import Any
 
 import sqlite_utils
 
+from core.reports.retrieval import LowScored, low_scored, unanswered
 from core.store import Store
 
 REPEAT_WINDOW = timedelta(hours=48)
 """A later conversation of the same shopper started within this long after one ended counts as a repeat contact."""
-
-MAX_UNANSWERED = 20
-"""How many groups of not-understood questions a report lists."""
 
 HANDOFF_CATEGORIES = ("asked", "upset", "low_confidence", "policy_approval", "backend_cannot", "other")
 """The handoff reasons a report groups the core's recorded reasons into."""
@@ -49,6 +47,7 @@ class Report:
     resolution_p90: float | None
     intents: dict[str, int]
     unanswered: dict[str, int]
+    low_score: dict[str, LowScored]
     mood_by_day: dict[str, float]
     deliveries_sent: int
     coupons_redeemed: int
@@ -79,6 +78,7 @@ class Report:
                 ("resolution_p50_s", number(self.resolution_p50)), ("resolution_p90_s", number(self.resolution_p90))]
         out += [(f"intent.{name}", str(count)) for name, count in sorted(self.intents.items())]
         out += [(f"unanswered.{text}", str(count)) for text, count in self.unanswered.items()]
+        out += [(f"low_score.{text}", str(group.count)) for text, group in self.low_score.items()]
         out += [(f"mood.{day}", f"{mood:+.3f}") for day, mood in sorted(self.mood_by_day.items())]
         out += [("deliveries_sent", str(self.deliveries_sent)), ("coupons_redeemed", str(self.coupons_redeemed)),
                 ("revenue_cents", str(self.revenue_cents))]
@@ -98,20 +98,6 @@ def handoff_category(reason: str | None) -> str:
     if reason.startswith("shop_"):
         return "backend_cannot"
     return "other"
-
-
-def normalised(text: str) -> str:
-    """A question's grouping key: case-folded, punctuation dropped, spaces collapsed."""
-    return " ".join("".join(ch if ch.isalnum() or ch.isspace() else " " for ch in text.casefold()).split())
-
-
-def _unanswered(db: sqlite_utils.Database, ids: list[str], marks: str) -> dict[str, int]:
-    """The inbound messages the bot did not understand, grouped by :func:`normalised` text, most
-    frequent first (then alphabetical), at most :data:`MAX_UNANSWERED` groups."""
-    texts = db.execute(f"select text from messages where direction = 'in' and understood = 0 "
-                       f"and conversation_id in ({marks})", ids).fetchall() if ids else []
-    groups = Counter(key for (text,) in texts if (key := normalised(text or "")))
-    return dict(sorted(groups.items(), key=lambda item: (-item[1], item[0]))[:MAX_UNANSWERED])
 
 
 def nearest_rank(values: list[float], q: float) -> float | None:
@@ -196,6 +182,6 @@ def build_report(store: Store, scope: ReportFilter) -> Report:
                   handoff_reasons=dict(reasons), first_response_p50=nearest_rank(first, 0.5),
                   first_response_p90=nearest_rank(first, 0.9), resolution_p50=nearest_rank(resolution, 0.5),
                   resolution_p90=nearest_rank(resolution, 0.9), intents=dict(intents),
-                  unanswered=_unanswered(db, ids, marks),
+                  unanswered=unanswered(db, ids), low_score=low_scored(db, ids),
                   mood_by_day={day: sum(v) / len(v) for day, v in moods.items()}, deliveries_sent=sent,
                   coupons_redeemed=redeemed, revenue_cents=revenue)

@@ -143,9 +143,11 @@ class HandoffHub(Handoff):
         self._later(lambda: self._notify_changed(handoff_id, f"claimed by {staff}"))
         return await self.card(handoff_id)
 
-    async def reply(self, handoff_id: int, staff: str, text: str, origin: str = "") -> None:
+    async def reply(self, handoff_id: int, staff: str, text: str, origin: str = "",
+                    source: dict[str, Any] | None = None) -> None:
         """Send a colleague's message in this handoff to the shopper on their channel (claiming it if
-        unclaimed); refused once the handoff is resolved."""
+        unclaimed); refused once the handoff is resolved. Audited as ``handoff.reply`` by ``staff``, with
+        the ``source`` the console gives (the suggested or canned reply it started from)."""
         text = text.strip()
         if not text:
             raise HandoffError("the reply is empty")
@@ -154,7 +156,7 @@ class HandoffHub(Handoff):
             await self.claim(handoff_id, staff, origin)
         conversation_id = handoff["conversation_id"]
         await self.deliver(conversation_id, staff, text)
-        self.store.audit.record(staff, "handoff.reply", conversation_id, {"handoff": handoff_id})
+        self.store.audit.record(staff, "handoff.reply", conversation_id, {"handoff": handoff_id, **(source or {})})
         self._later(lambda: self._relay(handoff_id, [(staff, text)], origin))
 
     async def resolve(self, handoff_id: int, staff: str, back_to_bot: bool = False, origin: str = "") -> None:

@@ -88,15 +88,19 @@ class Conversations:
 
     def complete_turn(self, conversation_id: str, inbound_id: int, intent: str | None, language: str,
                       state: dict[str, Any], replies: list[Reply], mood: float | None = None,
-                      understood: bool | None = None) -> None:
+                      understood: bool | None = None, kb_score: float | None = None,
+                      kb_article: str | None = None) -> None:
         """Commit a turn in one transaction: state, outbound replies, the inbound marked done (with whether
-        the bot ``understood`` it, when given), and the conversation's smoothed ``mood`` when given.
-        Nothing is sent to the shopper before this returns."""
+        the bot ``understood`` it, and when a knowledge-base search ran its best ``kb_score`` and the
+        ``kb_article`` quoted), and the conversation's smoothed ``mood`` when given. Nothing is sent to
+        the shopper before this returns."""
         now = utc_now_iso()
         with self._db.atomic():
             self._save_state(conversation_id, state, now, completed_turns=1)
-            self._db.execute("update messages set processed = 1, intent = ?, understood = ? where id = ?",
-                             [intent, None if understood is None else int(understood), inbound_id])
+            self._db.execute("update messages set processed = 1, intent = ?, understood = ?, kb_article = ?, "
+                             "kb_score = ? where id = ?",
+                             [intent, None if understood is None else int(understood),
+                              kb_article, kb_score, inbound_id])
             self._db.conn.executemany(
                 "insert into messages (conversation_id, direction, text, payload, processed, created_at, in_reply_to) "
                 "values (?, 'out', ?, ?, 1, ?, ?)",

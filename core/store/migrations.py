@@ -298,6 +298,16 @@ def _message_understood(db: sqlite_utils.Database) -> None:
         db["messages"].add_column("understood", int)
 
 
+def _message_retrieval(db: sqlite_utils.Database) -> None:
+    """Reports (docs/CONSOLE.md): the knowledge-base search behind each inbound message's reply — its
+    best score and the article quoted (NULL: none reached the threshold; both NULL: no search ran)."""
+    columns = db["messages"].columns_dict
+    if "kb_score" not in columns:
+        db["messages"].add_column("kb_score", float)
+    if "kb_article" not in columns:
+        db["messages"].add_column("kb_article", str)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _wechat_deliveries_and_menus,
@@ -317,6 +327,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _erased_customers,
     _adapter_tables_and_handled_once,
     _message_understood,
+    _message_retrieval,
 ]
 
 

@@ -23,6 +23,14 @@ HANDOFFS = [
     ("telegram:d", "shop_cannot:cancel #W1", "2026-11-03T12:02:00+00:00", "2026-11-03T13:02:00+00:00"),
     ("web:b", "approval:return #W2", "2026-11-02T11:05:00+00:00", None),
 ]
+# (conversation, question, article quoted or None, best score): knowledge-base searches the turns recorded
+KB_SEARCHES = [
+    ("web:a", "Can I pay with crypto?", "payment-methods", 0.31),
+    ("wechat:a2", "can i pay with CRYPTO", "payment-methods", 0.25),  # the same question: one group of 2
+    ("telegram:d", "how long do refunds take", "refunds-timing", 0.83),  # above LOW_SCORE: not listed
+    ("web:b", "do you sell gift cards", None, 0.12),  # no article reached the threshold: not answered
+    ("web:z", "can i pay with crypto", "payment-methods", 0.3),  # outside the range
+]
 RANGE = ("2026-11-01", "2026-11-05")
 
 
@@ -44,6 +52,11 @@ def seed(store: Store) -> None:
                                "created_at": replied})
     db["messages"].insert({"conversation_id": "web:b", "direction": "in", "text": "Do you ship to Mars?",
                            "understood": 0, "processed": 1, "created_at": "2026-11-02T11:01:00+00:00"})
+    started = {row[0]: row[6] for row in CONVERSATIONS}
+    for cid, text, article, score in KB_SEARCHES:  # a minute into the conversation
+        db["messages"].insert({"conversation_id": cid, "direction": "in", "text": text, "understood": 1,
+                               "kb_article": article, "kb_score": score, "processed": 1,
+                               "created_at": _plus(started[cid], 60)})
     for cid, reason, created, resolved in HANDOFFS:
         db["handoffs"].insert({"conversation_id": cid, "status": "resolved" if resolved else "open",
                                "reason": reason, "priority": 1, "created_at": created, "resolved_at": resolved})
@@ -69,7 +82,8 @@ def expected() -> dict[str, Any]:
             "handed_off": 3, "reasons": {"asked": 1, "backend_cannot": 1, "policy_approval": 1},
             "first_response_p50": 6.0, "first_response_p90": 10.0,  # replies after 2, 4, 6, 8, 10 s
             "resolution_p50": 600.0, "resolution_p90": 3600.0,
-            "unanswered": {"do you ship to mars": 1},
+            "unanswered": {"do you ship to mars": 1, "do you sell gift cards": 1},
+            "low_score": {"can i pay with crypto": (2, "payment-methods", 0.25)},
             "intents": {"order_status": 3, "return_request": 1, "goodbye": 1, "contact_human_agent": 1},
             "mood_by_day": {"2026-11-02": 0.0, "2026-11-03": (-0.8 + 0.1) / 2},
             "deliveries_sent": 2, "coupons_redeemed": 1, "revenue_cents": 19900}

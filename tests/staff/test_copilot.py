@@ -109,6 +109,9 @@ async def test_owner_manages_canned_replies_and_the_inbox_fills_them(assistant, 
             assert [o["id"] for o in (await response.json())["orders"]] == ["#W1000001"]
         async with session.get(f"{base}staff/api/copilot/nope") as response:
             assert response.status == 404
+    entries = [(e["actor"], e["action"], e["details"]["title"]) for e in hub.store.audit.entries(f"canned:{rid}")]
+    assert entries == [("Mei", "canned.add", TEMPLATE["title"]), ("Mei", "canned.edit", "Tracking"),
+                       ("Mei", "canned.delete", "Tracking")]  # the account's name; a deleted text is kept
 
 
 async def test_a_reply_with_an_unfilled_variable_is_refused(assistant, hub, console, sender):
@@ -122,6 +125,24 @@ async def test_a_reply_with_an_unfilled_variable_is_refused(assistant, hub, cons
             assert response.status == 200
     texts = [m["text"] for m in hub.store.conversations.transcript(VISITOR.conversation_id)]
     assert "Your parcel is on its way" in texts and not any("{{" in (t or "") for t in texts)
+
+
+async def test_a_reply_from_a_suggestion_or_canned_reply_is_audited_with_the_account_and_its_source(
+        assistant, hub, console, sender):
+    await assistant.handle(InboundMessage(VISITOR, "I want to talk to a human", language_hint="en"))
+    cid = VISITOR.conversation_id
+    url = f"{console.url}staff/api/conversations/{cid}/reply"
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        headers = await _logged_in(session, console.url)
+        for bad in ({"via": "canned:x"}, {"via": "suggestion", "edited": "yes"}, {"via": 3}):
+            async with session.post(url, json={"text": "Hello", **bad}, headers=headers) as response:
+                assert response.status == 400, bad
+        for source in ({"via": "suggestion", "edited": False}, {"via": "canned:7", "edited": True}, {}):
+            async with session.post(url, json={"text": "Hello", **source}, headers=headers) as response:
+                assert response.status == 200
+    replies = [e for e in hub.store.audit.entries(cid) if e["action"] == "handoff.reply"]
+    assert [(e["actor"], e["details"].get("via"), e["details"].get("edited")) for e in replies] == [
+        ("Mei", "suggestion", False), ("Mei", "canned:7", True), ("Mei", None, None)]
 
 
 async def test_the_suggested_reply_is_the_assistants_answer_and_changes_nothing(assistant, hub, console):

@@ -1,6 +1,7 @@
 """The copilot in headless Chromium: open a handoff, see the customer's own orders beside the
 transcript, take the suggested reply, insert a canned reply with its variables filled, see an unfilled one block the send, edit
-it and send; the shopper's web chat socket receives the filled text."""
+it and send; the shopper's web chat socket receives the filled text, and the audit names the colleague
+and the canned reply the text started from."""
 from __future__ import annotations
 
 import re
@@ -10,6 +11,7 @@ import pytest
 from playwright.async_api import async_playwright, expect
 
 from adapters.inbox.canned import CannedReplies, register
+from tests.staff.browser import console_page, log_in
 from tests.staff.conftest import PASSWORD
 from tests.staff.test_inbox_browser import next_reply
 from tests.test_web_widget_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
@@ -78,3 +80,26 @@ async def test_canned_reply_filled_from_the_customers_order_reaches_the_shopper(
             assert texts[-1] == sent
             await browser.close()
             assert not errors, errors
+    email_id = next(r["id"] for r in CannedReplies(register(store)).all() if r["title"] == "Email")
+    replies = [e for e in store.audit.entries(f"web:{web_session}") if e["action"] == "handoff.reply"]
+    assert [(e["actor"], e["details"].get("via"), e["details"].get("edited")) for e in replies] == \
+        [("Mei", f"canned:{email_id}", True)]  # the logged-in colleague; the canned reply it started from, edited
+
+
+async def test_an_owner_writes_a_canned_reply_with_variables_in_both_languages(console, hub):
+    async with console_page(console.url + "staff#canned") as page:
+        await page.set_viewport_size({"width": 1000, "height": 700})
+        await log_in(page, "Mei", PASSWORD)
+        await page.fill("#canned-title", "Where is my parcel")
+        await page.fill("#canned-en", "Hi {{name}}, order {{order_id}} travels as {{tracking}}.")
+        await page.fill("#canned-zh", "{{name}}您好，订单 {{order_id}} 的运单号是 {{tracking}}。")
+        await page.click("#canned-form button[type=submit]")
+        await expect(page.locator("#canned-list")).to_contain_text("Where is my parcel")
+        await expect(page.locator("#canned-list")).to_contain_text("Mei")
+        await page.click("#canned-list button:has-text('Where is my parcel')")  # loaded back to edit
+        await expect(page.locator("#canned-zh")).to_have_value("{{name}}您好，订单 {{order_id}} 的运单号是 {{tracking}}。")
+        await page.screenshot(path="docs/img/console-canned.png", full_page=True)
+    saved = CannedReplies(register(hub.store)).all()
+    assert [(r["title"], r["text_zh"], r["updated_by"]) for r in saved] == [
+        ("Where is my parcel", "{{name}}您好，订单 {{order_id}} 的运单号是 {{tracking}}。", "Mei")]
+    assert [e["actor"] for e in hub.store.audit.entries(f"canned:{saved[0]['id']}")] == ["Mei"]

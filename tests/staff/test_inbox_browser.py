@@ -1,9 +1,11 @@
 """The staff inbox in headless Chromium: log in, see the waiting shopper with mood and waiting time,
-open the conversation, claim, reply (the shopper's web chat socket receives it), resolve."""
+open the conversation, claim, reply (the shopper's web chat socket receives it), resolve
+(docs/img/console-inbox.png, after the reply)."""
 from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -13,6 +15,7 @@ from core.observe.handles import visitor_label
 from tests.staff.conftest import PASSWORD
 from tests.test_web_widget_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "console-inbox.png"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -64,6 +67,7 @@ async def test_staff_claim_reply_and_resolve_in_the_browser(inbox_web, hub):
             await page.click("#reply button[type=submit]")
             assert (await next_reply(shopper))["text"] == "So sorry! Let me sort this out."
             await expect(page.locator("#transcript li.staff").last).to_contain_text("So sorry!")
+            await page.screenshot(path=str(SCREENSHOT), full_page=True)
 
             await page.click("#resolve")
             await expect(page.locator("#queue-empty")).to_be_visible()

@@ -12,6 +12,7 @@ from playwright.async_api import expect
 from adapters.inbox import StaffInbox
 from adapters.inbox.accounts import register as register_accounts
 from adapters.inbox.auth import AGENT, OWNER
+from adapters.inbox.reports import ReportsSection
 from adapters.web import WebChannel
 from tests.hosting import serving
 from tests.staff.browser import console_page, log_in
@@ -62,4 +63,38 @@ async def test_an_owner_adds_an_article_and_the_web_chat_answers_with_it(assista
                 assert response.status == 200
             async with session.get(host.url + "staff/api/kb/articles") as response:
                 assert response.status == 403 and "owner" in json.loads(await response.text())["error"]
+    await hub.stop()
+
+
+async def test_a_question_the_report_lists_becomes_an_article_the_bot_answers_with(assistant, hub):
+    """The loop the report's "write an FAQ article" link closes: a shopper's question the bot could not
+    answer is listed, the link opens the editor with a new article titled with it, and once saved the
+    bot answers the same question from it."""
+    accounts = register_accounts(assistant.store)
+    accounts.add("Li", OWNER, OWNER_PASSWORD)
+    web = WebChannel(assistant)
+    hub.channels["web"] = web
+    inbox = StaffInbox(hub, None, [ReportsSection(assistant.store), kb_section(assistant)], accounts=accounts)
+    question = "can i pay in bitcoin"
+    async with serving(web, store=assistant.store, routes=inbox.routes()) as host, \
+            aiohttp.ClientSession() as session, session.ws_connect(host.url + "ws") as shopper:
+        await shopper.send_json({"type": "hello", "session": "", "lang": "en"})
+        await shopper.receive()  # welcome
+        await shopper.send_json({"type": "message", "text": "Can I pay in Bitcoin?", "id": "q1"})
+        assert "bitcoin" not in (await next_reply(shopper))["text"].lower()
+        async with console_page(host.url + "staff#reports") as page:
+            await log_in(page, "Li", OWNER_PASSWORD)
+            row = page.locator(f'#report-rows tr[data-metric="unanswered.{question}"]')
+            await expect(row.locator("td.value")).to_have_text("1")
+            await row.locator("a.faq-link").click()
+            await expect(page.locator("#kb-en-title")).to_have_value(question)
+            await expect(page.locator("#kb-question")).to_have_value(question)
+            await expect(page.locator("#section-kb")).to_be_visible()
+            await page.fill("#kb-en-body", "We take Bitcoin through our payment partner at checkout.")
+            await page.fill("#kb-zh-title", "可以用比特币付款吗？")
+            await page.fill("#kb-zh-body", "可以：结账时通过支付合作方用比特币付款。")
+            await page.click("#kb-form button[type=submit]")
+            await expect(page.locator("#kb-saved")).to_contain_text("the bot answers with it now")
+        await shopper.send_json({"type": "message", "text": "Can I pay in Bitcoin?", "id": "q2"})
+        assert "payment partner" in (await next_reply(shopper))["text"]
     await hub.stop()

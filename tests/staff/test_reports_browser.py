@@ -67,6 +67,11 @@ async def test_the_reports_page_shows_the_seeded_truth_and_the_cli_numbers(hub, 
         assert values["first_response_p90_s"] == f"{truth['first_response_p90']:.1f}"
         faq = page.locator('#report-rows tr[data-metric="unanswered.do you ship to mars"] a.faq-link')
         assert await faq.get_attribute("href") == "#kb?q=do%20you%20ship%20to%20mars"
+        low = page.locator('#report-rows tr[data-metric="low_score.can i pay with crypto"]')
+        assert values["low_score.can i pay with crypto"] == str(truth["low_score"]["can i pay with crypto"][0])
+        await expect(low).to_contain_text("payment-methods")  # the article quoted, and the lowest score
+        await expect(low).to_contain_text(str(truth["low_score"]["can i pay with crypto"][2]))
+        assert await low.locator("a.faq-link").get_attribute("href") == "#kb?q=can%20i%20pay%20with%20crypto"
         csv_link = await page.get_attribute("#report-csv", "href")
         assert csv_link == f"/staff/api/reports.csv?from={RANGE[0]}&to={RANGE[1]}"
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 // The console's shell: language (zh/en), login, navigation between sections, and the API helper the
 // sections share. A section's script registers itself with KefuConsole.register(name, {start, show}):
-// start(context) runs once after login, show() each time the section is chosen.
+// start(context) runs once after login, show(params) each time the section is chosen; a link to
+// "#name?key=value" chooses a section with those URLSearchParams (the reports' "write an FAQ article").
 // Plain DOM (textContent only: shopper text is never parsed as HTML).
 (function () {
   "use strict";
@@ -39,7 +40,7 @@
     for (const el of root.querySelectorAll("[data-zh-placeholder]")) el.placeholder = el.dataset.zhPlaceholder;
   }
 
-  function choose(name) {
+  function choose(name, params) {
     for (const el of document.querySelectorAll("#console > .section")) el.hidden = el.dataset.section !== name;
     for (const button of $("nav").querySelectorAll("button")) {
       button.classList.toggle("selected", button.dataset.section === name);
@@ -50,7 +51,14 @@
       started.add(name);
       if (section.start) section.start({ session: session });
     }
-    if (section.show) section.show();
+    if (section.show) section.show(params || new URLSearchParams());
+  }
+
+  /** The section and its parameters a location hash names ("#kb?q=…"). */
+  function fromHash() {
+    const hash = location.hash.slice(1);
+    const at = hash.indexOf("?");
+    return at < 0 ? [hash, new URLSearchParams()] : [hash.slice(0, at), new URLSearchParams(hash.slice(at + 1))];
   }
 
   function show(data) {
@@ -73,13 +81,20 @@
       button.type = "button";
       button.dataset.section = item.name;
       button.textContent = item.title[lang] || item.title.en;
-      button.addEventListener("click", () => { location.hash = item.name; choose(item.name); });
+      button.addEventListener("click", () => {  // a new hash chooses it through "hashchange"
+        if (location.hash === "#" + item.name) choose(item.name); else location.hash = item.name;
+      });
       nav.append(button);
     }
-    const wanted = location.hash.slice(1);
+    const [wanted, params] = fromHash();
     const names = session.sections.map((item) => item.name);
-    choose(names.includes(wanted) ? wanted : names[0]);
+    choose(names.includes(wanted) ? wanted : names[0], params);
   }
+
+  window.addEventListener("hashchange", () => {
+    const [wanted, params] = fromHash();
+    if (session && session.sections.some((item) => item.name === wanted)) choose(wanted, params);
+  });
 
   $("login").addEventListener("submit", async (event) => {
     event.preventDefault();

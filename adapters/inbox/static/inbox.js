@@ -4,6 +4,7 @@
   const { t, call, $ } = window.KefuConsole;
   let current = null;
   let shownHandoff = null;  // the handoff whose card is on screen: actions name it, not "whichever is open now"
+  let inserted = null;  // {via, text}: the canned reply ("canned:ID") or suggestion last put in the box, for the audit
   let shownOrder = "";  // the order the conversation is about; canned replies use it when it is the customer's
 
   function minutes(seconds) {
@@ -39,6 +40,7 @@
 
   async function open(conversationId) {
     current = conversationId;
+    inserted = null;
     $("conversation").hidden = false;
     $("action-error").textContent = "";
     await refreshConversation();
@@ -168,19 +170,27 @@
     event.preventDefault();
     const text = $("reply-text").value.trim();
     if (!text || !checkUnfilled()) return;
-    await act("reply", { text: text });
-    if (!$("action-error").textContent) $("reply-text").value = "";
+    const source = inserted ? { via: inserted.via, edited: text !== inserted.text.trim() } : {};
+    await act("reply", Object.assign({ text: text }, source));
+    if (!$("action-error").textContent) {
+      $("reply-text").value = "";
+      inserted = null;
+    }
   });
   $("reply-text").addEventListener("input", checkUnfilled);
   $("suggest").addEventListener("click", async () => {  // the bot's answer to the last message, to edit and send
     const suggestion = await call("/copilot/" + encodeURIComponent(current) + "/suggestion");
     $("canned-missing").textContent = suggestion.text ? "" : t("No suggestion: this needs a colleague.", "没有建议：需要同事处理。");
-    if (suggestion.text) $("reply-text").value = suggestion.text;
+    if (suggestion.text) {
+      $("reply-text").value = suggestion.text;
+      inserted = { via: "suggestion", text: suggestion.text };
+    }
   });
   $("canned-insert").addEventListener("click", async () => {
     const filled = await call("/canned/" + $("canned-choice").value + "/fill/" + encodeURIComponent(current) +
       "?order_id=" + encodeURIComponent(shownOrder));
     $("reply-text").value = filled.text;
+    inserted = { via: "canned:" + $("canned-choice").value, text: filled.text };
     checkUnfilled();
     $("reply-text").focus();
   });

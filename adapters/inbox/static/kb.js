@@ -1,5 +1,7 @@
 // The knowledge-base section (owners): list articles, add / edit / retire them, test a question against
-// the bot's own retrieval (what it would answer, and each article's score).
+// the bot's own retrieval (what it would answer, and each article's score). Opened as "#kb?q=QUESTION"
+// (a report's "write an FAQ article"), it starts a new article titled with the question, in its language,
+// and puts the question in the test box.
 (function () {
   "use strict";
   const { t, call, $ } = window.KefuConsole;
@@ -76,6 +78,16 @@
     }
   }
 
+  /** A new article for a shopper's question: its title in the question's language, the test box filled. */
+  function draft(question) {
+    edit(null);
+    const lang = /[\u3400-\u9fff]/.test(question) ? "zh" : "en";
+    $("kb-" + lang + "-title").value = question;
+    $("kb-question").value = question;
+    $("kb-lang").value = lang;
+    $("kb-" + lang + "-body").focus();
+  }
+
   window.KefuConsole.register("kb", {
     start: () => {
       $("kb-form").addEventListener("submit", save);
@@ -84,6 +96,9 @@
       $("kb-test").addEventListener("submit", test);
       edit(null);
     },
-    show: refresh,
+    show(params) {
+      if (params.get("q")) draft(params.get("q").slice(0, 200));
+      refresh().catch(() => null);
+    },
   });
 })();

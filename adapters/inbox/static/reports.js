@@ -16,7 +16,9 @@
     revenue_cents: ["Revenue with coupons (cents)", "用券订单金额（分）"],
   };
   const PREFIXES = { handoff_reason: ["Handoff reason: ", "转人工原因："], intent: ["Intent: ", "意图："],
-    mood: ["Mood on ", "情绪 "], unanswered: ["Not understood: ", "没听懂："] };
+    mood: ["Mood on ", "情绪 "], unanswered: ["Not answered: ", "未能回答："],
+    low_score: ["Answered with a low score: ", "低分回答："] };
+  const QUESTIONS = ["unanswered", "low_score"];
   const REASONS = { asked: ["asked", "顾客要求"], upset: ["upset", "情绪不满"], low_confidence: ["low confidence", "没听懂"],
     policy_approval: ["policy approval", "需审批"], backend_cannot: ["backend cannot", "系统无法处理"], other: ["other", "其他"] };
 
@@ -44,7 +46,16 @@
     return link;
   }
 
-  function showRows(rows) {
+  /** "answered with ARTICLE (lowest score S)" beside a low-score group. */
+  function lowScoreNote(group) {
+    const note = document.createElement("span");
+    note.className = "muted";
+    note.textContent = t(" answered with ", " 回答所用文章 ") + group.article + t(", lowest score ", "，最低得分 ") + group.lowest;
+    return note;
+  }
+
+  function showRows(report) {
+    const rows = report.rows;
     const body = $("report-rows");
     body.replaceChildren();
     for (const [metric, value] of rows) {
@@ -55,7 +66,12 @@
       const cell = document.createElement("td");
       cell.className = "value";
       cell.textContent = value;
-      if (metric.startsWith("unanswered.")) name.append(" ", faqLink(metric.slice("unanswered.".length)));
+      const kind = metric.slice(0, metric.indexOf("."));
+      if (QUESTIONS.includes(kind)) {
+        const question = metric.slice(kind.length + 1);
+        if (kind === "low_score") name.append(lowScoreNote(report.low_score[question]));
+        name.append(" ", faqLink(question));
+      }
       tr.append(name, cell);
       body.append(tr);
     }
@@ -118,7 +134,7 @@
     $("report-png").href = "/staff/api/reports.png?" + q;
     try {
       const report = await call("/reports?" + q);
-      showRows(report.rows);
+      showRows(report);
       drawReasons(report);
       drawMood(report);
     } catch (error) {
