@@ -33,9 +33,9 @@ $(VENV)/.installed-test: $(VENV)/bin/python pyproject.toml constraints.txt
 	$(PIP) -e '.[test,llm]'
 	touch $@ $(VENV)/.installed
 
-# Headless Chromium for the widget test: Debian's package, installed when missing.
+# Headless Chromium and a Chinese font for the browser tests: Debian's packages, installed when missing.
 browser:
-	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium.sh
+	@scripts/install-chromium.sh
 
 # The Medusa tests (tests/shops/medusa): Debian's postgresql and nodejs/npm when missing, and
 # npm ci in the test project when its node_modules is missing or older than its lockfile.
