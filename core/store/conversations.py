@@ -189,6 +189,14 @@ class Conversations:
             "select id, conversation_id, text from messages where id > ? order by id limit ?",
             [message_id, limit]).fetchall()]
 
+    def quiet_with_state(self, flag: str, before: str) -> list[str]:
+        """Conversations the bot owns whose saved state has ``flag`` true and that were last active before
+        ``before`` (e.g. the CSAT question waiting for an idle conversation)."""
+        return [r[0] for r in self._db.execute(
+            "select c.id from conversations c join dialogue_states s on s.conversation_id = c.id "
+            "where c.status = 'bot' and c.updated_at < ? and json_extract(s.state, ?) = 1 order by c.updated_at",
+            [before, f"$.{flag}"]).fetchall()]
+
     def handed_off(self, conversation_ids: list[str]) -> set[str]:
         """Those of ``conversation_ids`` that were ever handed to a colleague."""
         marks = ",".join("?" * len(conversation_ids)) or "null"
