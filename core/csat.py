@@ -103,10 +103,10 @@ class Csat:
     """Decides when to ask, records the question, reads and stores the answer."""
 
     def __init__(self, store: Store, enabled: bool = True, now: Callable[[], datetime] = utc_now) -> None:
-        """``now``: the clock (tests move it)."""
+        """``now``: the clock (tests move it; :attr:`now`)."""
         self._store = store
         self.enabled = enabled
-        self._now = now
+        self.now = now
 
     def after_turn(self, conversation: dict[str, Any], state: DialogueState, actions: list[str],
                    templates: list[str]) -> Reply | None:
@@ -133,7 +133,7 @@ class Csat:
         if row is None or row["status"] != "bot":
             return False
         ratings = self._store.csat
-        since = (self._now() - ASK_AT_MOST_EVERY).isoformat(timespec="seconds")
+        since = (self.now() - ASK_AT_MOST_EVERY).isoformat(timespec="seconds")
         return not ratings.opted_out(channel, user_id, customer_id) and \
             not ratings.asked_since(channel, user_id, customer_id, since)
 
@@ -141,7 +141,7 @@ class Csat:
         """Store that the question was asked (``trigger``: ``bot``, ``staff`` or ``idle``)."""
         return self._store.csat.record_ask(conversation["id"], conversation["channel"], conversation["user_id"],
                                            customer_id, language, trigger,
-                                           at=self._now().isoformat(timespec="seconds"))
+                                           at=self.now().isoformat(timespec="seconds"))
 
     def ask_outside_turn(self, conversation_id: str, trigger: str) -> Reply | None:
         """The question for a conversation that ended outside a turn (a colleague resolved it, or it went
@@ -161,7 +161,7 @@ class Csat:
 
     def idle_due(self, idle_for: timedelta) -> list[str]:
         """Conversations waiting for the question after a finished flow and quiet for ``idle_for``."""
-        before = (self._now() - idle_for).isoformat(timespec="seconds")
+        before = (self.now() - idle_for).isoformat(timespec="seconds")
         return self._store.conversations.quiet_with_state("csat_due", before)
 
     def answer(self, turn: Turn) -> ActionResult:
@@ -179,7 +179,7 @@ class Csat:
         if step == "score":
             score = parse_score(turn.message.payload or turn.message.text)
             assert score is not None  # csat_step read one
-            store.csat.answer(asked["id"], score, at=self._now().isoformat(timespec="seconds"))
+            store.csat.answer(asked["id"], score, at=self.now().isoformat(timespec="seconds"))
             state.csat_comment = True
             return ActionResult("csat_thanks", {"score": score}, buttons=[("csat_no_comment", SKIP)])
         store.csat.comment(asked["id"], turn.message.text.strip())
