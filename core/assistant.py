@@ -131,6 +131,7 @@ class Assistant:
         replies: list[Reply] = []
         templates: list[str] = []
         ran: list[str] = []
+        flows: list[tuple[str, str]] = []
         after_commit: list[Callable[[], None]] = []
         tone = None
         understood = True
@@ -153,14 +154,15 @@ class Assistant:
                 replies.append(apply_tone(reply, turn.tone, state.language) if toned else reply)
             customer = turn.customer  # the shopper may have verified who they are this turn
             after_commit += turn.after_commit
-        if parts.csat is not None and (ask := parts.csat.after_turn(conversation, state, ran, templates)):
+            flows += turn.flows
+        if parts.csat is not None and (ask := parts.csat.after_turn(conversation, state, ran, flows)):
             replies.append(ask)
             after_commit.append(partial(parts.csat.record_ask, conversation,
                                         (customer or {}).get("id") or state.customer_id, state.language, "bot"))
         state.turn += 1
         store.conversations.complete_turn(conversation["id"], record.message_id, nlu.intent,
                                           state.language, state.to_dict(), replies, mood=state.mood,
-                                          understood=understood)
+                                          understood=understood, flows=flows)
         for index, reply in enumerate(replies):  # a streamed reply's final text replaces its template's
             if reply.stream is not None:
                 reply.stream.on_final(partial(store.conversations.revise_reply, conversation["id"],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -28,9 +28,6 @@ PAYLOAD = "/csat"
 SKIP = f"{PAYLOAD} skip"
 CLOSING_ACTIONS = frozenset({"thank_you", "goodbye"})
 """Actions that answer a shopper ending the conversation: after a finished flow, they bring the question."""
-UNFINISHED = ("task_abandoned", "refuse_", "handoff", "fallback", "shop_cannot", "window_", "need_", "auth_",
-              "no_eligible", "confirm_")
-"""Reply templates that mean the flow ended without doing what was asked (or is still asking)."""
 _NOT_COMMENTS = frozenset({"contact_human_agent", "contact_customer_service", "product_search", "product_info",
                            "recommend", "place_order"})
 
@@ -93,12 +90,6 @@ def question(language: Language) -> Reply:
                  buttons=tuple(Button(f"{score} ★", f"{PAYLOAD} {score}") for score in range(1, 6)))
 
 
-def finished_flow(actions: Iterable[str], templates: Iterable[str], state: DialogueState) -> bool:
-    """Whether this turn ran the task engine to the end of a flow that did what was asked."""
-    return "task" in actions and state.active_task is None and not state.handoff \
-        and not any(template.startswith(UNFINISHED) for template in templates)
-
-
 class Csat:
     """Decides when to ask, records the question, reads and stores the answer."""
 
@@ -109,13 +100,14 @@ class Csat:
         self.now = now
 
     def after_turn(self, conversation: dict[str, Any], state: DialogueState, actions: list[str],
-                   templates: list[str]) -> Reply | None:
-        """Called by the assistant before it commits a turn: updates the state's CSAT flags and returns the
-        question to send after the turn's replies when this turn ends a conversation the bot resolved.
-        The caller records the question (:meth:`record_ask`) once the turn is committed."""
+                   flows: list[tuple[str, str]]) -> Reply | None:
+        """Called by the assistant before it commits a turn (``actions`` it ran, the task engine's ``flows``
+        events, :attr:`core.turn.Turn.flows`): updates the state's CSAT flags and returns the question to
+        send after the turn's replies when this turn ends a conversation the bot resolved (a flow completed
+        earlier, and now thanks or goodbye). The caller records it (:meth:`record_ask`) once committed."""
         if "csat" not in actions:
             state.csat_open = state.csat_comment = False  # the shopper moved on: the question lapsed
-        if finished_flow(actions, templates, state):
+        if any(event == "completed" for event, _ in flows):
             state.csat_due = True
         if not CLOSING_ACTIONS.intersection(actions) or not state.csat_due \
                 or not self.may_ask(conversation["id"], conversation["channel"], conversation["user_id"],

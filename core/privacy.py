@@ -90,7 +90,7 @@ def erase_customer_data(store: Store, customer_id: int, actor: str) -> Erasure:
     with db.atomic():
         messages = db.execute(f"select count(*) from messages where conversation_id in ({marks})",
                               conversation_ids).fetchone()[0]
-        for table in ("handoffs", "messages", "dialogue_states", "confirmed_changes"):
+        for table in ("handoffs", "messages", "dialogue_states", "confirmed_changes", "flow_events"):
             db.execute(f"delete from {table} where conversation_id in ({marks})", conversation_ids)
         db.execute(f"delete from conversations where id in ({marks})", conversation_ids)
         store.csat.erase(conversation_ids, [(i["channel"], i["user_id"]) for i in store.customers.identities(customer_id)],

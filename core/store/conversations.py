@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -88,9 +89,10 @@ class Conversations:
 
     def complete_turn(self, conversation_id: str, inbound_id: int, intent: str | None, language: str,
                       state: dict[str, Any], replies: list[Reply], mood: float | None = None,
-                      understood: bool | None = None) -> None:
+                      understood: bool | None = None, flows: Sequence[tuple[str, str]] = ()) -> None:
         """Commit a turn in one transaction: state, outbound replies, the inbound marked done (with whether
-        the bot ``understood`` it, when given), and the conversation's smoothed ``mood`` when given.
+        the bot ``understood`` it, when given), the conversation's smoothed ``mood`` when given, and the
+        turn's ``flows`` events ((``started`` | ``completed``, flow name), table ``flow_events``).
         Nothing is sent to the shopper before this returns."""
         now = utc_now_iso()
         with self._db.atomic():
@@ -101,6 +103,9 @@ class Conversations:
                 "insert into messages (conversation_id, direction, text, payload, processed, created_at, in_reply_to) "
                 "values (?, 'out', ?, ?, 1, ?, ?)",
                 [(conversation_id, reply.text, _json(reply.to_dict()), now, inbound_id) for reply in replies])
+            self._db.conn.executemany(
+                "insert into flow_events (conversation_id, message_id, event, flow, created_at) values (?, ?, ?, ?, ?)",
+                [(conversation_id, inbound_id, event, flow, now) for event, flow in flows])
             mood_columns = ", mood = ?, mood_updated_at = ?" if mood is not None else ""
             self._db.execute(f"update conversations set language = ?, updated_at = ?{mood_columns} where id = ?",
                              [language, now, *([mood, now] if mood is not None else []), conversation_id])

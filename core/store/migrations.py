@@ -313,6 +313,13 @@ def _csat(db: sqlite_utils.Database) -> None:
     db["csat_optouts"].create_index(["customer_id"])
 
 
+def _flow_events(db: sqlite_utils.Database) -> None:
+    """Reports' flows started vs completed: each flow the task engine began or finished, by the turn it happened in."""
+    db["flow_events"].create({"id": int, "conversation_id": str, "message_id": int, "event": str, "flow": str,
+                              "created_at": str}, pk="id", not_null={"conversation_id", "event", "flow", "created_at"})
+    db["flow_events"].create_index(["conversation_id"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _wechat_deliveries_and_menus,
@@ -333,6 +340,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _adapter_tables_and_handled_once,
     _message_understood,
     _csat,
+    _flow_events,
 ]
 
 

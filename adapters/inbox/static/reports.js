@@ -19,6 +19,7 @@
   };
   const PREFIXES = { handoff_reason: ["Handoff reason: ", "转人工原因："], intent: ["Intent: ", "意图："],
     mood: ["Mood on ", "情绪 "], unanswered: ["Not understood: ", "没听懂："],
+    flow_started: ["Flow started: ", "流程开始："], flow_completed: ["Flow completed: ", "流程完成："],
     csat_score: ["CSAT answers with score ", "满意度评分为 "], csat_average: ["CSAT average, ", "满意度平均分，"],
     csat_answered: ["CSAT answers, ", "满意度评价数，"], csat_response_rate: ["CSAT response rate, ", "满意度回复率，"] };
   const REASONS = { asked: ["asked", "顾客要求"], upset: ["upset", "情绪不满"], low_confidence: ["low confidence", "没听懂"],
