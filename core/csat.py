@@ -62,14 +62,15 @@ def asks_to_stop(text: str) -> bool:
 def csat_step(turn: Turn) -> Step | None:
     """What this message does to the CSAT question, if anything: a ``score`` while it is open (typed or a
     button, which may also re-score an earlier answer), ``skip`` (the "No thanks" button), the ``comment``
-    after a score, or ``opt_out`` once the shopper was asked in this conversation."""
+    after a score, or ``opt_out`` once the shopper was asked in this conversation (outside a flow, or
+    right after the question)."""
     state, message = turn.state, turn.message
     if not state.csat_asked:
         return None
     if message.payload is not None and message.payload.startswith(PAYLOAD):
         return "skip" if message.payload == SKIP else "score" if parse_score(message.payload) else None
-    if asks_to_stop(message.text):
-        return "opt_out"
+    if asks_to_stop(message.text) and (state.csat_open or state.csat_comment or not state.active_task):
+        return "opt_out"  # in a flow, "别再问了" is about the flow's questions (unless ours was just asked)
     if state.csat_open and parse_score(message.text) is not None:
         return "score"
     if state.csat_comment and _is_comment(turn):

@@ -215,3 +215,12 @@ async def test_the_rule_itself_never_mid_flow_nor_during_a_handoff(assistant, st
     question = csat_of(assistant).after_turn(conversation, state, ["thank_you"], [])
     assert (question is not None) == asks
     assert state.csat_open == asks
+
+
+async def test_in_a_later_flow_stop_asking_is_about_the_flow_not_an_opt_out(assistant, store):
+    assert asked(await finish_a_flow_and_thank(assistant, BOB, "谢谢"))
+    await say(assistant, BOB, payload="/csat 5")
+    await say(assistant, BOB, "取消订单 W2000002")
+    assert store.conversations.state(BOB.conversation_id)["active_task"] == "cancel_order"
+    await say(assistant, BOB, "别再问了")
+    assert not store.csat.opted_out("telegram", "222", 2)

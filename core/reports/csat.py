@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from core.store import Store
 
@@ -34,9 +33,13 @@ class CsatGroup:
         return self.answered / self.asked if self.asked else None
 
 
-def _group(ratings: list[dict[str, Any]]) -> CsatGroup:
-    scores = Counter(r["score"] for r in ratings if r["score"] is not None)
-    return CsatGroup(asked=len(ratings), distribution={s: scores.get(s, 0) for s in SCORES})
+def _group(counts: list[tuple[int | None, int]]) -> CsatGroup:
+    """A group from (score or None, questions) pairs."""
+    scores: Counter[int] = Counter()
+    for score, n in counts:
+        if score is not None:
+            scores[score] += n
+    return CsatGroup(asked=sum(n for _, n in counts), distribution={s: scores.get(s, 0) for s in SCORES})
 
 
 @dataclass(frozen=True)
@@ -65,11 +68,12 @@ class CsatSummary:
 
 def csat_summary(store: Store, conversation_ids: list[str]) -> CsatSummary:
     """The CSAT of these conversations (every question asked in them, answered or not)."""
-    ratings = store.csat.of_conversations(conversation_ids)
-    channels: dict[str, list[dict[str, Any]]] = {}
-    languages: dict[str, list[dict[str, Any]]] = {}
-    for rating in ratings:
-        channels.setdefault(rating["channel"], []).append(rating)
-        languages.setdefault(rating["language"] or "-", []).append(rating)
-    return CsatSummary(overall=_group(ratings), by_channel={k: _group(v) for k, v in channels.items()},
+    counts = store.csat.counts(conversation_ids)
+    channels: dict[str, list[tuple[int | None, int]]] = {}
+    languages: dict[str, list[tuple[int | None, int]]] = {}
+    for channel, language, score, n in counts:
+        channels.setdefault(channel, []).append((score, n))
+        languages.setdefault(language or "-", []).append((score, n))
+    return CsatSummary(overall=_group([(score, n) for *_, score, n in counts]),
+                       by_channel={k: _group(v) for k, v in channels.items()},
                        by_language={k: _group(v) for k, v in languages.items()})

@@ -80,6 +80,15 @@ class CsatRatings:
         return list(self._db["csat_ratings"].rows_where(f"conversation_id in ({marks})", conversation_ids,
                                                         order_by="id"))
 
+    def counts(self, conversation_ids: list[str]) -> list[tuple[str, str | None, int | None, int]]:
+        """(channel, language, score or None, questions) over the questions asked in these conversations."""
+        if not conversation_ids:
+            return []
+        marks = ",".join("?" * len(conversation_ids))
+        return [tuple(row) for row in self._db.execute(
+            f"select channel, language, score, count(*) from csat_ratings where conversation_id in ({marks}) "
+            "group by channel, language, score", conversation_ids).fetchall()]
+
     def erase(self, conversation_ids: list[str], channel_users: list[tuple[str, str]], customer_id: int) -> None:
         """A shopper's data erased: their ratings (they hold their words) and their opt-out go."""
         if conversation_ids:
