@@ -12,6 +12,7 @@ from bot.shops import build_shop
 from core.actions.ask_human import HandoffAction
 from core.actions.base import Action
 from core.actions.clarify import ClarifyAction
+from core.actions.csat import CsatAction
 from core.actions.data_rights import PrivacyAction
 from core.actions.fallback import FallbackAction
 from core.actions.knowledge import KnowledgeAction
@@ -19,11 +20,13 @@ from core.actions.language import LanguageAction
 from core.actions.product_info import ProductInfoAction
 from core.actions.product_search import ProductSearchAction
 from core.actions.recommend import RecommendAction
+from core.actions.csat import CsatAction
 from core.actions.smalltalk import SmallTalkAction
 from core.actions.task import TaskAbandonAction, TaskAction, TaskRemindAction, VerifyAction
 from core.actions.track_order import TrackOrderAction
 from core.actions.unsubscribe import UnsubscribeAction
 from core.assistant import Assistant, Components
+from core.csat import Csat
 from core.demo.loader import load_demo_shop
 from core.dialogue.engine import TaskEngine
 from core.nlu.base import NLU
@@ -139,6 +142,8 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
     generator = generator or build_reply_generator(settings, store)
     handoff = HandoffHub(store, build_summarizer(store, generator),  # staff sinks and channels join in kefu run
                          settings.kefu_default_language)
+    csat = Csat(store, enabled=settings.kefu_csat)
+    handoff.csat = csat
     shop = shop or build_shop(settings, store)
     engine = TaskEngine(store, shop_policy, handoff, shop)
     actions: list[Action] = [
@@ -155,6 +160,7 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
         LanguageAction(store),
         PrivacyAction(store, settings.public_url, timedelta(minutes=settings.kefu_privacy_link_minutes)),
         ClarifyAction(),
+        CsatAction(csat),
         FallbackAction(handoff=handoff),
         TaskAction(engine), TaskRemindAction(engine), TaskAbandonAction(engine), VerifyAction(engine),
     ]
@@ -168,6 +174,7 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
         strategy=SentimentStrategy(store, sentiment_thresholds(settings)),
         staff=handoff,
         shop=shop,
+        csat=csat,
     )
     limiter = RateLimiter(settings.kefu_rate_limit_messages, settings.kefu_rate_limit_window_s,
                           exempt_channels=frozenset({TerminalChannel.name, ScriptChannel.name})) if settings.kefu_rate_limit_messages else None

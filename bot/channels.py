@@ -93,7 +93,7 @@ def console_sections(assistant: Assistant, settings: Settings, accounts: StaffAc
     sections: list[ConsoleSection] = [
         ReportsSection(store),
         ReviewSection(store, register_reviews(store), settings.kefu_nlu_dir, settings.kefu_review_per_day),
-        SearchSection(register_search(store)),  # CSAT filter: pass its source once CSAT is on main
+        SearchSection(register_search(store, store.csat.score_of)),  # CSAT filter: the newest score
         AccountsSection(store, accounts),
         CopilotSection(assistant),
         CannedSection(store),

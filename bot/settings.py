@@ -199,6 +199,10 @@ class Settings(BaseSettings):
     kefu_review_per_day: int = Field(10, ge=1, le=500, description="conversations of the day before in the "
                                      "console's review queue (a sample seeded by the date, spread over "
                                      "channels and languages)")
+    kefu_csat: bool = Field(True, description="ask shoppers \"How did we do?\" (1-5) once when a conversation "
+                            "ends: a finished flow then thanks or bye, a resolved handoff, or idle after a flow")
+    kefu_csat_idle_minutes: float = Field(30.0, ge=0, description="a conversation quiet this long after a "
+                                          "finished flow is asked the CSAT question (0: never on idle)")
     kefu_handoff_wait_minutes: float = Field(5.0, gt=0, description="an unclaimed handoff after this many minutes: "
                                              "the shopper is told the expected wait and staff are reminded")
     kefu_handoff_check_seconds: float = Field(30.0, gt=0, description="how often waiting handoffs are checked")

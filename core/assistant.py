@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from core.actions.base import Action
+from core.csat import Csat
 from core.dialogue.references import resolve as resolve_references
 from core.dialogue.splitting import split_requests
 from core.dialogue_state import DialogueState
@@ -47,6 +48,7 @@ class Components:
     strategy: SentimentStrategy | None = None  # mood and tone from sentiment; None: replies as they are
     staff: HandoffHub | None = None  # human handoff: silent while a colleague owns the conversation
     shop: ShopBackend | None = None  # the shop's own system (None: the store is the shop)
+    csat: Csat | None = None  # "How did we do?" when a conversation ends; None: never asked
 
 
 class Assistant:
@@ -128,6 +130,8 @@ class Assistant:
             await split_requests(message.content, nlu, parts.nlu.parse, state.language)
         replies: list[Reply] = []
         templates: list[str] = []
+        ran: list[str] = []
+        flows: list[tuple[str, str]] = []
         after_commit: list[Callable[[], None]] = []
         tone = None
         understood = True
@@ -139,6 +143,7 @@ class Assistant:
                 tone = parts.strategy.decide(turn)
             turn.tone = tone or turn.tone
             for name in parts.policy.decide(turn):
+                ran.append(name)
                 result = shape_result(await parts.actions[name].run(turn), turn.tone)
                 state.failures = 0 if result.understood else state.failures + 1
                 understood = understood and result.understood
@@ -151,10 +156,15 @@ class Assistant:
                 replies.append(apply_tone(reply, turn.tone, state.language) if toned else reply)
             customer = turn.customer  # the shopper may have verified who they are this turn
             after_commit += turn.after_commit
+            flows += turn.flows
+        if parts.csat is not None and (ask := parts.csat.after_turn(conversation, state, ran, flows)):
+            replies.append(ask)
+            after_commit.append(partial(parts.csat.record_ask, conversation,
+                                        (customer or {}).get("id") or state.customer_id, state.language, "bot"))
         state.turn += 1
         store.conversations.complete_turn(conversation["id"], record.message_id, nlu.intent,
                                           state.language, state.to_dict(), replies, mood=state.mood,
-                                          understood=understood,
+                                          understood=understood, flows=flows,
                                           kb_score=retrieved and retrieved.score,
                                           kb_article=retrieved and retrieved.article)
         for index, reply in enumerate(replies):  # a streamed reply's final text replaces its template's

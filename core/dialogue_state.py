@@ -20,6 +20,9 @@ class DialogueState:
     ``refused_task`` the task the shop's policy refused in turn ``refused_at`` (an order number in the
     very next message asks for it again, for that order: "sorry, I meant W…");
     ``erase_asked_at`` the turn that asked "delete your data for good?" (only the next turn can confirm);
+    ``csat_due``: a flow finished, the CSAT question waits for the conversation's end; ``csat_open``: it was
+    just asked, a score may follow; ``csat_comment``: scored, a comment may follow; ``csat_asked``: asked in
+    this conversation (so "别再问了" opts out) (:mod:`core.csat`);
     ``failures`` counts consecutive turns the assistant did not understand; ``sentiment`` keeps the
     last ten message scores and ``mood`` their smoothed trend (see :mod:`core.sentiment.mood`)."""
 
@@ -43,6 +46,10 @@ class DialogueState:
     refused_task: str | None = None
     refused_at: int | None = None
     erase_asked_at: int | None = None
+    csat_due: bool = False
+    csat_open: bool = False
+    csat_comment: bool = False
+    csat_asked: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

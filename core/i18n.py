@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.i18n_csat import CSAT_MESSAGES
 from core.i18n_flows import FLOW_MESSAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -353,6 +354,7 @@ MESSAGES["clarify"] = {
 }
 MESSAGES.update({f"intent_{intent}": label for intent, label in INTENT_LABELS.items()})
 MESSAGES.update(FLOW_MESSAGES)  # the dialogue flows' strings (core/i18n_flows.py)
+MESSAGES.update(CSAT_MESSAGES)  # the CSAT question and answers (core/i18n_csat.py)
 
 
 def intent_label(intent: str) -> dict[str, str]:

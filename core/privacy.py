@@ -57,6 +57,7 @@ def export_customer_data(store: Store, customer_id: int, actor: str) -> dict[str
             "customer_id = ?", [customer_id], order_by="id",
             select="campaign_id, occasion, channel, language, coupon_code, body, status, sent_at")),
         "conversations": conversations,
+        "csat": store.csat.of_conversations(_conversation_ids(store, customer_id)),
     }
     channels = _channel_exports(store, customer_id)
     if channels:
@@ -89,9 +90,11 @@ def erase_customer_data(store: Store, customer_id: int, actor: str) -> Erasure:
     with db.atomic():
         messages = db.execute(f"select count(*) from messages where conversation_id in ({marks})",
                               conversation_ids).fetchone()[0]
-        for table in ("handoffs", "messages", "dialogue_states", "confirmed_changes"):
+        for table in ("handoffs", "messages", "dialogue_states", "confirmed_changes", "flow_events"):
             db.execute(f"delete from {table} where conversation_id in ({marks})", conversation_ids)
         db.execute(f"delete from conversations where id in ({marks})", conversation_ids)
+        store.csat.erase(conversation_ids, [(i["channel"], i["user_id"]) for i in store.customers.identities(customer_id)],
+                         customer_id)
         for identity in store.customers.identities(customer_id):
             hook = store.channel_data.get(identity["channel"])
             if hook is not None and not hook.by_conversation:

@@ -59,6 +59,9 @@ class Turn:
     tone: Tone = field(default_factory=Tone)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     """Work an action leaves until the turn is committed (e.g. erasing the conversation it belongs to)."""
+    flows: list[tuple[str, str]] = field(default_factory=list)
+    """What the task engine did to flows this turn, in order: (``started`` | ``completed``, flow name);
+    committed with the turn (reports) and read by CSAT (a completed flow)."""
 
     @property
     def language(self) -> Language:

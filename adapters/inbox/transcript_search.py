@@ -25,7 +25,7 @@ SNIPPET = 40
 """Characters of context each side of the first match in a snippet."""
 
 CsatSource = Callable[[str], int | None]
-"""A conversation's CSAT score (1–5) or None; the CSAT table is a colleague's, passed in when present."""
+"""A conversation's newest CSAT score (1–5) or None (``store.csat.score_of``, passed in by ``bot/channels.py``)."""
 
 
 def _index(db: sqlite_utils.Database) -> None:

@@ -66,6 +66,7 @@ class TaskEngine:
         carried = {"order_id": state.slots["order_id"]} if "order_id" in state.slots else {}
         state.active_task, state.pending, state.awaiting, state.task_turns = name, None, None, 0
         state.slots = carried
+        turn.flows.append(("started", name))
 
     def stop(self, turn: Turn) -> None:
         """Leave the task (done or abandoned); what the conversation showed stays."""
@@ -116,6 +117,7 @@ class TaskEngine:
         if outcome is None:
             return None
         log.warning("%s was confirmed in a turn cut off before its commit: answered from its record", state.pending)
+        turn.flows.append(("completed", state.active_task or state.pending))  # the cut-off turn never committed it
         self.stop(turn)
         return ActionResult(outcome["template"], outcome["facts"], buttons=[tuple(b) for b in outcome["buttons"]])
 
@@ -214,6 +216,7 @@ class TaskEngine:
                 self._sender.done(key, sent.outcome)
                 self._record(flow, ctx, result)
         self.stop(ctx.turn)
+        ctx.turn.flows.append(("completed", flow.name))
         return result
 
     def _record(self, flow: Flow, ctx: FlowContext, result: ActionResult) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from core.csat import csat_step
 from core.dialogue.answers import abandons, answer, corrects
 from core.dialogue.flows.slots import names_awaited_value
 from core.dialogue.identity import credentials
@@ -69,6 +70,8 @@ class DialoguePolicy(Policy):
             return ["privacy"]  # data rights before any flow ("确认删除" is not cancelling an order)
         if language_step(turn) is not None:
             return ["language"]  # "/lang zh" is no answer to a flow's question
+        if csat_step(turn) is not None:
+            return ["csat"]  # the answer to "How did we do?" (asked only outside flows)
         if turn.message.payload is None and is_unsubscribe(turn.message.text):
             # "STOP" unsubscribes whatever the NLU reads in it ("stop my order"); an open flow stops too
             return ["unsubscribe", "task_abandon"] if state.active_task else ["unsubscribe"]

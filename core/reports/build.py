@@ -11,6 +11,8 @@ from typing import Any
 
 import sqlite_utils
 
+from core.reports.csat import CsatSummary, csat_summary
+from core.reports.flows import FlowCounts, flow_counts
 from core.reports.retrieval import LowScored, low_scored, unanswered
 from core.store import Store
 
@@ -52,6 +54,10 @@ class Report:
     deliveries_sent: int
     coupons_redeemed: int
     revenue_cents: int
+    flows: FlowCounts | None = None
+    """Flows started vs completed in these conversations (core/reports/flows.py)."""
+    csat: CsatSummary | None = None
+    """The "How did we do?" answers of these conversations (core/reports/csat.py)."""
 
     @property
     def automated_rate(self) -> float | None:
@@ -82,7 +88,7 @@ class Report:
         out += [(f"mood.{day}", f"{mood:+.3f}") for day, mood in sorted(self.mood_by_day.items())]
         out += [("deliveries_sent", str(self.deliveries_sent)), ("coupons_redeemed", str(self.coupons_redeemed)),
                 ("revenue_cents", str(self.revenue_cents))]
-        return out
+        return out + (self.flows.rows() if self.flows else []) + (self.csat.rows() if self.csat else [])
 
 
 def handoff_category(reason: str | None) -> str:
@@ -184,4 +190,4 @@ def build_report(store: Store, scope: ReportFilter) -> Report:
                   resolution_p90=nearest_rank(resolution, 0.9), intents=dict(intents),
                   unanswered=unanswered(db, ids), low_score=low_scored(db, ids),
                   mood_by_day={day: sum(v) / len(v) for day, v in moods.items()}, deliveries_sent=sent,
-                  coupons_redeemed=redeemed, revenue_cents=revenue)
+                  coupons_redeemed=redeemed, revenue_cents=revenue, flows=flow_counts(store, ids), csat=csat_summary(store, ids))

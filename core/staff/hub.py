@@ -15,10 +15,11 @@ from typing import Any
 
 from core.channel import Channel
 from core.clock import utc_now_iso
+from core.csat import Csat
 from core.handoff_port import Handoff, RecordedHandoff
 from core.i18n import t
 from core.language import pick_language
-from core.messages import Identity, InboundMessage, Language, Reply
+from core.messages import Button, Identity, InboundMessage, Language, Reply
 from core.observe.handles import conversation_handle, visitor_label
 from core.sentiment.mood import mood_label
 from core.staff.summary import ExtractiveSummarizer, Summarizer, Summary
@@ -90,6 +91,8 @@ class HandoffHub(Handoff):
         self.sinks: list[StaffSink] = []
         self.channels: dict[str, Channel] = {}
         """The started shopper channels by name: staff replies reach the shopper through their own."""
+        self.csat: Csat | None = None
+        """Asks "How did we do?" after a colleague resolved a handoff (None: never)."""
         self._recorded = RecordedHandoff(store)
         self._summaries: dict[int, Summary] = {}  # made once per handoff (an LLM summary takes seconds)
         self._queue: asyncio.Queue[Callable[[], Awaitable[None]]] = asyncio.Queue()
@@ -169,6 +172,8 @@ class HandoffHub(Handoff):
         action = "handoff.back_to_bot" if back_to_bot else "handoff.resolve"
         self.store.audit.record(staff, action, conversation_id, {"handoff": handoff_id})
         await self.tell_shopper(conversation_id, "handoff_back_to_bot" if back_to_bot else "handoff_resolved")
+        if not back_to_bot:
+            await self.ask_csat(conversation_id, "staff")
         note = f"{'handed back to the bot' if back_to_bot else 'resolved'} by {staff}"
         self._later(lambda: self._notify_changed(handoff_id, note))
 
@@ -240,8 +245,16 @@ class HandoffHub(Handoff):
         conversation = self.store.conversations.get(conversation_id) or {}
         await self.deliver(conversation_id, "system", t(key, self._language(conversation), **facts))
 
-    async def deliver(self, conversation_id: str, author: str, text: str) -> None:
-        """Record a message in the transcript and send it to the shopper on their own channel."""
+    async def ask_csat(self, conversation_id: str, trigger: str) -> bool:
+        """Send the CSAT question now (a colleague resolved the conversation, or it went idle) when it may
+        be asked (:meth:`core.csat.Csat.ask_outside_turn`); True when it was sent."""
+        question = self.csat.ask_outside_turn(conversation_id, trigger) if self.csat else None
+        if question is not None:
+            await self.deliver(conversation_id, "system", question.text, question.buttons)
+        return question is not None
+
+    async def deliver(self, conversation_id: str, author: str, text: str, buttons: tuple[Button, ...] = ()) -> None:
+        """Record a message in the transcript and send it (with ``buttons``) to the shopper on their own channel."""
         conversation = self.store.conversations.get(conversation_id)
         if conversation is None:
             raise HandoffError(f"unknown conversation {conversation_handle(conversation_id)}")
@@ -252,7 +265,7 @@ class HandoffHub(Handoff):
                         conversation["channel"], conversation_handle(conversation_id))
             return
         await channel.send(Identity(conversation["channel"], conversation["user_id"]),
-                           Reply(text, language=self._language(conversation)))
+                           Reply(text, buttons=buttons, language=self._language(conversation)))
 
     async def remind(self, handoff_id: int, waited_minutes: int) -> None:
         """Remind every staff sink of an unclaimed handoff."""

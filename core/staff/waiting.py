@@ -1,6 +1,7 @@
 """Waiting for a colleague: after N unclaimed minutes the shopper is told the expected wait (and that
 they may leave a message) and staff are reminded; outside working hours the handoff queues and the
-shopper is told when someone will answer. :meth:`WaitingWatch.check` runs periodically in ``kefu run``."""
+shopper is told when someone will answer. :meth:`WaitingWatch.check` runs periodically in ``kefu run``,
+and so does :meth:`WaitingWatch.ask_idle`: the CSAT question for conversations gone quiet after a finished flow."""
 from __future__ import annotations
 
 import asyncio
@@ -53,10 +54,14 @@ class WorkingHours:
 class WaitingWatch:
     """Tells waiting shoppers how long it may take and reminds staff, once per handoff."""
 
-    def __init__(self, hub: HandoffHub, wait_minutes: float, hours: WorkingHours | None = None) -> None:
+    def __init__(self, hub: HandoffHub, wait_minutes: float, hours: WorkingHours | None = None,
+                 csat_idle_minutes: float = 0) -> None:
+        """``csat_idle_minutes``: quiet this long after a finished flow, a conversation is asked "How did we
+        do?" (0: never on idle)."""
         self._hub = hub
         self._wait = timedelta(minutes=wait_minutes)
         self._hours = hours
+        self._csat_idle = timedelta(minutes=csat_idle_minutes)
         self._task: asyncio.Task | None = None
 
     async def check(self, now: datetime | None = None) -> int:
@@ -80,6 +85,20 @@ class WaitingWatch:
             handled += 1
         return handled
 
+    async def ask_idle(self) -> int:
+        """Send the CSAT question to every conversation quiet for the idle time after a finished flow;
+        returns how many were asked (the rules of :class:`core.csat.Csat` still apply)."""
+        csat = self._hub.csat
+        if csat is None or not self._csat_idle:
+            return 0
+        asked = 0
+        for conversation_id in csat.idle_due(self._csat_idle):
+            if await self._hub.ask_csat(conversation_id, "idle"):
+                asked += 1
+            else:  # not to be asked now (asked today, opted out): the conversation stops waiting for it
+                self._hub.store.conversations.patch_state(conversation_id, csat_due=False)
+        return asked
+
     def expected_wait_minutes(self) -> int:
         """The median time to claim of the last 20 claimed handoffs, else twice the notice delay."""
         rows = self._hub.store.db.execute(
@@ -95,6 +114,7 @@ class WaitingWatch:
                 await asyncio.sleep(every_s)
                 try:
                     await self.check()
+                    await self.ask_idle()
                 except Exception:
                     log.exception("handoff waiting check failed")
         self._task = asyncio.get_running_loop().create_task(loop())

@@ -7,6 +7,7 @@ from pathlib import Path
 from core.store.audit import AuditLog
 from core.store.catalog import Catalog, ProductHit, ProductQuery
 from core.store.conversations import Conversations, InboundRecord
+from core.store.csat import CsatRatings
 from core.store.customers import Customers
 from core.store.database import open_database
 from core.store.events import Events
@@ -32,6 +33,7 @@ class Store:
         self.knowledge = KnowledgeBase(self.db)
         self.conversations = Conversations(self.db)
         self.audit = AuditLog(self.db)
+        self.csat = CsatRatings(self.db)
         self.privacy_links = PrivacyLinks(self.db)
         self.secrets = InstallSecrets(self.db)
         self.channel_data: dict[str, ChannelData] = {}

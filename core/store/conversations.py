@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -88,12 +89,13 @@ class Conversations:
 
     def complete_turn(self, conversation_id: str, inbound_id: int, intent: str | None, language: str,
                       state: dict[str, Any], replies: list[Reply], mood: float | None = None,
-                      understood: bool | None = None, kb_score: float | None = None,
-                      kb_article: str | None = None) -> None:
+                      understood: bool | None = None, flows: Sequence[tuple[str, str]] = (),
+                      kb_score: float | None = None, kb_article: str | None = None) -> None:
         """Commit a turn in one transaction: state, outbound replies, the inbound marked done (with whether
         the bot ``understood`` it, and when a knowledge-base search ran its best ``kb_score`` and the
-        ``kb_article`` quoted), and the conversation's smoothed ``mood`` when given. Nothing is sent to
-        the shopper before this returns."""
+        ``kb_article`` quoted), the conversation's smoothed ``mood`` when given, and the turn's ``flows``
+        events ((``started`` | ``completed``, flow name), table ``flow_events``). Nothing is sent to the
+        shopper before this returns."""
         now = utc_now_iso()
         with self._db.atomic():
             self._save_state(conversation_id, state, now, completed_turns=1)
@@ -105,6 +107,9 @@ class Conversations:
                 "insert into messages (conversation_id, direction, text, payload, processed, created_at, in_reply_to) "
                 "values (?, 'out', ?, ?, 1, ?, ?)",
                 [(conversation_id, reply.text, _json(reply.to_dict()), now, inbound_id) for reply in replies])
+            self._db.conn.executemany(
+                "insert into flow_events (conversation_id, message_id, event, flow, created_at) values (?, ?, ?, ?, ?)",
+                [(conversation_id, inbound_id, event, flow, now) for event, flow in flows])
             mood_columns = ", mood = ?, mood_updated_at = ?" if mood is not None else ""
             self._db.execute(f"update conversations set language = ?, updated_at = ?{mood_columns} where id = ?",
                              [language, now, *([mood, now] if mood is not None else []), conversation_id])
@@ -192,6 +197,14 @@ class Conversations:
         return [tuple(r) for r in self._db.execute(
             "select id, conversation_id, text from messages where id > ? order by id limit ?",
             [message_id, limit]).fetchall()]
+
+    def quiet_with_state(self, flag: str, before: str) -> list[str]:
+        """Conversations the bot owns whose saved state has ``flag`` true and that were last active before
+        ``before`` (e.g. the CSAT question waiting for an idle conversation)."""
+        return [r[0] for r in self._db.execute(
+            "select c.id from conversations c join dialogue_states s on s.conversation_id = c.id "
+            "where c.status = 'bot' and c.updated_at < ? and json_extract(s.state, ?) = 1 order by c.updated_at",
+            [before, f"$.{flag}"]).fetchall()]
 
     def handed_off(self, conversation_ids: list[str]) -> set[str]:
         """Those of ``conversation_ids`` that were ever handed to a colleague."""

@@ -308,6 +308,28 @@ def _message_retrieval(db: sqlite_utils.Database) -> None:
         db["messages"].add_column("kb_article", str)
 
 
+def _csat(db: sqlite_utils.Database) -> None:
+    """CSAT (docs/CONSOLE.md "CSAT"): each time a shopper was asked "How did we do?", their 1–5 score and
+    comment once answered; and the shoppers who asked never to be asked again."""
+    db["csat_ratings"].create(
+        {"id": int, "conversation_id": str, "customer_id": int, "channel": str, "user_id": str, "language": str,
+         "trigger": str, "score": int, "comment": str, "asked_at": str, "answered_at": str},
+        pk="id", not_null={"conversation_id", "channel", "user_id", "asked_at"})
+    db["csat_ratings"].create_index(["conversation_id"])
+    db["csat_ratings"].create_index(["channel", "user_id", "asked_at"])
+    db["csat_ratings"].create_index(["customer_id", "asked_at"])
+    db["csat_optouts"].create({"channel": str, "user_id": str, "customer_id": int, "created_at": str},
+                              pk=("channel", "user_id"), not_null={"created_at"})
+    db["csat_optouts"].create_index(["customer_id"])
+
+
+def _flow_events(db: sqlite_utils.Database) -> None:
+    """Reports' flows started vs completed: each flow the task engine began or finished, by the turn it happened in."""
+    db["flow_events"].create({"id": int, "conversation_id": str, "message_id": int, "event": str, "flow": str,
+                              "created_at": str}, pk="id", not_null={"conversation_id", "event", "flow", "created_at"})
+    db["flow_events"].create_index(["conversation_id"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _wechat_deliveries_and_menus,
@@ -328,6 +350,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _adapter_tables_and_handled_once,
     _message_understood,
     _message_retrieval,
+    _csat,
+    _flow_events,
 ]
 
 

@@ -69,6 +69,9 @@ async def test_telegram_shopper_to_slack_staff_and_back(tmp_path: Path, settings
                                                 for c in fake_api.messages(ALICE)))
             assert (await staff.button(RESOLVE, handoff["id"], action_ts="7.7"))[0] == 200
             await fake_slack.wait_for(lambda: store.conversations.get(f"telegram:{ALICE}")["status"] == "bot")
+            # resolved by a colleague in Slack: the shopper is asked "How did we do?" with the inline keyboard
+            await fake_slack.wait_for(lambda: any(c.params.get("text", "").startswith("How did we do?")
+                                                  and c.callback_data[-1] == "/csat 5" for c in fake_api.messages(ALICE)))
 
             answer = await exchange(fake_api, telegram, fake_api.message_update(ALICE, "hi", language_code="en"))
             assert answer and answer[0].params["text"].startswith("Hi")

@@ -14,10 +14,15 @@
     resolution_p90_s: ["Handoff resolution p90 (s)", "人工处理时长 p90（秒）"],
     deliveries_sent: ["Campaign messages sent", "营销消息已发送"], coupons_redeemed: ["Coupons redeemed", "优惠券已核销"],
     revenue_cents: ["Revenue with coupons (cents)", "用券订单金额（分）"],
+    csat_asked: ["CSAT questions asked", "满意度评价邀请数"], csat_answered: ["CSAT answers", "满意度评价数"],
+    csat_response_rate: ["CSAT response rate", "满意度回复率"], csat_average: ["CSAT average (1–5)", "满意度平均分（1–5）"],
   };
   const PREFIXES = { handoff_reason: ["Handoff reason: ", "转人工原因："], intent: ["Intent: ", "意图："],
     mood: ["Mood on ", "情绪 "], unanswered: ["Not answered: ", "未能回答："],
-    low_score: ["Answered with a low score: ", "低分回答："] };
+    low_score: ["Answered with a low score: ", "低分回答："],
+    flow_started: ["Flow started: ", "流程开始："], flow_completed: ["Flow completed: ", "流程完成："],
+    csat_score: ["CSAT answers with score ", "满意度评分为 "], csat_average: ["CSAT average, ", "满意度平均分，"],
+    csat_answered: ["CSAT answers, ", "满意度评价数，"], csat_response_rate: ["CSAT response rate, ", "满意度回复率，"] };
   const QUESTIONS = ["unanswered", "low_score"];
   const REASONS = { asked: ["asked", "顾客要求"], upset: ["upset", "情绪不满"], low_confidence: ["low confidence", "没听懂"],
     policy_approval: ["policy approval", "需审批"], backend_cannot: ["backend cannot", "系统无法处理"], other: ["other", "其他"] };
@@ -27,7 +32,7 @@
     const [prefix, rest] = [metric.slice(0, metric.indexOf(".")), metric.slice(metric.indexOf(".") + 1)];
     const words = PREFIXES[prefix];
     if (!words) return metric;
-    return t(...words) + (prefix === "handoff_reason" && REASONS[rest] ? t(...REASONS[rest]) : rest);
+    return t(...words) + (prefix === "handoff_reason" && REASONS[rest] ? t(...REASONS[rest]) : rest.replace(".", " "));
   }
 
   function query() {
