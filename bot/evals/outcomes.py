@@ -48,10 +48,15 @@ def request_lines(kind: str, language: str) -> list[str]:
 
 
 async def apologised_to(assistant: Assistant, kind: str, language: str) -> list[str]:
-    """The requests of that kind and language whose reply apologises."""
+    """The project's requests of that kind and language whose reply apologises."""
+    return await apologised_among(assistant, request_lines(kind, language), language, f"{kind}-{language}")
+
+
+async def apologised_among(assistant: Assistant, texts: list[str], language: str, tag: str) -> list[str]:
+    """The ``texts`` (requests in ``language``) whose reply apologises, each in a conversation of its own."""
     hits = []
-    for n, text in enumerate(request_lines(kind, language)):
-        if apologised(await ask(assistant, f"apology-{kind}-{language}-{n}", text), language):
+    for n, text in enumerate(texts):
+        if apologised(await ask(assistant, f"apology-{tag}-{n}", text), language):
             hits.append(text)
     return hits
 
