@@ -12,7 +12,8 @@ from bot.evals.outcomes import apologised_to, demo_assistant, pair_outcomes, rea
 from bot.evals.sentiment_data import Example, read_tsv
 from core.turn import TurnResult, outcome_of
 
-PARITY_FLOOR = 0.85  # measured 36/42 before the fixes of this branch
+PARITY_FLOOR = 0.9  # measured 36/42 before the parity fixes of #20, 38/42 after
+EXTERNAL_PARITY_FLOOR = 0.96  # the external pairs: 48/50 before, 50/50 after
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,8 @@ async def test_paired_requests_come_to_the_same_outcome(demo):
     results = await pair_outcomes(demo, read_pairs())
     assert len(results) >= 40
     assert sum(r.same for r in results) / len(results) >= PARITY_FLOOR
+    external = await pair_outcomes(demo, read_pairs(EXTERNAL / "parity.tsv"))
+    assert len(external) == 50 and sum(r.same for r in external) / len(external) >= EXTERNAL_PARITY_FLOOR
 
 
 def test_a_handoff_anywhere_in_the_turn_is_the_outcome():
