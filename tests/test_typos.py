@@ -76,3 +76,18 @@ async def test_a_dress_written_with_a_typo_is_searched_as_a_dress(assistant):
     cards = [c.product_id for r in result.replies for c in r.cards]
     assert set(cards) == {"D1", "D3"}  # the red dresses, not every red thing
     assert "连衣裙" in result.replies[0].text
+
+
+def test_eval_search_judges_the_first_card_or_a_plain_nothing_fits(tmp_path, capsys):
+    from bot.cli import main
+
+    data = tmp_path / "mine.tsv"
+    data.write_text("text\tshop\texpected\n碎花连血裙\tdemo\tdresses\n100元以下的连衣裙\tdemo\tnone\n"
+                    "有没有连衣裙\tdemo\tbags\n", encoding="utf-8")
+    assert main(["--env-file", str(tmp_path / "none.env"), "eval", "search", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "mine: 2/3 = 66.7%" in out and "expected bags" in out and "got dresses" in out
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("text\tlabel\nhi\tneutral\n", encoding="utf-8")
+    assert main(["--env-file", str(tmp_path / "none.env"), "eval", "search", str(bad)]) == 2
+    assert "bad.tsv:1: expected the header" in capsys.readouterr().out
