@@ -25,6 +25,9 @@ from core.nlu.word_vectors import SHIPPED_WORD_VECTORS
 
 MIN_ENGLISH_LETTERS = 5  # a shorter word ("lamp", "mug") has too many ordinary words one edit away
 MIN_TYPO_LETTERS = 4
+# Type words are short; a longer product title is matched whole by the entity extractor's fuzzy title match.
+MAX_ENGLISH_TOKENS = 3
+MAX_CHINESE_CHARACTERS = 6
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 # Fuzzy pinyin, what accents and input methods blur: zh/z, ch/c, sh/s, l/n, ang/an, eng/en, ing/in.
@@ -74,12 +77,17 @@ class TypoFinder:
 
     def __init__(self, words: Iterable[str], shop_text: Iterable[str]) -> None:
         words = {w.lower() for w in words}
-        self._english: dict[int, list[str]] = {}
-        for word in sorted(w for w in words if w.isascii() and len(w.replace(" ", "")) >= MIN_ENGLISH_LETTERS):
-            self._english.setdefault(len(word.split()), []).append(word)
-        self._stems = {size: [_stem(w) for w in group] for size, group in self._english.items()}
+        english = sorted(w for w in words if w.isascii() and len(w.replace(" ", "")) >= MIN_ENGLISH_LETTERS
+                         and len(w.split()) <= MAX_ENGLISH_TOKENS)
+        self._english: dict[tuple[int, str], list[str]] = {}  # (tokens, first letter) -> words
+        self._compact: dict[str, list[str]] = {}  # "earbuds" -> ["earbuds"], for "ear buds"
+        for word in english:
+            self._english.setdefault((len(word.split()), word[0]), []).append(word)
+            self._compact.setdefault(word.replace(" ", ""), []).append(word)
+        self._stems = {key: [_stem(w) for w in group] for key, group in self._english.items()}
+        self._sizes = sorted({size for size, _ in self._english})
         self._wildcards: dict[str, list[str]] = {}  # "连?裙" -> ["连衣裙", "连身裙"]
-        for word in (w for w in words if len(w) >= 2 and _HAN.fullmatch(w)):
+        for word in (w for w in words if 2 <= len(w) <= MAX_CHINESE_CHARACTERS and _HAN.fullmatch(w)):
             for i in range(len(word)):
                 self._wildcards.setdefault(word[:i] + "?" + word[i + 1:], []).append(word)
         own = " ".join(shop_text).lower()
@@ -95,7 +103,7 @@ class TypoFinder:
     def _english_typo(self, lowered: str) -> Typo | None:
         tokens = _TOKEN.findall(lowered)
         best: tuple[int, int, str, Typo] | None = None  # fewest edits, then the longest word
-        for size, group in self._english.items():
+        for size in self._sizes:
             for width in {size - 1, size, size + 1} - {0}:
                 for start in range(len(tokens) - width + 1):
                     window = tokens[start:start + width]
@@ -106,13 +114,19 @@ class TypoFinder:
 
     def _english_matches(self, window: list[str], size: int) -> list[tuple[str, int]]:
         """(word, edits) of the words of ``size`` tokens that ``window`` writes with at most one edit
-        (a singular or plural form counts as none); the word itself is the exact match's, not a typo."""
+        (a singular or plural form counts as none); the word itself is the exact match's, not a typo.
+        A typo keeps the first letter, so only words of that first letter are compared."""
         phrase = " ".join(window)
         if len(window) != size:  # a space too many or too few: "ear buds", "head phones"
             compact = phrase.replace(" ", "")
-            return [(w, 1) for w in self._english[size] if w.replace(" ", "") in (compact, _stem(compact))]
-        matches = process.extract(_stem(phrase), self._stems[size], scorer=OSA.distance, score_cutoff=1, limit=None)
-        words = [(self._english[size][i], int(edits)) for _, edits, i in matches]
+            found = {*self._compact.get(compact, ()), *self._compact.get(_stem(compact), ())}
+            return [(w, 1) for w in sorted(found) if len(w.split()) == size]
+        key = (size, phrase[0])
+        if key not in self._stems:
+            return []
+        group = self._english[key]
+        matches = process.extract(_stem(phrase), self._stems[key], scorer=OSA.distance, score_cutoff=1, limit=None)
+        words = [(group[i], int(edits)) for _, edits, i in matches]
         return [(w, edits) for w, edits in words if phrase not in (w, w + "s", w + "es")
                 and (edits == 0 or self._english_typo_of(window, w.split()))]
 
