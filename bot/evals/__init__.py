@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bot.evals import dialogues, human, nlu, parity, recommend, replies, retrieval, sentiment
+from bot.evals import dialogues, human, nlu, parity, recommend, replies, retrieval, search, sentiment
 from bot.evals.simulate import cli as simulate
 
-EVALS: list[ModuleType] = [recommend, sentiment, nlu, replies, dialogues, simulate, human, parity, retrieval]
+EVALS: list[ModuleType] = [recommend, sentiment, nlu, replies, dialogues, simulate, human, parity, retrieval, search]

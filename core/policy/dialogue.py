@@ -22,6 +22,7 @@ from core.dialogue.recognisers import (
     switches_task,
 )
 from core.policy.base import Policy
+from core.policy.complaints import asks_to_complain
 from core.policy.rules import RulePolicy
 from core.turn import Turn
 
@@ -35,9 +36,13 @@ _QUESTION = re.compile(r"[?？]|吗|呢|什么|怎么|多久|几天|哪些|^(?:w
                        re.IGNORECASE)
 # "how long do refunds usually take?", "退款一般多久能到账？": about the shop's rules, not one of the shopper's orders
 _GENERAL = re.compile(r"一般|通常|平时|正常(?:情况)?|\b(?:usually|normally|generally|typically|in general)\b", re.IGNORECASE)
-# "我有个订单取消了，退款退了吗", "did my refund come through?": about the shopper's own order, not the rules
-_PERSONAL = re.compile(r"\b(?:my|mine|i|i've|i'd)\b.*\b(?:orders?|refunds?|cancell?ed|returned|money|coupons?|invoice)\b"
-                       r"|我.{0,8}(?:订单|退款|取消|退货|退了|钱|优惠券|发票)", re.IGNORECASE)
+# "我有个订单取消了，退款退了吗", "did my refund come through?": about the shopper's own order, not the rules;
+# so is asking when one thing happens ("退款什么时候到账", "when will the refund arrive"): Chinese drops the
+# "my" that English says, and how long things take ("退款要多久", "how long do refunds take") stays general
+_PERSONAL = re.compile(r"\b(?:my|mine|i|i've|i'd)\b.*\b(?:orders?|refunds?|cancell?ed|returned|money|coupons?"
+                       r"|vouchers?|(?:promo |discount )?codes?|invoice)\b"
+                       r"|我.{0,8}(?:订单|退款|取消|退货|退了|钱|优惠券|优惠码|券|发票)"
+                       r"|(?:什么时候|啥时候|何时|哪天)|\bwhen\s+(?:will|did|is|was)\b|\bwhen's\b", re.IGNORECASE)
 # while a yes/no waits, a question is answered first (the yes/no is asked again after it)
 PENDING_QUESTION_CONFIDENCE = 0.4
 _NOT_DIGRESSIONS = {"affirm", "deny", "chitchat", "out_of_scope"}
@@ -77,6 +82,8 @@ class DialoguePolicy(Policy):
             return ["unsubscribe", "task_abandon"] if state.active_task else ["unsubscribe"]
         if state.active_task:
             return self._in_task(turn)
+        if turn.message.payload is None and asks_to_complain(turn.message.text):
+            return self._rules.decide(turn)  # a complaint in so many words goes to a colleague, not to a flow
         flow = flow_for(turn)
         if flow is None and turn.customer is None and credentials(turn.message.text, turn.nlu.entities).complete:
             return ["verify"]  # "let me verify first: my email is … and my zip is …"

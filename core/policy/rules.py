@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.dialogue.recognisers import TOPIC_OF_INTENT, is_unsubscribe, language_step, privacy_step
 from core.policy.base import Policy
+from core.policy.complaints import asks_to_complain
 from core.turn import Turn
 
 _ACTION_OF_INTENT = {
@@ -12,6 +13,9 @@ _ACTION_OF_INTENT = {
     "track_order": "track_order", "contact_human_agent": "handoff", "complaint": "handoff",
     **{intent: "knowledge" for intent in TOPIC_OF_INTENT},
 }
+# "I'd like to buy the red dress in M", "I want to order a keyboard": ordering a product named is
+# answered with that product (or the products that fit), not with the article on orders
+_PRODUCT_ENTITIES = ("category", "color", "size")
 _DATA_RIGHTS_INTENTS = {"check_privacy_policy", "delete_account"}
 """Answered from the knowledge base, then with the Export / Delete choice."""
 
@@ -35,12 +39,17 @@ class RulePolicy(Policy):
             return ["privacy"]  # "/privacy", its buttons, "delete my data", the answer to "delete for good?"
         if language_step(turn) is not None:
             return ["language"]  # "/lang", its buttons
+        if turn.message.payload is None and asks_to_complain(turn.message.text):
+            return ["handoff"]  # "我要投诉，…", "I want to complain, …": whatever else the intent model reads
         nlu = turn.nlu
         top_two = nlu.readings[:2]
         if nlu.confidence < self._clarify_below and len(top_two) == 2 \
                 and all(r.intent in _ACTION_OF_INTENT for r in top_two):
             return ["clarify"]
         action = _ACTION_OF_INTENT.get(nlu.intent)
+        if nlu.intent == "place_order":
+            action = "product_info" if "product_id" in nlu.entities else \
+                "product_search" if any(k in nlu.entities for k in _PRODUCT_ENTITIES) else action
         if action is None or nlu.confidence < self._min_confidence:
             action = self._unplaced
         actions = [action]

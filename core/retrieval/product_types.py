@@ -2,7 +2,8 @@
 language, over any shop's catalogue.
 
 A bilingual lexicon of product types joins the words shoppers use in zh and en; the catalogue adds
-its own: every category's names and aliases and every product title. A product *is* of a type when
+its own: every category's names and aliases and every product title. A type word written with a
+typo ("连血裙", "headphnes", "runing shoes") is found too (:mod:`core.retrieval.typos`). A product *is* of a type when
 one of the type's words appears in its title or tags, so an English-only shop answers Chinese
 questions ("台灯" finds the Desk Lamp) and a type inside a broad category ("耳机" in "Electronics &
 Headphones") can be ranked above the rest of that category."""
@@ -14,6 +15,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
+from core.retrieval.typos import TypoFinder
 from core.store import Store
 from core.vocabulary import colour_words
 
@@ -142,17 +144,26 @@ class ProductTypes:
         self._groups = groups
         words = {w for group, _ in groups for w in group if len(w) >= 2}
         self._words = sorted(words, key=lambda w: (-len(w), w))
+        shop_text = [str(t) for c in categories for t in (c.get("name_zh"), c.get("name_en"), *(c.get("aliases") or []))
+                     if t] + [str(t) for p in products for t in (p.get("title_zh"), p.get("title_en")) if t]
+        self._typos = TypoFinder(words, shop_text)
 
     def find(self, text: str) -> ProductType | None:
-        """The most specific product type the text names (the longest word found), or None."""
+        """The most specific product type the text names (the longest word found), or None. A typo of
+        a longer word that holds the word found ("runing shoes" around "shoes") is more specific."""
         lowered = text.lower()
         said = next((w for w in self._words if _occurs(w, lowered)), None)
-        if said is None:
-            return None
+        typo = self._typos.find(lowered)
+        if typo and (said is None or len(typo.word) > len(said) and said in typo.said):
+            return self._type(typo.word, typo.said)
+        return self._type(said, said) if said else None
+
+    def _type(self, word: str, said: str) -> ProductType:
+        """The type of a known ``word``, written ``said`` in the message."""
         words: set[str] = set()
         names: dict[str, str] = {}
         for group, group_names in self._groups:
-            if said in group:
+            if word in group:
                 words |= group
                 names = names or group_names
         category = next((self._category_of[w] for w in sorted(words) if w in self._category_of), None)
