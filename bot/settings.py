@@ -4,6 +4,7 @@ Every setting is documented, with its default, in ``.env.example``."""
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from datetime import time
 from ipaddress import IPv4Network, IPv6Network
@@ -24,6 +25,15 @@ _URL_USER = re.compile(r"(\w+://)[^/@\s]+@")
 
 class SettingsError(Exception):
     """A setting has a bad value; the message names the variable."""
+
+
+ZH_MEANINGS = Path(__file__).with_name("settings_zh.json")
+
+
+def zh_meanings() -> dict[str, str]:
+    """The Chinese meaning of every setting by field name (``bot/settings_zh.json``); the English one
+    is the setting's Field description."""
+    return json.loads(ZH_MEANINGS.read_text(encoding="utf-8"))
 
 
 class Settings(BaseSettings):
@@ -224,9 +234,11 @@ class Settings(BaseSettings):
     slack_api_url: str = Field("https://slack.com/api/", pattern=r"^https?://\S+/$",
                                description="Slack Web API root, ending in / (a fake one in tests)")
 
-    def shown(self) -> list[tuple[str, str, str]]:
-        """(variable, value, description) of every setting, for the console's Settings section: a
-        secret's value is only "set" (or empty when unset), a URL's user and password are hidden."""
+    def shown(self) -> list[tuple[str, str, dict[str, str]]]:
+        """(variable, value, meaning) of every setting, for the console's Settings section: a secret's
+        value is only "set" (or empty when unset), a URL's user and password are hidden; the meaning is
+        ``{"en": the Field description, "zh": its line in settings_zh.json}`` (English where missing)."""
+        zh = zh_meanings()
         rows = []
         for name, field in type(self).model_fields.items():
             value = getattr(self, name)
@@ -238,7 +250,8 @@ class Settings(BaseSettings):
                 text = ", ".join(str(item) for item in value)
             else:
                 text = _URL_USER.sub(r"\1***@", str(value))
-            rows.append((name.upper(), text, field.description or ""))
+            english = field.description or ""
+            rows.append((name.upper(), text, {"en": english, "zh": zh.get(name) or english}))
         return rows
 
     @property

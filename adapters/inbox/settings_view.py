@@ -15,11 +15,11 @@ from adapters.inbox.section import ConsoleSection
 
 class SettingRow(NamedTuple):
     """One setting as the page shows it: ``variable`` (KEFU_…), ``value`` (secrets: "set" or empty),
-    ``meaning`` (the setting's own description)."""
+    ``meaning`` (the setting's own description, ``{"en": …, "zh": …}``)."""
 
     variable: str
     value: str
-    meaning: str
+    meaning: dict[str, str]
 
 
 class SettingsSection(ConsoleSection):

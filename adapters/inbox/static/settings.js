@@ -1,7 +1,8 @@
-// The settings section (owners): every setting Kefu started with, read-only, as text.
+// The settings section (owners): every setting Kefu started with, read-only, as text; the meaning in
+// the console's language.
 (function () {
   "use strict";
-  const { call, $ } = window.KefuConsole;
+  const { call, $, lang } = window.KefuConsole;
 
   async function refresh() {
     const data = await call("/settings");
@@ -10,7 +11,7 @@
     for (const row of data.settings) {
       const tr = document.createElement("tr");
       tr.dataset.variable = row.variable;
-      for (const text of [row.variable, row.value, row.meaning]) {
+      for (const text of [row.variable, row.value, row.meaning[lang] || row.meaning.en]) {
         const td = document.createElement("td");
         td.textContent = text;
         tr.append(td);
