@@ -97,6 +97,8 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     "confirm_change_address": {"zh": "确认把订单 {order_id} 的收货地址从“{old}”改为下面这个地址吗？\n{new}\n请回复“是”或“否”。",
                                "en": "Change the delivery address of order {order_id} from \"{old}\" to this one?\n{new}\n"
                                      "Please answer yes or no."},
+    "ask_address_rest": {"zh": "好的，新地址目前有：\n{have}\n还需要{missing}，请发送。",
+                         "en": "Got it so far:\n{have}\nI still need the {missing} of the new address."},
     "address_part_line1": {"zh": "街道", "en": "street"},
     "address_part_line2": {"zh": "门牌/单元", "en": "unit"},
     "address_part_city": {"zh": "城市", "en": "city"},

@@ -18,6 +18,7 @@ from core.dialogue.flows.base import Flow, FlowContext, both, task_label
 from core.dialogue.flows.cancel import CancelOrderFlow
 from core.dialogue.flows.coupons import CouponsFlow
 from core.dialogue.flows.invoice import InvoiceFlow
+from core.dialogue.flows.slots import names_awaited_value
 from core.dialogue.flows.lookup import RefundStatusFlow, TrackOrderFlow
 from core.dialogue.flows.returns import ReturnFlow
 from core.dialogue.flows.variants import ChangeItemsFlow, ExchangeFlow
@@ -93,7 +94,7 @@ class TaskEngine:
                 self.stop(turn)
                 return ActionResult("task_abandoned", {"task": task_label(flow.name)})
             state.pending = None
-            if not corrects(turn):  # neither yes, no nor a new detail: ask again
+            if not corrects(turn) and not names_awaited_value(turn):  # neither yes, no nor a new detail: ask again
                 return await self._step(flow, ctx, lead="confirm_again")
         return await self._step(flow, ctx, lead=lead)
 

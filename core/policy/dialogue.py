@@ -37,6 +37,14 @@ _GENERAL = re.compile(r"一般|通常|平时|正常(?:情况)?|\b(?:usually|norm
 # "我有个订单取消了，退款退了吗", "did my refund come through?": about the shopper's own order, not the rules
 _PERSONAL = re.compile(r"\b(?:my|mine|i|i've|i'd)\b.*\b(?:orders?|refunds?|cancell?ed|returned|money|coupons?|invoice)\b"
                        r"|我.{0,8}(?:订单|退款|取消|退货|退了|钱|优惠券|发票)", re.IGNORECASE)
+# "can i still change an order once it's processed?", "订单已经处理了还能改地址吗", "换货可以换几次": what the
+# shop allows in a case, not a request about one's own order (none named, no "my" / "我的")
+_RULE_CASE = re.compile(
+    r"\bhow\s+many\s+times\b|\b(?:once|after|when|if)\s+(?:it'?s|its|it\s+(?:is|was|has\s+been)|(?:an?|the)\s+order"
+    r"(?:\s+(?:is|was|has\s+been))?)\s+(?:already\s+)?(?:processed|shipped|dispatched|sent\s+out|delivered)\b"
+    r"|(?:可以|能|允许)[\u4e00-\u9fff]{0,4}?(?:几次|多少次)|(?:已经|已)(?:被)?(?:处理|发货|发出|寄出|签收|送达)(?:了|后|之后|以后)?.{0,8}?(?:还|也)?(?:能|可以|可不可以|能不能)",
+    re.IGNORECASE)
+_OWN = re.compile(r"\b(?:my|mine)\b|我的|我这个|我那个|我刚", re.IGNORECASE)
 # while a yes/no waits, a question is answered first (the yes/no is asked again after it)
 PENDING_QUESTION_CONFIDENCE = 0.4
 _NOT_DIGRESSIONS = {"affirm", "deny", "chitchat", "out_of_scope"}
@@ -48,6 +56,12 @@ _SLOT_ENTITIES = {"item": ("product_id", "color", "size"), "variant": ("color", 
 def _general(turn: Turn) -> bool:
     """A question about how things usually go, naming no order ("退款一般多久能到账？")."""
     return bool(_GENERAL.search(turn.message.text)) and bool(_QUESTION.search(turn.message.text))
+
+
+def _rule_question(turn: Turn) -> bool:
+    """A question of what the shop allows in a case ("换货可以换几次"), naming no order of the shopper's."""
+    text = turn.message.text
+    return "order_id" not in turn.nlu.entities and bool(_RULE_CASE.search(text)) and not _OWN.search(text)
 
 
 def _personal(turn: Turn) -> bool:
@@ -79,8 +93,8 @@ class DialoguePolicy(Policy):
             return ["verify"]  # "let me verify first: my email is … and my zip is …"
         named_order = "order_id" in turn.nlu.entities  # an order id makes an order flow the likely reading
         sure = turn.nlu.confidence >= (SECOND_READING_CONFIDENCE if named_order else self._start_above)
-        if flow and sure and (flow not in QUESTION_FLOWS or named_order
-                              or (turn.customer is not None or _personal(turn)) and not _general(turn)):
+        if flow and sure and not _rule_question(turn) and (
+                flow not in QUESTION_FLOWS or named_order or (turn.customer is not None or _personal(turn)) and not _general(turn)):
             return ["task"]
         return self._rules.decide(turn)
 

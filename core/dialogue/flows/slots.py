@@ -6,6 +6,7 @@ from typing import Any
 
 from core.dialogue.flows.base import FlowContext
 from core.dialogue.references import ordinal
+from core.nlu.addresses import address_pieces, parse_address
 from core.nlu.entities import ORDER_ID
 from core.recommend.stock import sellable
 from core.shop.aftersales import REFUND_METHODS
@@ -79,7 +80,7 @@ def read_refund_method(ctx: FlowContext) -> None:
 def names_awaited_value(turn: Turn) -> bool:
     """Whether the message gives what the open question asks for by its shape, whatever intent the
     model reads in it: an email or phone for "who are you?", an order id for "which order?", a refund method for "refund to?" ("原路退回就行"
-    is the answer, not a new refund request)."""
+    is the answer, not a new refund request), a part of the new address ("60201" for "what's the zip?")."""
     awaiting = turn.state.awaiting
     if awaiting == "identity":  # "邮箱…，邮编…" is not a request to change the address
         return "email" in turn.nlu.entities or "phone" in turn.nlu.entities
@@ -87,7 +88,7 @@ def names_awaited_value(turn: Turn) -> bool:
         return "order_id" in turn.nlu.entities
     if awaiting == "refund_method":
         return refund_method_named(turn.message.text, REFUND_METHODS) is not None
-    return False
+    return _asks_address(turn) and bool(given_parts(turn))
 
 
 def refund_method_named(text: str, methods: tuple[str, ...] | list[str]) -> str | None:
@@ -104,15 +105,20 @@ def refund_method_named(text: str, methods: tuple[str, ...] | list[str]) -> str 
     return None
 
 
-def read_address(ctx: FlowContext) -> None:
-    """A new delivery address: the NLU's address entity, or the whole answer to the question."""
-    entity = ctx.turn.nlu.entities.get("address")
-    if entity:
-        ctx.slots["address"] = entity
-    elif ctx.turn.state.awaiting == "address":
-        text = free_text(ctx.turn)
-        if text and len(text) >= 6 and any(ch.isdigit() for ch in text):
-            ctx.slots["address"] = text
+def _asks_address(turn: Turn) -> bool:
+    """Whether the open question is the new address, or the confirmation of one."""
+    state = turn.state
+    return state.awaiting == "address" or state.awaiting == "confirm" and state.active_task == "change_address"
+
+
+def given_parts(turn: Turn) -> dict[str, str]:
+    """The parts of a new address this message gives: the NLU's one-line address, or, while the flow
+    asks for the address or confirms it, the pieces the message holds ("58 Lakeview Road", "Evanston IL",
+    "zip is 60201"); never from the message that proves who the shopper is."""
+    entity = turn.nlu.entities.get("address")
+    pieces = {} if not _asks_address(turn) or "email" in turn.nlu.entities or free_text(turn) is None \
+        else address_pieces(turn.message.text)
+    return pieces or (parse_address(entity).fields() if entity else {})
 
 
 def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
