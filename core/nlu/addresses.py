@@ -95,6 +95,8 @@ _LABELLED = {
     "country": re.compile(rf"(?:^|[,，;；\s]\s*)(?:country|国家){_IS}(?P<value>[A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff .]*)",
                           re.IGNORECASE),
 }
+_LEAD = re.compile(r"^(?:(?:the\s+)?new\s+(?:delivery\s+|shipping\s+)?address(?:\s+is)?|address(?:\s+is)?|"
+                   r"新的?(?:收货|送货)?地址(?:是|为)?|(?:收货|送货)?地址(?:是|为|改成|改为)?)\s*[:：]?\s*", re.IGNORECASE)
 _PIECE_SPLIT = re.compile(r"[,，;；。]|\s+(?:and|also)\s+")
 _UNIT = re.compile(r"^(?:apt|apartment|suite|ste|unit|room|flat|#)\.?\s*[A-Za-z0-9-]+$", re.IGNORECASE)
 _CITY_STATE = re.compile(r"^(?P<city>[A-Za-z][A-Za-z .'-]*?)\s*,?\s+(?P<state>[A-Z]{2})(?:\s+(?P<zip>\d{5}(?:-\d{4})?))?$")
@@ -108,7 +110,7 @@ def address_pieces(text: str) -> dict[str, str]:
     them ("58 Lakeview Road" → line1; "Evanston IL" → city, province; "sorry typo, zip is 60201" → zip;
     "城市 Boulder，州 CO" → city, province); a whole address on one line gives all it has. Empty when
     the message holds no part of an address."""
-    text = " ".join(text.split()).strip(" .。")
+    text = _LEAD.sub("", " ".join(text.split()).strip(" .。"))
     whole = parse_address(text)
     if whole.city and (whole.zip or whole.province) or whole.line1 and whole.city and whole.line1 != text:
         return whole.fields()

@@ -45,6 +45,12 @@ _RULE_CASE = re.compile(
     r"|(?:可以|能|允许)[\u4e00-\u9fff]{0,4}?(?:几次|多少次)|(?:已经|已)(?:被)?(?:处理|发货|发出|寄出|签收|送达)(?:了|后|之后|以后)?.{0,8}?(?:还|也)?(?:能|可以|可不可以|能不能)",
     re.IGNORECASE)
 _OWN = re.compile(r"\b(?:my|mine)\b|我的|我这个|我那个|我刚", re.IGNORECASE)
+# what a message that only proves who the shopper is holds besides the details ("邮箱 … 邮编 …", "my email is … zip …")
+_CREDENTIAL_WORDS = re.compile(
+    r"e-?mail(?:\s+address)?|mail|zip(?:\s*code)?|postal\s*code|post\s*code|phone(?:\s+number)?|number|verify(?:ing)?|"
+    r"\b(?:my|me|is|are|and|it'?s|here|this|please|hi|hello|hey|to|let|first)\b|"
+    r"邮箱(?:地址)?|电子邮件|邮件|邮编|邮政编码|手机号?码?|电话(?:号码)?|验证|身份|账户|账号|我的|我|是|和|的|先|一下|请|你好|您好",
+    re.IGNORECASE)
 # while a yes/no waits, a question is answered first (the yes/no is asked again after it)
 PENDING_QUESTION_CONFIDENCE = 0.4
 _NOT_DIGRESSIONS = {"affirm", "deny", "chitchat", "out_of_scope"}
@@ -62,6 +68,18 @@ def _rule_question(turn: Turn) -> bool:
     """A question of what the shop allows in a case ("换货可以换几次"), naming no order of the shopper's."""
     text = turn.message.text
     return "order_id" not in turn.nlu.entities and bool(_RULE_CASE.search(text)) and not _OWN.search(text)
+
+
+def _only_credentials(turn: Turn) -> bool:
+    """A message that holds nothing but an email and its zip code or phone number (and their labels):
+    proving who one is, not a request (the NLU may read "邮编" as a new address)."""
+    given = credentials(turn.message.text, turn.nlu.entities)
+    if not given.complete:
+        return False
+    rest = turn.message.text
+    for value in (turn.nlu.entities.get("email"), turn.nlu.entities.get("phone"), given.zip):
+        rest = rest.replace(value, " ") if value else rest
+    return not re.sub(r"[\W_]+", "", _CREDENTIAL_WORDS.sub(" ", rest))
 
 
 def _personal(turn: Turn) -> bool:
@@ -89,7 +107,8 @@ class DialoguePolicy(Policy):
         if state.active_task:
             return self._in_task(turn)
         flow = flow_for(turn)
-        if flow is None and turn.customer is None and credentials(turn.message.text, turn.nlu.entities).complete:
+        if turn.customer is None and (flow is None and credentials(turn.message.text, turn.nlu.entities).complete
+                                      or _only_credentials(turn)):
             return ["verify"]  # "let me verify first: my email is … and my zip is …"
         named_order = "order_id" in turn.nlu.entities  # an order id makes an order flow the likely reading
         sure = turn.nlu.confidence >= (SECOND_READING_CONFIDENCE if named_order else self._start_above)

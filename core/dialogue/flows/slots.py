@@ -118,7 +118,8 @@ def given_parts(turn: Turn) -> dict[str, str]:
     entity = turn.nlu.entities.get("address")
     pieces = {} if not _asks_address(turn) or "email" in turn.nlu.entities or free_text(turn) is None \
         else address_pieces(turn.message.text)
-    return pieces or (parse_address(entity).fields() if entity else {})
+    whole = parse_address(entity).fields() if entity else {}
+    return whole if {"line1", "city"} <= whole.keys() else pieces or whole
 
 
 def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
