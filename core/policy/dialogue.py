@@ -42,7 +42,7 @@ _PERSONAL = re.compile(r"\b(?:my|mine|i|i've|i'd)\b.*\b(?:orders?|refunds?|cance
 # shop allows in a case, not a request about one's own order (none named, no "my" / "我的")
 _RULE_CASE = re.compile(
     r"\bhow\s+many\s+times\b|\b(?:once|after|when|if)\s+(?:it'?s|its|it\s+(?:is|was|has\s+been)|(?:an?|the)\s+order"
-    r"(?:\s+(?:is|was|has\s+been))?)\s+(?:already\s+)?(?:processed|shipped|dispatched|sent\s+out|delivered)\b"
+    r"(?:\s+(?:is|was|has|has\s+been))?)\s+(?:already\s+)?(?:processed|shipped|dispatched|sent\s+out|delivered)\b"
     r"|(?:可以|能|允许)[\u4e00-\u9fff]{0,4}?(?:几次|多少次)|(?:已经|已)(?:被)?(?:处理|发货|发出|寄出|签收|送达)(?:了|后|之后|以后)?.{0,8}?(?:还|也)?(?:能|可以|可不可以|能不能)",
     re.IGNORECASE)
 _OWN = re.compile(r"\b(?:my|mine)\b|我的|我这个|我那个|我刚", re.IGNORECASE)
@@ -121,7 +121,8 @@ class DialoguePolicy(Policy):
 
     def _in_task(self, turn: Turn) -> list[str]:
         state = turn.state
-        if abandons(turn, free_text_expected=state.awaiting in FREE_TEXT_SLOTS and not state.pending):
+        if abandons(turn, free_text_expected=state.awaiting in FREE_TEXT_SLOTS and not state.pending) \
+                and not names_awaited_value(turn):  # "no wait, the zip is 60201" corrects the address
             return ["task_abandon"]
         if turn.nlu.intent == "contact_human_agent" and turn.nlu.confidence >= DIGRESSION_CONFIDENCE:
             return ["handoff"]

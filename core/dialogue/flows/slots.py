@@ -222,7 +222,7 @@ def wanted_options(ctx: FlowContext, item: dict[str, Any], said: str) -> dict[st
     said_at: dict[str, list[tuple[int, str]]] = {}
     for key, value in values:
         for form in _value_forms(key, value):
-            for match in re.finditer(rf"(?<![a-z0-9']){re.escape(form)}(?![a-z0-9])", text):
+            for match in re.finditer(_whole(form), text):
                 if not _NOT_THIS.search(text[:match.start()].rstrip()):
                     said_at.setdefault(key, []).append((match.start(), value))
     wanted = {}
@@ -230,6 +230,13 @@ def wanted_options(ctx: FlowContext, item: dict[str, Any], said: str) -> dict[st
         other = [value for _, value in sorted(hits) if value.lower() != current.get(key)]
         wanted[key] = other[-1] if other else hits[0][1]
     return wanted if any(value.lower() != current.get(key) for key, value in wanted.items()) else {}
+
+
+def _whole(form: str) -> str:
+    """``form`` as a whole word: an English edge not run into a letter or digit ("红色XL" holds 红色 and XL)."""
+    left = r"(?<![a-z0-9'])" if form[0].isascii() and form[0].isalnum() else ""
+    right = r"(?![a-z0-9])" if form[-1].isascii() and form[-1].isalnum() else ""
+    return f"{left}{re.escape(form)}{right}"
 
 
 def _value_forms(key: str, value: str) -> set[str]:
