@@ -16,7 +16,7 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     "task_abandoned": {"zh": "好的，已停止{task}，订单没有任何改动。还有什么可以帮您？",
                        "en": "OK, I've stopped {task}. Nothing was changed. Anything else?"},
     "change_declined": {"zh": "好的，不{task}了：订单 {order_id} 保持原样，没有任何改动。还有什么可以帮您？",
-                        "en": "OK, I'll leave it: order {order_id} stays as it is, nothing was changed. Anything else?"},
+                        "en": "OK, I won't go ahead: order {order_id} stays as it is. Nothing was changed. Anything else?"},
     "task_none": {"zh": "还有什么可以帮您？", "en": "Anything else I can help with?"},
     "back_to_task": {"zh": "回到{task}：", "en": "Back to {task}:"},
     "confirm_again": {"zh": "请回复“是”确认，或回复“否”取消。", "en": "Please answer yes to go ahead, or no to stop."},

@@ -76,7 +76,7 @@ class TaskEngine:
 
     def abandon(self, turn: Turn) -> ActionResult:
         """Drop the task, nothing changed; a no to a change waiting for its yes names the order that stays
-        as it is ("OK, I'll leave it: order #W… stays as it is")."""
+        as it is ("OK, I won't go ahead: order #W… stays as it is")."""
         state = turn.state
         label = task_label(state.active_task or "")
         order_id = state.slots.get("order_id") if state.pending else None

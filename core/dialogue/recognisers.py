@@ -39,7 +39,8 @@ def flow_for(turn: Turn) -> str | None:
     """The flow this message asks for, if any: its intent's; with an order id, also the flow of the
     second reading when the first is none ("exchange the boots in W123 for size 9" read as exchange /
     place_order); a new address the model cannot place (out_of_scope) asks to change the delivery address;
-    another option of a named order's item, read with no confidence, asks to change the item."""
+    another option of a named order's item asks to change the item, unless the model is sure of another
+    order flow."""
     nlu = turn.nlu
     flow = FLOW_OF_INTENT.get(nlu.intent)
     if flow is None and "order_id" in nlu.entities:
@@ -47,13 +48,14 @@ def flow_for(turn: Turn) -> str | None:
                      and r.confidence >= SECOND_READING_CONFIDENCE), None)
     if flow is None and nlu.intent == "out_of_scope" and "address" in nlu.entities:
         flow = "change_address"
-    if flow not in _OPTION_FLOWS and nlu.confidence < SWITCH_CONFIDENCE and asks_other_option(turn):
+    if (flow is None or flow not in _OPTION_FLOWS and nlu.confidence < SWITCH_CONFIDENCE) and asks_other_option(turn):
         flow = "change_items"  # the exchange, when only its status rule allows the order (Flow.sibling)
     return retried_after_refusal(turn, flow) or flow
 
 
 _OPTION_FLOWS = ("change_items", "exchange")
-_OTHER_OPTION = re.compile(r"\b(?:instead|rather\s+than|swap|switch|change|exchange)\b|换成|改成|改为|换为|换个|换一个|换一下",
+_OTHER_OPTION = re.compile(r"\b(?:instead|rather\s+than|swap|switch|change|exchange|i'?d\s+like|i\s+would\s+like|i\s+want|"
+                           r"(?:can|could)\s+i\s+(?:get|have)|make\s+it|prefer)\b|换成|改成|改为|换为|换个|换一个|换一下|想要|我要",
                            re.IGNORECASE)
 
 

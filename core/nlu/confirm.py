@@ -24,7 +24,7 @@ _NO_EN = (rf"no|nope|nah|no thanks|no need|not now|not yet|not anymore|let'?s no
           rf"(?:please\s+)?(?:don'?t|do not)(?:\s+(?:do|cancel|change|return|exchange|touch|bother)(?:\s+{_OBJ})?)?|"
           rf"(?:i'?ll\s+|i'?d rather\s+|i want to\s+|i'?ll just\s+)?(?:keep|leave)\s+{_OBJ}|"
           rf"(?:i'?ll\s+)?(?:hang|hold) on to {_OBJ}")
-_FILLER_EN = r"hmm+|hm+|um+|uh+|oh+|ah+|well|actually|so|on second thought|thinking about it"
+_FILLER_EN = r"hmm+|hm+|um+|uh+|erm+|er+|oh+|ah+|well|actually|so|on second thought|thinking about it"
 _DOUBT_EN = r"wait|hold on|hang on|one sec(?:ond)?"
 _YES_ZH = r"是的?|对的?|好的?|好啊|好嘞|嗯嗯?|可以的?|没错|没问题|确认|确定|当然|就这样吧?"
 _VERB_ZH = (r"(?:那|那就|就|那么)?(?:确认|帮我)?(?:取消|退货|退款|退|换货|换|更换|修改|改|提交|办理|继续)"
