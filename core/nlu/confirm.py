@@ -38,17 +38,45 @@ _DOUBT_ZH = r"等等|等一下|等下"
 _SOFT = r"ok(?:ay)?|嗯+|好吧|行吧?|那好"
 
 
-def _sequence(*words: str) -> re.Pattern[str]:
-    """A clause made only of these words (an English one not run into a following letter)."""
-    word = "|".join(f"(?:{w})" for w in words)
-    return re.compile(rf"^(?:(?:{word})(?![a-z'])\s*)+$", re.IGNORECASE)
+MAX_TOKEN_CHARS = 32  # the longest English word run ("i'd rather keep everything")
+MAX_HANZI_TOKEN = 8  # the longest Chinese one ("还是不取消订单了")
+
+
+class _Sequence:
+    """A clause made only of some words (an English one not run into a following letter), checked
+    position by position (dynamic programming: no regex backtracking over repeated words like "嗯嗯嗯")."""
+
+    def __init__(self, *words: str) -> None:
+        self._word = re.compile("|".join(f"(?:{w})" for w in words), re.IGNORECASE)
+
+    def match(self, clause: str) -> bool:
+        """Whether ``clause`` is a run of the words, with or without spaces between them."""
+        size = len(clause)
+        reach = [True] + [False] * size
+        for start in range(size):
+            if not reach[start]:
+                continue
+            if clause[start].isspace():
+                reach[start + 1] = True
+                continue
+            longest = MAX_TOKEN_CHARS if clause[start].isascii() else MAX_HANZI_TOKEN
+            for end in range(start + 1, min(size, start + longest) + 1):
+                if not reach[end] and not _runs_on(clause, end) and self._word.fullmatch(clause, start, end):
+                    reach[end] = True
+        return reach[size]
+
+
+def _runs_on(clause: str, end: int) -> bool:
+    """Whether an English word ending at ``end`` runs into the next letter ("so" in "sono")."""
+    return 0 < end < len(clause) and clause[end - 1].isascii() and clause[end - 1].isalpha() and \
+        clause[end].isascii() and (clause[end].isalpha() or clause[end] == "'")
 
 
 _FILLERS = (_FILLER_EN, _FILLER_ZH, _TRAIL)
-_SOFT_FILLER = _sequence(*_FILLERS, _DOUBT_EN, _DOUBT_ZH, _SOFT)
-_NO_CLAUSE = _sequence(_NO_EN, _NO_ZH, *_FILLERS, _DOUBT_EN, _DOUBT_ZH, _SOFT)
-_FILLER_OR_VERB = _sequence(_VERB_EN, _VERB_ZH, *_FILLERS)
-_YES_CLAUSE = _sequence(_YES_EN, _YES_ZH, _SOFT, _VERB_EN, _VERB_ZH, *_FILLERS)
+_SOFT_FILLER = _Sequence(*_FILLERS, _DOUBT_EN, _DOUBT_ZH, _SOFT)
+_NO_CLAUSE = _Sequence(_NO_EN, _NO_ZH, *_FILLERS, _DOUBT_EN, _DOUBT_ZH, _SOFT)
+_FILLER_OR_VERB = _Sequence(_VERB_EN, _VERB_ZH, *_FILLERS)
+_YES_CLAUSE = _Sequence(_YES_EN, _YES_ZH, _SOFT, _VERB_EN, _VERB_ZH, *_FILLERS)
 _BARE = re.compile(rf"^\W*(?:{_YES_EN}|{_YES_ZH}|{_SOFT}|no|nope|nah|不|不用|不要)\W*$", re.IGNORECASE)
 
 
