@@ -192,3 +192,10 @@ async def test_identity_details_alone_start_no_flow(tau, details):
     reply = await say(details)
     assert ("verified" in reply or "身份已确认" in reply) and _state(store)["active_task"] is None
     assert _state(store)["customer_id"] is not None
+
+
+async def test_a_one_line_chinese_address_keeps_its_zip(tau):
+    store, say = tau
+    await say(f"{JAMES}，订单W7464385改收货地址")
+    confirm = await say("上海市浦东新区世纪大道100号 200120")
+    assert "邮编：200120" in confirm and "城市：上海市" in confirm and "还需要" not in confirm

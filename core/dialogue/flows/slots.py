@@ -120,7 +120,7 @@ def given_parts(turn: Turn) -> dict[str, str]:
     pieces = {} if not _asks_address(turn) or "email" in turn.nlu.entities or free_text(turn) is None \
         else address_pieces(turn.message.text)
     whole = parse_address(entity).fields() if entity else {}
-    return whole if {"line1", "city"} <= whole.keys() else pieces or whole
+    return {**pieces, **whole} if {"line1", "city"} <= whole.keys() else pieces or whole  # "… 200120": the zip too
 
 
 def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
