@@ -199,3 +199,21 @@ async def test_a_one_line_chinese_address_keeps_its_zip(tau):
     await say(f"{JAMES}，订单W7464385改收货地址")
     confirm = await say("上海市浦东新区世纪大道100号 200120")
     assert "邮编：200120" in confirm and "城市：上海市" in confirm and "还需要" not in confirm
+
+
+@pytest.mark.parametrize(("text", "intent", "confidence", "flow"), [
+    ("W1234567 can i get size 8 instead of 7?", "track_order", 0.2, "change_items"),
+    ("W1234567: I'd like it in size 8", "product_info", 0.8, "change_items"),
+    ("I want to return the size 8 boots from W1234567", "return_item", 0.7, "return_items"),  # a wish is no swap
+    ("W1234567 swap it for size 8", "return_item", 0.9, "return_items"),  # the model is sure
+])
+def test_another_option_of_a_named_orders_item_is_an_item_change(text, intent, confidence, flow):
+    from core.dialogue.recognisers import flow_for
+    from core.dialogue_state import DialogueState
+    from core.nlu.base import NLUResult, Reading
+    from core.sentiment.base import Sentiment
+    from core.turn import Turn
+
+    nlu = NLUResult(text, "en", False, intent, confidence, {"order_id": "W1234567", "size": "8"}, [Reading(intent, confidence)])
+    turn = Turn(InboundMessage(Identity("web", "t"), text), "web:t", {"id": 1}, nlu, Sentiment("neutral", 0.0), DialogueState())
+    assert flow_for(turn) == flow
