@@ -95,6 +95,7 @@ async def test_a_natural_no_in_chinese_keeps_the_order(tau):
     ("Unit 12, Seattle WA 98101", {"line2": "Unit 12", "city": "Seattle", "province": "WA", "zip": "98101"}),
     ("城市是Seattle，州是WA", {"city": "Seattle", "province": "WA"}),
     ("邮政编码 98101", {"zip": "98101"}),
+    ("street: 12 Oak Lane Apt 4", {"line1": "12 Oak Lane", "line2": "Apt 4"}),
     ("新地址：300 Pine Street, Apt 7, Seattle, WA 98101",
      {"line1": "300 Pine Street", "line2": "Apt 7", "city": "Seattle", "province": "WA", "zip": "98101"}),
     # no part of an address

@@ -120,11 +120,8 @@ def address_pieces(text: str) -> dict[str, str]:
         match = pattern.search(rest)
         if match:
             value = match["value"].strip(" .'")
-            if key == "line1":
-                value, _, unit = value.partition(" Apt ")
-                found.update({"line2": f"Apt {unit}"} if unit else {})
-            if value:
-                found[key] = value
+            if value:  # a street may carry its unit ("street: 12 Oak Lane Apt 4")
+                found.update(parse_address(value).fields() if key == "line1" else {key: value})
                 rest = rest[:match.start("value")] + " " * len(match["value"]) + rest[match.end("value"):]
     if not _read_piece(rest.strip(" ,，.'"), found):  # "Portland, OR 97205" is one piece
         for piece in (p.strip(" .'") for p in _PIECE_SPLIT.split(rest)):
