@@ -15,6 +15,8 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     "task_": {"zh": "当前事项", "en": "that"},
     "task_abandoned": {"zh": "好的，已停止{task}，订单没有任何改动。还有什么可以帮您？",
                        "en": "OK, I've stopped {task}. Nothing was changed. Anything else?"},
+    "change_declined": {"zh": "好的，不{task}了：订单 {order_id} 保持原样，没有任何改动。还有什么可以帮您？",
+                        "en": "OK, I won't go ahead: order {order_id} stays as it is. Nothing was changed. Anything else?"},
     "task_none": {"zh": "还有什么可以帮您？", "en": "Anything else I can help with?"},
     "back_to_task": {"zh": "回到{task}：", "en": "Back to {task}:"},
     "confirm_again": {"zh": "请回复“是”确认，或回复“否”取消。", "en": "Please answer yes to go ahead, or no to stop."},
@@ -97,6 +99,8 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     "confirm_change_address": {"zh": "确认把订单 {order_id} 的收货地址从“{old}”改为下面这个地址吗？\n{new}\n请回复“是”或“否”。",
                                "en": "Change the delivery address of order {order_id} from \"{old}\" to this one?\n{new}\n"
                                      "Please answer yes or no."},
+    "ask_address_rest": {"zh": "好的，新地址目前有：\n{have}\n还需要{missing}，请发送。",
+                         "en": "Got it so far:\n{have}\nI still need the {missing} of the new address."},
     "address_part_line1": {"zh": "街道", "en": "street"},
     "address_part_line2": {"zh": "门牌/单元", "en": "unit"},
     "address_part_city": {"zh": "城市", "en": "city"},

@@ -7,7 +7,6 @@ from abc import abstractmethod
 
 from core.actions.base import Action
 from core.dialogue.engine import TaskEngine
-from core.dialogue.flows.base import task_label
 from core.dialogue.recognisers import flow_for, switches_task
 from core.turn import ActionResult, Turn
 
@@ -72,6 +71,4 @@ class TaskAbandonAction(_EngineAction):
 
     async def _step(self, turn: Turn) -> ActionResult:
         """Confirm that the task stopped and nothing changed."""
-        label = task_label(turn.state.active_task or "")
-        self._engine.stop(turn)
-        return ActionResult("task_abandoned", {"task": label})
+        return self._engine.abandon(turn)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from core.nlu.confirm import natural_answer
 from core.turn import Turn
 
 _ABANDON = re.compile(
@@ -22,13 +23,17 @@ MAX_PLAIN_NO_WORDS = 3
 
 
 def answer(turn: Turn) -> str | None:
-    """"yes" or "no" when the message answers a yes/no question (buttons "/yes", "/no" included);
-    None for anything else, a hedged "ok maybe" too."""
+    """"yes" or "no" when the message answers a yes/no question (buttons "/yes", "/no" included): a yes
+    or no said clause by clause ("hmm wait, actually no. keep it", "行，那取消吧") whatever the intent model
+    reads in it, else the model's affirm / deny; None for anything else, a hedged "ok maybe" too."""
     text = turn.message.text.strip().lower()
     if text in ("/yes", "/no"):
         return text[1:]
     if _HEDGE.search(text):
         return None
+    natural = natural_answer(text)
+    if natural is not None:
+        return "yes" if natural == "affirm" else "no"
     if turn.nlu.confidence < MIN_CONFIDENCE or turn.nlu.intent not in ("affirm", "deny"):
         return None
     if turn.nlu.intent == "affirm":

@@ -18,6 +18,7 @@ from core.dialogue.flows.base import Flow, FlowContext, both, task_label
 from core.dialogue.flows.cancel import CancelOrderFlow
 from core.dialogue.flows.coupons import CouponsFlow
 from core.dialogue.flows.invoice import InvoiceFlow
+from core.dialogue.flows.slots import names_awaited_value
 from core.dialogue.flows.lookup import RefundStatusFlow, TrackOrderFlow
 from core.dialogue.flows.returns import ReturnFlow
 from core.dialogue.flows.variants import ChangeItemsFlow, ExchangeFlow
@@ -74,6 +75,17 @@ class TaskEngine:
         state.last_order = state.slots.get("order_id") or state.last_order
         state.active_task, state.pending, state.awaiting, state.slots = None, None, None, {}
 
+    def abandon(self, turn: Turn) -> ActionResult:
+        """Drop the task, nothing changed; a no to a change waiting for its yes names the order that stays
+        as it is ("OK, I won't go ahead: order #W… stays as it is")."""
+        state = turn.state
+        label = task_label(state.active_task or "")
+        order_id = state.slots.get("order_id") if state.pending else None
+        self.stop(turn)
+        if order_id:
+            return ActionResult("change_declined", {"task": label, "order_id": order_id})
+        return ActionResult("task_abandoned", {"task": label})
+
     async def advance(self, turn: Turn) -> ActionResult:
         """Take this message as the next step of the active task."""
         state = turn.state
@@ -88,13 +100,13 @@ class TaskEngine:
         ctx = self._context(turn, customer)
         if state.pending:
             reply = answer(turn)
-            if reply == "yes" and not corrects(turn):
+            detail = corrects(turn) or names_awaited_value(turn)  # "make it blue", "no wait, zip is 60201"
+            if reply == "yes" and not detail:
                 return _with_lead(await self._execute(flow, ctx), lead)
-            if reply == "no" and not corrects(turn):
-                self.stop(turn)
-                return ActionResult("task_abandoned", {"task": task_label(flow.name)})
+            if reply == "no" and not detail:
+                return self.abandon(turn)
             state.pending = None
-            if not corrects(turn):  # neither yes, no nor a new detail: ask again
+            if not detail:  # neither yes, no nor a new detail: ask again
                 return await self._step(flow, ctx, lead="confirm_again")
         return await self._step(flow, ctx, lead=lead)
 

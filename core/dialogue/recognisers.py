@@ -38,7 +38,9 @@ FREE_TEXT_SLOTS = ("reason", "address")
 def flow_for(turn: Turn) -> str | None:
     """The flow this message asks for, if any: its intent's; with an order id, also the flow of the
     second reading when the first is none ("exchange the boots in W123 for size 9" read as exchange /
-    place_order); a new address the model cannot place (out_of_scope) asks to change the delivery address."""
+    place_order); a new address the model cannot place (out_of_scope) asks to change the delivery address;
+    another option of a named order's item asks to change the item, unless the model is sure of another
+    order flow."""
     nlu = turn.nlu
     flow = FLOW_OF_INTENT.get(nlu.intent)
     if flow is None and "order_id" in nlu.entities:
@@ -46,7 +48,27 @@ def flow_for(turn: Turn) -> str | None:
                      and r.confidence >= SECOND_READING_CONFIDENCE), None)
     if flow is None and nlu.intent == "out_of_scope" and "address" in nlu.entities:
         flow = "change_address"
+    if flow not in _OPTION_FLOWS and (flow is None or nlu.confidence < SWITCH_CONFIDENCE) \
+            and asks_other_option(turn, wish_counts=flow is None):
+        flow = "change_items"  # the exchange, when only its status rule allows the order (Flow.sibling)
     return retried_after_refusal(turn, flow) or flow
+
+
+_OPTION_FLOWS = ("change_items", "exchange")
+_SWAP = re.compile(r"\b(?:instead|rather\s+than|swap|switch|change|exchange)\b|换成|改成|改为|换为|换个|换一个|换一下", re.IGNORECASE)
+_WISH = re.compile(r"\b(?:i'?d\s+like|i\s+would\s+like|i\s+want|(?:can|could)\s+i\s+(?:get|have)|make\s+it|prefer)\b|想要|我要",
+                   re.IGNORECASE)
+
+
+def asks_other_option(turn: Turn, wish_counts: bool = True) -> bool:
+    """Whether the message asks for another size or colour of an item of a named order ("can i get size 8
+    instead of 7?" in W…), whatever the intent model reads in it (tracking, placing an order). A plain wish
+    ("I'd like it in black") counts only with ``wish_counts`` (when the model reads no order flow at all:
+    "I want to return the M shirt" is a return)."""
+    entities = turn.nlu.entities
+    text = turn.message.text
+    return "order_id" in entities and ("size" in entities or "color" in entities) and \
+        bool(_SWAP.search(text) or wish_counts and _WISH.search(text))
 
 
 def retried_after_refusal(turn: Turn, flow: str | None) -> str | None:

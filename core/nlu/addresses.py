@@ -78,3 +78,80 @@ def _parse_zh(text: str) -> AddressParts:
     if not street:
         return AddressParts(text, zip=zip_match.group(1) if zip_match else "")
     return AddressParts(street, "", city, province, zip_match.group(1) if zip_match else "")
+
+
+# Parts of an address sent one or a few at a time ("58 Lakeview Road", "Evanston IL", "zip is 60201",
+# "城市 Boulder，州 CO", "邮编80302"): a label names the part, else the piece's shape does.
+_IS = r"\s*(?:is|are|was|should be|=|是|为|:|：)?\s*"
+_LABELLED = {
+    "line1": re.compile(rf"(?:^|[,，;；]\s*)(?:(?:the\s+)?(?:new\s+)?street(?:\s+address)?|address\s+line\s*1|街道(?:地址)?){_IS}"
+                        r"(?P<value>[^,，;；。]+)", re.IGNORECASE),
+    "city": re.compile(rf"(?:^|[,，;；\s]\s*)(?:city|town|城市){_IS}(?P<value>[A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff .'-]*)",
+                       re.IGNORECASE),
+    "province": re.compile(rf"(?:^|[,，;；\s]\s*)(?:state|province|州|省份?){_IS}(?P<value>[A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff ]*)",
+                           re.IGNORECASE),
+    "zip": re.compile(rf"(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|邮编|邮政编码){_IS}(?P<value>\d{{5,6}}(?:-\d{{4}})?)",
+                      re.IGNORECASE),
+    "country": re.compile(rf"(?:^|[,，;；\s]\s*)(?:country|国家){_IS}(?P<value>[A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff .]*)",
+                          re.IGNORECASE),
+}
+_LEAD = re.compile(r"^(?:(?:the\s+)?new\s+(?:delivery\s+|shipping\s+)?address(?:\s+is)?|address(?:\s+is)?|"
+                   r"新的?(?:收货|送货)?地址(?:是|为)?|(?:收货|送货)?地址(?:是|为|改成|改为)?)\s*[:：]?\s*", re.IGNORECASE)
+_PIECE_SPLIT = re.compile(r"[,，;；。]|\s+(?:and|also)\s+")
+_UNIT = re.compile(r"^(?:apt|apartment|suite|ste|unit|room|flat|#)\.?\s*[A-Za-z0-9-]+$", re.IGNORECASE)
+_CITY_STATE = re.compile(r"^(?P<city>[A-Za-z][A-Za-z .'-]*?)\s*,?\s+(?P<state>[A-Z]{2})(?:\s+(?P<zip>\d{5}(?:-\d{4})?))?$")
+_STATE_ZIP = re.compile(r"^(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)$")
+_ZIP_ALONE = re.compile(r"^(?:it'?s\s+|its\s+)?(?P<zip>\d{5}(?:-\d{4})?|\d{6})$", re.IGNORECASE)
+_STREET = re.compile(r"^(?:it'?s\s+|its\s+)?(?P<street>\d+[A-Za-z]?\s+[A-Za-z][A-Za-z0-9 .'-]*)$", re.IGNORECASE)
+
+
+def address_pieces(text: str) -> dict[str, str]:
+    """The parts of an address a message gives, by Kefu's field names, when it gives only some of
+    them ("58 Lakeview Road" → line1; "Evanston IL" → city, province; "sorry typo, zip is 60201" → zip;
+    "城市 Boulder，州 CO" → city, province); a whole address on one line gives all it has. Empty when
+    the message holds no part of an address."""
+    text = _LEAD.sub("", " ".join(text.split()).strip(" .。"))
+    whole = parse_address(text)
+    if whole.city and (whole.zip or whole.province) or whole.line1 and whole.city and whole.line1 != text:
+        return whole.fields()
+    found: dict[str, str] = {}
+    rest = text
+    for key, pattern in _LABELLED.items():
+        match = pattern.search(rest)
+        if match:
+            value = match["value"].strip(" .'")
+            if value:  # a street may carry its unit ("street: 12 Oak Lane Apt 4")
+                found.update(parse_address(value).fields() if key == "line1" else {key: value})
+                rest = rest[:match.start("value")] + " " * len(match["value"]) + rest[match.end("value"):]
+    if not _read_piece(rest.strip(" ,，.'"), found):  # "Portland, OR 97205" is one piece
+        for piece in (p.strip(" .'") for p in _PIECE_SPLIT.split(rest)):
+            _read_piece(piece, found)
+    return found
+
+
+def _read_piece(piece: str, found: dict[str, str]) -> bool:
+    """One unlabelled piece, by its shape: a unit, a zip, a city with its state (and zip), a street;
+    whether it was one (what a part already holds is kept)."""
+    if _UNIT.match(piece):
+        parts = {"line2": piece}
+    elif match := _ZIP_ALONE.match(piece) or _STATE_ZIP.match(piece) or _CITY_STATE.match(piece):
+        parts = {key: match[group].strip() for key, group in (("city", "city"), ("province", "state"), ("zip", "zip"))
+                 if group in match.re.groupindex and match[group]}
+    elif (match := _STREET.match(piece)) and _street_tagged(match["street"]):
+        parts = parse_address(match["street"]).fields()
+    else:
+        return False
+    for key, value in parts.items():
+        found.setdefault(key, value)
+    return True
+
+
+def _street_tagged(text: str) -> bool:
+    """Whether usaddress reads the text as a street address (a number, a street name and its type:
+    "58 Lakeview Road", not "2 pairs please")."""
+    try:
+        tags, kind = usaddress.tag(text)
+    except usaddress.RepeatedLabelError:
+        return False
+    return kind == "Street Address" and "AddressNumber" in tags and "StreetName" in tags and \
+        ("StreetNamePostType" in tags or "StreetNamePreType" in tags)

@@ -1,41 +1,104 @@
-"""Yes and no said with a few more words: "对，取消吧", "yes, cancel it", "好，确认取消", "no, keep it",
-"不用了，先留着". The intent model sees the action's word and reads a new request ("取消" → cancel_order);
-a leading yes or no followed only by a bare verb ("cancel it", "取消吧") or a keep-it phrase is the
-answer. Anything longer, a question, or a remainder naming something ("ok, track my order") is left
-to the model."""
+"""Yes and no said with a few more words: "对，取消吧", "yes, cancel it", "行，那取消吧", "ok go ahead then",
+"no, keep it", "不用了，先留着", "hmm wait, actually no. keep it", "还是不取消了，先留着吧". The intent model
+sees the action's word and reads a new request ("取消" → cancel_order), or reads a long no as something
+else; these are read clause by clause instead.
+
+Every clause must be a yes ("ok", "行"), a no ("keep it", "先留着吧", "还是不取消了"), the action's bare
+verb beside a yes ("cancel it", "那取消吧"), or a filler ("hmm", "actually", "嗯"); "wait" / "等等" only
+beside a no. Anything else in the message (a question, a number, a detail such as "change it to blue", a
+reason such as "it does not fit"), or a yes and a no together, is left to the model and the flows."""
 from __future__ import annotations
 
 import re
 
-_YES = (r"yes|yeah|yep|yup|sure|ok(?:ay)?|alright|right|correct|confirm(?:ed)?|"
-        r"对(?:的)?|是(?:的)?|好(?:的)?|嗯|行|可以|没错|确认|确定")
-_NO = r"no|nope|nah|不(?:用|要|是)?(?:了)?|别"
-_SEPARATOR = r"\s*[,，.。!！~、\s]\s*"
-# after the yes: "cancel it", "go ahead", "do it now please", "please proceed"
-_YES_REST_EN = re.compile(r"^(?:please\s+)?(?:go\s+ahead|go\s+for\s+it|proceed|do\s+it|[a-z]+\s+(?:it|that|this|them|the\s+order))"
-                          r"(?:\s+(?:now|please|then))*$|^(?:please|yes|do\s+it|go\s+ahead)$", re.IGNORECASE)
-# after 对/好: "取消吧", "确认取消", "就这样", "没问题", "退吧"
-_YES_REST_ZH = re.compile(r"^(?:(?:就|那就)?(?:确认|帮我)?[\u4e00-\u9fff]{1,2}(?:吧|了|呀|啊|哈|呗)|(?:确认|帮我)[\u4e00-\u9fff]{1,2}"
-                          r"|取消|退货|退款|换货|更换|修改|提交|继续|就这样(?:吧)?|没问题)$")
-# after the no: "keep it", "don't cancel", "leave it as it is", "not now"
-_NO_REST_EN = re.compile(r"^(?:please\s+)?(?:don'?t|do\s+not|keep|leave|not\s+(?:now|yet)|hold\s+on|wait)\b[a-z' ]{0,24}$",
-                         re.IGNORECASE)
-_NO_REST_ZH = re.compile(r"^(?:先|还是|暂时)?(?:不|别|留着|保留|算了)[\u4e00-\u9fff]{0,5}$")
-_YES_THEN = re.compile(rf"^\W*(?:{_YES})(?:{_SEPARATOR}(?:{_YES}))*{_SEPARATOR}(.+?)\W*$", re.IGNORECASE)
-_NO_THEN = re.compile(rf"^\W*(?:{_NO}){_SEPARATOR}(.+?)\W*$", re.IGNORECASE)
-_DOUBT = re.compile(r"[?？\d]|\b(?:but|wait|not|don'?t|no|never)\b|但|不过|可是|等|不|别|没|吗|呢", re.IGNORECASE)
+MAX_CHARS = 80
+_CLAUSES = re.compile(r"[,，.。!！;；…~、]+|\s+-\s+")
+_UNSURE = re.compile(r"[?？\d@]")
+_OBJ = r"(?:it|that|this|them|the order|my order|the item|the items|everything)"
+_TRAIL = r"now|then|please|for now|as it is|as is|alone"
+_YES_EN = (r"yes|yeah|yea|yep|yup|ya|sure(?: thing)?|ok(?:ay)?|alright|all right|fine|correct|right|confirm(?:ed)?|"
+           r"i confirm|please do|yes please|go ahead|go for it|proceed|do it|that'?s right|sounds good|perfect|"
+           r"absolutely|definitely|of course")
+_VERB_EN = rf"(?:please\s+)?(?:cancel|return|exchange|change|update|submit|process|refund|send)\s+{_OBJ}"
+_NO_EN = (rf"no|nope|nah|no thanks|no need|not now|not yet|not anymore|let'?s not|i changed my mind|changed my mind|"
+          rf"(?:please\s+)?(?:don'?t|do not)(?:\s+(?:do|cancel|change|return|exchange|touch|bother)(?:\s+{_OBJ})?)?|"
+          rf"(?:i'?ll\s+|i'?d rather\s+|i want to\s+|i'?ll just\s+)?(?:keep|leave)\s+{_OBJ}|"
+          rf"(?:i'?ll\s+)?(?:hang|hold) on to {_OBJ}")
+_FILLER_EN = r"hmm+|hm+|um+|uh+|erm+|er+|oh+|ah+|well|actually|so|on second thought|thinking about it"
+_DOUBT_EN = r"wait|hold on|hang on|one sec(?:ond)?"
+_YES_ZH = r"是的?|对的?|好的?|好啊|好嘞|嗯嗯?|可以的?|没错|没问题|确认|确定|当然|就这样吧?"
+_VERB_ZH = (r"(?:那|那就|就|那么)?(?:确认|帮我)?(?:取消|退货|退款|退|换货|换|更换|修改|改|提交|办理|继续)"
+            r"(?:了)?(?:吧|呀|啊|哈|呗)?")
+_NO_ZH = (r"不(?:用|要|必)?了?|不是|(?:先|还是|暂时)?不(?:取消|退|换|改|要|弄|办)了?(?:吧)?|还是不[\u4e00-\u9fff]{1,4}了|"
+          r"(?:我)?(?:先|还是|就)?(?:留着|保留|不动)(?:吧|了)?|(?:还是)?算了(?:吧)?|没事了?|别(?:取消|退|换|改|动)?了?|"
+          r"(?:保持|维持)原样(?:吧)?")
+_FILLER_ZH = r"呃+|额+|哦+|噢+|啊+|哎+|唉+|诶+|欸+|哈+|其实|那|那个|想了想|我想了想"
+_DOUBT_ZH = r"等等|等一下|等下"
+# a yes that also opens a no ("ok, keep it", "嗯……还是算了", "行吧，先留着")
+_SOFT = r"ok(?:ay)?|嗯+|好吧|行吧?|那好"
+
+
+MAX_TOKEN_CHARS = 32  # the longest English word run ("i'd rather keep everything")
+MAX_HANZI_TOKEN = 8  # the longest Chinese one ("还是不取消订单了")
+
+
+class _Sequence:
+    """A clause made only of some words (an English one not run into a following letter), checked
+    position by position (dynamic programming: no regex backtracking over repeated words like "嗯嗯嗯")."""
+
+    def __init__(self, *words: str) -> None:
+        self._word = re.compile("|".join(f"(?:{w})" for w in words), re.IGNORECASE)
+
+    def match(self, clause: str) -> bool:
+        """Whether ``clause`` is a run of the words, with or without spaces between them."""
+        size = len(clause)
+        reach = [True] + [False] * size
+        for start in range(size):
+            if not reach[start]:
+                continue
+            if clause[start].isspace():
+                reach[start + 1] = True
+                continue
+            longest = MAX_TOKEN_CHARS if clause[start].isascii() else MAX_HANZI_TOKEN
+            for end in range(start + 1, min(size, start + longest) + 1):
+                if not reach[end] and not _runs_on(clause, end) and self._word.fullmatch(clause, start, end):
+                    reach[end] = True
+        return reach[size]
+
+
+def _runs_on(clause: str, end: int) -> bool:
+    """Whether an English word ending at ``end`` runs into the next letter ("so" in "sono")."""
+    return 0 < end < len(clause) and clause[end - 1].isascii() and clause[end - 1].isalpha() and \
+        clause[end].isascii() and (clause[end].isalpha() or clause[end] == "'")
+
+
+_FILLERS = (_FILLER_EN, _FILLER_ZH, _TRAIL)
+_SOFT_FILLER = _Sequence(*_FILLERS, _DOUBT_EN, _DOUBT_ZH, _SOFT)
+_NO_CLAUSE = _Sequence(_NO_EN, _NO_ZH, *_FILLERS, _DOUBT_EN, _DOUBT_ZH, _SOFT)
+_FILLER_OR_VERB = _Sequence(_VERB_EN, _VERB_ZH, *_FILLERS)
+_YES_CLAUSE = _Sequence(_YES_EN, _YES_ZH, _SOFT, _VERB_EN, _VERB_ZH, *_FILLERS)
+_BARE = re.compile(rf"^\W*(?:{_YES_EN}|{_YES_ZH}|{_SOFT}|no|nope|nah|不|不用|不要)\W*$", re.IGNORECASE)
+
+
+def natural_answer(text: str) -> str | None:
+    """"affirm" or "deny" when every clause of ``text`` is a yes (with the action's word) or every one a
+    no (a keep-it phrase, "wait" before it allowed); None when anything else is said."""
+    text = text.strip()
+    if len(text) > MAX_CHARS or _UNSURE.search(text):
+        return None
+    clauses = [c.strip() for c in _CLAUSES.split(text) if c.strip()]
+    if not clauses:
+        return None
+    softish = [bool(_SOFT_FILLER.match(c)) for c in clauses]
+    if all(_NO_CLAUSE.match(c) for c in clauses) and not all(softish):
+        return "deny"
+    plain = [bool(_FILLER_OR_VERB.match(c)) for c in clauses]
+    if all(_YES_CLAUSE.match(c) or p for c, p in zip(clauses, plain)) and not all(plain):
+        return "affirm"
+    return None
 
 
 def yes_or_no(text: str) -> str | None:
-    """"affirm" or "deny" when ``text`` is a yes or a no with only the action's word or a keep-it
-    phrase after it; None otherwise (a plain "yes" is the model's to read)."""
-    text = text.strip()
-    if len(text) > 40:
-        return None
-    yes = _YES_THEN.match(text)
-    if yes and not _DOUBT.search(yes.group(1)) and (_YES_REST_EN.match(yes.group(1)) or _YES_REST_ZH.match(yes.group(1))):
-        return "affirm"
-    no = _NO_THEN.match(text)
-    if no and not re.search(r"[?？\d]", no.group(1)) and (_NO_REST_EN.match(no.group(1)) or _NO_REST_ZH.match(no.group(1))):
-        return "deny"
-    return None
+    """The clause reading of :func:`natural_answer` for a yes or no said with more words than a bare
+    "yes" (a plain "yes" or "不" is the model's to read)."""
+    return None if _BARE.match(text.strip()) else natural_answer(text)

@@ -15,6 +15,7 @@ from core.dialogue.identity import credentials
 from core.dialogue.recognisers import (
     FREE_TEXT_SLOTS,
     SECOND_READING_CONFIDENCE,
+    asks_other_option,
     flow_for,
     is_unsubscribe,
     language_step,
@@ -43,6 +44,20 @@ _PERSONAL = re.compile(r"\b(?:my|mine|i|i've|i'd)\b.*\b(?:orders?|refunds?|cance
                        r"|vouchers?|(?:promo |discount )?codes?|invoice)\b"
                        r"|我.{0,8}(?:订单|退款|取消|退货|退了|钱|优惠券|优惠码|券|发票)"
                        r"|(?:什么时候|啥时候|何时|哪天)|\bwhen\s+(?:will|did|is|was)\b|\bwhen's\b", re.IGNORECASE)
+# "can i still change an order once it's processed?", "订单已经处理了还能改地址吗", "换货可以换几次": what the
+# shop allows in a case, not a request about one's own order (none named, no "my" / "我的")
+_RULE_CASE = re.compile(
+    r"\bhow\s+many\s+times\b|\b(?:once|after|when|if)\s+(?:it'?s|its|it\s+(?:is|was|has\s+been)|(?:an?|the)\s+order"
+    r"(?:\s+(?:is|was|has|has\s+been))?)\s+(?:already\s+)?(?:processed|shipped|dispatched|sent\s+out|delivered)\b"
+    r"|(?:可以|能|允许)[\u4e00-\u9fff]{0,4}?(?:几次|多少次)|(?:已经|已)(?:被)?(?:处理|发货|发出|寄出|签收|送达)(?:了|后|之后|以后)?.{0,8}?(?:还|也)?(?:能|可以|可不可以|能不能)",
+    re.IGNORECASE)
+_OWN = re.compile(r"\b(?:my|mine)\b|我的|我这个|我那个|我刚", re.IGNORECASE)
+# what a message that only proves who the shopper is holds besides the details ("邮箱 … 邮编 …", "my email is … zip …")
+_CREDENTIAL_WORDS = re.compile(
+    r"e-?mail(?:\s+address)?|mail|zip(?:\s*code)?|postal\s*code|post\s*code|phone(?:\s+number)?|number|verify(?:ing)?|"
+    r"\b(?:my|me|is|are|and|it'?s|here|this|please|hi|hello|hey|to|let|first)\b|"
+    r"邮箱(?:地址)?|电子邮件|邮件|邮编|邮政编码|手机号?码?|电话(?:号码)?|验证|身份|账户|账号|我的|我|是|和|的|先|一下|请|你好|您好",
+    re.IGNORECASE)
 # while a yes/no waits, a question is answered first (the yes/no is asked again after it)
 PENDING_QUESTION_CONFIDENCE = 0.4
 _NOT_DIGRESSIONS = {"affirm", "deny", "chitchat", "out_of_scope"}
@@ -54,6 +69,24 @@ _SLOT_ENTITIES = {"item": ("product_id", "color", "size"), "variant": ("color", 
 def _general(turn: Turn) -> bool:
     """A question about how things usually go, naming no order ("退款一般多久能到账？")."""
     return bool(_GENERAL.search(turn.message.text)) and bool(_QUESTION.search(turn.message.text))
+
+
+def _rule_question(turn: Turn) -> bool:
+    """A question of what the shop allows in a case ("换货可以换几次"), naming no order of the shopper's."""
+    text = turn.message.text
+    return "order_id" not in turn.nlu.entities and bool(_RULE_CASE.search(text)) and not _OWN.search(text)
+
+
+def _only_credentials(turn: Turn) -> bool:
+    """A message that holds nothing but an email and its zip code or phone number (and their labels):
+    proving who one is, not a request (the NLU may read "邮编" as a new address)."""
+    given = credentials(turn.message.text, turn.nlu.entities)
+    if not given.complete:
+        return False
+    rest = turn.message.text
+    for value in (turn.nlu.entities.get("email"), turn.nlu.entities.get("phone"), given.zip):
+        rest = rest.replace(value, " ") if value else rest
+    return not re.sub(r"[\W_]+", "", _CREDENTIAL_WORDS.sub(" ", rest))
 
 
 def _personal(turn: Turn) -> bool:
@@ -85,18 +118,21 @@ class DialoguePolicy(Policy):
         if turn.message.payload is None and asks_to_complain(turn.message.text):
             return self._rules.decide(turn)  # a complaint in so many words goes to a colleague, not to a flow
         flow = flow_for(turn)
-        if flow is None and turn.customer is None and credentials(turn.message.text, turn.nlu.entities).complete:
+        if turn.customer is None and (flow is None and credentials(turn.message.text, turn.nlu.entities).complete
+                                      or _only_credentials(turn)):
             return ["verify"]  # "let me verify first: my email is … and my zip is …"
         named_order = "order_id" in turn.nlu.entities  # an order id makes an order flow the likely reading
-        sure = turn.nlu.confidence >= (SECOND_READING_CONFIDENCE if named_order else self._start_above)
-        if flow and sure and (flow not in QUESTION_FLOWS or named_order
-                              or (turn.customer is not None or _personal(turn)) and not _general(turn)):
+        sure = turn.nlu.confidence >= (SECOND_READING_CONFIDENCE if named_order else self._start_above) \
+            or flow == "change_items" and asks_other_option(turn)
+        if flow and sure and not _rule_question(turn) and (
+                flow not in QUESTION_FLOWS or named_order or (turn.customer is not None or _personal(turn)) and not _general(turn)):
             return ["task"]
         return self._rules.decide(turn)
 
     def _in_task(self, turn: Turn) -> list[str]:
         state = turn.state
-        if abandons(turn, free_text_expected=state.awaiting in FREE_TEXT_SLOTS and not state.pending):
+        if abandons(turn, free_text_expected=state.awaiting in FREE_TEXT_SLOTS and not state.pending) \
+                and not names_awaited_value(turn):  # "no wait, the zip is 60201" corrects the address
             return ["task_abandon"]
         if turn.nlu.intent == "contact_human_agent" and turn.nlu.confidence >= DIGRESSION_CONFIDENCE:
             return ["handoff"]

@@ -6,11 +6,12 @@ from typing import Any
 
 from core.dialogue.flows.base import FlowContext
 from core.dialogue.references import ordinal
+from core.nlu.addresses import address_pieces, parse_address
 from core.nlu.entities import ORDER_ID
 from core.recommend.stock import sellable
 from core.shop.aftersales import REFUND_METHODS
 from core.turn import Turn
-from core.vocabulary import colour_name
+from core.vocabulary import colour_name, colour_words
 
 _BECAUSE = re.compile(r"(?:\b(?:because|since|as|reason(?: is)?)\b|因为|原因是?|理由是?)\s*[:：]?\s*(.{2,})", re.IGNORECASE)
 _ALL = re.compile(r"\b(?:all|everything|whole order|both)\b|全部|都退|全退|整单|所有", re.IGNORECASE)
@@ -22,6 +23,7 @@ _CLAUSE_END = re.compile(r"[,，;；。!！]|\.(?:\s|$)|\s+(?:and|also)\s+|另�
 _NOT_A_REASON = re.compile(r"^(?:hi|hello|hey|thanks|thank you|please|你好|您好|麻烦了?|谢谢|请|(?:my\s+|the\s+)?order|订单号?)?\W*$"
                            r"|[?？@]|\d{5,}", re.IGNORECASE)
 MAX_REASON_CHARS = 200
+_ANSWER_WORDS = {"yes", "no", "true", "false", "none", "是", "否", "有", "无"}
 _COMMON = {"the", "and", "for", "with", "set", "one", "new", "pack", "pcs", "size", "item", "order"}
 
 
@@ -79,7 +81,7 @@ def read_refund_method(ctx: FlowContext) -> None:
 def names_awaited_value(turn: Turn) -> bool:
     """Whether the message gives what the open question asks for by its shape, whatever intent the
     model reads in it: an email or phone for "who are you?", an order id for "which order?", a refund method for "refund to?" ("原路退回就行"
-    is the answer, not a new refund request)."""
+    is the answer, not a new refund request), a part of the new address ("60201" for "what's the zip?")."""
     awaiting = turn.state.awaiting
     if awaiting == "identity":  # "邮箱…，邮编…" is not a request to change the address
         return "email" in turn.nlu.entities or "phone" in turn.nlu.entities
@@ -87,7 +89,7 @@ def names_awaited_value(turn: Turn) -> bool:
         return "order_id" in turn.nlu.entities
     if awaiting == "refund_method":
         return refund_method_named(turn.message.text, REFUND_METHODS) is not None
-    return False
+    return _asks_address(turn) and bool(given_parts(turn))
 
 
 def refund_method_named(text: str, methods: tuple[str, ...] | list[str]) -> str | None:
@@ -104,15 +106,21 @@ def refund_method_named(text: str, methods: tuple[str, ...] | list[str]) -> str 
     return None
 
 
-def read_address(ctx: FlowContext) -> None:
-    """A new delivery address: the NLU's address entity, or the whole answer to the question."""
-    entity = ctx.turn.nlu.entities.get("address")
-    if entity:
-        ctx.slots["address"] = entity
-    elif ctx.turn.state.awaiting == "address":
-        text = free_text(ctx.turn)
-        if text and len(text) >= 6 and any(ch.isdigit() for ch in text):
-            ctx.slots["address"] = text
+def _asks_address(turn: Turn) -> bool:
+    """Whether the open question is the new address, or the confirmation of one."""
+    state = turn.state
+    return state.awaiting == "address" or state.awaiting == "confirm" and state.active_task == "change_address"
+
+
+def given_parts(turn: Turn) -> dict[str, str]:
+    """The parts of a new address this message gives: the NLU's one-line address, or, while the flow
+    asks for the address or confirms it, the pieces the message holds ("58 Lakeview Road", "Evanston IL",
+    "zip is 60201"); never from the message that proves who the shopper is."""
+    entity = turn.nlu.entities.get("address")
+    pieces = {} if not _asks_address(turn) or "email" in turn.nlu.entities or free_text(turn) is None \
+        else address_pieces(turn.message.text)
+    whole = parse_address(entity).fields() if entity else {}
+    return {**pieces, **whole} if {"line1", "city"} <= whole.keys() else pieces or whole  # "… 200120": the zip too
 
 
 def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
@@ -132,7 +140,8 @@ def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
         ctx.slots["item"] = "all"
         return
     product_id = ctx.turn.nlu.entities.get("product_id")
-    named = [i for i in items if i["product_id"] == product_id or _names(ctx, i, text)]
+    picked = "item" in ctx.slots  # then only an item named by its name is another one, not by an option ("750ml")
+    named = [i for i in items if i["product_id"] == product_id or _names(ctx, i, text, by_options=not picked)]
     if len(named) == 1:
         ctx.slots["item"] = named[0]["id"]
         return
@@ -141,23 +150,23 @@ def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
         ctx.slots["item"] = items[position]["id"]
 
 
-def _names(ctx: FlowContext, item: dict[str, Any], text: str) -> bool:
+def _names(ctx: FlowContext, item: dict[str, Any], text: str, by_options: bool = True) -> bool:
     """Whether the message names the item: a word of its English name (3+ letters), three characters
-    in a row of its Chinese title, its category ("裤子", "dress"), or an option value only another
-    variant of it has ("250ml")."""
+    in a row of its Chinese title, its category ("裤子", "dress"), or (``by_options``) an option value
+    only another variant of it has ("250ml")."""
     lowered = text.lower()
     product = ctx.store.catalog.product(item["product_id"]) or {}
     words = set(re.findall(r"[a-z]{3,}", f"{item['name']} {product.get('title_en') or ''}".lower())) - _COMMON
     if words & set(re.findall(r"[a-z]{3,}", lowered)):
         return True
     title = product.get("title_zh") or ""
-    if any(title[i:i + 3] in text for i in range(max(len(title) - 2, 0))):
-        return True
+    if any(not title[i:i + 3].isascii() and title[i:i + 3] in text for i in range(max(len(title) - 2, 0))):
+        return True  # Chinese characters only: "off" of an English "Coffee Maker" is not in "office"
     category = next((c for c in ctx.store.catalog.categories() if c["id"] == product.get("category")), None)
     if category and any(word and len(word) >= 2 and word.lower() in lowered
                         for word in (category["name_zh"], category["name_en"], *(category["aliases"] or []))):
         return True
-    return bool(_options_named(ctx, item, text))
+    return by_options and bool(_options_named(ctx, item, text))
 
 
 def chosen_items(order: dict[str, Any], item: Any) -> list[dict[str, Any]]:
@@ -174,7 +183,7 @@ def read_variant(ctx: FlowContext, order: dict[str, Any]) -> None:
     if item is None:
         return
     entities = ctx.turn.nlu.entities
-    wanted = {k: entities[k] for k in ("color", "size") if k in entities} or _options_named(ctx, item, ctx.turn.message.text)
+    wanted = wanted_options(ctx, item, ctx.turn.message.text) or {k: entities[k] for k in ("color", "size") if k in entities}
     if not wanted:
         return
     ctx.slots.pop("variant_missing", None)
@@ -193,6 +202,53 @@ def read_variant(ctx: FlowContext, order: dict[str, Any]) -> None:
         return
     ctx.slots.pop("variant", None)
     ctx.slots["variant_missing"] = wanted
+
+
+# what comes right before an option the shopper does not want: "size 8 instead of 7", "不要M码"
+_NOT_THIS = re.compile(r"(?:\b(?:instead\s+of|rather\s+than|not|from|other\s+than)(?:\s+(?:a|an|the|size|my))?"
+                       r"|不是|不要|而不是|别)$", re.IGNORECASE)
+
+
+def wanted_options(ctx: FlowContext, item: dict[str, Any], said: str) -> dict[str, str]:
+    """The options of the item's product the message describes ("the blue ones, 8 hours, IPX4"), by
+    option name: for each, the last value said that the item does not have already, so a correction
+    wins ("换成M码…啊不对，要L码"), and not one said after "instead of" / "not" ("size 8 instead of 7");
+    an option said only with the item's own value keeps it ("same 8 hour battery"). Empty when the
+    message asks for no other value."""
+    text = said.lower()
+    current = {k: str(v).lower() for k, v in (item["options"] or {}).items()}
+    values = {(k, str(v)) for variant in ctx.store.catalog.variants(item["product_id"])
+              for k, v in (variant["options"] or {}).items() if str(v).lower() not in _ANSWER_WORDS}  # "yes" answers
+    said_at: dict[str, list[tuple[int, str]]] = {}
+    for key, value in values:
+        for form in _value_forms(key, value):
+            for match in re.finditer(_whole(form), text):
+                if not _NOT_THIS.search(text[:match.start()].rstrip()):
+                    said_at.setdefault(key, []).append((match.start(), value))
+    wanted = {}
+    for key, hits in said_at.items():
+        other = [value for _, value in sorted(hits) if value.lower() != current.get(key)]
+        wanted[key] = other[-1] if other else hits[0][1]
+    return wanted if any(value.lower() != current.get(key) for key, value in wanted.items()) else {}
+
+
+def _whole(form: str) -> str:
+    """``form`` as a whole word: an English edge not run into a letter or digit ("红色XL" holds 红色 and XL)."""
+    left = r"(?<![a-z0-9'])" if form[0].isascii() and form[0].isalnum() else ""
+    right = r"(?![a-z0-9])" if form[-1].isascii() and form[-1].isalnum() else ""
+    return f"{left}{re.escape(form)}{right}"
+
+
+def _value_forms(key: str, value: str) -> set[str]:
+    """How a shopper may write an option value: as the shop does, without its plural "s" or spaces
+    ("8 hour", "8hours"), and a colour by its words in either language ("红色", "蓝")."""
+    lowered = value.lower()
+    forms = {lowered, lowered.replace(" ", "")}
+    if lowered.endswith("s") and len(lowered) > 3:
+        forms.add(lowered[:-1])
+    if key in ("color", "colour"):
+        forms |= {word for word, colour in colour_words() if colour == lowered and len(word) >= 2}
+    return {form for form in forms if form}
 
 
 def _options_named(ctx: FlowContext, item: dict[str, Any], said: str) -> dict[str, str]:
