@@ -16,6 +16,7 @@ class DialogueState:
     ``awaiting`` the slot just asked for; ``pending`` the change waiting for the shopper's yes/no, asked
     for in turn ``pending_asked_at``;
     ``customer_id`` the customer the shopper proved to be in this chat (email plus zip code or phone);
+    ``identity_given`` the parts of those details given so far, until the check succeeds;
     ``last_order`` the order the last finished task was about ("where is my refund?" after a cancel);
     ``refused_task`` the task the shop's policy refused in turn ``refused_at`` (an order number in the
     very next message asks for it again, for that order: "sorry, I meant W…");
@@ -38,6 +39,7 @@ class DialogueState:
     pending: str | None = None
     pending_asked_at: int | None = None
     customer_id: int | None = None
+    identity_given: dict[str, str] = field(default_factory=dict)
     task_turns: int = 0
     last_order: str | None = None
     refused_task: str | None = None

@@ -28,9 +28,8 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
               "together with its zip code or phone number, e.g. name@example.com 200001.",
     },
     "need_second_factor": {
-        "zh": "请在同一条消息里发送邮箱，以及账户的收货邮编或手机号，例如：name@example.com 200001。",
-        "en": "Please send the email together with the zip code or phone number on the account, in one message, "
-              "e.g. name@example.com 200001.",
+        "zh": "还需要账户的收货邮编或手机号，例如：200001。",
+        "en": "Please also send the zip code or phone number on the account, e.g. 200001.",
     },
     "auth_failed": {
         "zh": "抱歉，这些信息无法确认您的身份。请核对邮箱和邮编（或手机号）后再试，或转人工客服。",
@@ -109,12 +108,12 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
                     "en": "Which size or colour would you like instead of {item} (order {order_id})? In stock: {choices}"},
     "variant_unavailable": {"zh": "抱歉，{item} 没有有货的“{wanted}”。有货的选项：{choices}",
                             "en": "Sorry, {item} isn't available in {wanted}. In stock: {choices}"},
-    "confirm_change_items": {"zh": "确认把订单 {order_id} 的 {item} 改为 {new} 吗？{difference} 请回复“是”或“否”。",
-                             "en": "Change {item} in order {order_id} to {new}? {difference} Please answer yes or no."},
+    "confirm_change_items": {"zh": "确认把订单 {order_id} 的 {item} 改为 {new}（{price}）吗？{difference} 请回复“是”或“否”。",
+                             "en": "Change {item} in order {order_id} to {new} ({price})? {difference} Please answer yes or no."},
     "done_change_items": {"zh": "已把订单 {order_id} 中的商品改为 {new}。{difference}",
                           "en": "Done: order {order_id} now has {new}. {difference}"},
-    "confirm_exchange": {"zh": "确认把订单 {order_id} 的 {item} 换成 {new} 吗？{difference} 请回复“是”或“否”。",
-                         "en": "Exchange {item} from order {order_id} for {new}? {difference} Please answer yes or no."},
+    "confirm_exchange": {"zh": "确认把订单 {order_id} 的 {item} 换成 {new}（{price}）吗？{difference} 请回复“是”或“否”。",
+                         "en": "Exchange {item} from order {order_id} for {new} ({price})? {difference} Please answer yes or no."},
     "done_exchange": {"zh": "换货申请已提交：订单 {order_id} 换成 {new}。{difference}我们收到退回的商品后 48 小时内发出新商品。",
                       "en": "Exchange requested: order {order_id}, for {new}. {difference} We ship the replacement "
                             "within 48 hours of receiving your return."},

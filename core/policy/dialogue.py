@@ -45,6 +45,12 @@ _SLOT_ENTITIES = {"item": ("product_id", "color", "size"), "variant": ("color", 
                   "identity": ("email", "phone"), "order_id": ("order_id",)}
 
 
+def _completes_identity(turn: Turn) -> bool:
+    """Identity details in this message that, with the parts given earlier, make a complete check."""
+    typed = credentials(turn.message.text, turn.nlu.entities)
+    return not typed.empty and typed.over(turn.state.identity_given).complete
+
+
 def _general(turn: Turn) -> bool:
     """A question about how things usually go, naming no order ("退款一般多久能到账？")."""
     return bool(_GENERAL.search(turn.message.text)) and bool(_QUESTION.search(turn.message.text))
@@ -75,8 +81,8 @@ class DialoguePolicy(Policy):
         if state.active_task:
             return self._in_task(turn)
         flow = flow_for(turn)
-        if flow is None and turn.customer is None and credentials(turn.message.text, turn.nlu.entities).complete:
-            return ["verify"]  # "let me verify first: my email is … and my zip is …"
+        if flow is None and turn.customer is None and _completes_identity(turn):
+            return ["verify"]  # "let me verify first: my email is … and my zip is …", "sorry, typo: zip is …"
         named_order = "order_id" in turn.nlu.entities  # an order id makes an order flow the likely reading
         sure = turn.nlu.confidence >= (SECOND_READING_CONFIDENCE if named_order else self._start_above)
         if flow and sure and (flow not in QUESTION_FLOWS or named_order

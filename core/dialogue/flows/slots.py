@@ -4,10 +4,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core.dialogue.answers import answer
 from core.dialogue.flows.base import FlowContext
+from core.dialogue.identity import credentials
 from core.dialogue.references import ordinal
 from core.nlu.entities import ORDER_ID
 from core.recommend.stock import sellable
+from core.retrieval.product_types import product_types
 from core.shop.aftersales import REFUND_METHODS
 from core.turn import Turn
 from core.vocabulary import colour_name
@@ -22,6 +25,7 @@ _CLAUSE_END = re.compile(r"[,，;；。!！]|\.(?:\s|$)|\s+(?:and|also)\s+|另�
 _NOT_A_REASON = re.compile(r"^(?:hi|hello|hey|thanks|thank you|please|你好|您好|麻烦了?|谢谢|请|(?:my\s+|the\s+)?order|订单号?)?\W*$"
                            r"|[?？@]|\d{5,}", re.IGNORECASE)
 MAX_REASON_CHARS = 200
+_ANSWER_WORDS = {"yes", "no", "true", "false", "none", "是", "否", "有", "无"}
 _COMMON = {"the", "and", "for", "with", "set", "one", "new", "pack", "pcs", "size", "item", "order"}
 
 
@@ -42,7 +46,7 @@ def read_reason(ctx: FlowContext, asked_by: re.Pattern[str]) -> None:
     turn = ctx.turn
     if turn.state.awaiting == "reason":
         text = free_text(turn)
-        if text:
+        if text and answer(turn) is None:  # "yes" / "对，取消吧" answers no "why?"
             ctx.slots["reason"] = text
         return
     because = _BECAUSE.search(turn.message.text)
@@ -81,8 +85,8 @@ def names_awaited_value(turn: Turn) -> bool:
     model reads in it: an email or phone for "who are you?", an order id for "which order?", a refund method for "refund to?" ("原路退回就行"
     is the answer, not a new refund request)."""
     awaiting = turn.state.awaiting
-    if awaiting == "identity":  # "邮箱…，邮编…" is not a request to change the address
-        return "email" in turn.nlu.entities or "phone" in turn.nlu.entities
+    if awaiting == "identity":  # "邮箱…，邮编…" is not a request to change the address; "zip is 43138" a correction
+        return not credentials(turn.message.text, turn.nlu.entities).empty
     if awaiting == "order_id":
         return "order_id" in turn.nlu.entities
     if awaiting == "refund_method":
@@ -143,8 +147,8 @@ def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
 
 def _names(ctx: FlowContext, item: dict[str, Any], text: str) -> bool:
     """Whether the message names the item: a word of its English name (3+ letters), three characters
-    in a row of its Chinese title, its category ("裤子", "dress"), or an option value only another
-    variant of it has ("250ml")."""
+    in a row of its Chinese title, its category ("裤子", "dress"), its kind of product in either language
+    ("宠物床" for an English shop's Pet Bed), or an option value only another variant of it has ("250ml")."""
     lowered = text.lower()
     product = ctx.store.catalog.product(item["product_id"]) or {}
     words = set(re.findall(r"[a-z]{3,}", f"{item['name']} {product.get('title_en') or ''}".lower())) - _COMMON
@@ -156,6 +160,9 @@ def _names(ctx: FlowContext, item: dict[str, Any], text: str) -> bool:
     category = next((c for c in ctx.store.catalog.categories() if c["id"] == product.get("category")), None)
     if category and any(word and len(word) >= 2 and word.lower() in lowered
                         for word in (category["name_zh"], category["name_en"], *(category["aliases"] or []))):
+        return True
+    kind = product_types(ctx.store).find(text)
+    if kind is not None and kind.fits(product):
         return True
     return bool(_options_named(ctx, item, text))
 
@@ -196,12 +203,20 @@ def read_variant(ctx: FlowContext, order: dict[str, Any]) -> None:
 
 
 def _options_named(ctx: FlowContext, item: dict[str, Any], said: str) -> dict[str, str]:
-    """Other option values of the product named in the message ("250ml", "125g")."""
-    text = said.lower().replace(" ", "")
+    """Other option values of the product named in the message ("250ml", "the polyester one"), each as a
+    whole word ("yes" is not in "polyester", "XL" not in "XXL"); a yes/no value names nothing."""
+    text = said.lower()
     current = item["options"] or {}
     return {key: str(value) for variant in ctx.store.catalog.variants(item["product_id"])
             for key, value in (variant["options"] or {}).items()
-            if str(value) != str(current.get(key)) and len(str(value)) >= 2 and str(value).lower() in text}
+            if str(value) != str(current.get(key)) and len(str(value)) >= 2
+            and str(value).lower() not in _ANSWER_WORDS and _says(text, str(value).lower())}
+
+
+def _says(text: str, value: str) -> bool:
+    """Whether the lower-cased text holds the option value as a whole word, spaces inside it optional."""
+    spaced = r"\s*".join(re.escape(ch) for ch in value.replace(" ", ""))
+    return re.search(rf"(?<![a-z0-9]){spaced}(?![a-z0-9])", text) is not None
 
 
 def variant_choices(ctx: FlowContext, item: dict[str, Any]) -> dict[str, str]:

@@ -46,12 +46,12 @@ class _VariantSwapFlow(Flow):
         return ActionResult("ask_variant", facts)
 
     def confirmation(self, ctx: FlowContext, order: dict[str, Any]) -> ActionResult:
-        """Old and new variant and the price difference."""
+        """Old and new variant, the new one's price and the price difference."""
         item, variant = self._item(ctx, order), self._variant(ctx)
         difference = (variant["price_cents"] - item["price_cents"]) * item["quantity"]
         return ActionResult(f"confirm_{self.name}", {
             "order_id": order["id"], "item": items_text(order, [item["id"]]), "new": _options_text(variant["options"]),
-            "difference": _difference_text(ctx, difference)}, buttons=YES_NO)
+            "price": ctx.price(variant["price_cents"]), "difference": _difference_text(ctx, difference)}, buttons=YES_NO)
 
     def execute(self, ctx: FlowContext, order: dict[str, Any] | None) -> ActionResult:
         """Swap the variant, settle the difference, record the request and audit it."""
