@@ -123,15 +123,18 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     "ask_return_items": {"zh": "订单 {order_id} 要退哪件商品？（也可以回复“全部”）\n{items}",
                          "en": "Which items of order {order_id} would you like to return? (or \"all\")\n{items}"},
     "ask_return_reason": {"zh": "请问退货的原因是什么？", "en": "What is the reason for the return?"},
-    "ask_refund_method": {"zh": "退款 {amount} 希望退回原支付方式，还是转为店铺余额？",
-                          "en": "Should the refund of {amount} go back to your original payment method, or as store credit?"},
+    "ask_refund_method": {"zh": "订单 {order_id} 的退款 {amount} 希望退回{original}，还是转为店铺余额？",
+                          "en": "Should the refund of {amount} for order {order_id} go back to {original}, or as store "
+                                "credit?"},
+    "refund_to_original": {"zh": "原支付方式", "en": "your original payment method"},
+    "refund_to_original_kinds": {"zh": "原支付方式（{kinds}）", "en": "your original payment method ({kinds})"},
     "refund_method_original": {"zh": "原支付方式", "en": "original payment method"},
     "refund_method_store_credit": {"zh": "店铺余额", "en": "store credit"},
     "confirm_return_items": {"zh": "确认为订单 {order_id} 申请退货（{items}），退款 {refund} 到{method}吗？请回复“是”或“否”。",
-                             "en": "Return {items} from order {order_id}, with {refund} refunded as {method}? "
+                             "en": "Return {items} from order {order_id}, with {refund} refunded to {method}? "
                                    "Please answer yes or no."},
     "done_return_items": {"zh": "退货申请已提交（订单 {order_id}）。仓库收到商品后 3 个工作日内退款 {refund} 到{method}。",
-                          "en": "Return requested for order {order_id}. We refund {refund} as {method} within 3 "
+                          "en": "Return requested for order {order_id}. We refund {refund} to {method} within 3 "
                                 "business days of receiving the parcel."},
     "done_invoice": {"zh": "已为订单 {order_id} 申请电子发票，将在 3 个工作日内发送到 {email}。",
                      "en": "Invoice requested for order {order_id}. We'll email it to {email} within 3 business days."},

@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from core.dialogue.answers import answer
-from core.dialogue.flows.base import FlowContext
+from core.dialogue.flows.base import FlowContext, paid_kinds
 from core.dialogue.identity import credentials
 from core.dialogue.references import ordinal
 from core.nlu.entities import ORDER_ID
@@ -17,9 +17,17 @@ from core.vocabulary import colour_name
 
 _BECAUSE = re.compile(r"(?:\b(?:because|since|as|reason(?: is)?)\b|因为|原因是?|理由是?)\s*[:：]?\s*(.{2,})", re.IGNORECASE)
 _ALL = re.compile(r"\b(?:all|everything|whole order|both)\b|全部|都退|全退|整单|所有", re.IGNORECASE)
-_STORE_CREDIT = re.compile(r"store\s*credit|credit|balance|余额|店铺余额|购物金", re.IGNORECASE)
-_ORIGINAL = re.compile(r"original|same (?:card|way|method)|back to (?:my )?(?:card|account|alipay|wechat)|原路|原支付|"
-                       r"原账户|退回(?:支付宝|微信|银行卡|信用卡)|alipay|wechat|card|paypal", re.IGNORECASE)
+_STORE_CREDIT = re.compile(r"store\s*credit|\bcredit\b(?!\s*card)|balance|余额|购物金", re.IGNORECASE)
+_ORIGINAL = re.compile(r"original|same (?:card|way|method|account)|(?:way|how) i paid|原路|原来的?(?:付款|支付|账户|方式|渠道)|"
+                       r"原(?:支付|付款)|原账户|怎么付的", re.IGNORECASE)
+# the kinds of payment method a shopper may name ("back to my PayPal", "退到我的礼品卡"), by payment_kind
+_PAYMENT_KINDS = (("gift_card", re.compile(r"gift\s*-?\s*card|礼品卡|购物卡", re.IGNORECASE)),
+                  ("credit_card", re.compile(r"credit\s*card|debit\s*card|bank\s*card|信用卡|银行卡|借记卡", re.IGNORECASE)),
+                  ("paypal", re.compile(r"pay\s*pal", re.IGNORECASE)),
+                  ("alipay", re.compile(r"ali\s*pay|支付宝", re.IGNORECASE)),
+                  ("wechat_pay", re.compile(r"we\s*chat|微信", re.IGNORECASE)),
+                  ("unionpay", re.compile(r"union\s*pay|银联", re.IGNORECASE)))
+_ANY_CARD = re.compile(r"\bcard\b|卡", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,，;；。!！]|\.(?:\s|$)|\s+(?:and|also)\s+|另外|还有")
 # clauses that say nothing about why: a greeting, a question, contact details, only an order's number
 _NOT_A_REASON = re.compile(r"^(?:hi|hello|hey|thanks|thank you|please|你好|您好|麻烦了?|谢谢|请|(?:my\s+|the\s+)?order|订单号?)?\W*$"
@@ -69,13 +77,14 @@ def reason_beside_request(text: str, asked_by: re.Pattern[str]) -> str | None:
     return "，".join(rest) if rest else None
 
 
-def read_refund_method(ctx: FlowContext) -> None:
-    """Original payment method or store credit, from a button ("/refund store_credit") or words."""
+def read_refund_method(ctx: FlowContext, order: dict[str, Any] | None) -> None:
+    """Original payment method or store credit, from a button ("/refund store_credit") or words; a payment
+    method named by its kind ("back to my PayPal") is the original one only when the order was paid with it."""
     methods = ctx.policy.refund_methods
     if len(methods) == 1:
         ctx.slots["refund_method"] = methods[0]
         return
-    named = refund_method_named(ctx.turn.message.text, methods)
+    named = refund_method_named(ctx.turn.message.text, methods, paid_kinds(order) if order else None)
     if named:
         ctx.slots["refund_method"] = named
 
@@ -94,18 +103,25 @@ def names_awaited_value(turn: Turn) -> bool:
     return False
 
 
-def refund_method_named(text: str, methods: tuple[str, ...] | list[str]) -> str | None:
+def refund_method_named(text: str, methods: tuple[str, ...] | list[str], paid: set[str] | None = None) -> str | None:
     """The refund method (of ``methods``) a message names: a button, "store credit", "原路退回", "back to
-    my card"; None when it names none. Whatever else the intent model reads in it, such a message
-    answers "refund to?"."""
+    my original payment"; None when it names none. A payment method named by its kind ("refund it to my gift
+    card", "退到支付宝") is the original method when it is one the order was paid with (``paid``: the kinds,
+    see :func:`paid_kinds`), and names nothing when it is not (never a method the order did not use); with
+    ``paid`` None any kind counts (the message's shape only). Whatever else the intent model reads in such
+    a message, it answers "refund to?"."""
     text = text.strip()
     if text.startswith("/refund ") and text.split()[1] in methods:
         return text.split()[1]
+    original = "original" if "original" in methods else None
+    kinds = {kind for kind, words in _PAYMENT_KINDS if words.search(text)}
+    if kinds:
+        return original if paid is None or kinds & paid else None
     if _STORE_CREDIT.search(text) and "store_credit" in methods:
         return "store_credit"
-    if _ORIGINAL.search(text) and "original" in methods:
-        return "original"
-    return None
+    if _ANY_CARD.search(text):  # "back to my card": the order's card, if it was paid by one
+        return original if paid is None or any(kind.endswith("card") or kind == "unionpay" for kind in paid) else None
+    return original if _ORIGINAL.search(text) else None
 
 
 def read_address(ctx: FlowContext) -> None:
