@@ -30,6 +30,23 @@ TOPIC_OF_INTENT = {
     "switch_account": "account", "recover_password": "account", "registration_problems": "account",
     "newsletter_subscription": "newsletter", "review": "reviews",
 }
+QUESTION = re.compile(r"[?？]|吗|呢|什么|怎么|多久|几天|哪些|^(?:what|how|when|where|why|which|can|do|does|is|are)\b",
+                      re.IGNORECASE)
+# "how long do refunds usually take?", "退款一般多久能到账？": about the shop's rules, not one of the shopper's orders
+_GENERAL = re.compile(r"一般|通常|平时|正常(?:情况)?|\b(?:usually|normally|generally|typically|in general)\b", re.IGNORECASE)
+# "我有个订单取消了，退款退了吗", "did my refund come through?": about the shopper's own order, not the rules
+_PERSONAL = re.compile(r"\b(?:my|mine|i|i've|i'd)\b.*\b(?:orders?|refunds?|cancell?ed|returned|money|coupons?|invoice)\b"
+                       r"|我.{0,8}(?:订单|退款|取消|退货|退了|钱|优惠券|发票)", re.IGNORECASE)
+# whether money already came back: "did I get my money back?", "has the refund come through?", "钱退回来了吗"
+_REFUND_ARRIVED = re.compile(
+    r"\b(?:money|refund)\b.{0,25}\b(?:back|through|arrived|received|paid|issued|processed)\b"
+    r"|\b(?:did|have|has)\b.{0,25}\b(?:got|get|gotten|received?)\b.{0,15}\b(?:money|refund)\b"
+    r"|\bwhere(?:'s|\s+is)\s+(?:my|the)\s+(?:money|refund)\b"
+    r"|(?:退款|钱|款).{0,6}(?:到账|到了|退了|退回来|回来|收到|退给我)|(?:退款|钱).{0,4}(?:到哪|在哪)",
+    re.IGNORECASE)
+_WANTS = re.compile(r"\b(?:want|need|would like|i'd like|give me|demand)\b|我要|想要|要求|申请", re.IGNORECASE)
+# intents that ask about refunds in general, which a question about one's own money coming back is not
+_REFUND_QUESTION_INTENTS = ("get_refund", "check_refund_policy")
 SWITCH_CONFIDENCE = 0.8
 SECOND_READING_CONFIDENCE = 0.3
 FREE_TEXT_SLOTS = ("reason", "address")
@@ -46,7 +63,27 @@ def flow_for(turn: Turn) -> str | None:
                      and r.confidence >= SECOND_READING_CONFIDENCE), None)
     if flow is None and nlu.intent == "out_of_scope" and "address" in nlu.entities:
         flow = "change_address"
+    if flow is None and nlu.intent in _REFUND_QUESTION_INTENTS and asks_own_refund(nlu.text):
+        flow = "refund_status"  # "I cancelled my jigsaw puzzle order, did I get my money back?"
     return retried_after_refusal(turn, flow) or flow
+
+
+def about_own_orders(text: str) -> bool:
+    """A message about the shopper's own order ("我有个订单取消了，退款退了吗"): verify and look, not the FAQ."""
+    return bool(_PERSONAL.search(text))
+
+
+def general_question(text: str) -> bool:
+    """A question about how things usually go, naming no order ("退款一般多久能到账？")."""
+    return bool(_GENERAL.search(text)) and bool(QUESTION.search(text))
+
+
+def asks_own_refund(text: str) -> bool:
+    """Whether the shopper asks if the money of one of their own orders came back (a refund's status; not
+    the refund policy, nor asking for a refund): "I cancelled my order, did I get my money back?",
+    "我退货的钱退回来了吗？"."""
+    return bool(_REFUND_ARRIVED.search(text) and QUESTION.search(text)) and not _WANTS.search(text) \
+        and about_own_orders(text) and not general_question(text)
 
 
 def retried_after_refusal(turn: Turn, flow: str | None) -> str | None:

@@ -6,13 +6,14 @@ before returning to the flow with a reminder). Intents that start a flow go to t
 everything else goes to :class:`~core.policy.rules.RulePolicy`."""
 from __future__ import annotations
 
-import re
-
 from core.dialogue.answers import abandons, answer, corrects
 from core.dialogue.flows.slots import names_awaited_value
 from core.dialogue.identity import credentials
 from core.dialogue.recognisers import (
     FREE_TEXT_SLOTS,
+    QUESTION,
+    about_own_orders,
+    general_question,
     SECOND_READING_CONFIDENCE,
     flow_for,
     is_unsubscribe,
@@ -30,13 +31,6 @@ DIGRESSION_CONFIDENCE = 0.8
 # a question of how things usually go gets it from anyone.
 QUESTION_FLOWS = {"refund_status", "coupons", "invoice"}
 QUESTION_CONFIDENCE = 0.55
-_QUESTION = re.compile(r"[?？]|吗|呢|什么|怎么|多久|几天|哪些|^(?:what|how|when|where|why|which|can|do|does|is|are)\b",
-                       re.IGNORECASE)
-# "how long do refunds usually take?", "退款一般多久能到账？": about the shop's rules, not one of the shopper's orders
-_GENERAL = re.compile(r"一般|通常|平时|正常(?:情况)?|\b(?:usually|normally|generally|typically|in general)\b", re.IGNORECASE)
-# "我有个订单取消了，退款退了吗", "did my refund come through?": about the shopper's own order, not the rules
-_PERSONAL = re.compile(r"\b(?:my|mine|i|i've|i'd)\b.*\b(?:orders?|refunds?|cancell?ed|returned|money|coupons?|invoice)\b"
-                       r"|我.{0,8}(?:订单|退款|取消|退货|退了|钱|优惠券|发票)", re.IGNORECASE)
 # while a yes/no waits, a question is answered first (the yes/no is asked again after it)
 PENDING_QUESTION_CONFIDENCE = 0.4
 _NOT_DIGRESSIONS = {"affirm", "deny", "chitchat", "out_of_scope"}
@@ -49,16 +43,6 @@ def _completes_identity(turn: Turn) -> bool:
     """Identity details in this message that, with the parts given earlier, make a complete check."""
     typed = credentials(turn.message.text, turn.nlu.entities)
     return not typed.empty and typed.over(turn.state.identity_given).complete
-
-
-def _general(turn: Turn) -> bool:
-    """A question about how things usually go, naming no order ("退款一般多久能到账？")."""
-    return bool(_GENERAL.search(turn.message.text)) and bool(_QUESTION.search(turn.message.text))
-
-
-def _personal(turn: Turn) -> bool:
-    """A request about the shopper's own order ("我有个订单取消了，退款退了吗"): verify and look, not the FAQ."""
-    return bool(_PERSONAL.search(turn.message.text))
 
 
 class DialoguePolicy(Policy):
@@ -86,7 +70,8 @@ class DialoguePolicy(Policy):
         named_order = "order_id" in turn.nlu.entities  # an order id makes an order flow the likely reading
         sure = turn.nlu.confidence >= (SECOND_READING_CONFIDENCE if named_order else self._start_above)
         if flow and sure and (flow not in QUESTION_FLOWS or named_order
-                              or (turn.customer is not None or _personal(turn)) and not _general(turn)):
+                              or (turn.customer is not None or about_own_orders(turn.message.text))
+                              and not general_question(turn.message.text)):
             return ["task"]
         return self._rules.decide(turn)
 
@@ -123,7 +108,7 @@ class DialoguePolicy(Policy):
         nlu = turn.nlu
         if nlu.intent in _NOT_DIGRESSIONS:
             return False
-        question = bool(_QUESTION.search(turn.message.text))
+        question = bool(QUESTION.search(turn.message.text))
         if only_questions:
             return question and nlu.confidence >= QUESTION_CONFIDENCE
         if pending and question and answer(turn) is None:
