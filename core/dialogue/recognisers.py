@@ -45,6 +45,9 @@ _REFUND_ARRIVED = re.compile(
     r"|(?:退款|钱|款).{0,6}(?:到账|到了|退了|退回来|回来|收到|退给我)|(?:退款|钱).{0,4}(?:到哪|在哪)",
     re.IGNORECASE)
 _WANTS = re.compile(r"\b(?:want|need|would like|i'd like|give me|demand)\b|我要|想要|要求|申请", re.IGNORECASE)
+# another option instead of the one received or ordered: "想换成红色", "the size 9 instead", "swap it for blue"
+_SWAP = re.compile(r"换成|换个|换一[个件双款]|换货|改成|调换|\binstead\b|\bswap\b|\bexchange\b|\bswitch\b|\bchange\b.{0,30}"
+                   r"\b(?:to|for|into)\b", re.IGNORECASE)
 # intents that ask about refunds in general, which a question about one's own money coming back is not
 _REFUND_QUESTION_INTENTS = ("get_refund", "check_refund_policy")
 SWITCH_CONFIDENCE = 0.8
@@ -55,7 +58,10 @@ FREE_TEXT_SLOTS = ("reason", "address")
 def flow_for(turn: Turn) -> str | None:
     """The flow this message asks for, if any: its intent's; with an order id, also the flow of the
     second reading when the first is none ("exchange the boots in W123 for size 9" read as exchange /
-    place_order); a new address the model cannot place (out_of_scope) asks to change the delivery address."""
+    place_order); a new address the model cannot place (out_of_scope) asks to change the delivery address;
+    another size or colour asked for an order's item is an exchange (or, for a pending order, a change of
+    its items) whatever look-up the model reads; a question whether one's own money came back is the
+    refund's status."""
     nlu = turn.nlu
     flow = FLOW_OF_INTENT.get(nlu.intent)
     if flow is None and "order_id" in nlu.entities:
@@ -63,9 +69,19 @@ def flow_for(turn: Turn) -> str | None:
                      and r.confidence >= SECOND_READING_CONFIDENCE), None)
     if flow is None and nlu.intent == "out_of_scope" and "address" in nlu.entities:
         flow = "change_address"
+    if (flow is None or not FLOWS[flow].changes_order) and wants_other_option(turn):
+        flow = "exchange"  # "我收到的头盔是蓝色的，想换成红色，订单号W…" read as tracking; a pending order's sibling takes it
     if flow is None and nlu.intent in _REFUND_QUESTION_INTENTS and asks_own_refund(nlu.text):
         flow = "refund_status"  # "I cancelled my jigsaw puzzle order, did I get my money back?"
     return retried_after_refusal(turn, flow) or flow
+
+
+def wants_other_option(turn: Turn) -> bool:
+    """Whether the message asks for another size or colour of something of an order ("想换成红色，订单号W…"):
+    swap words beside a size or colour, and an order (named, or the flow the intent reads is an order's)."""
+    entities = turn.nlu.entities
+    return bool(_SWAP.search(turn.message.text)) and ("color" in entities or "size" in entities) \
+        and ("order_id" in entities or turn.nlu.intent in FLOW_OF_INTENT)
 
 
 def about_own_orders(text: str) -> bool:

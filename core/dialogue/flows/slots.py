@@ -54,7 +54,7 @@ def read_reason(ctx: FlowContext, asked_by: re.Pattern[str]) -> None:
     turn = ctx.turn
     if turn.state.awaiting == "reason":
         text = free_text(turn)
-        if text and answer(turn) is None:  # "yes" / "对，取消吧" answers no "why?"
+        if text and answer(turn) != "yes":  # "yes" / "对，取消吧" answers no "why?" ("不想要了" does)
             ctx.slots["reason"] = text
         return
     because = _BECAUSE.search(turn.message.text)
