@@ -122,7 +122,8 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     "difference_refund": {"zh": "差价 {amount} 将退还给您。", "en": "We refund the difference of {amount}."},
     "ask_return_items": {"zh": "订单 {order_id} 要退哪件商品？（也可以回复“全部”）\n{items}",
                          "en": "Which items of order {order_id} would you like to return? (or \"all\")\n{items}"},
-    "ask_return_reason": {"zh": "请问退货的原因是什么？", "en": "What is the reason for the return?"},
+    "ask_return_reason": {"zh": "请问订单 {order_id} 的 {items} 退货的原因是什么？",
+                          "en": "What is the reason for returning {items} from order {order_id}?"},
     "ask_refund_method": {"zh": "订单 {order_id} 的退款 {amount} 希望退回{original}，还是转为店铺余额？",
                           "en": "Should the refund of {amount} for order {order_id} go back to {original}, or as store "
                                 "credit?"},
