@@ -106,6 +106,8 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     "ask_item": {"zh": "订单 {order_id} 中是哪件商品？\n{items}", "en": "Which item of order {order_id}?\n{items}"},
     "ask_variant": {"zh": "订单 {order_id} 的 {item} 想换成什么尺码或颜色？有货的选项：{choices}",
                     "en": "Which size or colour would you like instead of {item} (order {order_id})? In stock: {choices}"},
+    "ask_variant_among": {"zh": "{item}（订单 {order_id}）有几款“{wanted}”的有货：{choices}。请问要哪一款？",
+                          "en": "{item} (order {order_id}) is in stock in {wanted} as: {choices}. Which one would you like?"},
     "variant_unavailable": {"zh": "抱歉，{item} 没有有货的“{wanted}”。有货的选项：{choices}",
                             "en": "Sorry, {item} isn't available in {wanted}. In stock: {choices}"},
     "confirm_change_items": {"zh": "确认把订单 {order_id} 的 {item} 改为 {new}（{price}）吗？{difference} 请回复“是”或“否”。",

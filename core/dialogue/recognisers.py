@@ -39,7 +39,7 @@ _PERSONAL = re.compile(r"\b(?:my|mine|i|i've|i'd)\b.*\b(?:orders?|refunds?|cance
                        r"|我.{0,8}(?:订单|退款|取消|退货|退了|钱|优惠券|发票)", re.IGNORECASE)
 # whether money already came back: "did I get my money back?", "has the refund come through?", "钱退回来了吗"
 _REFUND_ARRIVED = re.compile(
-    r"\b(?:money|refund)\b.{0,25}\b(?:back|through|arrived|received|paid|issued|processed)\b"
+    r"\b(?:money|refund)\b.{0,40}\b(?:back|through|arrived|received|paid|issued|processed)\b"
     r"|\b(?:did|have|has)\b.{0,25}\b(?:got|get|gotten|received?)\b.{0,15}\b(?:money|refund)\b"
     r"|\bwhere(?:'s|\s+is)\s+(?:my|the)\s+(?:money|refund)\b"
     r"|(?:退款|钱|款).{0,6}(?:到账|到了|退了|退回来|回来|收到|退给我)|(?:退款|钱).{0,4}(?:到哪|在哪)",

@@ -65,14 +65,14 @@ class DialoguePolicy(Policy):
         if state.active_task:
             return self._in_task(turn)
         flow = flow_for(turn)
-        if flow is None and turn.customer is None and _completes_identity(turn):
-            return ["verify"]  # "let me verify first: my email is … and my zip is …", "sorry, typo: zip is …"
         named_order = "order_id" in turn.nlu.entities  # an order id makes an order flow the likely reading
         sure = turn.nlu.confidence >= (SECOND_READING_CONFIDENCE if named_order else self._start_above)
         if flow and sure and (flow not in QUESTION_FLOWS or named_order
                               or (turn.customer is not None or about_own_orders(turn.message.text))
                               and not general_question(turn.message.text)):
             return ["task"]
+        if turn.customer is None and _completes_identity(turn):
+            return ["verify"]  # "let me verify first: my email is … and my zip is …", "邮箱写错了，应该是 …"
         return self._rules.decide(turn)
 
     def _in_task(self, turn: Turn) -> list[str]:

@@ -19,7 +19,7 @@ class ReturnFlow(Flow):
     name = "return_items"
     rule = "return"
     slots = ("item", "reason", "refund_method")
-    asked_by = re.compile(r"\breturn|refund|send\s+(?:it|them)\s+back|退货|退款|退掉|退了|退回", re.IGNORECASE)
+    asked_by = re.compile(r"\breturn|refund|send\s+(?:it\s+|them\s+)?back|退货|退款|退掉|退了|退回", re.IGNORECASE)
     capability = Capability.RETURN
 
     def fill(self, ctx: FlowContext, order: dict[str, Any] | None) -> None:

@@ -171,8 +171,8 @@ def _names(ctx: FlowContext, item: dict[str, Any], text: str) -> bool:
     if words & set(re.findall(r"[a-z]{3,}", lowered)):
         return True
     title = product.get("title_zh") or ""
-    if any(title[i:i + 3] in text for i in range(max(len(title) - 2, 0))):
-        return True
+    if any(not title[i:i + 3].isascii() and title[i:i + 3] in text for i in range(max(len(title) - 2, 0))):
+        return True  # Chinese characters only: "off" of an English "Coffee Maker" is not in "office"
     category = next((c for c in ctx.store.catalog.categories() if c["id"] == product.get("category")), None)
     if category and any(word and len(word) >= 2 and word.lower() in lowered
                         for word in (category["name_zh"], category["name_en"], *(category["aliases"] or []))):
@@ -192,7 +192,9 @@ def read_variant(ctx: FlowContext, order: dict[str, Any]) -> None:
     """The variant of the same product the shopper wants instead: the in-stock variant with the size or
     colour the message names that keeps most of the item's other options (the only one keeping them
     all, or else the only closest one: the confirmation shows every option that changes). A wish no
-    variant matches, or several equally close ones, is kept in ``variant_missing``."""
+    variant matches is kept in ``variant_missing``; one that several equally close variants fit ("fabric")
+    in ``variant_wish``, with those variants in ``variant_among``, and the next answer ("the black one")
+    narrows it."""
     item = next((i for i in order["items"] if i["id"] == ctx.slots.get("item")), None)
     if item is None:
         return
@@ -200,6 +202,7 @@ def read_variant(ctx: FlowContext, order: dict[str, Any]) -> None:
     wanted = {k: entities[k] for k in ("color", "size") if k in entities} or _options_named(ctx, item, ctx.turn.message.text)
     if not wanted:
         return
+    wanted = {**ctx.slots.pop("variant_wish", {}), **wanted}
     ctx.slots.pop("variant_missing", None)
     current = {k: str(v).lower() for k, v in (item["options"] or {}).items()}
     scored = []
@@ -215,7 +218,10 @@ def read_variant(ctx: FlowContext, order: dict[str, Any]) -> None:
         ctx.slots["variant"] = closest[0]
         return
     ctx.slots.pop("variant", None)
-    ctx.slots["variant_missing"] = wanted
+    if closest:
+        ctx.slots["variant_wish"], ctx.slots["variant_among"] = wanted, closest
+    else:
+        ctx.slots["variant_missing"] = wanted
 
 
 def _options_named(ctx: FlowContext, item: dict[str, Any], said: str) -> dict[str, str]:
@@ -235,11 +241,11 @@ def _says(text: str, value: str) -> bool:
     return re.search(rf"(?<![a-z0-9]){spaced}(?![a-z0-9])", text) is not None
 
 
-def variant_choices(ctx: FlowContext, item: dict[str, Any]) -> dict[str, str]:
-    """The other in-stock options of an item's product, listed for the shopper."""
+def variant_choices(ctx: FlowContext, item: dict[str, Any], among: list[str] | None = None) -> dict[str, str]:
+    """The other in-stock options of an item's product (or only the variants ``among``), listed for the shopper."""
     out = {}
     variants = [v for v in ctx.store.catalog.variants(item["product_id"])
-                if v["id"] != item["variant_id"] and sellable(v)]
+                if v["id"] != item["variant_id"] and sellable(v) and (among is None or v["id"] in among)]
     for lang in ("zh", "en"):
         names = ["/".join(colour_name(str(val), lang) if key == "color" else str(val)
                           for key, val in (v["options"] or {}).items()) for v in variants]

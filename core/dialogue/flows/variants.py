@@ -35,14 +35,17 @@ class _VariantSwapFlow(Flow):
         read_variant(ctx, order)
 
     def ask(self, ctx: FlowContext, slot: str, order: dict[str, Any]) -> ActionResult:
-        """Which item? Which size or colour instead (with what is in stock)?"""
+        """Which item? Which size or colour instead (with what is in stock, or the ones that fit the wish)?"""
         if slot == "item":
             return ActionResult("ask_item", {"order_id": order["id"], "items": numbered_items(order)})
         item = self._item(ctx, order)
-        missing = ctx.slots.pop("variant_missing", None)
+        missing, among = ctx.slots.pop("variant_missing", None), ctx.slots.pop("variant_among", None)
         facts = {"order_id": order["id"], "item": items_text(order, [item["id"]]), "choices": variant_choices(ctx, item)}
         if missing:
             return ActionResult("variant_unavailable", {**facts, "wanted": _options_text(missing)})
+        if among:  # several variants fit the wish equally well: which of them?
+            return ActionResult("ask_variant_among", {**facts, "wanted": _options_text(ctx.slots.get("variant_wish", {})),
+                                                      "choices": variant_choices(ctx, item, among)})
         return ActionResult("ask_variant", facts)
 
     def confirmation(self, ctx: FlowContext, order: dict[str, Any]) -> ActionResult:
