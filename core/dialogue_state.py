@@ -19,7 +19,8 @@ class DialogueState:
     ``identity_given`` the parts of those details given so far, until the check succeeds;
     ``last_order`` the order the last finished task was about ("where is my refund?" after a cancel);
     ``refused_task`` the task the shop's policy refused in turn ``refused_at`` (an order number in the
-    very next message asks for it again, for that order: "sorry, I meant W…");
+    very next message asks for it again, for that order: "sorry, I meant W…", keeping ``refused_slots``,
+    what was said of the task, such as its reason);
     ``erase_asked_at`` the turn that asked "delete your data for good?" (only the next turn can confirm);
     ``failures`` counts consecutive turns the assistant did not understand; ``sentiment`` keeps the
     last ten message scores and ``mood`` their smoothed trend (see :mod:`core.sentiment.mood`)."""
@@ -44,6 +45,7 @@ class DialogueState:
     last_order: str | None = None
     refused_task: str | None = None
     refused_at: int | None = None
+    refused_slots: dict[str, Any] = field(default_factory=dict)
     erase_asked_at: int | None = None
 
     def to_dict(self) -> dict[str, Any]:

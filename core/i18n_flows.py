@@ -126,9 +126,9 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
                          "en": "Which items of order {order_id} would you like to return? (or \"all\")\n{items}"},
     "ask_return_reason": {"zh": "请问订单 {order_id} 的 {items} 退货的原因是什么？",
                           "en": "What is the reason for returning {items} from order {order_id}?"},
-    "ask_refund_method": {"zh": "订单 {order_id} 的退款 {amount} 希望退回{original}，还是转为店铺余额？",
-                          "en": "Should the refund of {amount} for order {order_id} go back to {original}, or as store "
-                                "credit?"},
+    "ask_refund_method": {"zh": "订单 {order_id}（{items}）的退款 {amount} 希望退回{original}，还是转为店铺余额？",
+                          "en": "Should the refund of {amount} for {items} (order {order_id}) go back to {original}, or "
+                                "as store credit?"},
     "refund_to_original": {"zh": "原支付方式", "en": "your original payment method"},
     "refund_to_original_kinds": {"zh": "原支付方式（{kinds}）", "en": "your original payment method ({kinds})"},
     "refund_method_original": {"zh": "原支付方式", "en": "original payment method"},

@@ -107,8 +107,8 @@ async def test_a_refund_to_the_payment_method_named_by_its_kind(tau):
     await say("I'd like to send back the t-shirt from W3388163, it faded after one wash")
     question = await say(SOFIA_T)
     assert "#W3388163" in question and "PayPal" in question and "paypal_" not in question
-    again = await say("put it on my gift card")  # the order was not paid with one: no method invented
-    assert _state(store)["awaiting"] == "refund_method" and "gift card" not in again.split("?")[0].lower()
+    again = await say("put it on my credit card")  # the order was not paid with one: no method invented
+    assert _state(store)["awaiting"] == "refund_method" and "credit card" not in again.lower()
     confirm = await say("just put it back on my paypal then")
     assert "$46.85" in confirm and "PayPal" in confirm
     await say("yes")
@@ -129,7 +129,8 @@ async def test_a_refund_in_chinese_words_goes_back_the_way_it_was_paid(tau):
 @pytest.mark.parametrize(("text", "paid", "named"), [
     ("back to the card I paid with", {"credit_card"}, "original"),
     ("退到我的礼品卡", {"gift_card"}, "original"),
-    ("退到我的礼品卡", {"paypal"}, None),
+    ("退到我的礼品卡", {"paypal"}, "store_credit"),  # a gift card it was not paid with: the shop's store credit
+    ("退到支付宝", {"paypal"}, None),  # never a method the order did not use
     ("refund to my credit card", {"credit_card"}, "original"),  # a credit card is no store credit
     ("as store credit please", {"paypal"}, "store_credit"),
     ("原路退回", {"paypal"}, "original"),
@@ -176,3 +177,14 @@ async def test_a_colour_exchange_read_as_tracking_goes_to_the_exchange_after_ver
     await say("订单W2421430的抓绒外套收到是红色的，想换成黑色")
     reply = await say(OMAR_K)
     assert "#W2421430" in reply and _state(store)["active_task"] == "exchange"
+
+
+async def test_a_correction_after_a_refusal_keeps_the_reason(tau):
+    store, say = tau
+    await say("please cancel W9549057, the delivery takes too long")  # processed: it can no longer be cancelled
+    assert "#W9549057" in await say("mason.johansson9528@example.com 28271")
+    confirm = await say("ah sorry, I meant W3358610")  # the pending one: the reason given before still holds
+    assert "#W3358610" in confirm and "$2,073.69" in confirm and "why" not in confirm.lower()
+    await say("yes")
+    request = next(store.db["order_requests"].rows_where("order_id = ?", ["#W3358610"]))
+    assert request["reason"] == "the delivery takes too long" and store.orders.get("#W9549057")["status"] == "processed"

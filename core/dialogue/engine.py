@@ -64,9 +64,12 @@ class TaskEngine:
                                                      policy.auth_email_attempts, policy.auth_lock_minutes))
 
     def start(self, turn: Turn, name: str) -> None:
-        """Begin ``name`` (dropping any other task); the order named before carries over."""
+        """Begin ``name`` (dropping any other task); the order named before carries over, and when it asks
+        again for the task refused in the turn before, what was said of that task (its reason) too."""
         state = turn.state
         carried = {"order_id": state.slots["order_id"]} if "order_id" in state.slots else {}
+        if name == state.refused_task and state.refused_at == state.turn - 1:  # "sorry, I meant W…" after a refusal
+            carried = {**state.refused_slots, **carried}
         state.active_task, state.pending, state.awaiting, state.task_turns = name, None, None, 0
         state.slots = carried
 
@@ -145,8 +148,9 @@ class TaskEngine:
         flow = self._sibling_for(flow, ctx, order)
         refused = flow.refusal(ctx, order) if order else None
         if refused:
+            kept = {k: v for k, v in ctx.slots.items() if k in TASK_SLOTS}
             self.stop(ctx.turn)
-            state.refused_task, state.refused_at = flow.name, state.turn
+            state.refused_task, state.refused_at, state.refused_slots = flow.name, state.turn, kept
             return _with_lead(refused, lead, task=task_label(flow.name))
         if order is not None:
             ctx.order_currency = order.get("currency")

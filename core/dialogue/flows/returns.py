@@ -34,10 +34,11 @@ class ReturnFlow(Flow):
         """Which items? Why? Refund to the original method or store credit?"""
         if slot == "item":
             return ActionResult("ask_return_items", {"order_id": order["id"], "items": numbered_items(order)})
+        items = items_text(order, [i["id"] for i in chosen_items(order, ctx.slots["item"])])
         if slot == "reason":
-            items = [i["id"] for i in chosen_items(order, ctx.slots["item"])]
-            return ActionResult("ask_return_reason", {"order_id": order["id"], "items": items_text(order, items)})
+            return ActionResult("ask_return_reason", {"order_id": order["id"], "items": items})
         return ActionResult("ask_refund_method", {"order_id": order["id"], "amount": ctx.price(self._amount(ctx, order)),
+                                                  "items": items,
                                                   "original": refund_method_text("original", order)},
                             buttons=[(f"refund_method_{m}", f"/refund {m}") for m in ctx.policy.refund_methods])
 

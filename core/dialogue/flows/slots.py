@@ -107,7 +107,8 @@ def refund_method_named(text: str, methods: tuple[str, ...] | list[str], paid: s
     """The refund method (of ``methods``) a message names: a button, "store credit", "原路退回", "back to
     my original payment"; None when it names none. A payment method named by its kind ("refund it to my gift
     card", "退到支付宝") is the original method when it is one the order was paid with (``paid``: the kinds,
-    see :func:`paid_kinds`), and names nothing when it is not (never a method the order did not use); with
+    see :func:`paid_kinds`); a gift card it was not paid with is store credit (the balance such a card
+    holds); any other kind names nothing (never a method the order did not use); with
     ``paid`` None any kind counts (the message's shape only). Whatever else the intent model reads in such
     a message, it answers "refund to?"."""
     text = text.strip()
@@ -116,7 +117,10 @@ def refund_method_named(text: str, methods: tuple[str, ...] | list[str], paid: s
     original = "original" if "original" in methods else None
     kinds = {kind for kind, words in _PAYMENT_KINDS if words.search(text)}
     if kinds:
-        return original if paid is None or kinds & paid else None
+        if paid is None or kinds & paid:
+            return original
+        # a gift card the order was not paid with is the shop's store credit (tau: "or a gift card")
+        return "store_credit" if kinds == {"gift_card"} and "store_credit" in methods else None
     if _STORE_CREDIT.search(text) and "store_credit" in methods:
         return "store_credit"
     if _ANY_CARD.search(text):  # "back to my card": the order's card, if it was paid by one
