@@ -16,9 +16,11 @@ class DialogueState:
     ``awaiting`` the slot just asked for; ``pending`` the change waiting for the shopper's yes/no, asked
     for in turn ``pending_asked_at``;
     ``customer_id`` the customer the shopper proved to be in this chat (email plus zip code or phone);
+    ``identity_given`` the parts of those details given so far, until the check succeeds;
     ``last_order`` the order the last finished task was about ("where is my refund?" after a cancel);
     ``refused_task`` the task the shop's policy refused in turn ``refused_at`` (an order number in the
-    very next message asks for it again, for that order: "sorry, I meant W…");
+    very next message asks for it again, for that order: "sorry, I meant W…", keeping ``refused_slots``,
+    what was said of the task, such as its reason);
     ``erase_asked_at`` the turn that asked "delete your data for good?" (only the next turn can confirm);
     ``csat_due``: a flow finished, the CSAT question waits for the conversation's end; ``csat_open``: it was
     just asked, a score may follow; ``csat_comment``: scored, a comment may follow; ``csat_asked``: asked in
@@ -41,10 +43,12 @@ class DialogueState:
     pending: str | None = None
     pending_asked_at: int | None = None
     customer_id: int | None = None
+    identity_given: dict[str, str] = field(default_factory=dict)
     task_turns: int = 0
     last_order: str | None = None
     refused_task: str | None = None
     refused_at: int | None = None
+    refused_slots: dict[str, Any] = field(default_factory=dict)
     erase_asked_at: int | None = None
     csat_due: bool = False
     csat_open: bool = False

@@ -30,9 +30,8 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
               "together with its zip code or phone number, e.g. name@example.com 200001.",
     },
     "need_second_factor": {
-        "zh": "请在同一条消息里发送邮箱，以及账户的收货邮编或手机号，例如：name@example.com 200001。",
-        "en": "Please send the email together with the zip code or phone number on the account, in one message, "
-              "e.g. name@example.com 200001.",
+        "zh": "还需要账户的收货邮编或手机号，例如：200001。",
+        "en": "Please also send the zip code or phone number on the account, e.g. 200001.",
     },
     "auth_failed": {
         "zh": "抱歉，这些信息无法确认您的身份。请核对邮箱和邮编（或手机号）后再试，或转人工客服。",
@@ -111,14 +110,16 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     "ask_item": {"zh": "订单 {order_id} 中是哪件商品？\n{items}", "en": "Which item of order {order_id}?\n{items}"},
     "ask_variant": {"zh": "订单 {order_id} 的 {item} 想换成什么尺码或颜色？有货的选项：{choices}",
                     "en": "Which size or colour would you like instead of {item} (order {order_id})? In stock: {choices}"},
+    "ask_variant_among": {"zh": "{item}（订单 {order_id}）有几款“{wanted}”的有货：{choices}。请问要哪一款？",
+                          "en": "{item} (order {order_id}) is in stock in {wanted} as: {choices}. Which one would you like?"},
     "variant_unavailable": {"zh": "抱歉，{item} 没有有货的“{wanted}”。有货的选项：{choices}",
                             "en": "Sorry, {item} isn't available in {wanted}. In stock: {choices}"},
-    "confirm_change_items": {"zh": "确认把订单 {order_id} 的 {item} 改为 {new} 吗？{difference} 请回复“是”或“否”。",
-                             "en": "Change {item} in order {order_id} to {new}? {difference} Please answer yes or no."},
+    "confirm_change_items": {"zh": "确认把订单 {order_id} 的 {item} 改为 {new}（{price}）吗？{difference} 请回复“是”或“否”。",
+                             "en": "Change {item} in order {order_id} to {new} ({price})? {difference} Please answer yes or no."},
     "done_change_items": {"zh": "已把订单 {order_id} 中的商品改为 {new}。{difference}",
                           "en": "Done: order {order_id} now has {new}. {difference}"},
-    "confirm_exchange": {"zh": "确认把订单 {order_id} 的 {item} 换成 {new} 吗？{difference} 请回复“是”或“否”。",
-                         "en": "Exchange {item} from order {order_id} for {new}? {difference} Please answer yes or no."},
+    "confirm_exchange": {"zh": "确认把订单 {order_id} 的 {item} 换成 {new}（{price}）吗？{difference} 请回复“是”或“否”。",
+                         "en": "Exchange {item} from order {order_id} for {new} ({price})? {difference} Please answer yes or no."},
     "done_exchange": {"zh": "换货申请已提交：订单 {order_id} 换成 {new}。{difference}我们收到退回的商品后 48 小时内发出新商品。",
                       "en": "Exchange requested: order {order_id}, for {new}. {difference} We ship the replacement "
                             "within 48 hours of receiving your return."},
@@ -127,16 +128,20 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     "difference_refund": {"zh": "差价 {amount} 将退还给您。", "en": "We refund the difference of {amount}."},
     "ask_return_items": {"zh": "订单 {order_id} 要退哪件商品？（也可以回复“全部”）\n{items}",
                          "en": "Which items of order {order_id} would you like to return? (or \"all\")\n{items}"},
-    "ask_return_reason": {"zh": "请问退货的原因是什么？", "en": "What is the reason for the return?"},
-    "ask_refund_method": {"zh": "退款 {amount} 希望退回原支付方式，还是转为店铺余额？",
-                          "en": "Should the refund of {amount} go back to your original payment method, or as store credit?"},
+    "ask_return_reason": {"zh": "请问订单 {order_id} 的 {items} 退货的原因是什么？",
+                          "en": "What is the reason for returning {items} from order {order_id}?"},
+    "ask_refund_method": {"zh": "订单 {order_id}（{items}）的退款 {amount} 希望退回{original}，还是转为店铺余额？",
+                          "en": "Should the refund of {amount} for {items} (order {order_id}) go back to {original}, or "
+                                "as store credit?"},
+    "refund_to_original": {"zh": "原支付方式", "en": "your original payment method"},
+    "refund_to_original_kinds": {"zh": "原支付方式（{kinds}）", "en": "your original payment method ({kinds})"},
     "refund_method_original": {"zh": "原支付方式", "en": "original payment method"},
     "refund_method_store_credit": {"zh": "店铺余额", "en": "store credit"},
     "confirm_return_items": {"zh": "确认为订单 {order_id} 申请退货（{items}），退款 {refund} 到{method}吗？请回复“是”或“否”。",
-                             "en": "Return {items} from order {order_id}, with {refund} refunded as {method}? "
+                             "en": "Return {items} from order {order_id}, with {refund} refunded to {method}? "
                                    "Please answer yes or no."},
     "done_return_items": {"zh": "退货申请已提交（订单 {order_id}）。仓库收到商品后 3 个工作日内退款 {refund} 到{method}。",
-                          "en": "Return requested for order {order_id}. We refund {refund} as {method} within 3 "
+                          "en": "Return requested for order {order_id}. We refund {refund} to {method} within 3 "
                                 "business days of receiving the parcel."},
     "done_invoice": {"zh": "已为订单 {order_id} 申请电子发票，将在 3 个工作日内发送到 {email}。",
                      "en": "Invoice requested for order {order_id}. We'll email it to {email} within 3 business days."},

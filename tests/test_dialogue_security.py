@@ -88,7 +88,7 @@ async def test_nothing_about_orders_before_the_shopper_is_verified(shop):
     visitor = Identity("web", "visitor")
     order = store.orders.get("#W5263298")
     for text in ("where is my order W5263298", "cancel W5263298", "return W5263298", "/orders", "我的订单W5263298",
-                 "W5263298", "yes", "liam.evans57@example.com", "210081"):
+                 "W5263298", "yes", "liam.evans57@example.com", "210018"):  # the email, then a wrong zip: one failed check
         with frozen_clock(NOW):
             reply = await say(assistant, visitor, text)
         assert order["tracking_number"] not in reply and "Rock tea" not in reply and "¥536" not in reply, (text, reply)

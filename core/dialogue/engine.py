@@ -41,6 +41,9 @@ FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
     TrackOrderFlow(), RefundStatusFlow(), CancelOrderFlow(), ChangeAddressFlow(), ChangeItemsFlow(),
     ReturnFlow(), ExchangeFlow(), InvoiceFlow(), CouponsFlow())}
 MAX_ORDERS_LISTED = 5
+# Slots about the task rather than one order's lines: kept when the shopper corrects which order it is
+# ("sorry, I meant the other order"); the item and variant chosen belong to the order and start over.
+TASK_SLOTS = ("reason", "refund_method", "address", "_request")
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +65,12 @@ class TaskEngine:
                                                      policy.auth_email_attempts, policy.auth_lock_minutes))
 
     def start(self, turn: Turn, name: str) -> None:
-        """Begin ``name`` (dropping any other task); the order named before carries over."""
+        """Begin ``name`` (dropping any other task); the order named before carries over, and when it asks
+        again for the task refused in the turn before, what was said of that task (its reason) too."""
         state = turn.state
         carried = {"order_id": state.slots["order_id"]} if "order_id" in state.slots else {}
+        if name == state.refused_task and state.refused_at == state.turn - 1:  # "sorry, I meant W…" after a refusal
+            carried = {**state.refused_slots, **carried}
         state.active_task, state.pending, state.awaiting, state.task_turns = name, None, None, 0
         state.slots = carried
         turn.flows.append(("started", name))
@@ -156,8 +162,9 @@ class TaskEngine:
         flow = self._sibling_for(flow, ctx, order)
         refused = flow.refusal(ctx, order) if order else None
         if refused:
+            kept = {k: v for k, v in ctx.slots.items() if k in TASK_SLOTS}
             self.stop(ctx.turn)
-            state.refused_task, state.refused_at = flow.name, state.turn
+            state.refused_task, state.refused_at, state.refused_slots = flow.name, state.turn, kept
             return _with_lead(refused, lead, task=task_label(flow.name))
         if order is not None:
             ctx.order_currency = order.get("currency")
@@ -271,8 +278,10 @@ class TaskEngine:
         if text.startswith("/order "):
             raw = text.split(maxsplit=1)[1]
         if raw:
-            if turn.state.slots.get("order_id") not in normalise_order_id(raw):
-                turn.state.slots = {"order_id": raw.strip()}  # another order: its details start over
+            slots = turn.state.slots
+            if slots.get("order_id") not in normalise_order_id(raw):  # another order: its items start over, what
+                turn.state.slots = {"order_id": raw.strip(),  # the shopper said of the task (why, refund to) stays
+                                    **{k: v for k, v in slots.items() if k in TASK_SLOTS}}
             turn.state.pending = None
 
     def _identify(self, turn: Turn, consume: bool = True) -> tuple[dict[str, Any] | None, Any]:
@@ -281,7 +290,12 @@ class TaskEngine:
         if turn.customer is not None:
             return turn.customer, None
         state = turn.state
-        given = credentials(turn.message.text, turn.nlu.entities) if consume else None
+        typed = credentials(turn.message.text, turn.nlu.entities) if consume else None
+        if typed is not None and not typed.empty:  # a correction of one part is checked with the others
+            given = typed.over(state.identity_given)
+            state.identity_given = given.remembered()
+        else:
+            given = None
         if given is None or not given.email:
             state.awaiting = "identity"
             return None, ActionResult("need_identity_chat", buttons=[("btn_human", "/human")])
@@ -297,7 +311,7 @@ class TaskEngine:
             state.awaiting = "identity"
             return None, ActionResult("auth_failed", buttons=[("btn_human", "/human")])
         customer = self._store.customers.get(customer["id"])
-        state.customer_id = customer["id"]
+        state.customer_id, state.identity_given = customer["id"], {}
         turn.customer = customer
         state.awaiting = None
         return customer, "auth_ok"

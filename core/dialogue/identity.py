@@ -5,7 +5,11 @@ Failed checks are counted per conversation, per source (the channel's own key fo
 from: the web chat's client address) and per email address, each with its own limit within one window;
 an email without a zip code or phone number is not a check. Only conversations that are not yet a
 customer's come here, so a customer's linked channels and verified sessions are never paused by
-failures made elsewhere. The answer to a failed check never says whether the email exists."""
+failures made elsewhere. The answer to a failed check never says whether the email exists.
+
+The parts given so far are remembered for the conversation until it is verified, so that a correction
+of one of them ("sorry, typo. zip is 43138", "邮箱打错了，是…") is checked together with the others
+(each such check counts like any other)."""
 from __future__ import annotations
 
 import hashlib
@@ -33,6 +37,23 @@ class Credentials:
     def complete(self) -> bool:
         """An email plus a zip code or phone number."""
         return bool(self.email and (self.zip or self.phone))
+
+    @property
+    def empty(self) -> bool:
+        """Nothing that identifies anyone."""
+        return not (self.email or self.zip or self.phone)
+
+    def over(self, earlier: dict[str, Any] | None) -> Credentials:
+        """These details completed by the parts given earlier in the conversation (``earlier``, as
+        :meth:`remembered` keeps them): a new email keeps the earlier zip code or phone, a new zip code or
+        phone the earlier email."""
+        earlier = earlier or {}
+        second = (self.zip, self.phone) if self.zip or self.phone else (earlier.get("zip"), earlier.get("phone"))
+        return Credentials(self.email or earlier.get("email"), *second)
+
+    def remembered(self) -> dict[str, str]:
+        """The parts to keep in the dialogue state until the shopper is verified."""
+        return {key: value for key, value in (("email", self.email), ("zip", self.zip), ("phone", self.phone)) if value}
 
 
 def credentials(text: str, entities: dict[str, Any]) -> Credentials:

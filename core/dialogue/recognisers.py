@@ -30,6 +30,30 @@ TOPIC_OF_INTENT = {
     "switch_account": "account", "recover_password": "account", "registration_problems": "account",
     "newsletter_subscription": "newsletter", "review": "reviews",
 }
+QUESTION = re.compile(r"[?？]|吗|呢|什么|怎么|多久|几天|哪些|^(?:what|how|when|where|why|which|can|do|does|is|are)\b",
+                      re.IGNORECASE)
+# "how long do refunds usually take?", "退款一般多久能到账？": about the shop's rules, not one of the shopper's orders
+_GENERAL = re.compile(r"一般|通常|平时|正常(?:情况)?|\b(?:usually|normally|generally|typically|in general)\b", re.IGNORECASE)
+# "我有个订单取消了，退款退了吗", "did my refund come through?": about the shopper's own order, not the rules;
+# so is asking when one thing happens ("退款什么时候到账", "when will the refund arrive"): Chinese drops the
+# "my" that English says, and how long things take ("退款要多久", "how long do refunds take") stays general
+_PERSONAL = re.compile(r"\b(?:my|mine|i|i've|i'd)\b.*\b(?:orders?|refunds?|cancell?ed|returned|money|coupons?"
+                       r"|vouchers?|(?:promo |discount )?codes?|invoice)\b"
+                       r"|我.{0,8}(?:订单|退款|取消|退货|退了|钱|优惠券|优惠码|券|发票)"
+                       r"|(?:什么时候|啥时候|何时|哪天)|\bwhen\s+(?:will|did|is|was)\b|\bwhen's\b", re.IGNORECASE)
+# whether money already came back: "did I get my money back?", "has the refund come through?", "钱退回来了吗"
+_REFUND_ARRIVED = re.compile(
+    r"\b(?:money|refund)\b.{0,40}\b(?:back|through|arrived|received|paid|issued|processed)\b"
+    r"|\b(?:did|have|has)\b.{0,25}\b(?:got|get|gotten|received?)\b.{0,15}\b(?:money|refund)\b"
+    r"|\bwhere(?:'s|\s+is)\s+(?:my|the)\s+(?:money|refund)\b"
+    r"|(?:退款|钱|款).{0,6}(?:到账|到了|退了|退回来|回来|收到|退给我)|(?:退款|钱).{0,4}(?:到哪|在哪)",
+    re.IGNORECASE)
+_WANTS = re.compile(r"\b(?:want|need|would like|i'd like|give me|demand)\b|我要|想要|要求|申请", re.IGNORECASE)
+# another option instead of the one received or ordered: "想换成红色", "the size 9 instead", "swap it for blue"
+_SWAP = re.compile(r"换成|换个|换一[个件双款下]|换货|改成|改为|换为|调换"
+                   r"|\b(?:instead|rather\s+than|swap|switch|change|exchange)\b", re.IGNORECASE)
+# intents that ask about refunds in general, which a question about one's own money coming back is not
+_REFUND_QUESTION_INTENTS = ("get_refund", "check_refund_policy")
 SWITCH_CONFIDENCE = 0.8
 SECOND_READING_CONFIDENCE = 0.3
 FREE_TEXT_SLOTS = ("reason", "address")
@@ -40,7 +64,9 @@ def flow_for(turn: Turn) -> str | None:
     second reading when the first is none ("exchange the boots in W123 for size 9" read as exchange /
     place_order); a new address the model cannot place (out_of_scope) asks to change the delivery address;
     another option of a named order's item asks to change the item, unless the model is sure of another
-    order flow."""
+    order flow; another size or colour asked for an order's item is an exchange (or, for a pending order, a
+    change of its items) whatever look-up the model reads; a question whether one's own money came back is
+    the refund's status."""
     nlu = turn.nlu
     flow = FLOW_OF_INTENT.get(nlu.intent)
     if flow is None and "order_id" in nlu.entities:
@@ -51,11 +77,14 @@ def flow_for(turn: Turn) -> str | None:
     if flow not in _OPTION_FLOWS and (flow is None or nlu.confidence < SWITCH_CONFIDENCE) \
             and asks_other_option(turn, wish_counts=flow is None):
         flow = "change_items"  # the exchange, when only its status rule allows the order (Flow.sibling)
+    if (flow is None or not FLOWS[flow].changes_order) and wants_other_option(turn):
+        flow = "exchange"  # "我收到的头盔是蓝色的，想换成红色，订单号W…" read as tracking; a pending order's sibling takes it
+    if flow is None and nlu.intent in _REFUND_QUESTION_INTENTS and asks_own_refund(nlu.text):
+        flow = "refund_status"  # "I cancelled my jigsaw puzzle order, did I get my money back?"
     return retried_after_refusal(turn, flow) or flow
 
 
 _OPTION_FLOWS = ("change_items", "exchange")
-_SWAP = re.compile(r"\b(?:instead|rather\s+than|swap|switch|change|exchange)\b|换成|改成|改为|换为|换个|换一个|换一下", re.IGNORECASE)
 _WISH = re.compile(r"\b(?:i'?d\s+like|i\s+would\s+like|i\s+want|(?:can|could)\s+i\s+(?:get|have)|make\s+it|prefer)\b|想要|我要",
                    re.IGNORECASE)
 
@@ -69,6 +98,32 @@ def asks_other_option(turn: Turn, wish_counts: bool = True) -> bool:
     text = turn.message.text
     return "order_id" in entities and ("size" in entities or "color" in entities) and \
         bool(_SWAP.search(text) or wish_counts and _WISH.search(text))
+
+
+def wants_other_option(turn: Turn) -> bool:
+    """Whether the message asks for another size or colour of something of an order ("想换成红色，订单号W…"):
+    swap words beside a size or colour, and an order (named, or the flow the intent reads is an order's)."""
+    entities = turn.nlu.entities
+    return bool(_SWAP.search(turn.message.text)) and ("color" in entities or "size" in entities) \
+        and ("order_id" in entities or turn.nlu.intent in FLOW_OF_INTENT)
+
+
+def about_own_orders(text: str) -> bool:
+    """A message about the shopper's own order ("我有个订单取消了，退款退了吗"): verify and look, not the FAQ."""
+    return bool(_PERSONAL.search(text))
+
+
+def general_question(text: str) -> bool:
+    """A question about how things usually go, naming no order ("退款一般多久能到账？")."""
+    return bool(_GENERAL.search(text)) and bool(QUESTION.search(text))
+
+
+def asks_own_refund(text: str) -> bool:
+    """Whether the shopper asks if the money of one of their own orders came back (a refund's status; not
+    the refund policy, nor asking for a refund): "I cancelled my order, did I get my money back?",
+    "我退货的钱退回来了吗？"."""
+    return bool(_REFUND_ARRIVED.search(text) and QUESTION.search(text)) and not _WANTS.search(text) \
+        and about_own_orders(text) and not general_question(text)
 
 
 def retried_after_refusal(turn: Turn, flow: str | None) -> str | None:

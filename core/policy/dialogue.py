@@ -14,9 +14,12 @@ from core.dialogue.flows.slots import names_awaited_value
 from core.dialogue.identity import credentials
 from core.dialogue.recognisers import (
     FREE_TEXT_SLOTS,
+    QUESTION,
     SECOND_READING_CONFIDENCE,
+    about_own_orders,
     asks_other_option,
     flow_for,
+    general_question,
     is_unsubscribe,
     language_step,
     privacy_step,
@@ -33,17 +36,6 @@ DIGRESSION_CONFIDENCE = 0.8
 # a question of how things usually go gets it from anyone.
 QUESTION_FLOWS = {"refund_status", "coupons", "invoice"}
 QUESTION_CONFIDENCE = 0.55
-_QUESTION = re.compile(r"[?？]|吗|呢|什么|怎么|多久|几天|哪些|^(?:what|how|when|where|why|which|can|do|does|is|are)\b",
-                       re.IGNORECASE)
-# "how long do refunds usually take?", "退款一般多久能到账？": about the shop's rules, not one of the shopper's orders
-_GENERAL = re.compile(r"一般|通常|平时|正常(?:情况)?|\b(?:usually|normally|generally|typically|in general)\b", re.IGNORECASE)
-# "我有个订单取消了，退款退了吗", "did my refund come through?": about the shopper's own order, not the rules;
-# so is asking when one thing happens ("退款什么时候到账", "when will the refund arrive"): Chinese drops the
-# "my" that English says, and how long things take ("退款要多久", "how long do refunds take") stays general
-_PERSONAL = re.compile(r"\b(?:my|mine|i|i've|i'd)\b.*\b(?:orders?|refunds?|cancell?ed|returned|money|coupons?"
-                       r"|vouchers?|(?:promo |discount )?codes?|invoice)\b"
-                       r"|我.{0,8}(?:订单|退款|取消|退货|退了|钱|优惠券|优惠码|券|发票)"
-                       r"|(?:什么时候|啥时候|何时|哪天)|\bwhen\s+(?:will|did|is|was)\b|\bwhen's\b", re.IGNORECASE)
 # "can i still change an order once it's processed?", "订单已经处理了还能改地址吗", "换货可以换几次": what the
 # shop allows in a case, not a request about one's own order (none named, no "my" / "我的")
 _RULE_CASE = re.compile(
@@ -66,11 +58,6 @@ _SLOT_ENTITIES = {"item": ("product_id", "color", "size"), "variant": ("color", 
                   "identity": ("email", "phone"), "order_id": ("order_id",)}
 
 
-def _general(turn: Turn) -> bool:
-    """A question about how things usually go, naming no order ("退款一般多久能到账？")."""
-    return bool(_GENERAL.search(turn.message.text)) and bool(_QUESTION.search(turn.message.text))
-
-
 def _rule_question(turn: Turn) -> bool:
     """A question of what the shop allows in a case ("换货可以换几次"), naming no order of the shopper's."""
     text = turn.message.text
@@ -89,9 +76,10 @@ def _only_credentials(turn: Turn) -> bool:
     return not re.sub(r"[\W_]+", "", _CREDENTIAL_WORDS.sub(" ", rest))
 
 
-def _personal(turn: Turn) -> bool:
-    """A request about the shopper's own order ("我有个订单取消了，退款退了吗"): verify and look, not the FAQ."""
-    return bool(_PERSONAL.search(turn.message.text))
+def _completes_identity(turn: Turn) -> bool:
+    """Identity details in this message that, with the parts given earlier, make a complete check."""
+    typed = credentials(turn.message.text, turn.nlu.entities)
+    return not typed.empty and typed.over(turn.state.identity_given).complete
 
 
 class DialoguePolicy(Policy):
@@ -118,15 +106,18 @@ class DialoguePolicy(Policy):
         if turn.message.payload is None and asks_to_complain(turn.message.text):
             return self._rules.decide(turn)  # a complaint in so many words goes to a colleague, not to a flow
         flow = flow_for(turn)
-        if turn.customer is None and (flow is None and credentials(turn.message.text, turn.nlu.entities).complete
-                                      or _only_credentials(turn)):
+        if turn.customer is None and _only_credentials(turn):
             return ["verify"]  # "let me verify first: my email is … and my zip is …"
         named_order = "order_id" in turn.nlu.entities  # an order id makes an order flow the likely reading
         sure = turn.nlu.confidence >= (SECOND_READING_CONFIDENCE if named_order else self._start_above) \
             or flow == "change_items" and asks_other_option(turn)
         if flow and sure and not _rule_question(turn) and (
-                flow not in QUESTION_FLOWS or named_order or (turn.customer is not None or _personal(turn)) and not _general(turn)):
+                flow not in QUESTION_FLOWS or named_order
+                or (turn.customer is not None or about_own_orders(turn.message.text))
+                and not general_question(turn.message.text)):
             return ["task"]
+        if turn.customer is None and _completes_identity(turn):
+            return ["verify"]  # "let me verify first: my email is … and my zip is …", "邮箱写错了，应该是 …"
         return self._rules.decide(turn)
 
     def _in_task(self, turn: Turn) -> list[str]:
@@ -163,7 +154,7 @@ class DialoguePolicy(Policy):
         nlu = turn.nlu
         if nlu.intent in _NOT_DIGRESSIONS:
             return False
-        question = bool(_QUESTION.search(turn.message.text))
+        question = bool(QUESTION.search(turn.message.text))
         if only_questions:
             return question and nlu.confidence >= QUESTION_CONFIDENCE
         if pending and question and answer(turn) is None:

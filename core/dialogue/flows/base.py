@@ -9,7 +9,7 @@ from typing import Any
 
 from core import clock
 from core.handoff_port import Handoff
-from core.i18n import t
+from core.i18n import MESSAGES, t
 from core.money import format_price
 from core.reply.templates import localise
 from core.shop.aftersales import ShopPolicy
@@ -169,6 +169,30 @@ def net_paid(order: dict[str, Any]) -> dict[str, int]:
         sign = 1 if row["kind"] == "payment" else -1 if row["kind"] == "refund" else 0
         paid[row["method"]] = paid.get(row["method"], 0) + sign * (row["amount_cents"] or 0)
     return {method: cents for method, cents in paid.items() if cents > 0}
+
+
+def payment_kind(method: str | None) -> str | None:
+    """The kind of a payment method ("alipay"; a shop's own id such as "paypal_2720658" -> "paypal"), or None
+    when it is not a kind Kefu can name."""
+    method = method or ""
+    return next((key for key in (method, method.rsplit("_", 1)[0]) if key and f"pay_{key}" in MESSAGES), None)
+
+
+def paid_kinds(order: dict[str, Any]) -> set[str]:
+    """The kinds of the payment methods the order was paid with (those Kefu can name)."""
+    return {kind for kind in (payment_kind(p["method"]) for p in order["payments"] if p["kind"] == "payment") if kind}
+
+
+def refund_method_text(method: str, order: dict[str, Any]) -> dict[str, str]:
+    """Where a refund goes, in both languages: the original payment method with its kinds ("your original
+    payment method (PayPal)"), only as far as the order's payments name them; or store credit."""
+    if method != "original":
+        return {lang: t(f"refund_method_{method}", lang) for lang in ("zh", "en")}
+    kinds = sorted(paid_kinds(order))
+    if not kinds:
+        return {lang: t("refund_to_original", lang) for lang in ("zh", "en")}
+    return {lang: t("refund_to_original_kinds", lang, kinds=("、" if lang == "zh" else ", ").join(
+        t(f"pay_{kind}", lang) for kind in kinds)) for lang in ("zh", "en")}
 
 
 def numbered_items(order: dict[str, Any]) -> dict[str, str]:

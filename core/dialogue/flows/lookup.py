@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.dialogue.flows.base import Flow, FlowContext, status_name
+from core.dialogue.flows.base import Flow, FlowContext, payment_kind, status_name
 from core.dialogue.orders import order_facts
-from core.i18n import MESSAGES, t
+from core.i18n import t
 from core.turn import ActionResult
 
 _REFUND_STATUSES = ("cancelled", "refunded", "return_requested", "exchange_requested")
@@ -68,5 +68,5 @@ class RefundStatusFlow(Flow):
 def _method(method: str | None, lang: str) -> str:
     """A payment method's name ("alipay" -> "支付宝"; a shop's own id such as "paypal_2720658" by its kind),
     never a raw id: "the original payment method" when the kind is not known."""
-    known = next((key for key in (f"pay_{method}", f"pay_{(method or '').rsplit('_', 1)[0]}") if key in MESSAGES), None)
-    return t(known or "pay_other", lang)
+    kind = payment_kind(method)
+    return t(f"pay_{kind}" if kind else "pay_other", lang)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from core.dialogue.flows.base import YES_NO, Flow, FlowContext, item_shop_id, items_text, net_paid, numbered_items
+from core.dialogue.flows.base import (YES_NO, Flow, FlowContext, item_shop_id, items_text, net_paid, numbered_items,
+                                      refund_method_text)
 from core.dialogue.flows.slots import chosen_items, read_item, read_reason, read_refund_method
-from core.i18n import t
 from core.shop.requests import Capability, RequestReturn
 from core.shop.changes import OrderChange
 from core.turn import ActionResult
@@ -19,7 +19,7 @@ class ReturnFlow(Flow):
     name = "return_items"
     rule = "return"
     slots = ("item", "reason", "refund_method")
-    asked_by = re.compile(r"\breturn|refund|send\s+(?:it|them)\s+back|退货|退款|退掉|退了|退回", re.IGNORECASE)
+    asked_by = re.compile(r"\breturn|refund|send\s+(?:it\s+|them\s+)?back|退货|退款|退掉|退了|退回", re.IGNORECASE)
     capability = Capability.RETURN
 
     def fill(self, ctx: FlowContext, order: dict[str, Any] | None) -> None:
@@ -28,15 +28,18 @@ class ReturnFlow(Flow):
             read_item(ctx, order, allow_all=True)
         if ctx.turn.state.awaiting != "item":
             read_reason(ctx, self.asked_by)
-        read_refund_method(ctx)
+        read_refund_method(ctx, order)
 
     def ask(self, ctx: FlowContext, slot: str, order: dict[str, Any]) -> ActionResult:
         """Which items? Why? Refund to the original method or store credit?"""
         if slot == "item":
             return ActionResult("ask_return_items", {"order_id": order["id"], "items": numbered_items(order)})
+        items = items_text(order, [i["id"] for i in chosen_items(order, ctx.slots["item"])])
         if slot == "reason":
-            return ActionResult("ask_return_reason", {"order_id": order["id"]})
-        return ActionResult("ask_refund_method", {"amount": ctx.price(self._amount(ctx, order))},
+            return ActionResult("ask_return_reason", {"order_id": order["id"], "items": items})
+        return ActionResult("ask_refund_method", {"order_id": order["id"], "amount": ctx.price(self._amount(ctx, order)),
+                                                  "items": items,
+                                                  "original": refund_method_text("original", order)},
                             buttons=[(f"refund_method_{m}", f"/refund {m}") for m in ctx.policy.refund_methods])
 
     def confirmation(self, ctx: FlowContext, order: dict[str, Any]) -> ActionResult:
@@ -46,7 +49,7 @@ class ReturnFlow(Flow):
         return ActionResult("confirm_return_items", {
             "order_id": order["id"], "items": items_text(order, [i["id"] for i in items]),
             "refund": ctx.price(self._amount(ctx, order)),
-            "method": {lang: t(f"refund_method_{method}", lang) for lang in ("zh", "en")}}, buttons=YES_NO)
+            "method": refund_method_text(method, order)}, buttons=YES_NO)
 
     def execute(self, ctx: FlowContext, order: dict[str, Any] | None) -> ActionResult:
         """Mark the order ``return_requested`` and record the request (awaiting approval when above the limit)."""
@@ -72,7 +75,7 @@ class ReturnFlow(Flow):
             return ActionResult("done_awaiting_approval", {"order_id": order["id"], "amount": ctx.price(amount)})
         return ActionResult("done_return_items", {
             "order_id": order["id"], "refund": ctx.price(amount),
-            "method": {lang: t(f"refund_method_{method}", lang) for lang in ("zh", "en")}})
+            "method": refund_method_text(method, order)})
 
     @staticmethod
     def _amount(ctx: FlowContext, order: dict[str, Any]) -> int:

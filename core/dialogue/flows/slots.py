@@ -4,20 +4,31 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from core.dialogue.flows.base import FlowContext
+from core.dialogue.answers import answer
+from core.dialogue.flows.base import FlowContext, paid_kinds
+from core.dialogue.identity import credentials
 from core.dialogue.references import ordinal
 from core.nlu.addresses import address_pieces, parse_address
 from core.nlu.entities import ORDER_ID
 from core.recommend.stock import sellable
+from core.retrieval.product_types import product_types
 from core.shop.aftersales import REFUND_METHODS
 from core.turn import Turn
 from core.vocabulary import colour_name, colour_words
 
 _BECAUSE = re.compile(r"(?:\b(?:because|since|as|reason(?: is)?)\b|因为|原因是?|理由是?)\s*[:：]?\s*(.{2,})", re.IGNORECASE)
 _ALL = re.compile(r"\b(?:all|everything|whole order|both)\b|全部|都退|全退|整单|所有", re.IGNORECASE)
-_STORE_CREDIT = re.compile(r"store\s*credit|credit|balance|余额|店铺余额|购物金", re.IGNORECASE)
-_ORIGINAL = re.compile(r"original|same (?:card|way|method)|back to (?:my )?(?:card|account|alipay|wechat)|原路|原支付|"
-                       r"原账户|退回(?:支付宝|微信|银行卡|信用卡)|alipay|wechat|card|paypal", re.IGNORECASE)
+_STORE_CREDIT = re.compile(r"store\s*credit|\bcredit\b(?!\s*card)|balance|余额|购物金", re.IGNORECASE)
+_ORIGINAL = re.compile(r"original|same (?:card|way|method|account)|(?:way|how) i paid|原路|原来的?(?:付款|支付|账户|方式|渠道)|"
+                       r"原(?:支付|付款)|原账户|怎么付的", re.IGNORECASE)
+# the kinds of payment method a shopper may name ("back to my PayPal", "退到我的礼品卡"), by payment_kind
+_PAYMENT_KINDS = (("gift_card", re.compile(r"gift\s*-?\s*card|礼品卡|购物卡", re.IGNORECASE)),
+                  ("credit_card", re.compile(r"credit\s*card|debit\s*card|bank\s*card|信用卡|银行卡|借记卡", re.IGNORECASE)),
+                  ("paypal", re.compile(r"pay\s*pal", re.IGNORECASE)),
+                  ("alipay", re.compile(r"ali\s*pay|支付宝", re.IGNORECASE)),
+                  ("wechat_pay", re.compile(r"we\s*chat|微信", re.IGNORECASE)),
+                  ("unionpay", re.compile(r"union\s*pay|银联", re.IGNORECASE)))
+_ANY_CARD = re.compile(r"\bcard\b|卡", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,，;；。!！]|\.(?:\s|$)|\s+(?:and|also)\s+|另外|还有")
 # clauses that say nothing about why: a greeting, a question, contact details, only an order's number
 _NOT_A_REASON = re.compile(r"^(?:hi|hello|hey|thanks|thank you|please|你好|您好|麻烦了?|谢谢|请|(?:my\s+|the\s+)?order|订单号?)?\W*$"
@@ -44,7 +55,7 @@ def read_reason(ctx: FlowContext, asked_by: re.Pattern[str]) -> None:
     turn = ctx.turn
     if turn.state.awaiting == "reason":
         text = free_text(turn)
-        if text:
+        if text and answer(turn) != "yes":  # "yes" / "对，取消吧" answers no "why?" ("不想要了" does)
             ctx.slots["reason"] = text
         return
     because = _BECAUSE.search(turn.message.text)
@@ -67,13 +78,14 @@ def reason_beside_request(text: str, asked_by: re.Pattern[str]) -> str | None:
     return "，".join(rest) if rest else None
 
 
-def read_refund_method(ctx: FlowContext) -> None:
-    """Original payment method or store credit, from a button ("/refund store_credit") or words."""
+def read_refund_method(ctx: FlowContext, order: dict[str, Any] | None) -> None:
+    """Original payment method or store credit, from a button ("/refund store_credit") or words; a payment
+    method named by its kind ("back to my PayPal") is the original one only when the order was paid with it."""
     methods = ctx.policy.refund_methods
     if len(methods) == 1:
         ctx.slots["refund_method"] = methods[0]
         return
-    named = refund_method_named(ctx.turn.message.text, methods)
+    named = refund_method_named(ctx.turn.message.text, methods, paid_kinds(order) if order else None)
     if named:
         ctx.slots["refund_method"] = named
 
@@ -83,8 +95,8 @@ def names_awaited_value(turn: Turn) -> bool:
     model reads in it: an email or phone for "who are you?", an order id for "which order?", a refund method for "refund to?" ("原路退回就行"
     is the answer, not a new refund request), a part of the new address ("60201" for "what's the zip?")."""
     awaiting = turn.state.awaiting
-    if awaiting == "identity":  # "邮箱…，邮编…" is not a request to change the address
-        return "email" in turn.nlu.entities or "phone" in turn.nlu.entities
+    if awaiting == "identity":  # "邮箱…，邮编…" is not a request to change the address; "zip is 43138" a correction
+        return not credentials(turn.message.text, turn.nlu.entities).empty
     if awaiting == "order_id":
         return "order_id" in turn.nlu.entities
     if awaiting == "refund_method":
@@ -92,18 +104,29 @@ def names_awaited_value(turn: Turn) -> bool:
     return _asks_address(turn) and bool(given_parts(turn))
 
 
-def refund_method_named(text: str, methods: tuple[str, ...] | list[str]) -> str | None:
+def refund_method_named(text: str, methods: tuple[str, ...] | list[str], paid: set[str] | None = None) -> str | None:
     """The refund method (of ``methods``) a message names: a button, "store credit", "原路退回", "back to
-    my card"; None when it names none. Whatever else the intent model reads in it, such a message
-    answers "refund to?"."""
+    my original payment"; None when it names none. A payment method named by its kind ("refund it to my gift
+    card", "退到支付宝") is the original method when it is one the order was paid with (``paid``: the kinds,
+    see :func:`paid_kinds`); a gift card it was not paid with is store credit (the balance such a card
+    holds); any other kind names nothing (never a method the order did not use); with
+    ``paid`` None any kind counts (the message's shape only). Whatever else the intent model reads in such
+    a message, it answers "refund to?"."""
     text = text.strip()
     if text.startswith("/refund ") and text.split()[1] in methods:
         return text.split()[1]
+    original = "original" if "original" in methods else None
+    kinds = {kind for kind, words in _PAYMENT_KINDS if words.search(text)}
+    if kinds:
+        if paid is None or kinds & paid:
+            return original
+        # a gift card the order was not paid with is the shop's store credit (tau: "or a gift card")
+        return "store_credit" if kinds == {"gift_card"} and "store_credit" in methods else None
     if _STORE_CREDIT.search(text) and "store_credit" in methods:
         return "store_credit"
-    if _ORIGINAL.search(text) and "original" in methods:
-        return "original"
-    return None
+    if _ANY_CARD.search(text):  # "back to my card": the order's card, if it was paid by one
+        return original if paid is None or any(kind.endswith("card") or kind == "unionpay" for kind in paid) else None
+    return original if _ORIGINAL.search(text) else None
 
 
 def _asks_address(turn: Turn) -> bool:
@@ -152,8 +175,9 @@ def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
 
 def _names(ctx: FlowContext, item: dict[str, Any], text: str, by_options: bool = True) -> bool:
     """Whether the message names the item: a word of its English name (3+ letters), three characters
-    in a row of its Chinese title, its category ("裤子", "dress"), or (``by_options``) an option value
-    only another variant of it has ("250ml")."""
+    in a row of its Chinese title, its category ("裤子", "dress"), its kind of product in either language
+    ("宠物床" for an English shop's Pet Bed), or (``by_options``) an option value only another variant of it
+    has ("250ml")."""
     lowered = text.lower()
     product = ctx.store.catalog.product(item["product_id"]) or {}
     words = set(re.findall(r"[a-z]{3,}", f"{item['name']} {product.get('title_en') or ''}".lower())) - _COMMON
@@ -165,6 +189,9 @@ def _names(ctx: FlowContext, item: dict[str, Any], text: str, by_options: bool =
     category = next((c for c in ctx.store.catalog.categories() if c["id"] == product.get("category")), None)
     if category and any(word and len(word) >= 2 and word.lower() in lowered
                         for word in (category["name_zh"], category["name_en"], *(category["aliases"] or []))):
+        return True
+    kind = product_types(ctx.store).find(text)
+    if kind is not None and kind.fits(product):
         return True
     return by_options and bool(_options_named(ctx, item, text))
 
@@ -178,7 +205,9 @@ def read_variant(ctx: FlowContext, order: dict[str, Any]) -> None:
     """The variant of the same product the shopper wants instead: the in-stock variant with the size or
     colour the message names that keeps most of the item's other options (the only one keeping them
     all, or else the only closest one: the confirmation shows every option that changes). A wish no
-    variant matches, or several equally close ones, is kept in ``variant_missing``."""
+    variant matches is kept in ``variant_missing``; one that several equally close variants fit ("fabric")
+    in ``variant_wish``, with those variants in ``variant_among``, and the next answer ("the black one")
+    narrows it."""
     item = next((i for i in order["items"] if i["id"] == ctx.slots.get("item")), None)
     if item is None:
         return
@@ -186,6 +215,7 @@ def read_variant(ctx: FlowContext, order: dict[str, Any]) -> None:
     wanted = wanted_options(ctx, item, ctx.turn.message.text) or {k: entities[k] for k in ("color", "size") if k in entities}
     if not wanted:
         return
+    wanted = {**ctx.slots.pop("variant_wish", {}), **wanted}
     ctx.slots.pop("variant_missing", None)
     current = {k: str(v).lower() for k, v in (item["options"] or {}).items()}
     scored = []
@@ -201,7 +231,10 @@ def read_variant(ctx: FlowContext, order: dict[str, Any]) -> None:
         ctx.slots["variant"] = closest[0]
         return
     ctx.slots.pop("variant", None)
-    ctx.slots["variant_missing"] = wanted
+    if closest:
+        ctx.slots["variant_wish"], ctx.slots["variant_among"] = wanted, closest
+    else:
+        ctx.slots["variant_missing"] = wanted
 
 
 # what comes right before an option the shopper does not want: "size 8 instead of 7", "不要M码"
@@ -252,19 +285,27 @@ def _value_forms(key: str, value: str) -> set[str]:
 
 
 def _options_named(ctx: FlowContext, item: dict[str, Any], said: str) -> dict[str, str]:
-    """Other option values of the product named in the message ("250ml", "125g")."""
-    text = said.lower().replace(" ", "")
+    """Other option values of the product named in the message ("250ml", "the polyester one"), each as a
+    whole word ("yes" is not in "polyester", "XL" not in "XXL"); a yes/no value names nothing."""
+    text = said.lower()
     current = item["options"] or {}
     return {key: str(value) for variant in ctx.store.catalog.variants(item["product_id"])
             for key, value in (variant["options"] or {}).items()
-            if str(value) != str(current.get(key)) and len(str(value)) >= 2 and str(value).lower() in text}
+            if str(value) != str(current.get(key)) and len(str(value)) >= 2
+            and str(value).lower() not in _ANSWER_WORDS and _says(text, str(value).lower())}
 
 
-def variant_choices(ctx: FlowContext, item: dict[str, Any]) -> dict[str, str]:
-    """The other in-stock options of an item's product, listed for the shopper."""
+def _says(text: str, value: str) -> bool:
+    """Whether the lower-cased text holds the option value as a whole word, spaces inside it optional."""
+    spaced = r"\s*".join(re.escape(ch) for ch in value.replace(" ", ""))
+    return re.search(rf"(?<![a-z0-9]){spaced}(?![a-z0-9])", text) is not None
+
+
+def variant_choices(ctx: FlowContext, item: dict[str, Any], among: list[str] | None = None) -> dict[str, str]:
+    """The other in-stock options of an item's product (or only the variants ``among``), listed for the shopper."""
     out = {}
     variants = [v for v in ctx.store.catalog.variants(item["product_id"])
-                if v["id"] != item["variant_id"] and sellable(v)]
+                if v["id"] != item["variant_id"] and sellable(v) and (among is None or v["id"] in among)]
     for lang in ("zh", "en"):
         names = ["/".join(colour_name(str(val), lang) if key == "color" else str(val)
                           for key, val in (v["options"] or {}).items()) for v in variants]

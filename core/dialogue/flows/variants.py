@@ -35,23 +35,26 @@ class _VariantSwapFlow(Flow):
         read_variant(ctx, order)
 
     def ask(self, ctx: FlowContext, slot: str, order: dict[str, Any]) -> ActionResult:
-        """Which item? Which size or colour instead (with what is in stock)?"""
+        """Which item? Which size or colour instead (with what is in stock, or the ones that fit the wish)?"""
         if slot == "item":
             return ActionResult("ask_item", {"order_id": order["id"], "items": numbered_items(order)})
         item = self._item(ctx, order)
-        missing = ctx.slots.pop("variant_missing", None)
+        missing, among = ctx.slots.pop("variant_missing", None), ctx.slots.pop("variant_among", None)
         facts = {"order_id": order["id"], "item": items_text(order, [item["id"]]), "choices": variant_choices(ctx, item)}
         if missing:
             return ActionResult("variant_unavailable", {**facts, "wanted": _options_text(missing)})
+        if among:  # several variants fit the wish equally well: which of them?
+            return ActionResult("ask_variant_among", {**facts, "wanted": _options_text(ctx.slots.get("variant_wish", {})),
+                                                      "choices": variant_choices(ctx, item, among)})
         return ActionResult("ask_variant", facts)
 
     def confirmation(self, ctx: FlowContext, order: dict[str, Any]) -> ActionResult:
-        """Old and new variant and the price difference."""
+        """Old and new variant, the new one's price and the price difference."""
         item, variant = self._item(ctx, order), self._variant(ctx)
         difference = (variant["price_cents"] - item["price_cents"]) * item["quantity"]
         return ActionResult(f"confirm_{self.name}", {
             "order_id": order["id"], "item": items_text(order, [item["id"]]), "new": _options_text(variant["options"]),
-            "difference": _difference_text(ctx, difference)}, buttons=YES_NO)
+            "price": ctx.price(variant["price_cents"]), "difference": _difference_text(ctx, difference)}, buttons=YES_NO)
 
     def execute(self, ctx: FlowContext, order: dict[str, Any] | None) -> ActionResult:
         """Swap the variant, settle the difference, record the request and audit it."""
