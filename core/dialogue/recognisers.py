@@ -74,11 +74,11 @@ def flow_for(turn: Turn) -> str | None:
                      and r.confidence >= SECOND_READING_CONFIDENCE), None)
     if flow is None and nlu.intent == "out_of_scope" and "address" in nlu.entities:
         flow = "change_address"
+    if (flow is None or not FLOWS[flow].changes_order) and wants_other_option(turn):
+        flow = "exchange"  # "我收到的头盔是蓝色的，想换成红色，订单号W…" read as tracking; a pending order's sibling takes it
     if flow not in _OPTION_FLOWS and (flow is None or nlu.confidence < SWITCH_CONFIDENCE) \
             and asks_other_option(turn, wish_counts=flow is None):
         flow = "change_items"  # the exchange, when only its status rule allows the order (Flow.sibling)
-    if (flow is None or not FLOWS[flow].changes_order) and wants_other_option(turn):
-        flow = "exchange"  # "我收到的头盔是蓝色的，想换成红色，订单号W…" read as tracking; a pending order's sibling takes it
     if flow is None and nlu.intent in _REFUND_QUESTION_INTENTS and asks_own_refund(nlu.text):
         flow = "refund_status"  # "I cancelled my jigsaw puzzle order, did I get my money back?"
     return retried_after_refusal(turn, flow) or flow
