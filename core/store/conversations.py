@@ -149,7 +149,7 @@ class Conversations:
         """Write the dialogue state, adding ``completed_turns`` (1 after a turn, 0 for a patch) to its count."""
         self._db.execute(
             "insert into dialogue_states (conversation_id, turn, state, updated_at) values (?, ?, ?, ?) "
-            "on conflict (conversation_id) do update set turn = turn + excluded.turn, state = excluded.state, "
+            "on conflict (conversation_id) do update set turn = dialogue_states.turn + excluded.turn, state = excluded.state, "
             "updated_at = excluded.updated_at", [conversation_id, completed_turns, _json(state), now])
 
     def mood(self, conversation_id: str) -> float | None:
