@@ -32,19 +32,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres_databases(tmp_path_factory: pytest.TempPathFactory):
+def postgres_databases():
     """A private PostgreSQL for the session (skipped where it is not installed) and fresh store
-    databases on it (tests.pg.FreshDatabases)."""
+    databases on it (tests.pg.FreshDatabases). Its folder is its own, not under pytest's basetemp,
+    which a concurrent pytest run may prune while the server still runs."""
+    import shutil
+    import tempfile
+
     from tests.pg import FreshDatabases, PostgresServer, find_bindir
 
     if find_bindir() is None:
         pytest.skip("PostgreSQL is not installed (make medusa-deps installs it)")
+    folder = tempfile.mkdtemp(prefix="kefu-pg-")
     server = PostgresServer()
-    server.start(tmp_path_factory.mktemp("postgres"))
-    databases = FreshDatabases(server)
-    yield databases
-    databases.close()
-    server.stop()
+    try:
+        server.start(folder)
+        databases = FreshDatabases(server)
+        yield databases
+        databases.close()
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
