@@ -2,10 +2,18 @@
 transactions, KEFU_DATABASE_URL and ``kefu db migrate-to`` (on a private server, tests/pg.py)."""
 from __future__ import annotations
 
+import argparse
+from contextlib import contextmanager
+
 import pytest
 
-from core.messages import Identity
+from bot.app import open_store
+from bot.commands import db as db_command
+from bot.errors import CommandError
+from bot.settings import load_settings
+from core.messages import Identity, InboundMessage
 from core.store import Store
+from core.store.copy import copy_database
 from core.store.engine import IntegrityError
 from core.store.engine.dialect import in_json_each, insert_or, json_object, nocase, placeholders, rowid
 from core.store.migrations import MIGRATIONS, current_version
@@ -83,8 +91,11 @@ def test_kefu_database_url_opens_the_store_on_postgresql(postgres_databases, tmp
 
 
 def test_migrate_to_copies_every_table_with_a_count_check_and_refuses_a_full_target(postgres_databases, tmp_path):
-    chat = run_kefu(tmp_path, "chat", "--script", "-", stdin='{"user": "u1", "text": "退货政策"}\n')
-    assert chat.returncode == 0, chat.stderr
+    settings = load_settings(env_file=None, kefu_db_path=tmp_path / "kefu.db", kefu_load_demo_shop=True)
+    source = open_store(settings)
+    conversation = source.conversations.ensure(Identity("web", "s1"), None)
+    source.conversations.record_inbound(InboundMessage(Identity("web", "s1"), "退货政策", message_id="m1"))
+    source.close()
     url = postgres_databases.new()
     first = run_kefu(tmp_path, "db", "migrate-to", url)
     assert first.returncode == 0, first.stderr
@@ -94,11 +105,33 @@ def test_migrate_to_copies_every_table_with_a_count_check_and_refuses_a_full_tar
         assert source.db[table].count == target.db[table].count > 0, table
     some_order = next(source.db.query("select id from orders order by id limit 1"))["id"]
     assert target.orders.get(some_order) == source.orders.get(some_order)
+    assert target.conversations.get(conversation["id"]) == source.conversations.get(conversation["id"])
     assert target.customers.upsert({"external_id": "new-after-copy"}) > max(
         r[0] for r in source.db.execute("select id from customers"))
     source.close()
     target.close()
-    again = run_kefu(tmp_path, "db", "migrate-to", url)
-    assert again.returncode == 2 and "already holds rows" in again.stderr
-    replaced = run_kefu(tmp_path, "db", "migrate-to", url, "--replace")
-    assert replaced.returncode == 0, replaced.stderr
+    with pytest.raises(CommandError, match="already holds rows"):
+        db_command.run(argparse.Namespace(url=url, replace=False), settings)
+    assert db_command.run(argparse.Namespace(url=url, replace=True), settings) == 0
+
+
+def test_the_copy_reports_progress_per_table_and_copies_foreign_keys_first(postgres_databases, tmp_path):
+    seen: list[tuple[str, int, int]] = []
+    source = Store(tmp_path / "source.db")  # a SQLite file, whatever --db-engine says
+    seed_small_shop(source)
+
+    @contextmanager
+    def progress(table: str, total: int):
+        done = [0]
+        yield lambda n: done.__setitem__(0, done[0] + n)
+        seen.append((table, total, done[0]))
+
+    target = Store(postgres_databases.new())
+    report = copy_database(source.db, target.db, progress)
+    target.close()
+    source.close()
+    assert report.ok and [t.table for t in report.tables] == [table for table, _, _ in seen]
+    assert all(total == done for _, total, done in seen)
+    order = [table for table, _, _ in seen]
+    assert order.index("customers") < order.index("orders") < order.index("order_items")
+    assert dict((t, n) for t, n, _ in seen)["variants"] == 6

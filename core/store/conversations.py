@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -10,6 +9,7 @@ import sqlite_utils
 
 from core.clock import utc_now_iso
 from core.messages import Identity, InboundMessage, Reply
+from core.store.engine import IntegrityError
 from core.store.jsoncols import decode, loads
 from core.store.rows import first_row
 
@@ -82,7 +82,7 @@ class Conversations:
                 [conversation_id, message.message_id, message.text,
                  json.dumps({"button": message.payload}) if message.payload else None,
                  message.received_at.isoformat(timespec="seconds")]).lastrowid
-        except sqlite3.IntegrityError:  # a concurrent duplicate won the race
+        except IntegrityError:  # a concurrent duplicate won the race
             return self.record_inbound(message)
         return InboundRecord(row_id, False)
 

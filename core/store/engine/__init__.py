@@ -12,7 +12,7 @@ import psycopg
 from core.store.engine.postgres import PostgresDatabase, is_postgres_url
 from core.store.engine.sqlite import open_sqlite
 
-__all__ = ["DatabaseError", "IntegrityError", "connect", "engine_of", "is_postgres_url"]
+__all__ = ["DatabaseError", "IntegrityError", "connect", "engine_of", "is_postgres_url", "location"]
 
 IntegrityError = (sqlite3.IntegrityError, psycopg.IntegrityError)
 """A constraint (unique, foreign key, not null) refused a write, on either engine."""
@@ -23,6 +23,13 @@ DatabaseError = (sqlite3.Error, psycopg.Error)
 def connect(target: str | Path) -> Any:
     """The database at ``target``, not yet migrated: PostgreSQL for a ``postgresql://`` URL, else SQLite."""
     return PostgresDatabase(str(target)) if is_postgres_url(str(target)) else open_sqlite(target)
+
+
+def location(db: Any) -> str:
+    """Where another connection opens the same database: the SQLite file ("" in memory) or the URL."""
+    if engine_of(db) == "postgresql":
+        return db.url
+    return next((row[2] for row in db.execute("pragma database_list") if row[1] == "main"), "") or ""
 
 
 def engine_of(db: Any) -> str:
