@@ -31,7 +31,7 @@ def test_each_sqlite_only_construct_has_its_postgresql_spelling():
         "insert into t (a, b) values (?, ?) on conflict do nothing"
     assert insert_or("insert or replace into s (id, n) values (1, ?)", lambda _: ["id"]) == \
         "insert into s (id, n) values (1, ?) on conflict (id) do update set n = excluded.n"
-    assert json_object("select json_object('zh', a)") == "select json_build_object('zh', a)"
+    assert json_object("select json_object('zh', a)") == "select jsonb_build_object('zh', a)"
     assert nocase("where email = ? collate nocase or x = ?") == "where lower(email) = lower(?) or x = ?"
     assert rowid("order by created_at desc, rowid desc") == "order by created_at desc, ctid desc"
     assert in_json_each("where c.id in (select value from json_each(?))") == \
@@ -61,6 +61,8 @@ def test_cents_json_and_timestamps_come_back_as_on_sqlite(pg_store):
     assert total == (19900 + 19900 + 25900 + 39900 + 42900 + 3900, 51.0) and type(total[0]) is int
     assert pg_store.catalog.option_values("color") == {"red", "blue", "white"}
     assert pg_store.db.execute("select count(*) from variants where stock = ?", ["5"]).fetchone()[0] == 1
+    titles = pg_store.db.execute("select distinct json_object('en', title_en) from products where id = 'D1'").fetchone()
+    assert titles == ('{"en": "French red floral dress"}',)
 
 
 def test_a_failed_transaction_leaves_nothing_and_ids_keep_counting(pg_store):

@@ -51,8 +51,9 @@ def insert_or(sql: str, primary_key: Callable[[str], list[str]]) -> str:
 
 
 def json_object(sql: str) -> str:
-    """SQLite's ``json_object(k, v, …)`` is PostgreSQL's ``json_build_object``."""
-    return _JSON_OBJECT.sub("json_build_object(", sql)
+    """SQLite's ``json_object(k, v, …)`` is PostgreSQL's ``jsonb_build_object`` (jsonb, not json: a
+    ``select distinct`` needs its equality; the engine reads it back as JSON text, as on SQLite)."""
+    return _JSON_OBJECT.sub("jsonb_build_object(", sql)
 
 
 def nocase(sql: str) -> str:

@@ -6,7 +6,8 @@ migrations run unchanged on both engines. SQL is rewritten by :mod:`core.store.e
 Types mean the same on both: integers are ``bigint`` (money in integer cents), text is ``text``
 (timestamps as UTC ISO text, JSON as text), floats ``double precision``, bytes ``bytea``. Parameters
 that are Python ints or bools go to the server untyped, as SQLite compares them (``text_col = 5``
-matches '5'), and integral numerics (``sum`` of integers) come back as ``int``."""
+matches '5'); integral numerics (``sum`` of integers) come back as ``int`` and JSON values as JSON
+text."""
 from __future__ import annotations
 
 import json
@@ -19,6 +20,7 @@ from typing import Any
 
 import psycopg
 from psycopg.adapt import Dumper, Loader
+from psycopg.types.string import TextLoader
 from sqlite_utils.db import NotFoundError
 
 from core.store.engine.dialect import COMPAT_FUNCTIONS, to_postgres
@@ -110,6 +112,8 @@ class PostgresDatabase:
         for kind in (int, bool):
             self._conn.adapters.register_dumper(kind, _Untyped)
         self._conn.adapters.register_loader("numeric", _Numeric)
+        for kind in ("json", "jsonb"):
+            self._conn.adapters.register_loader(kind, TextLoader)
         self._lock = threading.RLock()
         self._keys: dict[str, list[str]] = {}
         self._identity: dict[str, str | None] = {}
