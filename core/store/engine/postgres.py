@@ -279,9 +279,10 @@ class PostgresTable:
         columns = ", ".join(f'"{c}"' for c in names)
         sql = f'insert into "{self.name}" ({columns}) values ({", ".join("?" * len(names))})'
         others = [c for c in names if c not in keys]
-        if mode != "insert" and keys:
-            action = ("do update set " + ", ".join(f'"{c}" = excluded."{c}"' for c in others)
-                      if others and mode != "ignore" else "do nothing")
+        if mode == "ignore":  # as SQLite's insert or ignore: whichever unique key the row collides on
+            sql += " on conflict do nothing"
+        elif mode != "insert" and keys:
+            action = "do update set " + ", ".join(f'"{c}" = excluded."{c}"' for c in others) if others else "do nothing"
             sql += f" on conflict ({', '.join(keys)}) {action}"
         if keys:
             sql += " returning " + ", ".join(f'"{k}"' for k in keys)
