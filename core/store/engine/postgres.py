@@ -346,6 +346,12 @@ class PostgresTable:
         sql = f'select count(*) from "{self.name}"' + (f" where {where}" if where else "")
         return self.db.execute(sql, list(where_args or [])).fetchone()[0]
 
+    def delete(self, pk_values: Any) -> PostgresTable:
+        """Delete the row with primary key ``pk_values`` (none: nothing happens)."""
+        where, args = self._where_pk(pk_values)
+        self.db.execute(f'delete from "{self.name}" where {where}', args)
+        return self
+
     def delete_where(self, where: str | None = None, where_args: Sequence[Any] | None = None) -> PostgresTable:
         self.db.execute(f'delete from "{self.name}"' + (f" where {where}" if where else ""), list(where_args or []))
         return self
