@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 # pip installs with constraints.txt so torch can only ever be the CPU build on this disk.
 POSTGRES_TESTS := tests/test_store.py tests/test_store_tables.py tests/test_assistant.py tests/test_dialogue_units.py \
-                  tests/promotions
+                  tests/test_serve.py tests/promotions
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
 .PHONY: run test test-postgres test-fast install install-test browser medusa-deps clean
