@@ -61,9 +61,6 @@ def _db_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
     if request.config.getoption("--db-engine") != "postgresql":
         yield
         return
-    marker = request.node.get_closest_marker("sqlite_only")
-    if marker is not None:
-        pytest.skip(f"SQLite only: {marker.args[0]}")
     import core.store.database as database
 
     databases = request.getfixturevalue("postgres_databases")

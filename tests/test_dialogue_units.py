@@ -69,7 +69,6 @@ def test_credentials_in_a_message():
     assert not credentials("200001", {}).complete
 
 
-@pytest.mark.sqlite_only("the stories copy an in-memory SQLite shop with SQLite's backup API (bot/evals/stories.py)")
 def test_kefu_eval_dialogues_reports_both_languages(capsys, settings):
     from bot.evals import EVALS, dialogues
 

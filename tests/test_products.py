@@ -238,7 +238,6 @@ PRODUCT_STORIES = sorted((REPO / "bot" / "evals" / "data" / "stories").glob("tau
 MIN_PRODUCT_STORIES_PASSING = 11
 
 
-@pytest.mark.sqlite_only("the stories copy an in-memory SQLite shop with SQLite's backup API (bot/evals/stories.py)")
 async def test_the_product_stories_on_the_tau_shop_pass_with_template_replies():
     results = await run_all(PRODUCT_STORIES, shop="tau")
     assert {r.language for r in results} == {"zh", "en"} and len(results) == 12

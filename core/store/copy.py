@@ -1,11 +1,14 @@
-"""Copying a store from one engine to another (``kefu db migrate-to``): both already migrated to the
-same schema, every table copied in foreign-key order, row counts compared per table."""
+"""Copying a store into another, on either engine (``kefu db migrate-to``, scratch copies for evals):
+both already migrated to the same schema, every table copied in foreign-key order, row counts
+compared per table."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from core.store.engine import engine_of
 
 BATCH = 1000
 LEDGERS = frozenset({"schema_migrations", "owned_migrations"})
@@ -67,6 +70,20 @@ def copy_database(source: Any, target: Any, progress: Progress, replace: bool = 
     for table in tables:
         report.tables.append(_copy_table(source, target, table, progress))
     return report
+
+
+def clone_into(source: Any, target: Any) -> None:
+    """Make the empty, migrated ``target`` a copy of ``source`` (e.g. a scratch store per story):
+    SQLite's backup API between two SQLite databases, else :func:`copy_database`, without progress."""
+    if engine_of(source) == engine_of(target) == "sqlite":
+        source.conn.backup(target.conn)
+    else:
+        copy_database(source, target, _silent)
+
+
+@contextmanager
+def _silent(table: str, total: int) -> Iterator[Callable[[int], None]]:
+    yield lambda rows: None
 
 
 def _copy_table(source: Any, target: Any, table: str, progress: Progress) -> TableCopy:

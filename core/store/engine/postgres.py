@@ -21,7 +21,7 @@ from typing import Any
 import psycopg
 from psycopg.adapt import Dumper, Loader
 from psycopg.types.string import TextLoader
-from sqlite_utils.db import NotFoundError
+from sqlite_utils.db import ForeignKey, NotFoundError
 
 from core.store.engine.dialect import COMPAT_FUNCTIONS, to_postgres
 
@@ -78,6 +78,9 @@ class PostgresCursor:
 
     def fetchall(self) -> list[tuple]:
         return self._cursor.fetchall() if self.description else []
+
+    def fetchmany(self, size: int) -> list[tuple]:
+        return self._cursor.fetchmany(size) if self.description else []
 
     def __iter__(self) -> Iterator[tuple]:
         return iter(self.fetchall())
@@ -205,6 +208,19 @@ class PostgresTable:
                                "where table_schema = current_schema() and table_name = ? order by ordinal_position",
                                [self.name]).fetchall()
         return {name: _BACK.get(kind, str) for name, kind in rows}
+
+    virtual_table_using = None
+    """No virtual (full-text) tables on PostgreSQL."""
+
+    @property
+    def foreign_keys(self) -> list[ForeignKey]:
+        """The table's single-column foreign keys."""
+        rows = self.db.execute(
+            "select a.attname, c.confrelid::regclass::text, f.attname from pg_constraint c "
+            "join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1] "
+            "join pg_attribute f on f.attrelid = c.confrelid and f.attnum = c.confkey[1] "
+            "where c.conrelid = to_regclass(?) and c.contype = 'f'", [self.name]).fetchall()
+        return [ForeignKey(self.name, column, other.strip('"'), other_column) for column, other, other_column in rows]
 
     @property
     def pks(self) -> list[str]:
