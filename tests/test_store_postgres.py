@@ -15,7 +15,7 @@ from core.messages import Identity, InboundMessage
 from core.store import Store
 from core.store.copy import copy_database
 from core.store.engine import IntegrityError
-from core.store.engine.dialect import in_json_each, insert_or, json_object, nocase, placeholders, rowid
+from core.store.engine.dialect import in_json_each, insert_or, json_object, match, nocase, placeholders, rowid
 from core.store.migrations import MIGRATIONS, current_version
 from tests.conftest import seed_small_shop
 from tests.helpers import run_kefu
@@ -36,6 +36,7 @@ def test_each_sqlite_only_construct_has_its_postgresql_spelling():
     assert rowid("order by created_at desc, rowid desc") == "order by created_at desc, ctid desc"
     assert in_json_each("where c.id in (select value from json_each(?))") == \
         "where c.id::text in (select value from json_each(?))"
+    assert match("where words match ? order by") == "where fts_match(words, ?) order by"
 
 
 @pytest.fixture
@@ -61,6 +62,9 @@ def test_cents_json_and_timestamps_come_back_as_on_sqlite(pg_store):
     assert total == (19900 + 19900 + 25900 + 39900 + 42900 + 3900, 51.0) and type(total[0]) is int
     assert pg_store.catalog.option_values("color") == {"red", "blue", "white"}
     assert pg_store.db.execute("select count(*) from variants where stock = ?", ["5"]).fetchone()[0] == 1
+    found = pg_store.db.execute("select fts_match('退货 政策 hello', ?), fts_match('退货 政策', ?)",
+                                ['"退货" "hello"', '"退货" "hell"']).fetchone()
+    assert found == (True, False)
     titles = pg_store.db.execute("select distinct json_object('en', title_en) from products where id = 'D1'").fetchone()
     assert titles == ('{"en": "French red floral dress"}',)
 

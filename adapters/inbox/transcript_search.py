@@ -30,8 +30,8 @@ CsatSource = Callable[[str], int | None]
 
 
 def _index(db: sqlite_utils.Database) -> None:
-    """The FTS5 table of message words and how far it has read (on PostgreSQL a plain table for now:
-    its search is #24's next part, docs/SCALING.md)."""
+    """The FTS5 table of message words and how far it has read (on PostgreSQL a plain table, searched
+    with the engine's ``fts_match``, docs/SCALING.md)."""
     if engine_of(db) == "postgresql":
         db["console_search"].create({"words": str, "message_id": str, "conversation_id": str}, if_not_exists=True)
     else:
@@ -109,7 +109,7 @@ class TranscriptSearch:
             return []
         self.catch_up()
         match = " ".join(f'"{w}"' for w in words)
-        rows = self._own.execute("select message_id, conversation_id from console_search where console_search "
+        rows = self._own.execute("select message_id, conversation_id from console_search where words "
                                  "match ? order by cast(message_id as integer) desc limit 2000", [match]).fetchall()
         first: dict[str, int] = {}
         for mid, cid in rows:

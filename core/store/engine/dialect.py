@@ -1,8 +1,8 @@
 """SQLite SQL as PostgreSQL runs it: one function per difference the project's SQL actually has
 (docs/SCALING.md lists them). The store's statements are written once, for SQLite, with ``?``
 placeholders; the PostgreSQL engine passes each through :func:`to_postgres` (cached per statement).
-The SQLite functions PostgreSQL lacks (``julianday``, ``total``, ``json_extract``, ``json_each``)
-are not rewritten here: the engine creates them in the database (:data:`COMPAT_FUNCTIONS`)."""
+The SQLite functions PostgreSQL lacks (``julianday``, ``total``, ``json_extract``, ``json_each``,
+and ``fts_match`` for FTS5's ``match``) are not rewritten here: the engine creates them in the database (:data:`COMPAT_FUNCTIONS`)."""
 from __future__ import annotations
 
 import re
@@ -14,6 +14,7 @@ _INSERT_OR = re.compile(r"^\s*insert\s+or\s+(ignore|replace)\s+into\s+(\w+)\s*(\
 _JSON_OBJECT = re.compile(r"\bjson_object\(", re.IGNORECASE)
 _NOCASE = re.compile(r"([\w.]+)\s*=\s*\?\s+collate\s+nocase", re.IGNORECASE)
 _ROWID = re.compile(r"\browid\b", re.IGNORECASE)
+_MATCH = re.compile(r"([\w.]+)\s+match\s+\?", re.IGNORECASE)
 _IN_JSON_EACH = re.compile(r"([\w.]+)\s+in\s+\(\s*select\s+value\s+from\s+json_each\(", re.IGNORECASE)
 
 COMPAT_FUNCTIONS = (
@@ -30,7 +31,12 @@ COMPAT_FUNCTIONS = (
     # json_each(text): the elements of a JSON array, as text in a column named value.
     "create or replace function json_each(text) returns table(value text) language sql immutable as "
     "$$ select json_array_elements_text($1::json) $$",
+    # fts_match(words, '"a" "b"'): every quoted term is one of the space-separated words (see match()).
+    "create or replace function fts_match(text, text) returns boolean language sql immutable as "
+    "$$ select coalesce(bool_and(term = any(string_to_array(lower($1), ' '))), false) "
+    "from regexp_split_to_table(replace(lower($2), '\"', ''), '\\s+') as term where term <> '' $$",
 )
+"""Created once per database, in this order; the engine checks for the last one."""
 
 
 def insert_or(sql: str, primary_key: Callable[[str], list[str]]) -> str:
@@ -73,6 +79,13 @@ def in_json_each(sql: str) -> str:
     return _IN_JSON_EACH.sub(r"\1::text in (select value from json_each(", sql)
 
 
+def match(sql: str) -> str:
+    """FTS5's ``column match ?`` (a query of quoted terms, all required) → ``fts_match(column, ?)``: the
+    column holds words already tokenised and space-joined (the console search), compared whole, without
+    an index yet (docs/SCALING.md)."""
+    return _MATCH.sub(r"fts_match(\1, ?)", sql)
+
+
 def placeholders(sql: str) -> str:
     """``?`` → ``%s`` and a literal ``%`` → ``%%`` (psycopg's style), outside quoted text and comments."""
     def swap(match: re.Match[str]) -> str:
@@ -83,7 +96,7 @@ def placeholders(sql: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _rewritten(sql: str) -> str:
-    return placeholders(in_json_each(rowid(nocase(json_object(sql)))))
+    return placeholders(match(in_json_each(rowid(nocase(json_object(sql))))))
 
 
 def to_postgres(sql: str, primary_key: Callable[[str], list[str]]) -> str:

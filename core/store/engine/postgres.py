@@ -121,7 +121,7 @@ class PostgresDatabase:
         self._keys: dict[str, list[str]] = {}
         self._identity: dict[str, str | None] = {}
         self.conn = _Connection(self)
-        if not self.execute("select 1 from pg_proc where proname = 'json_extract' and pronargs = 2").fetchone():
+        if not self.execute("select 1 from pg_proc where proname = 'fts_match' and pronargs = 2").fetchone():
             with self.atomic():
                 for statement in COMPAT_FUNCTIONS:
                     self._conn.execute(statement)
