@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 def open_store(settings: Settings) -> Store:
     """Open the database, migrating it (every channel's own tables too), and load the demo shop into an
     empty one if enabled."""
-    store = Store(settings.kefu_db_path)
+    store = Store(settings.store_target)
     register_channel_tables(store)
     if settings.kefu_load_demo_shop and store.is_empty():
         reports = load_demo_shop(store)

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     kefu_db_path: Path = Field(Path("var/kefu.db"), description="SQLite database file")
+    kefu_database_url: str | None = Field(None, pattern=r"^postgres(ql)?://\S+$",
+                                          description="the store on PostgreSQL instead (postgresql://user@host/db); "
+                                          "unset: SQLite in KEFU_DB_PATH")
     kefu_load_demo_shop: bool = Field(True, description="load the demo shop into an empty database")
     kefu_shop_name_zh: str = Field("客服演示商店", description="shop name shown to Chinese-speaking shoppers")
     kefu_shop_name_en: str = Field("Kefu Demo Shop", description="shop name shown to English-speaking shoppers")
@@ -255,6 +258,11 @@ class Settings(BaseSettings):
         return rows
 
     @property
+    def store_target(self) -> str | Path:
+        """Where the store is: the PostgreSQL URL when KEFU_DATABASE_URL is set, else the SQLite file."""
+        return self.kefu_database_url or self.kefu_db_path
+
+    @property
     def public_url(self) -> str:
         """Base URL of the web server as shoppers reach it, without a trailing slash."""
         return (self.kefu_public_url or f"http://{self.kefu_host}:{self.kefu_port}").rstrip("/")
@@ -267,6 +275,7 @@ class Settings(BaseSettings):
     @field_validator("kefu_public_url", "telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
                      "wechat_token", "wechat_app_secret", "wechat_encoding_aes_key", "kefu_llm_api_key",
                      "kefu_recommend_rules_path", "kefu_shop_api_key", "kefu_shop_policy_path", "kefu_staff_password",
+                     "kefu_database_url",
                      "medusa_url", "medusa_api_key", "medusa_admin_password", "medusa_events_secret", "slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

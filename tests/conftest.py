@@ -24,6 +24,53 @@ hypothesis_settings.register_profile("ci", parent=hypothesis_settings.get_profil
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--db-engine", choices=("sqlite", "postgresql"),
+                     default=os.environ.get("KEFU_TEST_DB_ENGINE", "sqlite"),
+                     help="the engine of every in-memory store (Store(':memory:')): SQLite, or a fresh database "
+                          "on a private PostgreSQL (tests/pg.py) per test")
+
+
+@pytest.fixture(scope="session")
+def postgres_databases():
+    """A private PostgreSQL for the session (skipped where it is not installed) and fresh store
+    databases on it (tests.pg.FreshDatabases). Its folder is its own, not under pytest's basetemp,
+    which a concurrent pytest run may prune while the server still runs."""
+    import shutil
+    import tempfile
+
+    from tests.pg import FreshDatabases, PostgresServer, find_bindir
+
+    if find_bindir() is None:
+        pytest.skip("PostgreSQL is not installed (make medusa-deps installs it)")
+    folder = tempfile.mkdtemp(prefix="kefu-pg-")
+    server = PostgresServer()
+    try:
+        server.start(folder)
+        databases = FreshDatabases(server)
+        yield databases
+        databases.close()
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _db_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """With ``--db-engine postgresql``, every ``:memory:`` store opens a fresh PostgreSQL database instead."""
+    if request.config.getoption("--db-engine") != "postgresql":
+        yield
+        return
+    import core.store.database as database
+
+    databases = request.getfixturevalue("postgres_databases")
+    connect = database.connect
+    monkeypatch.setattr(database, "connect",
+                        lambda target: connect(databases.new() if str(target) == ":memory:" else target))
+    yield
+    databases.drop_all()
+
+
 def seed_small_shop(store: Store) -> None:
     """Two categories, four products, one customer with a telegram identity and two orders."""
     store.catalog.upsert_category("dresses", "连衣裙", "Dresses", ["连衣裙", "裙子", "dress", "dresses"])

@@ -176,3 +176,44 @@ class PostgresServer:
             self._run("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "-t", "30", "stop", timeout=60)
         except (PostgresError, subprocess.TimeoutExpired):
             self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "-w", "stop", timeout=30)
+
+
+class FreshDatabases:
+    """Throw-away store databases on one server: a template migrated once (``kefu_template``), then a
+    copy of it per ``new()`` (fast: no migrations), all dropped by ``drop_all()``."""
+
+    template = "kefu_template"
+
+    def __init__(self, server: PostgresServer) -> None:
+        import psycopg
+
+        from core.store.database import open_database
+
+        self._server = server
+        self._admin = psycopg.connect(self.url_for("postgres"), autocommit=True)
+        self._admin.execute(f"drop database if exists {self.template}")
+        self._admin.execute(f"create database {self.template}")
+        open_database(self.url_for(self.template)).close()
+        self._made: list[str] = []
+        self._count = 0
+
+    def url_for(self, name: str) -> str:
+        """A psycopg URL of database ``name``."""
+        return self._server.url_for(name).replace("postgres://", "postgresql://", 1)
+
+    def new(self) -> str:
+        """The URL of a new database holding the migrated, empty store."""
+        self._count += 1
+        name = f"kefu_test_{os.getpid()}_{self._count}"
+        self._admin.execute(f"create database {name} template {self.template}")
+        self._made.append(name)
+        return self.url_for(name)
+
+    def drop_all(self) -> None:
+        """Drop every database ``new()`` made (closing what still holds them)."""
+        while self._made:
+            self._admin.execute(f"drop database if exists {self._made.pop()} with (force)")
+
+    def close(self) -> None:
+        self.drop_all()
+        self._admin.close()

@@ -11,8 +11,11 @@ from tests.helpers import start_kefu
 
 
 @pytest.fixture
-def server(tmp_path):
-    process = start_kefu(tmp_path, "run", KEFU_PORT="0")
+def server(tmp_path, request):
+    engine = {}
+    if request.config.getoption("--db-engine") == "postgresql":  # the server's store on PostgreSQL too
+        engine["KEFU_DATABASE_URL"] = request.getfixturevalue("postgres_databases").new()
+    process = start_kefu(tmp_path, "run", KEFU_PORT="0", **engine)
     line = process.stdout.readline()
     match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
     assert match, (line, process.stderr.read() if process.poll() is not None else "")
@@ -20,6 +23,7 @@ def server(tmp_path):
     if process.poll() is None:
         process.kill()
         process.wait()
+    assert (tmp_path / "kefu.db").exists() != bool(engine)
 
 
 async def _exchange(ws, frame):

@@ -1,12 +1,11 @@
 """The store: migrations, transcripts, de-duplication and the turn commit."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from core.messages import Identity, InboundMessage, Reply
 from core.store import Store
+from core.store.engine import IntegrityError
 from core.store.migrations import MIGRATIONS, current_version, migrate
 
 
@@ -78,7 +77,7 @@ def test_the_same_channel_message_id_cannot_be_stored_twice(store):
     row = {"conversation_id": "web:s2", "direction": "in", "channel_message_id": "dup", "text": "x",
            "created_at": "2026-01-01T00:00:00+00:00"}
     store.db["messages"].insert(row)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         store.db["messages"].insert(row)
 
 

@@ -17,6 +17,7 @@ import sqlite_utils
 from core.retrieval.lexical import tokenize
 from core.sentiment.mood import mood_label
 from core.store import Store
+from core.store.engine import engine_of
 from core.store.tables import ChannelData, OwnTables, TableSet
 
 OWNER = "console-search"
@@ -29,9 +30,13 @@ CsatSource = Callable[[str], int | None]
 
 
 def _index(db: sqlite_utils.Database) -> None:
-    """The FTS5 table of message words and how far it has read."""
-    db.execute("create virtual table if not exists console_search using fts5("
-               "words, message_id unindexed, conversation_id unindexed)")
+    """The FTS5 table of message words and how far it has read (on PostgreSQL a plain table, searched
+    with the engine's ``fts_match``, docs/SCALING.md)."""
+    if engine_of(db) == "postgresql":
+        db["console_search"].create({"words": str, "message_id": str, "conversation_id": str}, if_not_exists=True)
+    else:
+        db.execute("create virtual table if not exists console_search using fts5("
+                   "words, message_id unindexed, conversation_id unindexed)")
     db["console_search_state"].create({"id": int, "last_message_id": int}, pk="id", if_not_exists=True)
 
 
@@ -104,7 +109,7 @@ class TranscriptSearch:
             return []
         self.catch_up()
         match = " ".join(f'"{w}"' for w in words)
-        rows = self._own.execute("select message_id, conversation_id from console_search where console_search "
+        rows = self._own.execute("select message_id, conversation_id from console_search where words "
                                  "match ? order by cast(message_id as integer) desc limit 2000", [match]).fetchall()
         first: dict[str, int] = {}
         for mid, cid in rows:

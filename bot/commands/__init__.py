@@ -10,6 +10,7 @@ from bot.commands import (
     chat,
     conversations,
     coupon,
+    db,
     evaluate,
     importer,
     model,
@@ -23,4 +24,4 @@ from bot.commands import (
 )
 
 COMMANDS: list[ModuleType] = [run, chat, importer, evaluate, bench, conversations, recommend, nlu, train,
-                              campaign, coupon, shop, model, report, staff]
+                              campaign, coupon, shop, model, report, staff, db]

@@ -34,7 +34,7 @@ def run_import(settings: Settings, kind: str, path: Path, fmt: str) -> int:
         raise CommandError(f"{'not a file' if path.exists() else 'no such file'}: {path}")
     if kind == "nlu":
         return import_nlu(settings, path)
-    store = Store(settings.kefu_db_path)
+    store = Store(settings.store_target)
     try:
         report = import_file(store, kind, path, fmt=fmt)
     finally:

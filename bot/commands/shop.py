@@ -30,7 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Exit status 1 when the shop cannot be reached or some records were refused, else 0."""
-    store = Store(settings.kefu_db_path)
+    store = Store(settings.store_target)
     try:
         return asyncio.run(_run(args, store, build_shop(settings, store)))
     finally:

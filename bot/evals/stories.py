@@ -4,7 +4,6 @@ the tests and by ``kefu eval dialogues``. Format: docs/DIALOGUE.md."""
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +18,7 @@ from core.messages import Identity, InboundMessage
 from core.nesting import load_yaml
 from core.policy.base import Policy
 from core.store import Store
+from core.store.copy import clone_into
 from core.turn import Turn
 
 STORIES_DIR = Path(__file__).resolve().parent / "data" / "stories" / "demo"
@@ -97,8 +97,7 @@ def frozen_clock(now: str) -> Iterator[None]:
 def copy_store(template: Store) -> Store:
     """A fresh in-memory store holding the template's data (fast: SQLite's backup API)."""
     store = Store(":memory:")
-    target: sqlite3.Connection = store.db.conn
-    template.db.conn.backup(target)
+    clone_into(template.db, store.db)
     return store
 
 

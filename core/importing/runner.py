@@ -2,7 +2,6 @@
 what changed, and count the outcome. Per-kind modules only say how to do those three steps."""
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +10,7 @@ from core.importing.errors import RecordError
 from core.importing.readers import SourceRow
 from core.importing.report import ImportReport
 from core.store import Store
+from core.store.engine import DatabaseError
 
 State = dict[str, Any]
 
@@ -52,7 +52,7 @@ def run_import(ctx: ImportContext, spec: KindSpec, rows: Iterable[SourceRow],
             outcome = _import_one(ctx, spec, row, first_seen)
         except RecordError as exc:
             report.add_error(row.line, str(exc), key)
-        except sqlite3.Error as exc:
+        except DatabaseError as exc:
             report.add_error(row.line, f"the database refused the record: {exc}", key)
         else:
             report.count(outcome)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from core.recommend.base import Recommender
 from core.store import ProductQuery, Store
+from core.store.copy import clone_into
 
 
 @dataclass
@@ -58,7 +59,7 @@ def held_out_purchases(store: Store) -> list[HeldOut]:
 def training_copy(source: Store, held_out: list[HeldOut]) -> Store:
     """An in-memory copy of ``source`` without the held-out purchases and anything after them."""
     train = Store(":memory:")
-    source.db.conn.backup(train.db.conn)
+    clone_into(source.db, train.db)
     with train.db.atomic():
         for h in held_out:
             later = ("customer_id = ? and (created_at > ? or (created_at = ? and id >= ?))",

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from core.recommend.index import RecommendationIndex
 from core.store import Store
+from core.store.engine import location
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,8 @@ def fingerprint(store: Store) -> tuple:
 
 
 def database_file(store: Store) -> str:
-    """The store's file name ("" for an in-memory store)."""
-    return next((row[2] for row in store.db.execute("pragma database_list") if row[1] == "main"), "") or ""
+    """Where the background check opens the store: its file ("" for an in-memory store) or URL."""
+    return location(store.db)
 
 
 class IndexHolder:

@@ -3,7 +3,6 @@ the periodic reconciliation that catches missed events (orders updated since the
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -13,6 +12,7 @@ from core.clock import utc_now_iso
 from core.shop.cache import ShopCache
 from core.shop.port import ShopBackend
 from core.store import Store
+from core.store.engine import DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class ShopSync:
         try:
             with self._store.db.atomic():
                 write()
-        except (ValueError, KeyError, sqlite3.Error) as exc:
+        except (ValueError, KeyError, *DatabaseError) as exc:
             report.failed.append(f"{kind} {name}: {exc}")
             return
         if kind == "product":

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -11,6 +10,7 @@ import sqlite_utils
 
 from core.clock import utc_now_iso
 from core.messages import Identity, InboundMessage, Reply
+from core.store.engine import IntegrityError
 from core.store.jsoncols import decode, loads
 from core.store.rows import first_row
 
@@ -83,7 +83,7 @@ class Conversations:
                 [conversation_id, message.message_id, message.text,
                  json.dumps({"button": message.payload}) if message.payload else None,
                  message.received_at.isoformat(timespec="seconds")]).lastrowid
-        except sqlite3.IntegrityError:  # a concurrent duplicate won the race
+        except IntegrityError:  # a concurrent duplicate won the race
             return self.record_inbound(message)
         return InboundRecord(row_id, False)
 
@@ -158,7 +158,7 @@ class Conversations:
         """Write the dialogue state, adding ``completed_turns`` (1 after a turn, 0 for a patch) to its count."""
         self._db.execute(
             "insert into dialogue_states (conversation_id, turn, state, updated_at) values (?, ?, ?, ?) "
-            "on conflict (conversation_id) do update set turn = turn + excluded.turn, state = excluded.state, "
+            "on conflict (conversation_id) do update set turn = dialogue_states.turn + excluded.turn, state = excluded.state, "
             "updated_at = excluded.updated_at", [conversation_id, completed_turns, _json(state), now])
 
     def mood(self, conversation_id: str) -> float | None:

@@ -1,24 +1,16 @@
-"""Opening the SQLite database: connection settings and migrations."""
+"""Opening the store's database, on either engine (``core/store/engine``), migrated."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+from typing import Any
 
-import sqlite_utils
-
+from core.store.engine import connect
 from core.store.migrations import migrate
 
 
-def open_database(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) the store at ``path`` (":memory:" for tests), migrated to the
-    newest schema. WAL journaling and a busy timeout let readers and one writer share the file."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-    db = sqlite_utils.Database(conn)
-    if str(path) != ":memory:":
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("PRAGMA foreign_keys=ON")
+def open_database(target: str | Path) -> Any:
+    """Open (creating if needed) the store at ``target`` — a SQLite file, ":memory:" for tests, or a
+    ``postgresql://`` URL — migrated to the newest schema."""
+    db = connect(target)
     migrate(db)
     return db
