@@ -8,6 +8,7 @@ from core.language import detect_language
 from core.messages import Language
 from core.nlu.base import NLU, NLUResult, Reading
 from core.nlu.buttons import parse_button
+from core.nlu.cascade import Cascade
 from core.nlu.confirm import yes_or_no
 from core.nlu.entities import EntityExtractor
 from core.nlu.model import IntentModel, model_path
@@ -17,9 +18,10 @@ YES_NO_CONFIDENCE = 0.9
 
 
 class TrainedNLU(NLU):
-    """Intent and its top-two readings from :class:`IntentModel`; entities from the catalogue."""
+    """Intent and its top-two readings from :class:`IntentModel` (through its :class:`Cascade` when it
+    has an e5 second stage); entities from the catalogue."""
 
-    def __init__(self, model: IntentModel, categories: list[dict[str, Any]],
+    def __init__(self, model: IntentModel | Cascade, categories: list[dict[str, Any]],
                  products: list[dict[str, Any]] | None = None, default_language: Language = "en") -> None:
         self.model = model
         self._entities = EntityExtractor(categories, products)
@@ -28,8 +30,9 @@ class TrainedNLU(NLU):
     @classmethod
     def from_dir(cls, nlu_dir: Path | None, categories: list[dict[str, Any]],
                  products: list[dict[str, Any]] | None = None, default_language: Language = "en") -> TrainedNLU:
-        """Load the shop's own model from ``nlu_dir`` if it has one, else the shipped model."""
-        return cls(IntentModel.load(model_path(nlu_dir)), categories, products, default_language)
+        """Load the shop's own model from ``nlu_dir`` if it has one, else the shipped model (each with
+        its second stage when one was trained beside it)."""
+        return cls(Cascade.load(model_path(nlu_dir)), categories, products, default_language)
 
     async def parse(self, text: str, language_so_far: Language | None = None) -> NLUResult:
         """Understand one message; button payloads are taken literally."""
