@@ -51,7 +51,7 @@ class Cascade:
             self.second.save(second)
 
     @classmethod
-    def load(cls, path: Path) -> Cascade:
-        """The intent model in ``path`` and its second stage when one was trained beside it."""
+    def load(cls, path: Path, second_stage: bool = True) -> Cascade:
+        """The intent model in ``path`` and, if ``second_stage``, its second stage when one was trained beside it."""
         second = sentence_stage_path(path)
-        return cls(IntentModel.load(path), SentenceStage.load(second) if second.exists() else None)
+        return cls(IntentModel.load(path), SentenceStage.load(second) if second_stage and second.exists() else None)

@@ -29,10 +29,11 @@ class TrainedNLU(NLU):
 
     @classmethod
     def from_dir(cls, nlu_dir: Path | None, categories: list[dict[str, Any]],
-                 products: list[dict[str, Any]] | None = None, default_language: Language = "en") -> TrainedNLU:
-        """Load the shop's own model from ``nlu_dir`` if it has one, else the shipped model (each with
-        its second stage when one was trained beside it)."""
-        return cls(Cascade.load(model_path(nlu_dir)), categories, products, default_language)
+                 products: list[dict[str, Any]] | None = None, default_language: Language = "en",
+                 second_stage: bool = True) -> TrainedNLU:
+        """Load the shop's own model from ``nlu_dir`` if it has one, else the shipped model (with its
+        second stage when one was trained beside it and ``second_stage``)."""
+        return cls(Cascade.load(model_path(nlu_dir), second_stage), categories, products, default_language)
 
     async def parse(self, text: str, language_so_far: Language | None = None) -> NLUResult:
         """Understand one message; button payloads are taken literally."""
