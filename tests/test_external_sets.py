@@ -13,7 +13,7 @@ import pytest
 from core.nlu.labelled import read_labelled
 from core.nlu.model import SHIPPED_MODEL, IntentModel
 from core.nlu.rasa import read_examples
-from core.nlu.training import TRAIN_FILES
+from core.nlu.training import TRAIN_FILES, load_calibration
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL = ROOT / "bot" / "evals" / "data" / "external"
@@ -105,6 +105,13 @@ def test_search_sets_name_product_types_of_the_shop(name: str) -> None:
 def test_no_set_repeats_a_line(name: str) -> None:
     texts = [key(cell) for row in rows(name) for cell in (row if name == "parity.tsv" else row[:1])]
     assert [text for text, n in Counter(texts).items() if n > 1] == []
+
+
+def test_no_line_is_in_the_calibration_split() -> None:
+    calibration = {key(example.text) for example in load_calibration()}
+    texts = [row[0] for name in ("offdomain_en.tsv", "offdomain_zh.tsv", "intents_en.tsv", "intents_zh.tsv")
+             for row in rows(name)]
+    assert [text for text in texts if key(text) in calibration] == []
 
 
 @pytest.mark.parametrize("name", set_names())
