@@ -45,5 +45,7 @@ class TrainedNLU(NLU):
         answer = yes_or_no(text)  # "对，取消吧": the model reads the action's word as a new request
         if answer is not None and readings[0].intent != answer:
             readings = [Reading(answer, YES_NO_CONFIDENCE), readings[0]]
+        elif answer is not None:  # the model agrees, perhaps unsure: the rule's certainty counts
+            readings = [Reading(answer, max(readings[0].confidence, YES_NO_CONFIDENCE)), *readings[1:]]
         return NLUResult(text, guess.language, guess.mixed, readings[0].intent, readings[0].confidence,
                          self._entities.extract(text), readings)

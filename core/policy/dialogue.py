@@ -78,7 +78,8 @@ class DialoguePolicy(Policy):
         if flow is None and turn.customer is None and credentials(turn.message.text, turn.nlu.entities).complete:
             return ["verify"]  # "let me verify first: my email is … and my zip is …"
         named_order = "order_id" in turn.nlu.entities  # an order id makes an order flow the likely reading
-        sure = turn.nlu.confidence >= (SECOND_READING_CONFIDENCE if named_order else self._start_above)
+        sure = turn.nlu.confidence >= (SECOND_READING_CONFIDENCE if named_order else self._start_above) \
+            or named_order and flow == state.refused_task and state.refused_at == state.turn - 1  # "sorry, I meant W…"
         if flow and sure and (flow not in QUESTION_FLOWS or named_order
                               or (turn.customer is not None or _personal(turn)) and not _general(turn)):
             return ["task"]
