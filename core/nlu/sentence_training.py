@@ -3,34 +3,17 @@ multilingual-e5-small query vectors of the training texts and their typo-noised 
 from out-of-fold scores, and the threshold and weight of the cascade chosen on the calibration pool."""
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from tqdm import tqdm
 
-from core.nlu.sentence import SentenceEncoder, SentenceStage
+from core.nlu.sentence import SentenceEncoder, SentenceStage, load_encoder
 from core.nlu.training import CalibrationPool, fit_temperature, softmax, with_noisy_copies
 
 REGULARISATION_C = 20.0
 BELOW_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 WEIGHT_GRID = (0.25, 0.5, 0.75)
 MAX_CASCADED_SHARE = 0.25  # of the calibration pool: the rest stays on the fast path
-BATCH = 32
-
-log = logging.getLogger(__name__)
-
-
-def _encoder() -> SentenceEncoder | None:
-    try:
-        from core.retrieval.dense import shared_encoder
-
-        encoder = shared_encoder()
-        encoder.query("warm-up")
-        return encoder
-    except (ImportError, OSError, RuntimeError) as exc:
-        log.warning("no second stage: the sentence encoder does not load (%s)", exc)
-        return None
 
 
 def embed(encoder: SentenceEncoder, texts: list[str], show_progress: bool) -> dict[str, np.ndarray]:
@@ -74,7 +57,7 @@ def train_sentence_stage(texts: list[str], labels: list[str], classes: list[str]
     helps on the calibration pool."""
     if len(classes) < 3:  # a shop's tiny model: nothing for a second opinion to weigh
         return None
-    encoder = _encoder()
+    encoder = load_encoder()
     if encoder is None:
         return None
     noisy, _ = with_noisy_copies(texts, labels)
