@@ -96,7 +96,7 @@ def build_nlu(store: Store, settings: Settings) -> NLU:
     products = list(store.db["products"].rows_where(select="id, title_zh, title_en"))
     try:
         return TrainedNLU.from_dir(settings.kefu_nlu_dir, store.catalog.categories(), products,
-                                   settings.kefu_default_language)
+                                   settings.kefu_default_language, settings.kefu_nlu_second_stage)
     except (OSError, ValueError) as exc:  # unreadable, or trained with another word-vector table
         raise SettingsError(f"KEFU_NLU_DIR: {exc}") from None
 

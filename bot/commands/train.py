@@ -20,6 +20,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="more Rasa NLU files to train on")
     parser.add_argument("--only", action="store_true", help="train on --data (and the shop's data) only, "
                         "without the shipped examples")
+    parser.add_argument("--no-second-stage", action="store_true",
+                        help="skip the e5 second stage for unsure messages (faster; docs/NLU.md)")
     parser.add_argument("--out", type=Path, help=f"model file (default: KEFU_NLU_DIR/{MODEL_FILE_NAME})")
 
 
@@ -32,10 +34,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kefu train: no such file: {', '.join(missing)}")
         return 2
     try:
-        model = train_and_save(out, files, shipped=not args.only)
+        model = train_and_save(out, files, shipped=not args.only, second_stage=not args.no_second_stage)
     except (RasaFormatError, ValueError) as exc:
         print(f"kefu train: {exc}")
         return 2
+    second = "" if model.second is None else \
+        f"; e5 second stage below {model.second.below:.2f} (weight {model.second.weight:.2f})"
     print(f"trained on {model.meta['examples']} examples of {model.meta['intents']} intents "
-          f"(temperature {model.temperature:.2f}); wrote {out}")
+          f"(temperature {model.first.temperature:.2f}, out_of_scope bias {model.meta.get('out_of_scope_bias', 0):+.2f}"
+          f"{second}); wrote {out}")
     return 0

@@ -19,11 +19,13 @@ from core.nlu.word_vectors import WordVectors, shipped_word_vectors
 
 SHIPPED_MODEL = Path(__file__).parent / "model" / "intent_model.npz"
 MODEL_FILE_NAME = "intent_model.npz"
+OUT_OF_SCOPE = "out_of_scope"
 
 
 class IntentModel:
     """Tf-idf over :func:`core.nlu.features.features` and, when given, the message's word vector; a
-    linear layer over both and a tempered softmax."""
+    linear layer over both and a tempered softmax. ``meta["out_of_scope_bias"]`` (chosen on a calibration
+    split, :func:`core.nlu.training.out_of_scope_bias`) is added to out_of_scope's tempered score."""
 
     def __init__(self, vocabulary: list[str], idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray,
                  classes: list[str], temperature: float, meta: dict[str, Any] | None = None,
@@ -41,6 +43,9 @@ class IntentModel:
         self.classes = list(classes)
         self.temperature = float(temperature)
         self.meta = meta or {}
+        self._bias = np.zeros(len(self.classes), dtype=np.float32)  # added to the tempered scores
+        if OUT_OF_SCOPE in self.classes:
+            self._bias[self.classes.index(OUT_OF_SCOPE)] = float(self.meta.get("out_of_scope_bias", 0.0))
 
     def logits(self, text: str) -> np.ndarray:
         """Raw class scores of ``text`` (before the temperature)."""
@@ -57,7 +62,7 @@ class IntentModel:
 
     def probabilities(self, text: str) -> np.ndarray:
         """Calibrated probability of each class, in :attr:`classes` order."""
-        scores = self.logits(text) / self.temperature
+        scores = self.logits(text) / self.temperature + self._bias
         scores -= scores.max()
         exp = np.exp(scores)
         return exp / exp.sum()

@@ -2,7 +2,9 @@
 
 Tf-idf over character n-grams and words next to the message's word vector (weighted by
 :data:`WORD_VECTOR_WEIGHT`), multinomial logistic regression, and a temperature fitted on
-out-of-fold predictions so that confidences are calibrated."""
+out-of-fold predictions so that confidences are calibrated; a bias on out_of_scope chosen on a calibration
+pool (out-of-fold training scores plus an off-domain split never trained on); the e5 second stage in
+:mod:`core.nlu.sentence_training`."""
 from __future__ import annotations
 
 from collections import Counter
@@ -21,7 +23,8 @@ from sklearn.model_selection import StratifiedKFold
 from tqdm import tqdm
 
 from core.nlu.features import features
-from core.nlu.model import IntentModel
+from core.nlu.cascade import Cascade
+from core.nlu.model import OUT_OF_SCOPE, IntentModel
 from core.nlu.noise import add_noise
 from core.nlu.rasa import Example, read_examples
 from core.nlu.word_vectors import WordVectors, shipped_word_vectors
@@ -36,6 +39,8 @@ WORD_VECTOR_WEIGHT = 4.0  # the word vector's columns against the unit-length tf
 MAX_FOLDS = 5
 NOISY_COPIES = 1  # typo-noised copies of each training text (core/nlu/noise.py), see docs/NLU.md
 NOISE_RATE = 0.1
+CALIBRATION_FILES = (DATA_DIR / "calibration_zh.yml", DATA_DIR / "calibration_en.yml")  # never trained on
+BIAS_GRID = np.round(np.arange(-3.0, 3.01, 0.25), 2)
 
 
 def load_training_data(extra: Iterable[Path] = (), shipped: bool = True) -> list[Example]:
@@ -97,15 +102,20 @@ def _class_scores(decision: np.ndarray) -> np.ndarray:
     return np.column_stack([np.zeros_like(decision), decision]) if decision.ndim == 1 else decision
 
 
-def out_of_fold_logits(texts: list[str], labels: list[str], classes: list[str], words: _WordFeatures,
-                       progress: tqdm) -> np.ndarray | None:
-    """Each example's class scores from a model that did not see it; None if too few examples."""
+def folds_of(labels: list[str]) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """The stratified cross-validation folds (train rows, test rows) every stage shares; None if too few examples."""
     folds = min(MAX_FOLDS, min(Counter(labels).values()))
     if folds < 2:
         return None
+    return list(StratifiedKFold(folds, shuffle=True, random_state=0).split(np.zeros(len(labels)), labels))
+
+
+def out_of_fold_logits(texts: list[str], labels: list[str], classes: list[str], words: _WordFeatures,
+                       folds: list[tuple[np.ndarray, np.ndarray]], progress: tqdm) -> np.ndarray:
+    """Each example's class scores from a model that did not see it."""
     logits = np.zeros((len(texts), len(classes)), dtype=np.float32)
     array = np.array(texts, dtype=object)
-    for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(array, labels):
+    for train, test in folds:
         vectorizer, classifier = _fit(list(array[train]), [labels[i] for i in train], words)
         columns = [classes.index(c) for c in classifier.classes_]
         rows = _rows(vectorizer, list(array[test]), words)
@@ -115,8 +125,37 @@ def out_of_fold_logits(texts: list[str], labels: list[str], classes: list[str], 
     return logits
 
 
-def train(examples: list[Example], show_progress: bool = True) -> IntentModel:
-    """Train, calibrate and export an intent model from labelled examples."""
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax."""
+    scores = scores - scores.max(axis=1, keepdims=True)
+    exp = np.exp(scores)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def out_of_scope_bias(scores: np.ndarray, targets: np.ndarray, column: int) -> float:
+    """The bias on out_of_scope's tempered score (from :data:`BIAS_GRID`) under which the most messages of
+    the calibration pool are read right; the smallest in size among equals."""
+    def right(bias: float) -> int:
+        shifted = scores.copy()
+        shifted[:, column] += bias
+        return int((shifted.argmax(axis=1) == targets).sum())
+
+    return float(max(BIAS_GRID, key=lambda bias: (right(bias), -abs(bias))))
+
+
+@dataclass(frozen=True)
+class CalibrationPool:
+    """The messages the calibration choices are made on: every training text scored by the fold model
+    that did not see it, then the calibration split's off-domain texts scored by the final model."""
+
+    texts: list[str]
+    targets: np.ndarray
+    probabilities: np.ndarray  # the first stage's, bias included
+    training_rows: int
+    folds: list[tuple[np.ndarray, np.ndarray]]
+
+
+def _train_first(examples: list[Example], calibration: list[Example], progress: tqdm) -> tuple[IntentModel, CalibrationPool | None]:
     texts = [e.text for e in examples]
     labels = [e.intent for e in examples]
     classes = sorted(set(labels))
@@ -124,13 +163,12 @@ def train(examples: list[Example], show_progress: bool = True) -> IntentModel:
         raise ValueError("training needs examples of at least two intents")
     table = shipped_word_vectors()
     words = _WordFeatures(table, table.idf(texts))  # from all the texts, labels unseen: the folds share it
-    with tqdm(total=MAX_FOLDS + 1, desc="training intents", unit="fit", disable=not show_progress) as progress:
-        logits = out_of_fold_logits(texts, labels, classes, words, progress)
-        temperature = 1.0 if logits is None else \
-            fit_temperature(logits, np.array([classes.index(label) for label in labels]))
-        progress.total = progress.n + 1
-        vectorizer, classifier = _fit(texts, labels, words)
-        progress.update(1)
+    folds = folds_of(labels)
+    logits = None if folds is None else out_of_fold_logits(texts, labels, classes, words, folds, progress)
+    targets = np.array([classes.index(label) for label in labels])
+    temperature = 1.0 if logits is None else fit_temperature(logits, targets)
+    vectorizer, classifier = _fit(texts, labels, words)
+    progress.update(1)
     vocabulary = vectorizer.get_feature_names_out().tolist()
     meta = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds"), "examples": len(texts),
             "intents": len(classes), "scikit_learn": sklearn.__version__, "C": REGULARISATION_C,
@@ -140,12 +178,50 @@ def train(examples: list[Example], show_progress: bool = True) -> IntentModel:
     if len(classes) == 2:  # scikit-learn keeps one score for two classes: softmax([0, z]) == sigmoid(z)
         coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.concatenate([[0.0], intercept])
     tfidf_coef, vector_coef = coef[:, :len(vocabulary)], coef[:, len(vocabulary):] * WORD_VECTOR_WEIGHT
-    return IntentModel(vocabulary, vectorizer.idf_, tfidf_coef.T, intercept, [str(c) for c in classifier.classes_],
-                       temperature, meta, table, words.idf, vector_coef.T)
+    model = IntentModel(vocabulary, vectorizer.idf_, tfidf_coef.T, intercept, [str(c) for c in classifier.classes_],
+                        temperature, meta, table, words.idf, vector_coef.T)
+    if logits is None:
+        return model, None
+    off_domain = [e.text for e in calibration] if OUT_OF_SCOPE in classes else []
+    scores = np.vstack([logits / temperature, *[model.logits(t)[None] / temperature for t in off_domain]])
+    pool_targets = np.concatenate([targets, np.full(len(off_domain), classes.index(OUT_OF_SCOPE) if off_domain else 0)])
+    if OUT_OF_SCOPE in classes:
+        bias = out_of_scope_bias(scores, pool_targets, classes.index(OUT_OF_SCOPE))
+        meta["out_of_scope_bias"] = bias
+        meta["calibration_examples"] = len(off_domain)
+        scores[:, classes.index(OUT_OF_SCOPE)] += bias
+        model = IntentModel(vocabulary, vectorizer.idf_, tfidf_coef.T, intercept, model.classes, temperature, meta,
+                            table, words.idf, vector_coef.T)
+    return model, CalibrationPool(texts + off_domain, pool_targets, softmax(scores), len(texts), folds)
 
 
-def train_and_save(out: Path, extra: Iterable[Path] = (), shipped: bool = True, show_progress: bool = True) -> IntentModel:
-    """Train on the shipped data plus ``extra`` files and write the model to ``out``."""
-    model = train(load_training_data(extra, shipped), show_progress)
+def load_calibration() -> list[Example]:
+    """The calibration split's off-domain messages (never trained on)."""
+    return [e for path in CALIBRATION_FILES for e in read_examples(path)]
+
+
+def train(examples: list[Example], show_progress: bool = True) -> IntentModel:
+    """Train, calibrate and export the first-stage intent model from labelled examples."""
+    with tqdm(total=MAX_FOLDS + 1, desc="training intents", unit="fit", disable=not show_progress) as progress:
+        return _train_first(examples, load_calibration(), progress)[0]
+
+
+def train_cascade(examples: list[Example], show_progress: bool = True, second_stage: bool = True) -> Cascade:
+    """The first stage and, when ``second_stage`` and the sentence encoder is installed, the e5 second stage."""
+    from core.nlu.sentence_training import train_sentence_stage
+
+    with tqdm(total=MAX_FOLDS + 1, desc="training intents", unit="fit", disable=not show_progress) as progress:
+        first, pool = _train_first(examples, load_calibration(), progress)
+    second = None
+    if second_stage and pool is not None:
+        second = train_sentence_stage([e.text for e in examples], [e.intent for e in examples], first.classes, pool,
+                                      show_progress)
+    return Cascade(first, second)
+
+
+def train_and_save(out: Path, extra: Iterable[Path] = (), shipped: bool = True, show_progress: bool = True,
+                   second_stage: bool = True) -> Cascade:
+    """Train on the shipped data plus ``extra`` files and write the model (and its second stage) to ``out``."""
+    model = train_cascade(load_training_data(extra, shipped), show_progress, second_stage)
     model.save(out)
     return model
