@@ -6,15 +6,12 @@ ones of data/tau-retail that no story uses."""
 from __future__ import annotations
 
 import pytest
+from test_dialogue_understanding import tau, tau_template  # noqa: F401 - the tau shop fixtures
 
-from bot.app import build_assistant
-from bot.evals.dialogues import SHOPS, shop_template, story_settings
-from bot.evals.stories import copy_store, frozen_clock
 from core.messages import Identity, InboundMessage
 from core.nlu.addresses import address_pieces
 from core.nlu.confirm import natural_answer, yes_or_no
 
-TAU = SHOPS["tau"]
 EMMA = "emma.brown5032@example.com 32165"  # pending #W6460787: one Skateboard, $202.13
 JAMES = "james.sanchez6979@example.com 60623"  # pending #W7464385: one Action Camera
 ETHAN = "ethan.moore4935@example.com 90651"  # pending #W7584328: Backpack navy/small/nylon/laptop
@@ -22,30 +19,8 @@ EMMA_I = "emma.ito3790@example.com 19022"  # pending #W8664580: Water Bottle 100
 SOFIA = "sofia.moore4274@example.com 20030"  # five orders, one of them pending
 
 
-@pytest.fixture(scope="module")
-def tau_template():
-    template = shop_template("tau")
-    yield template
-    template.close()
-
-
-@pytest.fixture
-def tau(tau_template):
-    """A fresh copy of the tau shop and ``say(text) -> reply``, the clock at the stories'."""
-    store = copy_store(tau_template)
-    assistant = build_assistant(store, story_settings("tau"))
-    shopper = Identity("web", "flows2")
-
-    async def say(text: str) -> str:
-        return "\n".join(r.text for r in (await assistant.handle(InboundMessage(shopper, text))).replies)
-
-    with frozen_clock(TAU.now):
-        yield store, say
-    store.close()
-
-
 def _state(store) -> dict:
-    return store.conversations.state("web:flows2")
+    return store.conversations.state("web:understanding")
 
 
 @pytest.mark.parametrize(("text", "reading"), [
