@@ -20,7 +20,6 @@ from core.actions.language import LanguageAction
 from core.actions.product_info import ProductInfoAction
 from core.actions.product_search import ProductSearchAction
 from core.actions.recommend import RecommendAction
-from core.actions.csat import CsatAction
 from core.actions.smalltalk import SmallTalkAction
 from core.actions.task import TaskAbandonAction, TaskAction, TaskRemindAction, VerifyAction
 from core.actions.track_order import TrackOrderAction
@@ -30,22 +29,22 @@ from core.csat import Csat
 from core.demo.loader import load_demo_shop
 from core.dialogue.engine import TaskEngine
 from core.nlu.base import NLU
+from core.nlu.encoder import shared_encoder
 from core.nlu.keyword import KeywordNLU
 from core.nlu.trained import TrainedNLU
 from core.policy.dialogue import DialoguePolicy
 from core.policy.rules import RulePolicy
+from core.policy.sentiment_strategy import SentimentStrategy, Thresholds
 from core.ratelimit import RateLimiter
 from core.recommend.base import Recommender
 from core.recommend.hybrid import HybridRecommender
 from core.recommend.rules import RulesError, ShopRules
 from core.reply.base import ReplyGenerator
 from core.reply.llm import LLMReplyGenerator
-from core.retrieval.dense import shared_encoder
 from core.retrieval.knowledge import KnowledgeRetriever
 from core.sentiment.base import SentimentAnalyzer
 from core.sentiment.lexicon import LexiconSentiment
 from core.sentiment.linear import LinearSentiment
-from core.policy.sentiment_strategy import SentimentStrategy, Thresholds
 from core.shop.aftersales import PolicyError, ShopPolicy, publish_policy_articles
 from core.shop.live import LiveOrders
 from core.shop.port import ShopBackend

@@ -28,10 +28,12 @@ def _state(store) -> dict:
     ("i'll just keep it then", "deny"), ("嗯……那还是算了吧，先不取消", "deny"), ("哎，别取消了，保留吧", "deny"),
     ("ok, keep it", "deny"), ("alright, go for it then", "affirm"), ("yep, sounds good, cancel it", "affirm"),
     ("好吧，那就取消吧", "affirm"), ("嗯，确认，退吧", "affirm"),
+    ("稍等，让我想想，还是保留吧", "deny"), ("let me think about it… no, leave it", "deny"),
     # not a yes or no: a reason, a detail, a question, a yes and a no together, a doubt beside a yes
     ("the strap does not fit", None), ("it doesn't fit", None), ("no longer needed", None), ("不合适", None),
     ("yes, but in blue", None), ("ok wait", None), ("好，不要了", None), ("no, the other order", None),
     ("sure, when will it arrive?", None), ("no, zip is 53704", None), ("ok thanks", None),
+    ("我再想想", None), ("let me think about it", None),  # a doubt alone is no answer yet
 ])
 def test_a_yes_or_no_is_read_clause_by_clause(text, reading):
     assert natural_answer(text) == reading

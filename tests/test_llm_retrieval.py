@@ -12,7 +12,8 @@ from core.dialogue.recognisers import TOPIC_OF_INTENT
 from core.dialogue_state import DialogueState
 from core.i18n import t
 from core.messages import Identity, InboundMessage
-from core.retrieval.dense import E5Encoder, QuestionVectors, shared_encoder
+from core.nlu.encoder import E5Encoder, shared_encoder
+from core.retrieval.dense import QuestionVectors
 from core.retrieval.knowledge import KnowledgeRetriever
 from core.retrieval.lexical import LexicalIndex, tokenize
 from core.store import Store
@@ -178,7 +179,8 @@ async def _ask(assistant, text: str, user: str = "kb-shopper"):
 async def test_the_assistant_answers_with_the_retrieved_article(demo_store: Store) -> None:
     assistant = build_assistant(demo_store, _settings())
     await warm_up(assistant)
-    for language, gold in (("zh", "refunds-timing"), ("en", "payment-methods")):
+    # ("钱什么时候能退回到我的信用卡？" is about the shopper's own refund, like its English twin: it asks to verify)
+    for language, gold in (("zh", "shipping-fees"), ("en", "payment-methods")):
         replies = await _ask(assistant, PARAPHRASES[language][gold], f"kb-{language}")
         article = demo_store.knowledge.article(gold, language)
         assert replies[-1].text.endswith(article["body"]), replies[-1].text

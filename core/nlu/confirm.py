@@ -4,7 +4,7 @@ sees the action's word and reads a new request ("取消" → cancel_order), or r
 else; these are read clause by clause instead.
 
 Every clause must be a yes ("ok", "行"), a no ("keep it", "先留着吧", "还是不取消了"), the action's bare
-verb beside a yes ("cancel it", "那取消吧"), or a filler ("hmm", "actually", "嗯"); "wait" / "等等" only
+verb beside a yes ("cancel it", "那取消吧"), or a filler ("hmm", "actually", "嗯"); "wait" / "等等" / "我再想想" only
 beside a no. Anything else in the message (a question, a number, a detail such as "change it to blue", a
 reason such as "it does not fit"), or a yes and a no together, is left to the model and the flows."""
 from __future__ import annotations
@@ -25,7 +25,7 @@ _NO_EN = (rf"no|nope|nah|no thanks|no need|not now|not yet|not anymore|let'?s no
           rf"(?:i'?ll\s+|i'?d rather\s+|i want to\s+|i'?ll just\s+)?(?:keep|leave)\s+{_OBJ}|"
           rf"(?:i'?ll\s+)?(?:hang|hold) on to {_OBJ}")
 _FILLER_EN = r"hmm+|hm+|um+|uh+|erm+|er+|oh+|ah+|well|actually|so|on second thought|thinking about it"
-_DOUBT_EN = r"wait|hold on|hang on|one sec(?:ond)?"
+_DOUBT_EN = r"wait|hold on|hang on|one sec(?:ond)?|let me think(?: about it)?"
 _YES_ZH = r"是的?|对的?|好的?|好啊|好嘞|嗯嗯?|可以的?|没错|没问题|确认|确定|当然|就这样吧?"
 _VERB_ZH = (r"(?:那|那就|就|那么)?(?:确认|帮我)?(?:取消|退货|退款|退|换货|换|更换|修改|改|提交|办理|继续)"
             r"(?:了)?(?:吧|呀|啊|哈|呗)?")
@@ -33,7 +33,7 @@ _NO_ZH = (r"不(?:用|要|必)?了?|不是|(?:先|还是|暂时)?不(?:取消|�
           r"(?:我)?(?:先|还是|就)?(?:留着|保留|不动)(?:吧|了)?|(?:还是)?算了(?:吧)?|没事了?|别(?:取消|退|换|改|动)?了?|"
           r"(?:保持|维持)原样(?:吧)?")
 _FILLER_ZH = r"呃+|额+|哦+|噢+|啊+|哎+|唉+|诶+|欸+|哈+|其实|那|那个|想了想|我想了想"
-_DOUBT_ZH = r"等等|等一下|等下"
+_DOUBT_ZH = r"等等|等一下|等下|稍等(?:一下)?|(?:我|让我)?再想想|(?:我|让我)?(?:想一想|想想|考虑一下)"
 # a yes that also opens a no ("ok, keep it", "嗯……还是算了", "行吧，先留着")
 _SOFT = r"ok(?:ay)?|嗯+|好吧|行吧?|那好"
 

