@@ -170,3 +170,21 @@ def test_a_returns_reason_in_the_same_clause_as_its_order_id():
 
     assert reason_beside_request("订单W8341134的笔记本收到的时候好几页都撕破了，我要退货", ReturnFlow.asked_by) == \
         "订单的笔记本收到的时候好几页都撕破了"
+
+
+def _two_readings(text: str, first: tuple[str, float], second: tuple[str, float], **entities) -> Turn:
+    return Turn(InboundMessage(Identity("web", "policy"), text), "web:policy", {"id": 1},
+                NLUResult(text, "en", False, first[0], first[1], entities, [Reading(*first), Reading(*second)]),
+                Sentiment("neutral", 0.0), DialogueState())
+
+
+@pytest.mark.parametrize(("text", "second", "entities", "action"), [
+    ("recommend running shoes", ("recommend", 0.38), {"category": "shoes"}, "recommend"),
+    ("headphnes under 100", ("product_search", 0.35), {"category": "electronics"}, "product_search"),
+    ("tell me a joke about shoes", ("chitchat", 0.22), {"category": "shoes"}, "fallback"),  # not a product reading
+    ("recommend a good novel to read", ("recommend", 0.38), {}, "fallback"),  # names nothing the shop sells
+    ("shoes of the fisherman, the film", ("recommend", 0.1), {"category": "shoes"}, "fallback"),  # too weak
+])
+def test_a_message_naming_the_shops_products_takes_the_product_reading_over_out_of_scope(text, second, entities, action):
+    turn = _two_readings(text, ("out_of_scope", 0.54), second, **entities)
+    assert RulePolicy().decide(turn) == [action]

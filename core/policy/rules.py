@@ -16,6 +16,10 @@ _ACTION_OF_INTENT = {
 # "I'd like to buy the red dress in M", "I want to order a keyboard": ordering a product named is
 # answered with that product (or the products that fit), not with the article on orders
 _PRODUCT_ENTITIES = ("category", "color", "size")
+# "recommend running shoes" read as out_of_scope (0.54) over recommend (0.38): out_of_scope is calibrated
+# for messages about nothing the shop sells, so a message naming the shop's products takes the product reading
+_PRODUCT_INTENTS = ("recommend", "product_search", "product_info")
+PRODUCT_READING_FLOOR = 0.3
 _DATA_RIGHTS_INTENTS = {"check_privacy_policy", "delete_account"}
 """Answered from the knowledge base, then with the Export / Delete choice."""
 
@@ -46,11 +50,12 @@ class RulePolicy(Policy):
         if nlu.confidence < self._clarify_below and len(top_two) == 2 \
                 and all(r.intent in _ACTION_OF_INTENT for r in top_two):
             return ["clarify"]
-        action = _ACTION_OF_INTENT.get(nlu.intent)
-        if nlu.intent == "place_order":
+        intent, confidence = _shop_reading(turn)
+        action = _ACTION_OF_INTENT.get(intent)
+        if intent == "place_order":
             action = "product_info" if "product_id" in nlu.entities else \
                 "product_search" if any(k in nlu.entities for k in _PRODUCT_ENTITIES) else action
-        if action is None or nlu.confidence < self._min_confidence:
+        if action is None or confidence < self._min_confidence:
             action = self._unplaced
         actions = [action]
         if nlu.intent in _DATA_RIGHTS_INTENTS and nlu.confidence >= self._min_confidence:
@@ -58,3 +63,16 @@ class RulePolicy(Policy):
         if turn.tone.handoff_priority and not turn.state.handoff and action != "handoff":
             return [*actions, "handoff"]  # the sentiment strategy asks for a colleague: answer, then hand off
         return actions
+
+
+def _shop_reading(turn: Turn) -> tuple[str, float]:
+    """The intent and confidence to act on: the NLU's, except that an out_of_scope reading over a product
+    one (at least :data:`PRODUCT_READING_FLOOR`) of a message naming a category or product of the shop
+    gives way to the product reading ("recommend running shoes"; "tell me a joke about shoes", whose
+    second reading is chitchat, stays out of scope)."""
+    nlu = turn.nlu
+    second = nlu.readings[1] if len(nlu.readings) > 1 else None
+    if nlu.intent == "out_of_scope" and second is not None and second.intent in _PRODUCT_INTENTS \
+            and second.confidence >= PRODUCT_READING_FLOOR and ("category" in nlu.entities or "product_id" in nlu.entities):
+        return second.intent, second.confidence
+    return nlu.intent, nlu.confidence
