@@ -74,38 +74,31 @@ def flow_for(turn: Turn) -> str | None:
                      and r.confidence >= SECOND_READING_CONFIDENCE), None)
     if flow is None and nlu.intent == "out_of_scope" and "address" in nlu.entities:
         flow = "change_address"
-    if (flow is None or not FLOWS[flow].changes_order) and wants_other_option(turn):
-        flow = "exchange"  # "我收到的头盔是蓝色的，想换成红色，订单号W…" read as tracking; a pending order's sibling takes it
-    if flow not in _OPTION_FLOWS and (flow is None or nlu.confidence < SWITCH_CONFIDENCE) \
+    if flow not in OPTION_FLOWS and (flow is None or not FLOWS[flow].changes_order or nlu.confidence < SWITCH_CONFIDENCE) \
             and asks_other_option(turn, wish_counts=flow is None):
-        flow = "change_items"  # the exchange, when only its status rule allows the order (Flow.sibling)
+        flow = "exchange"  # "想换成红色，订单号W…" read as tracking; for a pending order its sibling, the item change
     if flow is None and nlu.intent in _REFUND_QUESTION_INTENTS and asks_own_refund(nlu.text):
         flow = "refund_status"  # "I cancelled my jigsaw puzzle order, did I get my money back?"
     return retried_after_refusal(turn, flow) or flow
 
 
-_OPTION_FLOWS = ("change_items", "exchange")
+OPTION_FLOWS = ("change_items", "exchange")
 _WISH = re.compile(r"\b(?:i'?d\s+like|i\s+would\s+like|i\s+want|(?:can|could)\s+i\s+(?:get|have)|make\s+it|prefer)\b|想要|我要",
                    re.IGNORECASE)
 
 
 def asks_other_option(turn: Turn, wish_counts: bool = True) -> bool:
-    """Whether the message asks for another size or colour of an item of a named order ("can i get size 8
-    instead of 7?" in W…), whatever the intent model reads in it (tracking, placing an order). A plain wish
-    ("I'd like it in black") counts only with ``wish_counts`` (when the model reads no order flow at all:
-    "I want to return the M shirt" is a return)."""
+    """Whether the message asks for another size or colour of an item of an order, whatever look-up the
+    intent model reads in it: swap words beside a size or colour and an order (named, or the flow the
+    intent reads is an order's: "想换成红色，订单号W…", "can i get size 8 instead of 7?"), or — only with
+    ``wish_counts``, when the model reads no order flow at all — a plain wish with a named order ("W…:
+    I'd like it in black"; "I want to return the M shirt" is a return)."""
     entities = turn.nlu.entities
-    text = turn.message.text
-    return "order_id" in entities and ("size" in entities or "color" in entities) and \
-        bool(_SWAP.search(text) or wish_counts and _WISH.search(text))
-
-
-def wants_other_option(turn: Turn) -> bool:
-    """Whether the message asks for another size or colour of something of an order ("想换成红色，订单号W…"):
-    swap words beside a size or colour, and an order (named, or the flow the intent reads is an order's)."""
-    entities = turn.nlu.entities
-    return bool(_SWAP.search(turn.message.text)) and ("color" in entities or "size" in entities) \
-        and ("order_id" in entities or turn.nlu.intent in FLOW_OF_INTENT)
+    if "size" not in entities and "color" not in entities:
+        return False
+    if _SWAP.search(turn.message.text):
+        return "order_id" in entities or turn.nlu.intent in FLOW_OF_INTENT
+    return wish_counts and "order_id" in entities and bool(_WISH.search(turn.message.text))
 
 
 def about_own_orders(text: str) -> bool:

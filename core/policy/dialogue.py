@@ -14,6 +14,7 @@ from core.dialogue.flows.slots import names_awaited_value
 from core.dialogue.identity import credentials
 from core.dialogue.recognisers import (
     FREE_TEXT_SLOTS,
+    OPTION_FLOWS,
     QUESTION,
     SECOND_READING_CONFIDENCE,
     about_own_orders,
@@ -110,7 +111,7 @@ class DialoguePolicy(Policy):
             return ["verify"]  # "let me verify first: my email is … and my zip is …"
         named_order = "order_id" in turn.nlu.entities  # an order id makes an order flow the likely reading
         sure = turn.nlu.confidence >= (SECOND_READING_CONFIDENCE if named_order else self._start_above) \
-            or flow == "change_items" and asks_other_option(turn) \
+            or flow in OPTION_FLOWS and asks_other_option(turn) \
             or named_order and flow == state.refused_task and state.refused_at == state.turn - 1  # "sorry, I meant W…"
         if flow and sure and not _rule_question(turn) and (
                 flow not in QUESTION_FLOWS or named_order
