@@ -18,6 +18,14 @@ def positive_int(text: str) -> int:
     return value
 
 
+def positive_ints(text: str) -> list[int]:
+    """Comma-separated whole numbers of at least 1, e.g. worker counts ``1,2,4``."""
+    values = [positive_int(part.strip()) for part in text.split(",")]
+    if len(set(values)) != len(values):
+        raise argparse.ArgumentTypeError(f"a number is repeated: {text!r}")
+    return values
+
+
 def non_negative_float(text: str) -> float:
     """A finite number of at least 0 (prices, rates, seconds)."""
     try:

@@ -20,10 +20,11 @@ def kefu_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     return env
 
 
-def run_kefu(tmp_path: Path, *args: str, stdin: str = "", **settings: str) -> subprocess.CompletedProcess[str]:
-    """``python -m bot ARGS`` run to completion in ``tmp_path``."""
+def run_kefu(tmp_path: Path, *args: str, stdin: str = "", timeout: float = 120,
+             **settings: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` run to completion in ``tmp_path`` (killed after ``timeout`` s)."""
     return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-                          cwd=tmp_path, env=kefu_env(tmp_path, **settings), timeout=120)
+                          cwd=tmp_path, env=kefu_env(tmp_path, **settings), timeout=timeout)
 
 
 def start_kefu(tmp_path: Path, *args: str, **settings: str) -> subprocess.Popen[str]:

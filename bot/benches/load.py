@@ -1,5 +1,6 @@
 """``kefu bench load``: many concurrent conversations through the core, and through the web chat over
-real websockets; prints throughput, latency percentiles and errors."""
+real websockets; prints throughput, latency percentiles and errors. With ``--workers 1,2,4`` the same
+load goes over websockets to that many ``kefu run`` processes on PostgreSQL (:mod:`bot.benches.load_fleet`)."""
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,8 @@ from prometheus_client import REGISTRY
 from adapters.http import HttpHost
 from adapters.web import WebChannel
 from bot.app import build_assistant, open_store
-from bot.arguments import non_negative_float, positive_int
+from bot.arguments import non_negative_float, positive_int, positive_ints
+from bot.errors import CommandError
 from bot.settings import Settings
 from core.assistant import Assistant
 from core.messages import Identity, InboundMessage
@@ -46,10 +48,12 @@ class LoadResult:
         if not self.latencies:
             return f"{label}: no turn completed, {len(self.errors)} errors"
         ms = np.array(self.latencies) * 1000
-        return (f"{label}: {len(ms)} turns in {self.seconds:.2f} s = {len(ms) / self.seconds:.0f} turns/s; "
+        line = (f"{label}: {len(ms)} turns in {self.seconds:.2f} s = {len(ms) / self.seconds:.0f} turns/s; "
                 f"latency p50={np.percentile(ms, 50):.1f} ms p95={np.percentile(ms, 95):.1f} ms "
-                f"p99={np.percentile(ms, 99):.1f} ms max={ms.max():.1f} ms; errors={len(self.errors)}; "
-                f"knowledge questions encoded={self.questions.get('encoded', 0):.0f} "
+                f"p99={np.percentile(ms, 99):.1f} ms max={ms.max():.1f} ms; errors={len(self.errors)}")
+        if not self.questions:  # counted in this process only: not for worker processes
+            return line
+        return (f"{line}; knowledge questions encoded={self.questions.get('encoded', 0):.0f} "
                 f"cached={self.questions.get('cached', 0):.0f}")
 
 
@@ -61,16 +65,36 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rate", type=non_negative_float, default=0.0,
                         help="offered turns/s over all conversations (each shopper pauses between turns); "
                              "0 = every shopper answers at once, which measures capacity (default)")
+    parser.add_argument("--workers", type=positive_ints, default=None, metavar="N,N,...",
+                        help="worker counts (e.g. 1,2,4): that many `kefu run` processes on PostgreSQL, each "
+                             "conversation's turns round-robin across them, next to one worker on SQLite "
+                             "(websockets only; --path is ignored)")
+    parser.add_argument("--database-url", default=None, metavar="postgresql://…",
+                        help="the PostgreSQL server of --workers (default KEFU_DATABASE_URL): a scratch database "
+                             "is created on it per worker count and dropped after (its role needs CREATEDB)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Drive the load on a fresh copy of the demo shop with template replies; exit 1 on any error."""
+    think = args.conversations / args.rate if args.rate > 0 else 0.0
+    if args.workers:
+        from bot.benches.load_fleet import run_fleets  # it builds on this module
+
+        database_url = args.database_url or settings.kefu_database_url
+        if not database_url:
+            raise CommandError("bench load --workers: needs PostgreSQL: --database-url postgresql://… or "
+                               "KEFU_DATABASE_URL (docs/SCALING.md, \"Several workers\", says how to start one)")
+        return _report(run_fleets(database_url, args.workers, args.conversations, args.turns, think))
     with tempfile.TemporaryDirectory() as tmp:
         settings = settings.model_copy(update={"kefu_db_path": Path(tmp) / "kefu.db", "kefu_load_demo_shop": True,
                                                "kefu_llm_backend": "templates",
                                                "kefu_rate_limit_messages": 0})  # a bench is not abuse
-        think = args.conversations / args.rate if args.rate > 0 else 0.0
         results = asyncio.run(_drive(settings, args.conversations, args.turns, args.path, think))
+    return _report(results)
+
+
+def _report(results: list[tuple[str, LoadResult]]) -> int:
+    """Print one line per measure (and its first errors); 1 when any turn failed."""
     for label, result in results:
         print(result.line(label))
         for error in result.errors[:5]:
@@ -88,7 +112,7 @@ async def _drive(settings: Settings, conversations: int, turns: int, path: str,
             await _core_turn(assistant)(-1, number, text)
         results = []
         if path in ("core", "both"):
-            results.append((f"core      {label}", await _load(conversations, turns, think, _core_turn(assistant))))
+            results.append((f"core      {label}", await offer_load(conversations, turns, think, _core_turn(assistant))))
         if path in ("ws", "both"):
             results.append((f"websocket {label}", await _websocket_load(assistant, conversations, turns, think)))
         return results
@@ -111,7 +135,7 @@ def _core_turn(assistant: Assistant) -> Callable[[int, int, str], Awaitable[None
     return turn
 
 
-async def _load(conversations: int, turns: int, think: float,
+async def offer_load(conversations: int, turns: int, think: float,
                 turn: Callable[[int, int, str], Awaitable[None]]) -> LoadResult:
     """Every conversation sends its turns one after another, pausing ``think`` seconds (randomised)
     between them; all conversations at once."""
@@ -165,7 +189,7 @@ async def _websocket_load(assistant: Assistant, conversations: int, turns: int, 
                         raise RuntimeError(reply["error"])
 
             try:
-                return await _load(conversations, turns, think, turn)
+                return await offer_load(conversations, turns, think, turn)
             finally:
                 await asyncio.gather(*(ws.close() for ws in sockets))
     finally:
