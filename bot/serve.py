@@ -1,17 +1,23 @@
-"""``kefu run``: start the store, the assistant, the HTTP host and every configured channel; stop cleanly."""
+"""``kefu run``: start the store, the assistant, the HTTP host and every configured channel; stop cleanly.
+
+Several workers may share one PostgreSQL store (docs/SCALING.md): each serves every channel's
+routes; only the elected leader runs the promotions scheduler and Telegram's long polling."""
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
 
+from adapters.telegram import TelegramChannel
 from bot.app import build_assistant, build_recommender, open_store, warm_up
 from bot.channels import build_channels
+from bot.cluster import join_cluster
 from bot.handoff_wiring import start_handoff
 from bot.promotions import build_promotions
 from bot.settings import Settings
 from bot.shops import reconcile_every, start_shop
 from core.channel import Channel
+from core.cluster.leadership import LeaderWork
 from core.shop.local import LocalShop
 from core.shop.sync import ShopSync
 
@@ -29,10 +35,15 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         except (NotImplementedError, RuntimeError):  # not the main thread, or not supported
             pass
     store = open_store(settings)
+    try:
+        cluster = await join_cluster(settings, store)
+    except BaseException:
+        store.close()
+        raise
     recommender = build_recommender(store, settings)
-    assistant = build_assistant(store, settings, recommender)
+    assistant = build_assistant(store, settings, recommender, locks=cluster.locks)
     warming = asyncio.create_task(warm_up(assistant))
-    built = build_channels(assistant, settings)
+    built = build_channels(assistant, settings, cluster.status)
     host, channels = built.host, built.channels
     promotions = build_promotions(store, recommender, channels, settings) if settings.kefu_scheduler_enabled else None
     started: list[Channel] = []
@@ -47,8 +58,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         for channel in channels:
             await channel.start()
             started.append(channel)
-        if promotions is not None:
-            await promotions.start()
+        await cluster.lead(leader_work(started, promotions))
         watch = start_handoff(staff, settings, started) if staff is not None else None
         print(f"Kefu is running: web chat at {host.url}  (Ctrl-C stops)", flush=True)
         await stop.wait()
@@ -56,8 +66,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         warming.cancel()
         if reconciling is not None:
             reconciling.cancel()
-        if promotions is not None:
-            await promotions.stop()
+        await cluster.leadership.stop()  # the leader-only work stops first
         if watch is not None:
             await watch.stop()
         if staff is not None:
@@ -66,5 +75,13 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             await channel.stop()
         await host.stop()
         await shop.close()
+        await cluster.close()
         store.close()
         log.info("stopped")
+
+
+def leader_work(channels: list[Channel], promotions: LeaderWork | None) -> list[LeaderWork]:
+    """What only the leader runs: Telegram's long polling (with several workers), then the promotions."""
+    work: list[LeaderWork] = [poll for channel in channels if isinstance(channel, TelegramChannel)
+                              for poll in channel.leader_work()]
+    return work + ([promotions] if promotions is not None else [])

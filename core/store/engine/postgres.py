@@ -24,6 +24,7 @@ from psycopg.types.string import TextLoader
 from sqlite_utils.db import ForeignKey, NotFoundError
 
 from core.store.engine.dialect import COMPAT_FUNCTIONS, to_postgres
+from core.store.engine.reach import CONNECT_OPTIONS, DatabaseUnreachable
 
 __all__ = ["PostgresDatabase", "PostgresTable", "is_postgres_url"]
 
@@ -111,7 +112,10 @@ class PostgresDatabase:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._conn = psycopg.connect(url, autocommit=True)
+        try:
+            self._conn = psycopg.connect(url, autocommit=True, **CONNECT_OPTIONS)
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnreachable(url, exc) from None
         for kind in (int, bool):
             self._conn.adapters.register_dumper(kind, _Untyped)
         self._conn.adapters.register_loader("numeric", _Numeric)
