@@ -2,9 +2,9 @@
 shopper has a page open on some worker (docs/SCALING.md).
 
 :class:`StorePresence` keeps a row per (channel, user, worker) in ``socket_presence`` and a heartbeat
-per worker in ``fanout_workers``, refreshed every :data:`HEARTBEAT_S`; the rows of a worker whose
-heartbeat is older than :data:`STALE_S` (it was killed) are ignored, and removed when a worker starts
-and at every heartbeat."""
+per worker in ``fanout_workers``, refreshed every :data:`HEARTBEAT_S` (the user id hashed: a web
+session id is the shopper's credential); the rows of a worker whose heartbeat is older than
+:data:`STALE_S` (it was killed) are ignored, and removed when a worker starts and at every heartbeat."""
 from __future__ import annotations
 
 import asyncio
@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from core import clock
+from core.store.hashed import hashed_key
 
 log = logging.getLogger(__name__)
 
@@ -88,21 +89,21 @@ class StorePresence(Presence):
 
     def join(self, channel: str, user_id: str) -> None:
         """Record that this worker holds a socket of ``user_id``."""
-        self._db.execute("insert into socket_presence (channel, user_id, worker, connected_at) values (?, ?, ?, ?) "
-                         "on conflict(channel, user_id, worker) do nothing",
-                         [channel, user_id, self.worker, self._stamp()])
+        self._db.execute("insert into socket_presence (channel, user_key, worker, connected_at) values (?, ?, ?, ?) "
+                         "on conflict(channel, user_key, worker) do nothing",
+                         [channel, hashed_key(user_id), self.worker, self._stamp()])
 
     def leave(self, channel: str, user_id: str) -> None:
         """Remove this worker's row of ``user_id``."""
-        self._db.execute("delete from socket_presence where channel = ? and user_id = ? and worker = ?",
-                         [channel, user_id, self.worker])
+        self._db.execute("delete from socket_presence where channel = ? and user_key = ? and worker = ?",
+                         [channel, hashed_key(user_id), self.worker])
 
     def elsewhere(self, channel: str, user_id: str) -> bool:
         """Whether a worker other than this one, with a fresh heartbeat, holds a socket of ``user_id``."""
         row = self._db.execute(
             "select 1 from socket_presence p join fanout_workers w on w.worker = p.worker "
-            "where p.channel = ? and p.user_id = ? and p.worker <> ? and w.heartbeat_at >= ? limit 1",
-            [channel, user_id, self.worker, self._stamp(self._now() - self._stale)]).fetchone()
+            "where p.channel = ? and p.user_key = ? and p.worker <> ? and w.heartbeat_at >= ? limit 1",
+            [channel, hashed_key(user_id), self.worker, self._stamp(self._now() - self._stale)]).fetchone()
         return row is not None
 
     def clean(self) -> None:
@@ -142,3 +143,4 @@ class StorePresence(Presence):
     def _stamp(self, moment: datetime | None = None) -> str:
         """An ISO timestamp with milliseconds (``clock.utc_now_iso``'s seconds are too coarse for 15 s)."""
         return (moment or self._now()).isoformat(timespec="milliseconds")
+
