@@ -26,8 +26,8 @@ from core.channel import PushError
 from core.clock import utc_now
 from core.dialogue.identity import Authenticator, Claimant, Credentials
 from core.fanout import StorePresence
-from core.i18n import t
 from core.fanout.postgres import PostgresBus
+from core.i18n import t
 from core.messages import Identity, Reply
 from core.store import Store
 from core.store.ratelimits import StoreLimits
