@@ -26,7 +26,7 @@ from core.channel import PushError
 from core.clock import utc_now
 from core.dialogue.identity import Authenticator, Claimant, Credentials
 from core.fanout import StorePresence
-from core.fanout.postgres import PostgresBus
+from core.fanout.postgres import KEEP_STORED, PostgresBus
 from core.i18n import t
 from core.messages import Identity, Reply
 from core.store import Store
@@ -131,6 +131,12 @@ async def test_an_outbound_over_the_notify_limit_goes_through_the_table(http, wo
     assert frame["text"] == long_text
     await assert_silent(ws)
     assert a.store.db.execute("select count(*) from fanout_outbound").fetchone()[0] == 1
+    a.bus.prune()
+    assert a.store.db.execute("select count(*) from fanout_outbound").fetchone()[0] == 1  # kept a while
+    older = utc_now() - KEEP_STORED - timedelta(seconds=1)
+    a.store.db.execute("update fanout_outbound set created_at = ?", [older.isoformat(timespec="seconds")])
+    b.bus.prune()
+    assert a.store.db.execute("select count(*) from fanout_outbound").fetchone()[0] == 0
     await ws.close()
 
 

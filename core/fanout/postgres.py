@@ -26,7 +26,9 @@ CHANNEL = "kefu_outbound"
 INLINE_BYTES = 7900
 """The largest payload sent in the notification itself (PostgreSQL's limit is 8000 bytes)."""
 KEEP_STORED = timedelta(minutes=5)
-"""How long a stored outbound is kept for the workers to read (they read it within milliseconds)."""
+"""How long a stored outbound is kept for the workers to read (they read it within milliseconds); every
+worker deletes older ones once a minute (they hold a message's text and its session)."""
+_PRUNE_EVERY_S = 60.0
 _READY_TIMEOUT_S = 5.0
 
 
@@ -40,7 +42,7 @@ class PostgresBus(OutboundBus):
         self._reconnect_s = reconnect_s
         self._subscribers: dict[str, Deliver] = {}
         self._listening = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     def subscribe(self, channel: str, deliver: Deliver) -> None:
         """Hand the other workers' frames for ``channel`` to ``deliver``."""
@@ -48,7 +50,8 @@ class PostgresBus(OutboundBus):
 
     async def start(self) -> None:
         """Start the listener and wait (a few seconds at most) until it listens."""
-        self._task = asyncio.get_running_loop().create_task(self._listen())
+        loop = asyncio.get_running_loop()
+        self._tasks = [loop.create_task(self._listen()), loop.create_task(self._prune_every())]
         if not await self.ready(_READY_TIMEOUT_S):
             log.warning("the outbound bus is not listening yet; it keeps trying")
 
@@ -69,17 +72,28 @@ class PostgresBus(OutboundBus):
         with self._db.atomic():
             stored = self._db["fanout_outbound"].insert({"payload": payload, "created_at": utc_now_iso()}).last_pk
             self._db.execute("select pg_notify(?, ?)", [CHANNEL, _encode({"worker": self.worker, "stored": stored})])
+
+    def prune(self) -> None:
+        """Delete the stored outbounds older than :data:`KEEP_STORED`."""
         cutoff = (utc_now() - KEEP_STORED).isoformat(timespec="seconds")
         self._db.execute("delete from fanout_outbound where created_at < ?", [cutoff])
 
     async def stop(self) -> None:
         """Stop listening (closes the listener's connection)."""
-        if self._task is not None:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
+        self._tasks = []
         self._listening.clear()
+
+    async def _prune_every(self) -> None:
+        while True:
+            try:
+                self.prune()
+            except Exception as exc:  # the database away for a moment: the next round tries again
+                log.warning("outbound bus: pruning stored outbounds failed (%s)", type(exc).__name__)
+            await asyncio.sleep(_PRUNE_EVERY_S)
 
     async def _listen(self) -> None:
         while True:
