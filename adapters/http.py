@@ -10,10 +10,11 @@ websockets and webhooks to another worker while the running ones finish (docs/SC
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from adapters.forwarded import Forwarding
 from adapters.serverlog import SERVER_LOG
@@ -89,8 +90,7 @@ class HttpHost:
         return app
 
     @web.middleware
-    async def _refuse_while_draining(self, request: web.Request,
-                                     handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    async def _refuse_while_draining(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if self._draining and request.path not in _SERVED_WHILE_DRAINING:
             return web.json_response({"status": "draining"}, status=503, headers={"Retry-After": "1"})
         return await handler(request)
