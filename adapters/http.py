@@ -4,7 +4,9 @@ platform webhooks, the staff inbox, the shop's endpoints) mounted on one aiohttp
 Like Rasa's ``register(input_channels, app)``: :meth:`HttpHost.register` mounts the routes of
 everything that has some (:class:`Routed`); the host knows no channel. Every handler sees the client's
 own address and scheme (:mod:`adapters.forwarded`); malformed requests are one log line
-(:mod:`adapters.serverlog`)."""
+(:mod:`adapters.serverlog`). Once :meth:`HttpHost.drain` was called (a rolling restart, SIGTERM)
+every new request but ``/metrics`` gets 503, ``/healthz`` too, so that a balancer sends new
+websockets and webhooks to another worker while the running ones finish (docs/SCALING.md)."""
 from __future__ import annotations
 
 import logging
@@ -12,6 +14,7 @@ from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from adapters.forwarded import Forwarding
 from adapters.serverlog import SERVER_LOG
@@ -24,6 +27,7 @@ log = logging.getLogger(__name__)
 
 _SHUTDOWN_TIMEOUT_S = 5.0
 """How long stopping waits for running requests (a turn in progress) to finish."""
+_SERVED_WHILE_DRAINING = frozenset({"/metrics"})
 
 
 @runtime_checkable
@@ -44,6 +48,18 @@ class HttpHost:
         self._forwarding = forwarding or Forwarding()
         self._routes: list[web.AbstractRouteDef] = []
         self._runner: web.AppRunner | None = None
+        self._draining = False
+
+    @property
+    def draining(self) -> bool:
+        """Whether :meth:`drain` was called: new requests are refused (503) so the balancer goes elsewhere."""
+        return self._draining
+
+    def drain(self) -> None:
+        """Refuse every new request (503; ``/healthz`` says ``draining``) from now on; running ones go on."""
+        if not self._draining:
+            log.info("draining: new requests get 503")
+        self._draining = True
 
     def mount(self, routes: Iterable[web.AbstractRouteDef]) -> None:
         """Serve ``routes`` too; call before :meth:`start`."""
@@ -71,9 +87,15 @@ class HttpHost:
 
     def build_app(self) -> web.Application:
         """The aiohttp application with every mounted route; usable without :meth:`start` (tests)."""
-        app = web.Application(middlewares=[self._forwarding.middleware])
+        app = web.Application(middlewares=[self._refuse_while_draining, self._forwarding.middleware])
         app.add_routes(self._routes)
         return app
+
+    @web.middleware
+    async def _refuse_while_draining(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if self._draining and request.path not in _SERVED_WHILE_DRAINING:
+            return web.json_response({"status": "draining"}, status=503, headers={"Retry-After": "1"})
+        return await handler(request)
 
     async def start(self) -> None:
         """Bind host:port and start serving."""

@@ -7,6 +7,7 @@ from datetime import timedelta
 from adapters.text import ScriptChannel, TerminalChannel
 from bot.channel_tables import register_channel_tables
 from bot.llm import build_reply_generator
+from bot.scaling import limits_for
 from bot.settings import Settings, SettingsError
 from bot.shops import build_shop
 from core.actions.ask_human import HandoffAction
@@ -36,7 +37,6 @@ from core.ordering import TurnLocks
 from core.policy.dialogue import DialoguePolicy
 from core.policy.rules import RulePolicy
 from core.policy.sentiment_strategy import SentimentStrategy, Thresholds
-from core.ratelimit import RateLimiter
 from core.recommend.base import Recommender
 from core.recommend.hybrid import HybridRecommender
 from core.recommend.rules import RulesError, ShopRules
@@ -178,7 +178,8 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
         shop=shop,
         csat=csat,
     )
-    limiter = RateLimiter(settings.kefu_rate_limit_messages, settings.kefu_rate_limit_window_s,
-                          exempt_channels=frozenset({TerminalChannel.name, ScriptChannel.name})) if settings.kefu_rate_limit_messages else None
+    limiter = limits_for(store).window(
+        "turns", settings.kefu_rate_limit_messages, settings.kefu_rate_limit_window_s,
+        exempt_channels=frozenset({TerminalChannel.name, ScriptChannel.name})) if settings.kefu_rate_limit_messages else None
     return Assistant(store, components, settings.kefu_default_language, settings.kefu_max_message_chars, limiter,
                      locks)

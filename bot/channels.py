@@ -34,6 +34,7 @@ from adapters.web import WebChannel
 from adapters.web.export_links import ExportDownloads
 from adapters.web.limits import NewConversationLimit
 from adapters.wechat import WeChatChannel, WeChatConfig
+from bot.scaling import fanout_for, limits_for
 from bot.settings import Settings
 from bot.shops import shop_routes
 from core.actions.knowledge import KnowledgeAction
@@ -61,8 +62,10 @@ def build_channels(assistant: Assistant, settings: Settings, status: WorkerStatu
     host = HttpHost(settings.kefu_host, settings.kefu_port,
                     Forwarding(settings.kefu_trusted_proxies, public_https=settings.public_https))
     host.register(host_routes(store, status))
+    fanout = fanout_for(store)
     channels: list[Channel] = [WebChannel(assistant, NewConversationLimit(
-        settings.kefu_web_new_conversations_per_address, settings.kefu_web_new_conversations_per_minute))]
+        settings.kefu_web_new_conversations_per_address, settings.kefu_web_new_conversations_per_minute,
+        limits=limits_for(store)), bus=fanout.bus, presence=fanout.presence)]
     shop = assistant.components.shop
     if shop is not None:
         host.mount(shop_routes(settings, store, shop))
@@ -113,7 +116,7 @@ def staff_channels(assistant: Assistant, settings: Settings, host: HttpHost, acc
     hub = assistant.components.staff
     assert isinstance(hub, HandoffHub)
     password = settings.kefu_staff_password.get_secret_value() if settings.kefu_staff_password else None
-    host.mount(StaffInbox(hub, password, sections, accounts=accounts).routes())
+    host.mount(StaffInbox(hub, password, sections, accounts=accounts, limits=limits_for(assistant.store)).routes())
     suggest = partial(suggest_reply, assistant)
     return [SlackChannel(slack_config(settings), hub, suggest)] if settings.slack_bot_token else []
 

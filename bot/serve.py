@@ -25,8 +25,10 @@ log = logging.getLogger(__name__)
 
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Run until SIGINT/SIGTERM (or ``stop`` is set), then shut every channel down in reverse order, the
-    HTTP host last (it binds first: a webhook before its channel started gets 503, and is retried)."""
+    """Run until SIGINT/SIGTERM (or ``stop`` is set), then drain and shut every channel down in reverse
+    order, the HTTP host last (it binds first: a webhook before its channel started gets 503, and is
+    retried). Draining (docs/SCALING.md): new requests get 503 at once, the web chat lets its running
+    turns finish and closes its sockets with 1012 so the widget reconnects, to another worker."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -63,6 +65,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         print(f"Kefu is running: web chat at {host.url}  (Ctrl-C stops)", flush=True)
         await stop.wait()
     finally:
+        host.drain()  # first: new websockets and webhooks get 503, the balancer sends them elsewhere
         warming.cancel()
         if reconciling is not None:
             reconciling.cancel()

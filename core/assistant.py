@@ -23,7 +23,7 @@ from core.observe import metrics
 from core.observe.context import conversation_scope
 from core.ordering import ConversationLocks, TurnLocks
 from core.policy.base import Policy
-from core.ratelimit import RateLimiter
+from core.ratelimit import Limit
 from core.reply.base import ReplyGenerator
 from core.reply.tone_shaping import apply_tone, shape_result
 from core.sentiment.base import SentimentAnalyzer
@@ -55,7 +55,7 @@ class Assistant:
     """Handles inbound messages from any channel, one turn at a time per conversation."""
 
     def __init__(self, store: Store, components: Components, default_language: Language = "en",
-                 max_message_chars: int = 4000, rate_limiter: RateLimiter | None = None,
+                 max_message_chars: int = 4000, rate_limiter: Limit | None = None,
                  locks: TurnLocks | None = None) -> None:
         """``locks``: how turns of one conversation wait for each other (this process's FIFO locks by
         default; several workers on one database share PostgreSQL's, :mod:`core.cluster.turn_locks`)."""

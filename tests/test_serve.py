@@ -1,4 +1,5 @@
-"""``kefu run`` end to end: a real server process, a real websocket, a clean shut-down."""
+"""``kefu run`` end to end: a real server process, a real websocket, a clean shut-down (SIGTERM drains:
+an open socket is closed with 1012, service restart)."""
 from __future__ import annotations
 
 import re
@@ -56,5 +57,10 @@ async def test_web_chat_over_a_real_websocket_then_clean_shutdown(server):
             *_, details = await _exchange(ws, {"type": "button", "payload": card["buttons"][0]["payload"],
                                                "label": card["buttons"][0]["label"], "id": "3"})
             assert card["title"] in details["text"]
-    process.send_signal(signal.SIGTERM)
+        async with http.ws_connect(f"{base}/ws") as ws:  # open while the server stops: drained, 1012
+            await ws.send_json({"type": "hello", "session": welcome["session"], "lang": "en"})
+            assert (await ws.receive_json(timeout=10))["type"] == "welcome"
+            process.send_signal(signal.SIGTERM)
+            closing = await ws.receive(timeout=15)
+            assert closing.type == aiohttp.WSMsgType.CLOSE and closing.data == aiohttp.WSCloseCode.SERVICE_RESTART
     assert process.wait(timeout=20) == 0

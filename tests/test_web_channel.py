@@ -334,7 +334,7 @@ async def test_the_demo_page_and_widget_files_are_served(http, channel, host):
         assert response.status in (403, 404)
 
 
-async def test_start_binds_a_free_port_and_stop_closes_sockets_gracefully(http, assistant):
+async def test_start_binds_a_free_port_and_stop_closes_sockets_with_service_restart(http, assistant):
     channel, host = WebChannel(assistant), HttpHost("127.0.0.1", 0)
     host.register([channel])
     assert host.port == 0
@@ -345,7 +345,7 @@ async def test_start_binds_a_free_port_and_stop_closes_sockets_gracefully(http, 
     ws, _ = await connect(http, host)
     await channel.stop()
     closing = await ws.receive(timeout=5)
-    assert closing.type == aiohttp.WSMsgType.CLOSE and closing.data == aiohttp.WSCloseCode.GOING_AWAY
+    assert closing.type == aiohttp.WSMsgType.CLOSE and closing.data == aiohttp.WSCloseCode.SERVICE_RESTART
     await host.stop()
     with pytest.raises(aiohttp.ClientConnectionError):
         await http.get(f"http://127.0.0.1:{port}/healthz")

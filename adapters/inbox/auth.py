@@ -7,17 +7,20 @@ The lockout: :data:`MAX_FAILURES` wrong passwords from one client address (the r
 trusted proxy, :mod:`adapters.forwarded`) within :data:`FAILURE_WINDOW` lock that address for
 :data:`LOCK`, counted from the last of them. Every try while locked is refused without checking the
 password and without extending the lock; when it ends the address starts afresh. Other addresses are
-never affected, so a guesser elsewhere cannot lock the staff out."""
+never affected, so a guesser elsewhere cannot lock the staff out. Both are :class:`core.ratelimit.Limit`
+windows: in memory on one worker, in the store when several workers share a database (a guesser
+cannot spread the tries over the workers behind a balancer)."""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from core import clock
+from core.ratelimit import Limits, MemoryLimits
 
 if TYPE_CHECKING:
     from adapters.inbox.accounts import StaffAccounts
@@ -55,14 +58,6 @@ class StaffSession:
         return _RANK[self.role] >= _RANK[role]
 
 
-@dataclass
-class _Failures:
-    """One client address's recent wrong passwords and the end of its lock, if locked."""
-
-    times: list[datetime] = field(default_factory=list)
-    locked_until: datetime | None = None
-
-
 def _hash(password: str, salt: bytes) -> bytes:
     # surrogatepass: a JSON body may carry lone surrogates; they hash (and are wrong) like any other text
     return hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=salt, n=2**14, r=8, p=1)
@@ -70,28 +65,31 @@ def _hash(password: str, salt: bytes) -> bytes:
 
 class StaffAuth:
     """Checks passwords and keeps sessions in memory (a restart logs everyone out). Once ``accounts``
-    has any account only accounts log in; until then the bootstrap ``password`` (if any) logs in as owner."""
+    has any account only accounts log in; until then the bootstrap ``password`` (if any) logs in as owner.
+    ``limits``: where the lockout's counts live (this process's memory by default)."""
 
-    def __init__(self, password: str | None, accounts: StaffAccounts | None = None) -> None:
+    def __init__(self, password: str | None, accounts: StaffAccounts | None = None,
+                 limits: Limits | None = None) -> None:
         self._salt = secrets.token_bytes(16)
         self._hash = _hash(password, self._salt) if password else None
         self._accounts = accounts
         self._sessions: dict[str, StaffSession] = {}
-        self._failures: dict[str, _Failures] = {}
+        limits = limits or MemoryLimits()
+        self._failures = limits.window("staff:login-failures", MAX_FAILURES, FAILURE_WINDOW.total_seconds(),
+                                       _seconds)
+        self._locks = limits.window("staff:login-locks", 1, LOCK.total_seconds(), _seconds)
 
     def login(self, name: str, password: str, client: str) -> tuple[str, StaffSession] | None:
         """A new session (its cookie value and state) for the right password from a client address that
         is not locked, else None."""
-        now = clock.utc_now()
-        self._forget_stale(now)
-        failures = self._failures.get(client)
-        if failures is not None and failures.locked_until is not None and now < failures.locked_until:
+        if self._locks.count(client):
             return None
         who = self._check(name, password)
         if who is None:
-            self._fail(client, now)
+            self._fail(client)
             return None
-        self._failures.pop(client, None)
+        self._failures.reset(client)
+        now = clock.utc_now()
         token = secrets.token_urlsafe(32)
         staff, role, bootstrap, changed = who
         session = StaffSession(staff, secrets.token_urlsafe(24), now + timedelta(seconds=SESSION_S), role, bootstrap,
@@ -113,18 +111,13 @@ class StaffAuth:
             return name, OWNER, True, ""
         return None
 
-    def _fail(self, client: str, now: datetime) -> None:
-        """Count a wrong password; the :data:`MAX_FAILURES`-th within the window locks the address."""
-        failures = self._failures.setdefault(client, _Failures())
-        failures.times = [t for t in failures.times if now - t < FAILURE_WINDOW] + [now]
-        if len(failures.times) >= MAX_FAILURES:
-            self._failures[client] = _Failures(locked_until=now + LOCK)
-
-    def _forget_stale(self, now: datetime) -> None:
-        """Drop addresses whose lock ended and whose failures left the window (memory stays bounded)."""
-        self._failures = {client: f for client, f in self._failures.items()
-                          if (f.locked_until is not None and now < f.locked_until)
-                          or any(now - t < FAILURE_WINDOW for t in f.times)}
+    def _fail(self, client: str) -> None:
+        """Count a wrong password; the :data:`MAX_FAILURES`-th within the window locks the address (and
+        its count starts afresh)."""
+        self._failures.hit(client)
+        if self._failures.count(client) >= MAX_FAILURES:
+            self._locks.hit(client)
+            self._failures.reset(client)
 
     def session(self, token: str | None) -> StaffSession | None:
         """The live session of a cookie value, or None. A session ends early when its account was removed or
@@ -148,3 +141,8 @@ class StaffAuth:
     def logout(self, token: str | None) -> None:
         """End a session."""
         self._sessions.pop(token or "", None)
+
+
+def _seconds() -> float:
+    """The lockout's clock: :func:`core.clock.utc_now` as seconds (one clock for every worker)."""
+    return clock.utc_now().timestamp()

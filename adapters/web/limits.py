@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import time
 from collections.abc import Callable
 
-from core.ratelimit import RateLimiter
+from core.ratelimit import Limits, MemoryLimits
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +22,14 @@ _IPV6_BLOCK = 64
 class NewConversationLimit:
     """At most ``per_address`` new conversations a minute from one address, and ``overall`` from all
     addresses together (0: that limit is off). The address's limit is asked first, so one address
-    refused for going over its own limit does not use up everyone's."""
+    refused for going over its own limit does not use up everyone's. ``limits``: in memory (one
+    worker) or in the store (every worker's conversations counted together)."""
 
-    def __init__(self, per_address: int, overall: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self._per_address = RateLimiter(per_address, WINDOW_S, clock) if per_address else None
-        self._overall = RateLimiter(overall, WINDOW_S, clock) if overall else None
+    def __init__(self, per_address: int, overall: int, clock: Callable[[], float] | None = None,
+                 limits: Limits | None = None) -> None:
+        limits = limits or MemoryLimits()
+        self._per_address = limits.window("web:new-per-address", per_address, WINDOW_S, clock) if per_address else None
+        self._overall = limits.window("web:new-overall", overall, WINDOW_S, clock) if overall else None
 
     def allow(self, address: str) -> bool:
         """Record one new conversation from ``address``; False when it is over a limit (then it is

@@ -1,4 +1,5 @@
-"""Promotions in the web chat: delivered to the pages the shopper's session has open, if any."""
+"""Promotions in the web chat: delivered to the pages the shopper's session has open, on this worker
+or, through the outbound bus, on another one (docs/SCALING.md)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -11,7 +12,8 @@ if TYPE_CHECKING:
 
 
 async def push_to_session(web: WebChannel, identity: Identity, reply: Reply) -> None:
-    """Send to the open sockets of the session; none open is a failure a retry may fix."""
+    """Send to the open sockets of the session, every worker's; none open anywhere is a failure a
+    retry may fix."""
     if not web.is_connected(identity.user_id):
         raise PushError("web session not connected", retryable=True)
     await web.send(identity, reply)

@@ -12,18 +12,23 @@ class SocketRegistry:
     def __init__(self) -> None:
         self._sockets: defaultdict[str, set[web.WebSocketResponse]] = defaultdict(set)
 
-    def add(self, session: str, ws: web.WebSocketResponse) -> None:
-        """Register an open socket of ``session``."""
+    def add(self, session: str, ws: web.WebSocketResponse) -> bool:
+        """Register an open socket of ``session``; True when it is the session's first here."""
+        first = session not in self._sockets
         self._sockets[session].add(ws)
+        return first
 
-    def discard(self, session: str, ws: web.WebSocketResponse) -> None:
-        """Forget a socket (closed, or moved to another session); drop empty sessions."""
+    def discard(self, session: str, ws: web.WebSocketResponse) -> bool:
+        """Forget a socket (closed, or moved to another session); drop empty sessions. True when the
+        session has no socket here any more."""
         sockets = self._sockets.get(session)
         if sockets is None:
-            return
+            return False
         sockets.discard(ws)
         if not sockets:
             del self._sockets[session]
+            return True
+        return False
 
     def sockets(self, session: str) -> list[web.WebSocketResponse]:
         """The open sockets of one session (a copy, safe to iterate while sockets close)."""

@@ -330,6 +330,25 @@ def _flow_events(db: sqlite_utils.Database) -> None:
     db["flow_events"].create_index(["conversation_id"])
 
 
+def _shared_by_workers(db: sqlite_utils.Database) -> None:
+    """Several workers on one database (docs/SCALING.md): rate-limit hits every worker counts; each
+    worker's heartbeat and the web chat sessions it holds a socket of (presence); keys and sessions
+    hashed (no client address or session id in them); outbounds too big
+    for a NOTIFY payload, fetched by id by the other workers."""
+    db["rate_hits"].create({"id": int, "scope": str, "key": str, "expires_at": float}, pk="id",
+                           not_null={"scope", "key", "expires_at"})
+    db["rate_hits"].create_index(["scope", "key", "expires_at"])
+    db["rate_hits"].create_index(["expires_at"])
+    db["fanout_workers"].create({"worker": str, "started_at": str, "heartbeat_at": str}, pk="worker",
+                                not_null={"started_at", "heartbeat_at"})
+    db["socket_presence"].create({"channel": str, "user_key": str, "worker": str, "connected_at": str},
+                                 pk=("channel", "user_key", "worker"), not_null={"connected_at"})
+    db["socket_presence"].create_index(["worker"])
+    db["fanout_outbound"].create({"id": int, "payload": str, "created_at": str}, pk="id",
+                                 not_null={"payload", "created_at"})
+    db["fanout_outbound"].create_index(["created_at"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _wechat_deliveries_and_menus,
@@ -352,6 +371,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _message_retrieval,
     _csat,
     _flow_events,
+    _shared_by_workers,
 ]
 
 

@@ -1,0 +1,40 @@
+"""What the workers on one database share, chosen by the store's engine (docs/SCALING.md): on SQLite
+(one process) rate limits live in memory and the web chat has no other worker to reach; on
+PostgreSQL the limits are in the store, outbounds go through LISTEN/NOTIFY and the sessions each
+worker holds a socket of are in the presence table."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.fanout import LocalBus, LocalPresence, OutboundBus, Presence, StorePresence, new_worker_id
+from core.fanout.postgres import PostgresBus
+from core.ratelimit import Limits, MemoryLimits
+from core.store import Store
+from core.store.engine import engine_of
+from core.store.ratelimits import StoreLimits
+
+
+@dataclass(frozen=True)
+class Fanout:
+    """The web chat's reach beyond this worker."""
+
+    bus: OutboundBus
+    presence: Presence
+
+
+def shared(store: Store) -> bool:
+    """Whether several workers may share this store (PostgreSQL)."""
+    return engine_of(store.db) == "postgresql"
+
+
+def limits_for(store: Store) -> Limits:
+    """Where rate limits and lockouts count: the store when workers share it, else memory."""
+    return StoreLimits(store.db) if shared(store) else MemoryLimits()
+
+
+def fanout_for(store: Store) -> Fanout:
+    """The outbound bus and presence of this worker (a new worker id each call)."""
+    if not shared(store):
+        return Fanout(LocalBus(), LocalPresence())
+    worker = new_worker_id()
+    return Fanout(PostgresBus(store.db, worker), StorePresence(store.db, worker))
