@@ -267,6 +267,8 @@ async def test_kill_9_the_leader_mid_burst(cluster: Cluster, tmp_path: Path) -> 
         for ws in sockets:
             await ws.close()
     assert not victim.alive
+    assert resent, "no message had to be resent: the kill did not land mid-burst"
+    print(f"kill -9 of {victim.worker_id}: {len(resent)} messages resent to survivors, new leader after {takeover} s")
     for shopper in shoppers:
         assert_turns_once_in_order(cluster, shopper, answers[shopper.name])
     ledger = deliveries(cluster, campaign_id, shoppers)
