@@ -51,6 +51,7 @@ from core.shop.live import LiveOrders
 from core.shop.port import ShopBackend
 from core.staff import ExtractiveSummarizer, HandoffHub, LLMSummarizer, Summarizer
 from core.store import Store
+from core.store.engine.advisory import setup_lock
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +60,11 @@ def open_store(settings: Settings) -> Store:
     """Open the database, migrating it (every channel's own tables too), and load the demo shop into an
     empty one if enabled."""
     store = Store(settings.store_target)
-    register_channel_tables(store)
-    if settings.kefu_load_demo_shop and store.is_empty():
-        reports = load_demo_shop(store)
-        log.info("loaded the demo shop: %s", ", ".join(f"{r.imported} {kind}" for kind, r in reports.items()))
+    with setup_lock(store.db):  # workers started together: one registers and seeds, the others find it done
+        register_channel_tables(store)
+        if settings.kefu_load_demo_shop and store.is_empty():
+            reports = load_demo_shop(store)
+            log.info("loaded the demo shop: %s", ", ".join(f"{r.imported} {kind}" for kind, r in reports.items()))
     return store
 
 

@@ -1,7 +1,8 @@
 """``kefu run``: start the store, the assistant, the HTTP host and every configured channel; stop cleanly.
 
 Several workers may share one PostgreSQL store (docs/SCALING.md): each serves every channel's
-routes; only the elected leader runs the promotions scheduler and Telegram's long polling."""
+routes; only the elected leader runs the promotions scheduler, Telegram's long polling and the
+handoff waiting watch."""
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +13,7 @@ from adapters.telegram import TelegramChannel
 from bot.app import build_assistant, build_recommender, open_store, warm_up
 from bot.channels import build_channels
 from bot.cluster import join_cluster
-from bot.handoff_wiring import start_handoff
+from bot.handoff_wiring import WaitingWork, connect_handoff
 from bot.promotions import build_promotions
 from bot.settings import Settings
 from bot.shops import reconcile_every, start_shop
@@ -49,7 +50,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     host, channels = built.host, built.channels
     promotions = build_promotions(store, recommender, channels, settings) if settings.kefu_scheduler_enabled else None
     started: list[Channel] = []
-    staff, watch, reconciling = assistant.components.staff, None, None
+    staff, reconciling = assistant.components.staff, None
     shop = assistant.components.shop or LocalShop(store)
     try:
         await start_shop(shop)
@@ -60,8 +61,10 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         for channel in channels:
             await channel.start()
             started.append(channel)
-        await cluster.lead(leader_work(started, promotions))
-        watch = start_handoff(staff, settings, started) if staff is not None else None
+        if staff is not None:
+            connect_handoff(staff, started)
+        watch = WaitingWork(staff, settings) if staff is not None else None
+        await cluster.lead(leader_work(started, promotions, watch))
         print(f"Kefu is running: web chat at {host.url}  (Ctrl-C stops)", flush=True)
         await stop.wait()
     finally:
@@ -70,8 +73,6 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         if reconciling is not None:
             reconciling.cancel()
         await cluster.leadership.stop()  # the leader-only work stops first
-        if watch is not None:
-            await watch.stop()
         if staff is not None:
             await staff.stop()
         for channel in reversed(started):
@@ -83,8 +84,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         log.info("stopped")
 
 
-def leader_work(channels: list[Channel], promotions: LeaderWork | None) -> list[LeaderWork]:
-    """What only the leader runs: Telegram's long polling (with several workers), then the promotions."""
+def leader_work(channels: list[Channel], *others: LeaderWork | None) -> list[LeaderWork]:
+    """What only the leader runs: Telegram's long polling (with several workers), then ``others``
+    (the promotions, the handoff waiting watch) where configured."""
     work: list[LeaderWork] = [poll for channel in channels if isinstance(channel, TelegramChannel)
                               for poll in channel.leader_work()]
-    return work + ([promotions] if promotions is not None else [])
+    return work + [each for each in others if each is not None]

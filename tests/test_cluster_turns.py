@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from core.cluster.pool import advisory_key
+from core.store.engine.advisory import advisory_key
 from core.store import Store
 from tests.cluster_helpers import message, started, worker
 from tests.conftest import seed_small_shop

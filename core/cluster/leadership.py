@@ -21,7 +21,7 @@ from typing import Protocol
 
 import psycopg
 
-from core.cluster.pool import advisory_key
+from core.store.engine.advisory import advisory_key
 from core.store.engine.reach import CONNECT_OPTIONS
 
 __all__ = ["AdvisoryLeadership", "LEADER_KEY", "LeaderTiming", "LeaderWork", "Leadership", "SoleLeader"]

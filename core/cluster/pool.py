@@ -2,20 +2,12 @@
 connection (the turn locks and readiness checks use it), and the advisory lock keys."""
 from __future__ import annotations
 
-import hashlib
-
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from core.store.engine.reach import CONNECT_OPTIONS, DatabaseUnreachable
 
-__all__ = ["advisory_key", "open_pool"]
-
-
-def advisory_key(name: str) -> int:
-    """A stable signed 64-bit advisory lock key for ``name`` (the same in every process and release,
-    unlike Python's ``hash``)."""
-    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+__all__ = ["open_pool"]
 
 
 async def open_pool(url: str, size: int, name: str = "kefu") -> AsyncConnectionPool:

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
-from core.cluster.pool import advisory_key
+from core.store.engine.advisory import advisory_key
 from core.ordering import ConversationLocks, TurnLocks
 
 __all__ = ["AdvisoryTurnLocks"]
