@@ -123,7 +123,8 @@ async def test_the_export_downloads_once_from_the_chat_and_deleting_forgets_the_
     await expect(page.locator(".kefu-msg--me")).to_have_count(0)
 
 
-async def test_a_message_whose_reply_was_lost_with_the_connection_is_resent_and_answered_once(page, channel):
+@pytest.mark.parametrize("code", [1001, 1012])  # going away; service restart (a draining worker, docs/SCALING.md)
+async def test_a_message_whose_reply_was_lost_with_the_connection_is_resent_and_answered_once(page, channel, code):
     """The connection drops after the server got a message and before its reply reached the page:
     the widget reconnects, resends the message with the same id, and shows the saved reply once."""
     lost = {"replies": 0}
@@ -134,7 +135,7 @@ async def test_a_message_whose_reply_was_lost_with_the_connection_is_resent_and_
         async def to_page(message: str) -> None:
             if json.loads(message)["type"] == "reply" and not lost["replies"]:
                 lost["replies"] += 1
-                await ws.close(code=1001)  # the reply goes down with the connection
+                await ws.close(code=code)  # the reply goes down with the connection
                 return
             ws.send(message)
 

@@ -21,16 +21,18 @@ from adapters.inbox.auth import MAX_FAILURES, StaffAuth
 from adapters.web import WebChannel
 from adapters.web.limits import NewConversationLimit
 from bot.app import build_assistant
+from bot.scaling import fanout_for, limits_for
 from core.assistant import Assistant
 from core.channel import PushError
 from core.clock import utc_now
 from core.dialogue.identity import Authenticator, Claimant, Credentials
-from core.fanout import StorePresence
+from core.fanout import LocalBus, LocalPresence, StorePresence
 from core.fanout.postgres import KEEP_STORED, PostgresBus
 from core.i18n import t
 from core.messages import Identity, Reply
+from core.ratelimit import RateLimiter
 from core.store import Store
-from core.store.ratelimits import StoreLimits
+from core.store.ratelimits import StoreLimits, StoreRateLimiter
 from tests.conftest import seed_small_shop
 from tests.hosting import serving
 from tests.test_web_channel import assert_silent, connect, exchange, say
@@ -284,3 +286,19 @@ async def test_a_drained_workers_shopper_carries_on_at_the_other_once(http, work
     inbound = [m for m in b.store.conversations.transcript(f"web:{session}") if m["direction"] == "in"]
     assert [m["channel_message_id"] for m in inbound] == ["m1"]
     await ws.close()
+
+
+# -- wiring ---------------------------------------------------------------------------------------------
+def test_kefu_run_shares_limits_bus_and_presence_only_on_postgresql(database, tmp_path):
+    on_postgres, on_sqlite = Store(database), Store(tmp_path / "kefu.db")
+    try:
+        fanout = fanout_for(on_postgres)
+        assert isinstance(fanout.bus, PostgresBus) and isinstance(fanout.presence, StorePresence)
+        assert fanout.bus.worker == fanout.presence.worker != fanout_for(on_postgres).bus.worker
+        assert isinstance(limits_for(on_postgres).window("t", 1, 1.0), StoreRateLimiter)
+        alone = fanout_for(on_sqlite)
+        assert isinstance(alone.bus, LocalBus) and isinstance(alone.presence, LocalPresence)
+        assert isinstance(limits_for(on_sqlite).window("t", 1, 1.0), RateLimiter)
+    finally:
+        on_postgres.close()
+        on_sqlite.close()
