@@ -1,6 +1,7 @@
 """Several ``kefu run`` workers on one private PostgreSQL database, for tests (tests/test_workers.py).
 
-    with running_cluster(tmp_path, 3, KEFU_STAFF_PASSWORD="…") as cluster:   # not inside an event loop
+    with running_cluster(tmp_path, 3, KEFU_STAFF_PASSWORD="…") as cluster:   # a sync (module) fixture
+        ...                                                                  # then, in an async test:
         shopper = Shopper("s1")
         frames = await shopper.say(http, cluster.workers[0], "hi", "m1")
         cluster.rows("select count(*) from messages")
@@ -39,7 +40,6 @@ class Cluster:
     """The workers, their database, and reads of it."""
 
     fleet: Fleet
-    server: PostgresServer
     database_url: str
     workers: list[Worker] = field(default_factory=list)
 
@@ -86,7 +86,7 @@ def running_cluster(tmp_path: Path, count: int, **settings: str) -> Iterator[Clu
         url = server.createdb("kefu").replace("postgres://", "postgresql://", 1)
         fleet = Fleet(tmp_path / "workers", url, settings)
         workers = asyncio.run(_started(fleet, count))
-        yield Cluster(fleet, server, url, workers)
+        yield Cluster(fleet, url, workers)
     finally:
         if fleet is not None:
             fleet.stop()

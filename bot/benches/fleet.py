@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -47,7 +47,6 @@ class Worker:
     process: subprocess.Popen[bytes]
     url: str = ""
     """``http://127.0.0.1:PORT/`` once it printed that it runs."""
-    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def alive(self) -> bool:
@@ -105,7 +104,7 @@ class Fleet:
         with open(folder / "stdout.log", "wb") as out, open(folder / "stderr.log", "wb") as err:
             process = subprocess.Popen([sys.executable, "-m", "bot", "run"], stdout=out, stderr=err,
                                        stdin=subprocess.DEVNULL, cwd=folder, env=env)
-        worker = Worker(worker_id, folder, process, env=env)
+        worker = Worker(worker_id, folder, process)
         self.workers.append(worker)
         return worker
 
@@ -141,20 +140,17 @@ class Fleet:
             worker.process.send_signal(signal.SIGKILL)
         worker.process.wait()
 
-    def stop(self, timeout: float = 20.0) -> list[int]:
-        """SIGTERM every live worker, SIGKILL any still running after ``timeout`` s; their exit statuses."""
+    def stop(self, timeout: float = 20.0) -> None:
+        """SIGTERM every live worker, SIGKILL any still running after ``timeout`` s."""
         for worker in self.workers:
             if worker.alive:
                 worker.process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        codes = []
         for worker in self.workers:
             try:
-                codes.append(worker.process.wait(timeout=max(0.1, deadline - time.monotonic())))
+                worker.process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 self.kill(worker)
-                codes.append(worker.process.returncode)
-        return codes
 
 
 async def health_of(http: aiohttp.ClientSession, worker: Worker) -> dict[str, object] | None:
