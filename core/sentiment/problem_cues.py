@@ -43,7 +43,7 @@ PROBLEMS: dict[str, dict[str, list[str]]] = {
             r"on hold for",
         ],
         "charged": [
-            r"charged (?:me )?(?:twice|two times|double|again|extra|too much|the wrong|for (?:something|an item|shipping))",
+            r"(?:charged|billed) (?:me )?(?:twice|two times|double|again|extra|too much|the wrong|for (?:something|an item|shipping))",
             r"double[- ]charged|overcharged|extra charge|hidden fees?|charged twice|paid twice|billed twice",
             r"(?:no|never got my|still no|have ?n[o']?t (?:got|gotten|received) my|where is my) refund",
             r"refund (?:still )?(?:has ?n[o']?t|has not|never|is still|still has ?n[o']?t|did ?n[o']?t)",
@@ -109,10 +109,4 @@ NEGATED: dict[str, str] = {
     "en": r"\b(?:not|no|never|nothing|none|without|is ?n[o']?t|was ?n[o']?t|are ?n[o']?t|were ?n[o']?t|do ?n[o']?t|"
           r"does ?n[o']?t|did ?n[o']?t)(?:\s+\w+)?\s*$",
     "zh": r"(?:不|没|没有|别|未|无)$",
-}
-
-# In a question, a mention of things in general ("can I return a damaged item?"), not of one's own order.
-GENERIC_BEFORE: dict[str, str] = {
-    "en": r"\b(?:a|an|any)\s*$",
-    "zh": r"(?!)",
 }

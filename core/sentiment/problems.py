@@ -27,6 +27,8 @@ _CLAUSE = {"en": re.compile(r"[,;:.!?()\n]+|\bbut\b|\band then\b"), "zh": re.com
 _SENTENCE = re.compile(r"(?<=[.!?。！？\n])")
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|my|me|mine|we|our|us)\b")
 _EN_TOKEN = re.compile(r"[a-z]+")
+_REQUEST = re.compile(r"\s*(?:can|could|may|how|do|does|is|are|will|would|should)\b")
+_GENERIC = re.compile(r"\b(?:a|an|any)\s+[a-z'-]+(?:\s+[a-z'-]+)?")
 _HAN_PHRASE = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 
 
@@ -36,36 +38,31 @@ def _mentions(lang: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z])(?:{alternation})(?![a-z])" if lang == "en" else alternation)
 
 
-@cache
-def _guards(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    return (re.compile(problem_cues.NOT_A_REPORT[lang]), re.compile(problem_cues.NEGATED[lang]),
-            re.compile(problem_cues.GENERIC_BEFORE[lang]))
-
-
 def reports_problem(text: str, language: str) -> bool:
     """True when ``text`` tells of a problem the shopper has, in so many words."""
     lang = script_of(text, language)
-    text = normalise(text)
-    for sentence in _SENTENCE.split(text):
-        question = lang == "en" and is_question(sentence.strip(), lang)
-        if question and not _FIRST_PERSON.search(sentence):
-            continue
-        clauses = (c for c in _CLAUSE[lang].split(sentence) if c and c.strip())
-        if any(_clause_reports(clause, lang, question) for clause in clauses):
-            return True
-    return False
-
-
-def _clause_reports(clause: str, lang: str, question: bool) -> bool:
-    hypothetical, negated, generic = _guards(lang)
-    if hypothetical.search(clause):
-        return False
-    for reading in (clause, _typos_read(clause, lang)):
-        for match in _mentions(lang).finditer(reading):
-            before = reading[:match.start()]
-            if not negated.search(before) and not (question and generic.search(before)):
+    negated = re.compile(problem_cues.NEGATED[lang])
+    for clause in told_clauses(normalise(text), lang):
+        for reading in (clause, _typos_read(clause, lang)):
+            if any(not negated.search(reading[:m.start()]) for m in _mentions(lang).finditer(reading)):
                 return True
     return False
+
+
+def told_clauses(text: str, lang: str) -> list[str]:
+    """The clauses of normalised ``text`` that tell what happened: not a hypothetical or policy clause,
+    not an English question without "I" or "my", and in a request ("can I return a damaged item?")
+    without its things in general."""
+    hypothetical = re.compile(problem_cues.NOT_A_REPORT[lang])
+    told = []
+    for sentence in _SENTENCE.split(text):
+        if lang == "en" and is_question(sentence.strip(), lang):
+            if not _FIRST_PERSON.search(sentence):
+                continue
+            if _REQUEST.match(sentence):
+                sentence = _GENERIC.sub(" ", sentence)
+        told += [c for c in _CLAUSE[lang].split(sentence) if c.strip() and not hypothetical.search(c)]
+    return told
 
 
 def _typos_read(clause: str, lang: str) -> str:
