@@ -61,7 +61,7 @@ PROBLEMS: dict[str, dict[str, list[str]]] = {
         "damaged": [
             r"坏了|坏掉|弄坏|摔坏|压坏|碰坏|碎了|碎掉|摔碎|破了|破损|破洞|破掉|烂了|裂了|裂开|裂纹|断了|折断|开胶|开线|脱线|"
             r"掉漆|掉皮|划痕|刮花|划花|变形|压扁|凹了|瘪了|漏水|漏液|漏音|漏了|湿了|湿透|泡水|发霉|长毛|过期|馊了|变质|坏的|破的",
-            r"有味|怪味|异味|臭味|一股.{0,3}味|缩水|掉色|褪色|串色|起球|起毛|过敏|起疹|红肿|发痒|刺痛|烂脸|瑕疵|污渍|脏了|有污",
+            r"色差|有味|怪味|刺鼻|异味|臭味|一股.{0,3}味|缩水|掉色|褪色|串色|起球|起毛|过敏|起疹|红肿|发痒|刺痛|烂脸|瑕疵|污渍|脏了|有污",
         ],
         "not working": [
             r"不响|没声音|没有声音|没声了|不亮|不转|不出水|不制冷|不加热|打不开|开不了|开不开|关不了|充不进|充不上|充不了|"
@@ -73,6 +73,7 @@ PROBLEMS: dict[str, dict[str, list[str]]] = {
             r"发错|错发|寄错|送错|给错|拿错|配错|(?:颜色|尺码|码数|型号|款式|货|东西|数量|件数).{0,4}(?<!对)不对",
             r"不是我(?:买|要|订|下单|选)的|(?:跟|和|与)(?:图|图片|照片|描述|详情|宣传|介绍|说的|写的|网上|页面|实物).{0,4}"
             r"不(?:一样|符)|货不对板|不符",
+            r"(?:尺码|尺寸|码数|描述|图片|照片|重量|颜色)表?.{0,4}不准",
             r"假货|假的|山寨|仿品|高仿|次品|残次|二手|用过的|被拆|拆过|被打开|穿过的",
         ],
         "late": [
@@ -95,13 +96,14 @@ PROBLEMS: dict[str, dict[str, list[str]]] = {
 }
 
 # A clause with one of these is no report: a hypothetical ("what if it arrives broken", "万一坏了"), a
-# policy or how-it-usually-goes question ("do you refund late orders", "一般几天到"), or a shopper who
+# policy or how-it-usually-goes question ("do you refund late orders", "一般几天到"), a question whether it
+# happens at all ("会掉色吗", "有色差吗"), or a shopper who
 # says it is fine ("no rush if it's late", "晚点到没关系").
 NOT_A_REPORT: dict[str, str] = {
     "en": r"\b(?:if|in case|what happens|suppose|supposing|assuming|policy|policies|usually|normally|generally|"
           r"typically|no rush|no hurry|no problem|no worries|don'?t mind|do not mind|happy to wait|can wait)\b",
     "zh": r"如果|万一|要是|假如|假设|的话|会不会|是否会|一般|通常|容易|经常|政策|规定|以防|以免|怕|没关系|不要紧|无所谓|"
-          r"不急|不着急|慢慢来",
+          r"不急|不着急|慢慢来|(?:有|会)[^，。！？]{0,6}(?:吗|么|嘛)[?？]?$",
 }
 
 # Negation just before a mention ("not damaged", "没坏", "nothing is missing").
