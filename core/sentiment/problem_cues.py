@@ -22,12 +22,14 @@ PROBLEMS: dict[str, dict[str, list[str]]] = {
             r"open(?:ing)?|close|zip|fit|stay on)",
             r"no sound|no power|keeps? (?:crashing|freezing|disconnecting|dropping|failing|declining|logging me out)",
         ],
-        "missing or wrong": [
+        "missing": [
             r"missing|never (?:arrived|came|showed up|turned up|got (?:it|here|there)|received|delivered)",
             r"(?:did ?n[o']?t|have ?n[o']?t|has ?n[o']?t|still (?:have ?n[o']?t|has ?n[o']?t)) (?:arrived?|come|"
             r"receive[d]?|shown up|turned up|been delivered)",
             r"(?:got|received) nothing|nothing (?:arrived|came|inside)|empty (?:box|parcel|package|bag)",
             r"only (?:got|received|came with) (?:one|two|half|part|some)|half (?:my|the|of my|of the) order",
+        ],
+        "wrong": [
             r"wrong (?:item|size|colou?r|product|order|one|thing|model|parcel|package|address|pair|shoes?|book|"
             r"version|flavou?r|style|amount|price)",
             r"not what i (?:ordered|bought|paid for)|sent (?:me )?(?:the wrong|someone else)|someone else's",
@@ -36,7 +38,8 @@ PROBLEMS: dict[str, dict[str, list[str]]] = {
             r"fake|counterfeit|knock-?off|second[- ]hand|(?:was|been|already) (?:used|opened|worn)|tampered",
         ],
         "late": [
-            r"late(?! to)|delayed|stall(?:ing|ed)|delays?|overdue|still (?:waiting|not here|nothing|no sign)|has ?n[o']?t moved|not moved|"
+            r"late(?! to)|delayed|stall(?:ing|ed)|delays?|overdue|still (?:waiting|not here|nothing|no sign)|"
+            r"has ?n[o']?t moved|not moved|"
             r"stuck (?:in|at)|no updates?",
             rf"(?:waiting|waited|been waiting) (?:for |on )?(?:over |more than )?{_N} (?:days?|weeks?|months?|hours?)",
             rf"took (?:over |more than )?{_N} (?:days?|weeks?|months?)|{_N} (?:weeks?|months?) (?:later|now|and)",
@@ -67,9 +70,11 @@ PROBLEMS: dict[str, dict[str, list[str]]] = {
             r"不响|没声音|没有声音|没声了|不亮|不转|不出水|不制冷|不加热|打不开|开不了|开不开|关不了|充不进|充不上|充不了|"
             r"连不上|用不了|不能用|没法用|用不成|失灵|不灵|卡死|死机|闪退|掉线|踢下线|故障|拉不上|穿不上",
         ],
-        "missing or wrong": [
+        "missing": [
             r"少了|少发|漏发|少了一|少一件|少一个|少给|缺了|缺少|缺件|只收到|空盒|空包裹|是空的",
             r"没收到|没有收到|收不到|没到货|丢了|丢件|不见了|根本没",
+        ],
+        "wrong": [
             r"发错|错发|寄错|送错|给错|拿错|配错|(?:颜色|尺码|码数|型号|款式|货|东西|数量|件数).{0,4}(?<!对)不对",
             r"不是我(?:买|要|订|下单|选)的|(?:跟|和|与)(?:图|图片|照片|描述|详情|宣传|介绍|说的|写的|网上|页面|实物).{0,4}"
             r"不(?:一样|符)|货不对板|不符",

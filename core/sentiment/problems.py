@@ -33,20 +33,24 @@ _HAN_PHRASE = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 
 
 @cache
-def _mentions(lang: str) -> re.Pattern[str]:
-    alternation = "|".join(f"(?:{p})" for kind in problem_cues.PROBLEMS[lang].values() for p in kind)
+def _mentions(lang: str, kind: str) -> re.Pattern[str]:
+    alternation = "|".join(f"(?:{p})" for p in problem_cues.PROBLEMS[lang][kind])
     return re.compile(rf"(?<![a-z])(?:{alternation})(?![a-z])" if lang == "en" else alternation)
 
 
 def reports_problem(text: str, language: str) -> bool:
     """True when ``text`` tells of a problem the shopper has, in so many words."""
+    return bool(problem_kinds(text, language))
+
+
+def problem_kinds(text: str, language: str) -> list[str]:
+    """The kinds of problem ``text`` tells of (keys of :data:`~core.sentiment.problem_cues.PROBLEMS`:
+    damaged, not working, missing, wrong, late, charged, let down by the shop), in that order."""
     lang = script_of(text, language)
     negated = re.compile(problem_cues.NEGATED[lang])
-    for clause in told_clauses(normalise(text), lang):
-        for reading in (clause, _typos_read(clause, lang)):
-            if any(not negated.search(reading[:m.start()]) for m in _mentions(lang).finditer(reading)):
-                return True
-    return False
+    readings = [r for clause in told_clauses(normalise(text), lang) for r in (clause, _typos_read(clause, lang))]
+    return [kind for kind in problem_cues.PROBLEMS[lang] if any(
+        not negated.search(reading[:m.start()]) for reading in readings for m in _mentions(lang, kind).finditer(reading))]
 
 
 def told_clauses(text: str, lang: str) -> list[str]:
