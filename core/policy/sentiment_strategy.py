@@ -2,8 +2,9 @@
 
 Anger or disappointment gets an apology, and so does another negative message only when it reports a
 bad experience in words (a low score alone, as for "I need an invoice", gets none), and so does a plain
-report of a problem with an order ("the zipper broke after two days", "少了一件") unless the model is sure
-the message is happy, because such a report is often told without a single angry word; anxiety gets reassurance with the expected delivery date of
+report of a problem with an order ("the zipper broke after two days", "少了一件") unless the message is
+happy (the model sure of it, or positive with praise or thanks: "换的新的到了很好，谢谢，之前那个是坏的"),
+because such a report is often told without a single angry word; anxiety gets reassurance with the expected delivery date of
 the order in context; urgency gets brief answers; an upset shopper gets no upselling; strong
 negativity (a very negative score with strong anger) or a worsening mood hands the conversation to staff
 with a raised priority; a happy
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.sentiment.experience import reports_bad_experience
+from core.sentiment.experience import praises, reports_bad_experience
 from core.sentiment.mood import smooth
 from core.sentiment.problems import reports_problem
 from core.sentiment.tone import Tone
@@ -58,7 +59,8 @@ class SentimentStrategy:
         text, language = turn.message.text, turn.nlu.language
         apologise = sentiment.polarity == "negative" and (complaint or (
             sentiment.score <= limits.apology_score and not worry and reports_bad_experience(text, language)))
-        apologise = apologise or (sentiment.score < SURE_HAPPY and reports_problem(text, language))
+        happy = sentiment.score >= SURE_HAPPY or sentiment.polarity == "positive" and praises(text, language)
+        apologise = apologise or (not happy and reports_problem(text, language))
         reassure = sentiment.has("anxious")
         order = self._order_in_context(turn) if reassure or sentiment.score >= limits.review_score else None
         expected = order if order and order["status"] in OPEN_ORDER_STATUSES and order["expected_delivery"] else None

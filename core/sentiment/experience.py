@@ -18,3 +18,9 @@ def reports_bad_experience(text: str, language: str) -> bool:
         if found.negative or found.negated_positive:
             return True
     return bool(find_cues(text, cues.EMOJI_NEGATIVE, "zh")) or is_sarcastic(text, lang)
+
+
+def praises(text: str, language: str) -> bool:
+    """True when ``text`` has praise or thanks that is not negated ("很好，谢谢", "it's perfect now")."""
+    lang = script_of(text, language)
+    return polar_cues(normalise(text), lang).positive > 0
