@@ -137,3 +137,15 @@ def test_staff_see_the_mood_in_kefu_conversations(tmp_path, monkeypatch):
     handle = handles.conversation_handle("script:u1")
     [row] = [line for line in listing.stdout.splitlines() if handle in line]
     assert "upset" in row and "P3" in row
+
+
+async def test_a_plain_problem_report_gets_an_apology_but_no_colleague(assistant, store):
+    shopper = Identity("web", "plain-report")
+    [reply, *_] = await say(assistant, shopper, "I was billed twice for my order")  # scored neutral, no angry word
+    assert "sorry" in reply.text.lower() and "on us" in reply.text
+    assert not open_handoffs(store, shopper)
+
+
+async def test_a_happy_message_about_an_earlier_problem_gets_no_apology(assistant):
+    [reply, *_] = await say(assistant, Identity("web", "zh-happy"), "换的新的到了很好，谢谢，之前那个是坏的")
+    assert "抱歉" not in reply.text

@@ -20,6 +20,14 @@ from core.nlu.features import words
 SHIPPED_WORD_VECTORS = Path(__file__).parent / "model" / "word_vectors.npz"
 
 
+@cache
+def known_english_words() -> frozenset[str]:
+    """Ordinary English words: the English part of the shipped word vectors' vocabulary (wordfreq's
+    most frequent words, VADER's lexicon, the training words); a typo finder leaves these alone."""
+    with np.load(SHIPPED_WORD_VECTORS) as table:
+        return frozenset(str(w) for w in table["vocabulary"] if str(w).isascii() and str(w).isalpha())
+
+
 class WordVectors:
     """A word → unit vector table (int8 with a scale per word, ~18 MB in memory) and the mean vector
     of a message's words."""

@@ -28,6 +28,7 @@ from core.dialogue.recognisers import (
 )
 from core.policy.base import Policy
 from core.policy.complaints import asks_to_complain
+from core.policy.readings import acted_reading
 from core.policy.rules import RulePolicy
 from core.turn import Turn
 
@@ -106,6 +107,8 @@ class DialoguePolicy(Policy):
             return self._in_task(turn)
         if turn.message.payload is None and asks_to_complain(turn.message.text):
             return self._rules.decide(turn)  # a complaint in so many words goes to a colleague, not to a flow
+        if turn.message.payload is None:
+            turn.nlu = acted_reading(turn.nlu)  # "I'd like to check my order" read as placing one, …
         flow = flow_for(turn)
         if turn.customer is None and _only_credentials(turn):
             return ["verify"]  # "let me verify first: my email is … and my zip is …"

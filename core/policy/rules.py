@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.dialogue.recognisers import TOPIC_OF_INTENT, is_unsubscribe, language_step, privacy_step
 from core.policy.base import Policy
 from core.policy.complaints import asks_to_complain
+from core.policy.readings import acted_reading
 from core.turn import Turn
 
 _ACTION_OF_INTENT = {
@@ -45,7 +46,7 @@ class RulePolicy(Policy):
             return ["language"]  # "/lang", its buttons
         if turn.message.payload is None and asks_to_complain(turn.message.text):
             return ["handoff"]  # "我要投诉，…", "I want to complain, …": whatever else the intent model reads
-        nlu = turn.nlu
+        turn.nlu = nlu = acted_reading(turn.nlu)  # "I'd like to check my order" read as placing one, …
         top_two = nlu.readings[:2]
         if nlu.confidence < self._clarify_below and len(top_two) == 2 \
                 and all(r.intent in _ACTION_OF_INTENT for r in top_two):

@@ -1,7 +1,10 @@
 """The sentiment strategy: updates the conversation's mood and decides the turn's :class:`Tone`.
 
 Anger or disappointment gets an apology, and so does another negative message only when it reports a
-bad experience in words (a low score alone, as for "I need an invoice", gets none); anxiety gets reassurance with the expected delivery date of
+bad experience in words (a low score alone, as for "I need an invoice", gets none), and so does a plain
+report of a problem with an order ("the zipper broke after two days", "少了一件") unless the message is
+happy (the model sure of it, or positive with praise or thanks: "换的新的到了很好，谢谢，之前那个是坏的"),
+because such a report is often told without a single angry word; anxiety gets reassurance with the expected delivery date of
 the order in context; urgency gets brief answers; an upset shopper gets no upselling; strong
 negativity (a very negative score with strong anger) or a worsening mood hands the conversation to staff
 with a raised priority; a happy
@@ -11,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.sentiment.experience import reports_bad_experience
+from core.sentiment.experience import praises, reports_bad_experience
 from core.sentiment.mood import smooth
+from core.sentiment.problems import reports_problem
 from core.sentiment.tone import Tone
 from core.store import Store
 from core.turn import Turn
@@ -20,6 +24,7 @@ from core.turn import Turn
 HIGH_PRIORITY = 3
 RAISED_PRIORITY = 2
 STRONG = 0.8  # emotion strength that makes a very negative message "strong negativity"
+SURE_HAPPY = 0.5  # a problem report scoring this high is told happily ("the replacement came, all good now")
 OPEN_ORDER_STATUSES = ("pending", "processed", "shipped")
 
 
@@ -51,9 +56,11 @@ class SentimentStrategy:
         upset = sentiment.polarity == "negative" or (state.mood is not None and state.mood <= limits.upsell_floor)
         complaint = sentiment.has("angry") or sentiment.has("disappointed")
         worry = any(sentiment.has(e) for e in ("anxious", "urgent", "confused"))  # answered otherwise
+        text, language = turn.message.text, turn.nlu.language
         apologise = sentiment.polarity == "negative" and (complaint or (
-            sentiment.score <= limits.apology_score and not worry
-            and reports_bad_experience(turn.message.text, turn.nlu.language)))
+            sentiment.score <= limits.apology_score and not worry and reports_bad_experience(text, language)))
+        happy = sentiment.score >= SURE_HAPPY or sentiment.polarity == "positive" and praises(text, language)
+        apologise = apologise or (not happy and reports_problem(text, language))
         reassure = sentiment.has("anxious")
         order = self._order_in_context(turn) if reassure or sentiment.score >= limits.review_score else None
         expected = order if order and order["status"] in OPEN_ORDER_STATUSES and order["expected_delivery"] else None

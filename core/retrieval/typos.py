@@ -13,15 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import jieba
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from core.nlu.noise import reading
-from core.nlu.word_vectors import SHIPPED_WORD_VECTORS
+from core.nlu.word_vectors import known_english_words
 
 MIN_ENGLISH_LETTERS = 5  # a shorter word ("lamp", "mug") has too many ordinary words one edit away
 MIN_TYPO_LETTERS = 4
@@ -40,13 +38,6 @@ class Typo:
 
     said: str
     word: str
-
-
-@lru_cache(maxsize=1)
-def known_english_words() -> frozenset[str]:
-    """Ordinary English words: the English part of the shipped word vectors' vocabulary."""
-    with np.load(SHIPPED_WORD_VECTORS) as table:
-        return frozenset(str(w) for w in table["vocabulary"] if str(w).isascii() and str(w).isalpha())
 
 
 def word_frequency(text: str) -> int:
