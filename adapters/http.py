@@ -22,6 +22,7 @@ from core.cluster.leadership import SoleLeader
 from core.cluster.readiness import StoreReadiness, WorkerStatus, default_worker
 from core.observe import metrics
 from core.store import Store
+from core.store.engine import DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -137,10 +138,14 @@ class ServiceRoutes:
         status = self._status
         worker = {"worker": status.worker, "leader": status.leadership.is_leader}
         problem = await status.readiness.problem()
+        if problem is None:
+            try:
+                counts = {"products": self._store.catalog.count(), "conversations": self._store.conversations.count()}
+            except DatabaseError:  # the store's own connection is lost (it does not reconnect): restart the worker
+                problem = "store connection lost"
         if problem is not None:
             return web.json_response({"status": "unavailable", "reason": problem, **worker}, status=503)
-        return web.json_response({"status": "ok", **worker, "products": self._store.catalog.count(),
-                                  "conversations": self._store.conversations.count()})
+        return web.json_response({"status": "ok", **worker, **counts})
 
     async def _metrics(self, _request: web.Request) -> web.Response:
         return web.Response(body=metrics.exposition(), headers={"Content-Type": metrics.CONTENT_TYPE})

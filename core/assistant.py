@@ -64,7 +64,7 @@ class Assistant:
         self.components = components
         self._default_language = default_language
         self._max_chars = max_message_chars
-        self._locks = locks or ConversationLocks()
+        self._locks = locks if locks is not None else ConversationLocks()
 
     async def handle(self, message: InboundMessage) -> TurnResult:
         """Process one message: the replies to send and what the turn came to (a duplicate delivery,

@@ -124,3 +124,17 @@ def test_a_database_that_does_not_exist_is_one_line_too(tmp_path, postgres_datab
     result = run_kefu(tmp_path, "conversations", KEFU_DATABASE_URL=url)
     assert result.returncode == 2
     assert result.stderr == f'kefu: cannot reach the database {url}: database "no_such_db" does not exist\n'
+
+
+async def test_a_lost_store_connection_answers_503_though_the_pool_reconnects(pg_store):
+    """The store's one connection does not reconnect: the worker says so, to be restarted."""
+    url = pg_store.db.url
+    status, pool = await status_on(url, pg_store, SoleLeader())
+    try:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute("select pg_terminate_backend(pid) from pg_stat_activity "
+                          "where datname = current_database() and pid <> pg_backend_pid()")
+        code, body = await healthz(pg_store, status)
+    finally:
+        await pool.close()
+    assert code == 503 and body["reason"] == "store connection lost"

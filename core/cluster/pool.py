@@ -11,9 +11,11 @@ __all__ = ["open_pool"]
 
 
 async def open_pool(url: str, size: int, name: str = "kefu") -> AsyncConnectionPool:
-    """An open pool of up to ``size`` autocommit connections to ``url`` (one made now, to fail early);
+    """An open pool of up to ``size`` autocommit connections to ``url`` (one made now, to fail early;
+    each checked when it is handed out, so a restarted server costs no turn);
     :class:`DatabaseUnreachable` when the server cannot be reached within the connect timeout."""
     pool = AsyncConnectionPool(url, min_size=1, max_size=size, open=False, name=name,
+                               check=AsyncConnectionPool.check_connection,  # a connection the server ended is replaced
                                kwargs={"autocommit": True, "application_name": name, **CONNECT_OPTIONS})
     try:
         await pool.open(wait=True, timeout=CONNECT_OPTIONS["connect_timeout"] + 1)

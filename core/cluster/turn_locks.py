@@ -25,7 +25,7 @@ class AdvisoryTurnLocks(TurnLocks):
 
     def __init__(self, pool: AsyncConnectionPool, local: ConversationLocks | None = None) -> None:
         self._pool = pool
-        self._local = local or ConversationLocks()
+        self._local = local if local is not None else ConversationLocks()  # an empty one is falsy
 
     @asynccontextmanager
     async def hold(self, conversation_id: str) -> AsyncIterator[None]:
