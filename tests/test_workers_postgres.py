@@ -145,11 +145,11 @@ async def test_an_outbound_over_the_notify_limit_goes_through_the_table(http, wo
 async def test_the_listener_reconnects_after_its_connection_is_cut(http, workers):
     a, b = workers
     ws, session = await connect(http, b.host)
-    listeners = "select pid from pg_stat_activity where query = 'listen kefu_outbound' and pid <> pg_backend_pid()"
+    listeners = ("select pid from pg_stat_activity where datname = current_database() "
+                 "and query = 'listen kefu_outbound' and pid <> pg_backend_pid()")
     before = {row[0] for row in a.store.db.execute(listeners)}
     assert len(before) == 2  # one per worker
-    a.store.db.execute("select pg_terminate_backend(pid) from pg_stat_activity where query = 'listen kefu_outbound' "
-                       "and pid <> pg_backend_pid()")
+    a.store.db.execute(f"select pg_terminate_backend(pid) from ({listeners}) as listening")
     await eventually(lambda: len({row[0] for row in a.store.db.execute(listeners)} - before) == 2)
     assert await b.bus.ready(5)
     await a.web.send(Identity("web", session), Reply("still here"))

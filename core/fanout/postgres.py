@@ -66,7 +66,7 @@ class PostgresBus(OutboundBus):
     async def publish(self, channel: str, user_id: str, frame: dict[str, Any]) -> None:
         """NOTIFY the other workers of ``frame`` (stored and notified by id when it is too big)."""
         payload = _encode({"worker": self.worker, "channel": channel, "user": user_id, "frame": frame})
-        if len(payload.encode()) <= INLINE_BYTES:
+        if len(payload) <= INLINE_BYTES:
             self._db.execute("select pg_notify(?, ?)", [CHANNEL, payload])
             return
         with self._db.atomic():
@@ -130,4 +130,5 @@ class PostgresBus(OutboundBus):
 
 
 def _encode(value: dict[str, Any]) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Compact ASCII JSON: its length is its size in bytes, and a lone surrogate is escaped, not an error."""
+    return json.dumps(value, separators=(",", ":"))

@@ -204,7 +204,7 @@ class Conversations:
         return [r[0] for r in self._db.execute(
             "select c.id from conversations c join dialogue_states s on s.conversation_id = c.id "
             "where c.status = 'bot' and c.updated_at < ? and cast(json_extract(s.state, ?) as text) in ('1', 'true') "
-            "order by c.updated_at",  # a JSON true: 1 from SQLite, 'true' from PostgreSQL's json_extract
+            "order by c.updated_at",  # SQLite's json_extract gives 1 for true, PostgreSQL's (text) 'true'
             [before, f"$.{flag}"]).fetchall()]
 
     def handed_off(self, conversation_ids: list[str]) -> set[str]:
