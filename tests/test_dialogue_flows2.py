@@ -34,6 +34,11 @@ def _state(store) -> dict:
     ("yes, but in blue", None), ("ok wait", None), ("好，不要了", None), ("no, the other order", None),
     ("sure, when will it arrive?", None), ("no, zip is 53704", None), ("ok thanks", None),
     ("我再想想", None), ("let me think about it", None),  # a doubt alone is no answer yet
+    # a no followed by why is still a no; unless what follows points elsewhere or says yes
+    ("nah, leave it. it was a gift for my brother", "deny"), ("不用了，先留着，孩子下周还要用", "deny"),
+    ("no wait, keep it - my sister wants it after all", "deny"),
+    ("no, the blue one instead", None), ("no, go ahead", None), ("keep it, but change the size", None),
+    ("不要了，换成别的颜色", None),
 ])
 def test_a_yes_or_no_is_read_clause_by_clause(text, reading):
     assert natural_answer(text) == reading
@@ -63,6 +68,31 @@ async def test_a_natural_no_in_chinese_keeps_the_order(tau):
     await say(f"{EMMA}，帮我取消W6460787，计划有变")
     kept = await say("嗯……那还是算了吧，先不取消")
     assert "保持原样" in kept and store.orders.get("#W6460787")["status"] == "pending"
+
+
+async def test_a_no_with_its_reason_while_a_doubt_is_voiced_keeps_the_order(tau):
+    store, say = tau
+    await say(f"{EMMA}，帮我取消W6460787，计划有变")
+    kept = await say("稍等，我考虑一下，还是先不取消了")  # a doubt beside a no is a no, not a hedge
+    assert "保持原样" in kept and store.orders.get("#W6460787")["status"] == "pending"
+
+
+async def test_keeping_the_order_while_its_reason_is_asked_drops_the_task_and_names_the_order(tau):
+    store, say = tau
+    await say(EMMA)
+    asked = await say("cancel W6460787")
+    assert "why" in asked.lower()
+    kept = await say("oh hold on, leave it. my son wants the skateboard after all")  # the product is no correction
+    assert "#W6460787" in kept and "stays as it is" in kept and "yes or no" not in kept
+    assert store.orders.get("#W6460787")["status"] == "pending" and _state(store)["active_task"] is None
+
+
+async def test_a_plain_no_while_its_reason_is_asked_is_the_reason(tau):
+    store, say = tau
+    await say(EMMA)
+    await say("cancel W6460787")
+    confirm = await say("no, it arrives too late for the trip")
+    assert "yes or no" in confirm and _state(store)["slots"]["reason"] == "no, it arrives too late for the trip"
 
 
 @pytest.mark.parametrize(("text", "parts"), [

@@ -82,11 +82,14 @@ class TaskEngine:
         state.active_task, state.pending, state.awaiting, state.slots = None, None, None, {}
 
     def abandon(self, turn: Turn) -> ActionResult:
-        """Drop the task, nothing changed; a no to a change waiting for its yes names the order that stays
-        as it is ("OK, I won't go ahead: order #W… stays as it is")."""
+        """Drop the task, nothing changed; a no to a change waiting for its yes, or to one whose order the
+        verified shopper's flow has found, names the order that stays as it is ("OK, I won't go ahead:
+        order #W… stays as it is")."""
         state = turn.state
         label = task_label(state.active_task or "")
-        order_id = state.slots.get("order_id") if state.pending else None
+        flow = FLOWS.get(state.active_task or "")
+        found = turn.customer is not None and flow is not None and flow.changes_order
+        order_id = state.slots.get("order_id") if state.pending or found else None
         self.stop(turn)
         if order_id:
             return ActionResult("change_declined", {"task": label, "order_id": order_id})
@@ -106,7 +109,7 @@ class TaskEngine:
         ctx = self._context(turn, customer)
         if state.pending:
             reply = answer(turn)
-            detail = corrects(turn) or names_awaited_value(turn)  # "make it blue", "no wait, zip is 60201"
+            detail = corrects(turn, flow.slots) or names_awaited_value(turn)  # "make it blue", "no wait, zip is 60201"
             if reply == "yes" and not detail:
                 return _with_lead(await self._execute(flow, ctx), lead)
             if reply == "no" and not detail:

@@ -10,6 +10,7 @@ import re
 
 from core.csat import csat_step
 from core.dialogue.answers import abandons, answer, corrects
+from core.dialogue.engine import FLOWS
 from core.dialogue.flows.slots import names_awaited_value
 from core.dialogue.identity import credentials
 from core.dialogue.recognisers import (
@@ -124,12 +125,13 @@ class DialoguePolicy(Policy):
 
     def _in_task(self, turn: Turn) -> list[str]:
         state = turn.state
-        if abandons(turn, free_text_expected=state.awaiting in FREE_TEXT_SLOTS and not state.pending) \
+        slots = FLOWS[state.active_task or ""].slots
+        if abandons(turn, free_text_expected=state.awaiting in FREE_TEXT_SLOTS and not state.pending, slots=slots) \
                 and not names_awaited_value(turn):  # "no wait, the zip is 60201" corrects the address
             return ["task_abandon"]
         if turn.nlu.intent == "contact_human_agent" and turn.nlu.confidence >= DIGRESSION_CONFIDENCE:
             return ["handoff"]
-        if answer(turn) and state.pending or corrects(turn) or switches_task(turn) or self._answers_slot(turn):
+        if answer(turn) and state.pending or corrects(turn, slots) or switches_task(turn) or self._answers_slot(turn):
             return ["task"]
         if self._digression(turn, only_questions=state.awaiting in _NAMING_SLOTS, pending=bool(state.pending)):
             decided = [name for name in self._rules.decide(turn) if name != "clarify"]
