@@ -19,6 +19,10 @@ COLOURS: dict[str, dict[str, object]] = {
 }
 
 CLOTHING_SIZES = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
+# the words for a clothing size ("a medium", "换成中号"): what a shopper says for a shop's S / M / L
+SIZE_WORDS = {"XS": ("extra small", "x-small", "加小号", "加小码"), "S": ("small", "小号", "小码"),
+              "M": ("medium", "中号", "中码"), "L": ("large", "大号", "大码"),
+              "XL": ("extra large", "x-large", "加大号", "加大码"), "XXL": ("xx-large", "2xl", "特大号")}
 
 # Chinese names of common variant options; other option names are shown as the catalogue has them.
 OPTION_NAMES_ZH = {"color": "颜色", "size": "尺码", "material": "材质", "capacity": "容量", "length": "长度",

@@ -226,3 +226,28 @@ def test_another_option_of_a_named_orders_item_is_an_item_change(text, intent, c
     nlu = NLUResult(text, "en", False, intent, confidence, {"order_id": "W1234567", "size": "8"}, [Reading(intent, confidence)])
     turn = Turn(InboundMessage(Identity("web", "t"), text), "web:t", {"id": 1}, nlu, Sentiment("neutral", 0.0), DialogueState())
     assert flow_for(turn) == flow
+
+
+LIAM = "liam.thomas4271@example.com 20119"  # pending #W1129578: Digital Camera, Cycling Helmet M/red/high
+HARPER = "harper.ito2682@example.com 80256"  # delivered #W5673917: Cycling Helmet S/blue/high, Tablet
+
+
+async def test_a_size_said_by_its_name_is_the_size_not_another_option_with_that_value(tau):
+    store, say = tau
+    await say(LIAM)
+    confirm = await say("the helmet in W1129578 is a bit big, can I get a small instead?")
+    assert "to S/red/low" in confirm and "yes or no" in confirm  # the size S (the only S in red), no ventilation
+
+
+async def test_another_option_named_with_the_word_keeps_its_own_value(tau):
+    store, say = tau
+    await say(LIAM)
+    confirm = await say("please change the helmet in order W1129578 to medium ventilation")
+    assert "to M/red/medium" in confirm and "yes or no" in confirm  # "medium ventilation" is the ventilation
+
+
+async def test_a_size_said_by_its_chinese_name(tau):
+    store, say = tau
+    await say(HARPER)
+    confirm = await say("订单W5673917的头盔太紧了，想换成中号")
+    assert "换成 M/" in confirm and "/high（$219.88）" in confirm and "是”或“否" in confirm  # M/blue/high

@@ -14,7 +14,7 @@ from core.recommend.stock import sellable
 from core.retrieval.product_types import product_types
 from core.shop.aftersales import REFUND_METHODS
 from core.turn import Turn
-from core.vocabulary import colour_name, colour_words
+from core.vocabulary import SIZE_WORDS, colour_name, colour_words
 
 _BECAUSE = re.compile(r"(?:\b(?:because|since|as|reason(?: is)?)\b|因为|原因是?|理由是?)\s*[:：]?\s*(.{2,})", re.IGNORECASE)
 _ALL = re.compile(r"\b(?:all|everything|whole order|both)\b|全部|都退|全退|整单|所有", re.IGNORECASE)
@@ -252,17 +252,37 @@ def wanted_options(ctx: FlowContext, item: dict[str, Any], said: str) -> dict[st
     current = {k: str(v).lower() for k, v in (item["options"] or {}).items()}
     values = {(k, str(v)) for variant in ctx.store.catalog.variants(item["product_id"])
               for k, v in (variant["options"] or {}).items() if str(v).lower() not in _ANSWER_WORDS}  # "yes" answers
+    hits = [(match.start(), match.end(), key, value, form in _described_forms(key, value))
+            for key, value in values for form in _value_forms(key, value)
+            for match in re.finditer(_whole(form), text) if not _NOT_THIS.search(text[:match.start()].rstrip())]
     said_at: dict[str, list[tuple[int, str]]] = {}
-    for key, value in values:
-        for form in _value_forms(key, value):
-            for match in re.finditer(_whole(form), text):
-                if not _NOT_THIS.search(text[:match.start()].rstrip()):
-                    said_at.setdefault(key, []).append((match.start(), value))
+    for start, end, key, value, described in hits:
+        if not _outworded(start, end, key, described, hits, text):
+            said_at.setdefault(key, []).append((start, value))
     wanted = {}
     for key, hits in said_at.items():
         other = [value for _, value in sorted(hits) if value.lower() != current.get(key)]
         wanted[key] = other[-1] if other else hits[0][1]
     return wanted if any(value.lower() != current.get(key) for key, value in wanted.items()) else {}
+
+
+def _outworded(start: int, end: int, key: str, described: bool, hits: list[tuple[int, int, str, str, bool]],
+               text: str) -> bool:
+    """Whether another reading of the same words wins over this one: a longer value holding them ("extra
+    large" over "large"), or, for one option's own value that is also the word for another option's
+    value ("medium" ventilation, "a medium" size M), the word's meaning unless the option is named
+    ("medium ventilation")."""
+    for other_start, other_end, other_key, _, other_described in hits:
+        if other_start <= start and end <= other_end and other_end - other_start > end - start:
+            return True
+        if (other_start, other_end) == (start, end) and other_key != key and other_described and not described:
+            return key.lower() not in text
+    return False
+
+
+def _described_forms(key: str, value: str) -> set[str]:
+    """Words for a value that are not the value itself: a size by its name ("medium" for M, "中号")."""
+    return set(SIZE_WORDS.get(value.upper(), ())) if key.lower() == "size" else set()
 
 
 def _whole(form: str) -> str:
@@ -274,14 +294,15 @@ def _whole(form: str) -> str:
 
 def _value_forms(key: str, value: str) -> set[str]:
     """How a shopper may write an option value: as the shop does, without its plural "s" or spaces
-    ("8 hour", "8hours"), and a colour by its words in either language ("红色", "蓝")."""
+    ("8 hour", "8hours"), a colour by its words in either language ("红色", "蓝"), a size by its name
+    ("medium", "中号" for M)."""
     lowered = value.lower()
     forms = {lowered, lowered.replace(" ", "")}
     if lowered.endswith("s") and len(lowered) > 3:
         forms.add(lowered[:-1])
     if key in ("color", "colour"):
         forms |= {word for word, colour in colour_words() if colour == lowered and len(word) >= 2}
-    return {form for form in forms if form}
+    return {form for form in forms | _described_forms(key, value) if form}
 
 
 def _options_named(ctx: FlowContext, item: dict[str, Any], said: str) -> dict[str, str]:
