@@ -105,8 +105,11 @@ async def test_a_plain_no_while_its_reason_is_asked_is_the_reason(tau):
     ("street: 12 Oak Lane Apt 4", {"line1": "12 Oak Lane", "line2": "Apt 4"}),
     ("新地址：300 Pine Street, Apt 7, Seattle, WA 98101",
      {"line1": "300 Pine Street", "line2": "Apt 7", "city": "Seattle", "province": "WA", "zip": "98101"}),
+    # a corrected zip a few words after its label; a state after a labelled city
+    ("抱歉，邮政编码写错了，正确的是 98109", {"zip": "98109"}), ("the zip was a typo - should be 98109", {"zip": "98109"}),
+    ("城市：Tacoma，WA", {"city": "Tacoma", "province": "WA"}), ("city is Tacoma WA", {"city": "Tacoma", "province": "WA"}),
     # no part of an address
-    ("3 pairs please", {}), ("it came 2 days late", {}), ("订单W7464385要改地址", {}),
+    ("3 pairs please", {}), ("OK", {}), ("city Tacoma, WA, OR", {"city": "Tacoma"}), ("it came 2 days late", {}), ("订单W7464385要改地址", {}),
 ])
 def test_the_parts_of_an_address_a_message_gives(text, parts):
     assert address_pieces(text) == parts
