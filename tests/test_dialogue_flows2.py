@@ -191,7 +191,7 @@ async def test_the_last_option_said_wins_in_chinese(tau):
     store, say = tau
     await say(EMMA_I)
     confirm = await say("W8664580 的水杯换成红色…不对，要黑色的，容量不变")
-    assert "1000ml/stainless steel/黑色" in confirm
+    assert "1000ml/stainless steel（不锈钢）/black（黑色）" in confirm
     await say("确认")
     assert [i["variant_id"] for i in store.orders.get("#W8664580")["items"]] == ["7661609223"]
 
@@ -254,3 +254,13 @@ async def test_a_size_said_by_its_chinese_name(tau):
     await say(HARPER)
     confirm = await say("订单W5673917的头盔太紧了，想换成中号")
     assert "换成 M/" in confirm and "/high（$219.88）" in confirm and "是”或“否" in confirm  # M/blue/high
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("有银色的Luggage Set吗", ["Luggage Set", "silver（银色）", "缺货"]),
+    ("any red patio umbrellas?", ["Patio Umbrella", "red", "out of stock"]),
+])
+async def test_a_product_in_an_option_it_has_sold_out_is_out_of_stock_not_missing(tau, text, said):
+    _, say = tau
+    reply = await say(text)
+    assert all(fact in reply for fact in said) and "找到" not in reply and "couldn't find" not in reply

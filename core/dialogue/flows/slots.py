@@ -14,7 +14,7 @@ from core.recommend.stock import sellable
 from core.retrieval.product_types import product_types
 from core.shop.aftersales import REFUND_METHODS
 from core.turn import Turn
-from core.vocabulary import SIZE_WORDS, colour_name, colour_words
+from core.vocabulary import SIZE_WORDS, colour_words, options_label
 
 _BECAUSE = re.compile(r"(?:\b(?:because|since|as|reason(?: is)?)\b|因为|原因是?|理由是?)\s*[:：]?\s*(.{2,})", re.IGNORECASE)
 _ALL = re.compile(r"\b(?:all|everything|whole order|both)\b|全部|都退|全退|整单|所有", re.IGNORECASE)
@@ -328,7 +328,6 @@ def variant_choices(ctx: FlowContext, item: dict[str, Any], among: list[str] | N
     variants = [v for v in ctx.store.catalog.variants(item["product_id"])
                 if v["id"] != item["variant_id"] and sellable(v) and (among is None or v["id"] in among)]
     for lang in ("zh", "en"):
-        names = ["/".join(colour_name(str(val), lang) if key == "color" else str(val)
-                          for key, val in (v["options"] or {}).items()) for v in variants]
+        names = [options_label(v["options"], lang) for v in variants]
         out[lang] = ("、" if lang == "zh" else ", ").join(names[:12]) or "-"
     return out
