@@ -40,6 +40,7 @@ _GENERAL = re.compile(r"一般|通常|平时|正常(?:情况)?|\b(?:usually|norm
 _PERSONAL = re.compile(r"\b(?:my|mine|i|i've|i'd)\b.*\b(?:orders?|refunds?|cancell?ed|returned|money|coupons?"
                        r"|vouchers?|(?:promo |discount )?codes?|invoice)\b"
                        r"|我.{0,8}(?:订单|退款|取消|退货|退了|钱|优惠券|优惠码|券|发票)"
+                       r"|(?:取消|退|买|下|订)了(?:一|两|几)?(?:个|笔|单)?(?:订单|单)"  # "之前取消了一个订单": the 我 unsaid
                        r"|(?:什么时候|啥时候|何时|哪天)|\bwhen\s+(?:will|did|is|was)\b|\bwhen's\b", re.IGNORECASE)
 # whether money already came back: "did I get my money back?", "has the refund come through?", "钱退回来了吗"
 _REFUND_ARRIVED = re.compile(
