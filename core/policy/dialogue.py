@@ -41,7 +41,7 @@ QUESTION_CONFIDENCE = 0.55
 # "can i still change an order once it's processed?", "订单已经处理了还能改地址吗", "换货可以换几次": what the
 # shop allows in a case, not a request about one's own order (none named, no "my" / "我的")
 _RULE_CASE = re.compile(
-    r"\bhow\s+many\s+times\b|\b(?:once|after|when|if)\s+(?:it'?s|its|it\s+(?:is|was|has\s+been)|(?:an?|the)\s+order"
+    r"\bhow\s+many\s+times\b|\b(?:once|after|when|if)\s+(?:(?:it'?s|its)(?:\s+been)?|it\s+(?:is|was|has\s+been)|(?:an?|the)\s+order"
     r"(?:\s+(?:is|was|has|has\s+been))?)\s+(?:already\s+)?(?:processed|shipped|dispatched|sent\s+out|delivered)\b"
     r"|(?:可以|能|允许)[\u4e00-\u9fff]{0,4}?(?:几次|多少次)|(?:已经|已)(?:被)?(?:处理|发货|发出|寄出|签收|送达)(?:了|后|之后|以后)?.{0,8}?(?:还|也)?(?:能|可以|可不可以|能不能)",
     re.IGNORECASE)
