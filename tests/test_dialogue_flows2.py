@@ -265,3 +265,21 @@ async def test_a_product_in_an_option_it_has_sold_out_is_out_of_stock_not_missin
     _, say = tau
     reply = await say(text)
     assert all(fact in reply for fact in said) and "找到" not in reply and "couldn't find" not in reply
+
+
+AVA = "ava.lopez3569@example.com 92168"  # pending #W8327915: Skateboard, Headphones (white), Laptop, Sunglasses, …
+YUSUF = "yusuf.hernandez6086@example.com 43175"  # pending #W2033238: Sunglasses black/blue/polarized/metal
+
+
+async def test_the_item_named_wins_over_one_that_only_comes_in_the_option_wished_for(tau):
+    _, say = tau
+    await say(AVA)
+    confirm = await say("the headphones in W8327915, could I get them in black instead?")
+    assert "Headphones (on-ear/wired/white)" in confirm and "/black" in confirm and "yes or no" in confirm
+
+
+async def test_a_colour_of_a_colour_option_with_another_name_in_chinese(tau):
+    _, say = tau
+    await say(YUSUF)
+    confirm = await say("W2033238 的墨镜能改成银色镜框的吗，还是金属框")  # "frame color", "frame material"
+    assert "silver（银色）/black（黑色）/polarized/metal（金属）" in confirm and "是”或“否" in confirm

@@ -14,7 +14,7 @@ from core.recommend.stock import sellable
 from core.retrieval.product_types import product_types
 from core.shop.aftersales import REFUND_METHODS
 from core.turn import Turn
-from core.vocabulary import SIZE_WORDS, colour_words, options_label
+from core.vocabulary import MATERIALS_ZH, SIZE_WORDS, colour_words, options_label
 
 _BECAUSE = re.compile(r"(?:\b(?:because|since|as|reason(?: is)?)\b|因为|原因是?|理由是?)\s*[:：]?\s*(.{2,})", re.IGNORECASE)
 _ALL = re.compile(r"\b(?:all|everything|whole order|both)\b|全部|都退|全退|整单|所有", re.IGNORECASE)
@@ -148,7 +148,8 @@ def given_parts(turn: Turn) -> dict[str, str]:
 
 def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
     """Which of the order's items: the only one, "all", a position ("the second one"), a product
-    named in the message, or a button ("/item 12")."""
+    named in the message (by its name or category first, else by an option only it has), or a button
+    ("/item 12")."""
     items = order["items"]
     if len(items) == 1:
         ctx.slots["item"] = items[0]["id"]
@@ -164,7 +165,11 @@ def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
         return
     product_id = ctx.turn.nlu.entities.get("product_id")
     picked = "item" in ctx.slots  # then only an item named by its name is another one, not by an option ("750ml")
-    named = [i for i in items if i["product_id"] == product_id or _names(ctx, i, text, by_options=not picked)]
+    # an item named by its name wins over one an option names ("the red tee … a black one": the tee,
+    # not the earbuds that also come in black)
+    by_name = [i for i in items if i["product_id"] == product_id or _names(ctx, i, text, by_options=False)]
+    named = by_name if len(by_name) == 1 or picked else \
+        [i for i in items if i["product_id"] == product_id or _names(ctx, i, text)]
     if len(named) == 1:
         ctx.slots["item"] = named[0]["id"]
         return
@@ -186,6 +191,8 @@ def _names(ctx: FlowContext, item: dict[str, Any], text: str, by_options: bool =
     title = product.get("title_zh") or ""
     if any(not title[i:i + 3].isascii() and title[i:i + 3] in text for i in range(max(len(title) - 2, 0))):
         return True  # Chinese characters only: "off" of an English "Coffee Maker" is not in "office"
+    if product.get("category") and ctx.turn.nlu.entities.get("category") == product["category"]:
+        return True  # the NLU's word for the category ("tee" for T-Shirt)
     category = next((c for c in ctx.store.catalog.categories() if c["id"] == product.get("category")), None)
     if category and any(word and len(word) >= 2 and word.lower() in lowered
                         for word in (category["name_zh"], category["name_en"], *(category["aliases"] or []))):
@@ -294,14 +301,16 @@ def _whole(form: str) -> str:
 
 def _value_forms(key: str, value: str) -> set[str]:
     """How a shopper may write an option value: as the shop does, without its plural "s" or spaces
-    ("8 hour", "8hours"), a colour by its words in either language ("红色", "蓝"), a size by its name
-    ("medium", "中号" for M)."""
+    ("8 hour", "8hours"), a colour by its words in either language ("红色", "蓝"; any colour option's: "frame
+    color"), a material by its Chinese word ("金属"), a size by its name ("medium", "中号" for M)."""
     lowered = value.lower()
     forms = {lowered, lowered.replace(" ", "")}
     if lowered.endswith("s") and len(lowered) > 3:
         forms.add(lowered[:-1])
-    if key in ("color", "colour"):
+    if "colo" in key.lower():  # "color", "frame color"
         forms |= {word for word, colour in colour_words() if colour == lowered and len(word) >= 2}
+    if len(MATERIALS_ZH.get(lowered, "")) >= 2:  # "金属" for metal
+        forms.add(MATERIALS_ZH[lowered])
     return {form for form in forms | _described_forms(key, value) if form}
 
 
