@@ -283,3 +283,18 @@ async def test_a_colour_of_a_colour_option_with_another_name_in_chinese(tau):
     await say(YUSUF)
     confirm = await say("W2033238 的墨镜能改成银色镜框的吗，还是金属框")  # "frame color", "frame material"
     assert "silver（银色）/black（黑色）/polarized/metal（金属）" in confirm and "是”或“否" in confirm
+
+
+async def test_where_is_my_order_naming_its_product_tracks_that_order(tau):
+    _, say = tau
+    await say(SOFIA)
+    reply = await say("wheres my earbuds order")  # read as placing an order; five orders, one with earbuds
+    assert "#W8808917" in reply and "delivered" in reply
+
+
+async def test_after_another_customers_order_is_not_found_and_mine_tracks_ones_own(tau):
+    _, say = tau
+    await say(SOFIA)
+    assert "couldn't find" in await say("can you check order W4347784 for me? a friend asked")
+    reply = await say("alright, and mine?")
+    assert "#W" in reply and "W4347784" not in reply and "didn't quite get" not in reply

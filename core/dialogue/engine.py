@@ -18,7 +18,7 @@ from core.dialogue.flows.base import Flow, FlowContext, both, task_label
 from core.dialogue.flows.cancel import CancelOrderFlow
 from core.dialogue.flows.coupons import CouponsFlow
 from core.dialogue.flows.invoice import InvoiceFlow
-from core.dialogue.flows.slots import names_awaited_value
+from core.dialogue.flows.slots import names_an_item, names_awaited_value
 from core.dialogue.flows.lookup import RefundStatusFlow, TrackOrderFlow
 from core.dialogue.flows.returns import ReturnFlow
 from core.dialogue.flows.variants import ChangeItemsFlow, ExchangeFlow
@@ -331,11 +331,15 @@ class TaskEngine:
                     return order, None
             ctx.slots.pop("order_id", None)
             ctx.turn.state.awaiting = "order_id"
-            if not flow.changes_order:  # a lookup ends here; a change waits for the right number
-                self.stop(ctx.turn)
+            if not flow.changes_order:  # a lookup ends here ("and mine?" asks it again); a change waits for
+                self.stop(ctx.turn)  # the right number
+                state = ctx.turn.state
+                state.refused_task, state.refused_at, state.refused_slots = flow.name, state.turn, {}
             return None, ActionResult("order_not_found", {"order_id": raw})  # the same whether it exists or not
         orders = [self._store.orders.get(o["id"]) for o in self._store.orders.for_customer(ctx.customer["id"], limit=50)]
         candidates = [o for o in orders if o and flow.relevant(ctx, o)]
+        named = [o for o in candidates if names_an_item(ctx, o)] if len(candidates) > 1 else []
+        candidates = named if len(named) == 1 else candidates  # "wheres my security camera order": that one
         recent = [o for o in candidates if o["id"] == ctx.turn.state.last_order]
         if recent or flow.name == "track_order" and candidates or len(candidates) == 1:
             chosen = await self._owned((recent or candidates)[0]["id"], ctx.customer["id"])

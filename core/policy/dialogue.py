@@ -20,11 +20,13 @@ from core.dialogue.recognisers import (
     SECOND_READING_CONFIDENCE,
     about_own_orders,
     asks_other_option,
+    asks_where_own_order,
     flow_for,
     general_question,
     is_unsubscribe,
     language_step,
     privacy_step,
+    retried_after_refusal,
     switches_task,
 )
 from core.policy.base import Policy
@@ -113,7 +115,8 @@ class DialoguePolicy(Policy):
         named_order = "order_id" in turn.nlu.entities  # an order id makes an order flow the likely reading
         sure = turn.nlu.confidence >= (SECOND_READING_CONFIDENCE if named_order else self._start_above) \
             or flow in OPTION_FLOWS and asks_other_option(turn) \
-            or named_order and flow == state.refused_task and state.refused_at == state.turn - 1  # "sorry, I meant W…"
+            or flow == "track_order" and asks_where_own_order(turn.message.text) \
+            or flow is not None and retried_after_refusal(turn, flow) == flow  # "sorry, I meant W…", "and mine?"
         if flow and sure and not _rule_question(turn) and (
                 flow not in QUESTION_FLOWS or named_order
                 or (turn.customer is not None or about_own_orders(turn.message.text))

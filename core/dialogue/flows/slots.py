@@ -203,6 +203,14 @@ def _names(ctx: FlowContext, item: dict[str, Any], text: str, by_options: bool =
     return by_options and bool(_options_named(ctx, item, text))
 
 
+def names_an_item(ctx: FlowContext, order: dict[str, Any]) -> bool:
+    """Whether the message (or the request the task began with) names one of the order's items by its
+    name or kind ("wheres my security camera order at")."""
+    request = ctx.slots.get("_request") or {}
+    texts = [ctx.turn.message.text, *([request["text"]] if request.get("text") else [])]
+    return any(_names(ctx, item, text, by_options=False) for item in order["items"] for text in texts)
+
+
 def chosen_items(order: dict[str, Any], item: Any) -> list[dict[str, Any]]:
     """The order items the ``item`` slot names ("all" or one item id)."""
     return list(order["items"]) if item == "all" else [i for i in order["items"] if i["id"] == item]
