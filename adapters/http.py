@@ -15,8 +15,11 @@ from aiohttp import web
 
 from adapters.forwarded import Forwarding
 from adapters.serverlog import SERVER_LOG
+from core.cluster.leadership import SoleLeader
+from core.cluster.readiness import StoreReadiness, WorkerStatus, default_worker
 from core.observe import metrics
 from core.store import Store
+from core.store.engine import DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -96,18 +99,31 @@ class HttpHost:
 
 
 class ServiceRoutes:
-    """The host's own routes: ``GET /healthz`` (liveness plus two cheap counts) and ``GET /metrics``."""
+    """The host's own routes: ``GET /healthz`` (readiness, who this worker is and whether it leads, two
+    cheap counts) and ``GET /metrics``."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, status: WorkerStatus | None = None) -> None:
+        """``status``: this worker's readiness and leadership (default: one process on ``store``)."""
         self._store = store
+        self._status = status or WorkerStatus(default_worker(), StoreReadiness(store), SoleLeader())
 
     def routes(self) -> list[web.AbstractRouteDef]:
         """Health and Prometheus metrics (docs/OPERATIONS.md)."""
         return [web.get("/healthz", self._healthz), web.get("/metrics", self._metrics)]
 
     async def _healthz(self, _request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "products": self._store.catalog.count(),
-                                  "conversations": self._store.conversations.count()})
+        """200 when the database answers and is migrated, else 503 with the reason."""
+        status = self._status
+        worker = {"worker": status.worker, "leader": status.leadership.is_leader}
+        problem = await status.readiness.problem()
+        if problem is None:
+            try:
+                counts = {"products": self._store.catalog.count(), "conversations": self._store.conversations.count()}
+            except DatabaseError:  # the store's own connection is lost (it does not reconnect): restart the worker
+                problem = "store connection lost"
+        if problem is not None:
+            return web.json_response({"status": "unavailable", "reason": problem, **worker}, status=503)
+        return web.json_response({"status": "ok", **worker, **counts})
 
     async def _metrics(self, _request: web.Request) -> web.Response:
         return web.Response(body=metrics.exposition(), headers={"Content-Type": metrics.CONTENT_TYPE})

@@ -32,6 +32,7 @@ from core.nlu.base import NLU
 from core.nlu.encoder import shared_encoder
 from core.nlu.keyword import KeywordNLU
 from core.nlu.trained import TrainedNLU
+from core.ordering import TurnLocks
 from core.policy.dialogue import DialoguePolicy
 from core.policy.rules import RulePolicy
 from core.policy.sentiment_strategy import SentimentStrategy, Thresholds
@@ -50,6 +51,7 @@ from core.shop.live import LiveOrders
 from core.shop.port import ShopBackend
 from core.staff import ExtractiveSummarizer, HandoffHub, LLMSummarizer, Summarizer
 from core.store import Store
+from core.store.engine.advisory import setup_lock
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +60,11 @@ def open_store(settings: Settings) -> Store:
     """Open the database, migrating it (every channel's own tables too), and load the demo shop into an
     empty one if enabled."""
     store = Store(settings.store_target)
-    register_channel_tables(store)
-    if settings.kefu_load_demo_shop and store.is_empty():
-        reports = load_demo_shop(store)
-        log.info("loaded the demo shop: %s", ", ".join(f"{r.imported} {kind}" for kind, r in reports.items()))
+    with setup_lock(store.db):  # workers started together: one registers and seeds, the others find it done
+        register_channel_tables(store)
+        if settings.kefu_load_demo_shop and store.is_empty():
+            reports = load_demo_shop(store)
+            log.info("loaded the demo shop: %s", ", ".join(f"{r.imported} {kind}" for kind, r in reports.items()))
     return store
 
 
@@ -131,9 +134,11 @@ def build_summarizer(store: Store, generator: ReplyGenerator) -> Summarizer:
 
 
 def build_assistant(store: Store, settings: Settings, recommender: Recommender | None = None,
-                    shop: ShopBackend | None = None, generator: ReplyGenerator | None = None) -> Assistant:
+                    shop: ShopBackend | None = None, generator: ReplyGenerator | None = None,
+                    locks: TurnLocks | None = None) -> Assistant:
     """The assistant with the embedded default components (``recommender``, ``generator``: ones already
-    built, to share; ``shop``: the shop backend, else the one ``KEFU_SHOP_BACKEND`` names)."""
+    built, to share; ``shop``: the shop backend, else the one ``KEFU_SHOP_BACKEND`` names; ``locks``:
+    turn locks shared with other workers, else the process's own)."""
     shop_name = {"zh": settings.kefu_shop_name_zh, "en": settings.kefu_shop_name_en}
     recommender = recommender or build_recommender(store, settings)
     shop_policy = load_shop_policy(settings)
@@ -177,4 +182,5 @@ def build_assistant(store: Store, settings: Settings, recommender: Recommender |
     )
     limiter = RateLimiter(settings.kefu_rate_limit_messages, settings.kefu_rate_limit_window_s,
                           exempt_channels=frozenset({TerminalChannel.name, ScriptChannel.name})) if settings.kefu_rate_limit_messages else None
-    return Assistant(store, components, settings.kefu_default_language, settings.kefu_max_message_chars, limiter)
+    return Assistant(store, components, settings.kefu_default_language, settings.kefu_max_message_chars, limiter,
+                     locks)

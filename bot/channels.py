@@ -39,6 +39,7 @@ from bot.shops import shop_routes
 from core.actions.knowledge import KnowledgeAction
 from core.assistant import Assistant
 from core.channel import Channel
+from core.cluster.readiness import WorkerStatus
 from core.promotions.coupons import Coupons
 from core.staff import HandoffHub
 from core.store import Store
@@ -53,12 +54,13 @@ class Channels:
     channels: list[Channel]
 
 
-def build_channels(assistant: Assistant, settings: Settings) -> Channels:
-    """Every configured channel, and the HTTP host serving every route (call its ``start`` first)."""
+def build_channels(assistant: Assistant, settings: Settings, status: WorkerStatus | None = None) -> Channels:
+    """Every configured channel, and the HTTP host serving every route (call its ``start`` first);
+    ``status``: this worker's readiness and leadership for ``/healthz`` (default: one process)."""
     store = assistant.store
     host = HttpHost(settings.kefu_host, settings.kefu_port,
                     Forwarding(settings.kefu_trusted_proxies, public_https=settings.public_https))
-    host.register(host_routes(store))
+    host.register(host_routes(store, status))
     channels: list[Channel] = [WebChannel(assistant, NewConversationLimit(
         settings.kefu_web_new_conversations_per_address, settings.kefu_web_new_conversations_per_minute))]
     shop = assistant.components.shop
@@ -82,9 +84,9 @@ def build_channels(assistant: Assistant, settings: Settings) -> Channels:
     return Channels(host, channels)
 
 
-def host_routes(store: Store) -> list[Routed]:
+def host_routes(store: Store, status: WorkerStatus | None = None) -> list[Routed]:
     """What the host serves for the whole install: health, metrics and the data-export links of every channel."""
-    return [ServiceRoutes(store), ExportDownloads(store)]
+    return [ServiceRoutes(store, status), ExportDownloads(store)]
 
 
 def console_sections(assistant: Assistant, settings: Settings, accounts: StaffAccounts) -> list[ConsoleSection]:
@@ -125,6 +127,7 @@ def telegram_config(settings: Settings) -> TelegramConfig:
                           webhook_url=settings.telegram_webhook_url,
                           webhook_secret=_secret(settings.telegram_webhook_secret) or None,
                           poll_timeout=settings.telegram_poll_timeout,
+                          polling_by_leader=settings.kefu_database_url is not None,  # one poller among workers
                           default_language=settings.kefu_default_language)
 
 

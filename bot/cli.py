@@ -8,6 +8,7 @@ from bot.commands import COMMANDS
 from bot.errors import CommandError
 from bot.logs import configure_logging
 from bot.settings import SettingsError, load_settings
+from core.store.engine import DatabaseUnreachable
 from core.observe.handles import load_key, use_key
 
 
@@ -45,5 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as exc:
         print(f"kefu {args.command}: {exc}", file=sys.stderr)
         return exc.status
+    except DatabaseUnreachable as exc:  # its URL shown without the password
+        print(f"kefu: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130

@@ -51,7 +51,8 @@ def dispatch_config(settings: Settings) -> DispatchConfig:
 def build_promotions(store: Store, recommender: Recommender, channels: list[Channel],
                      settings: Settings) -> PromotionService:
     """The scheduler, planner and dispatcher for ``kefu run``, sending through ``channels``."""
-    config = SchedulerConfig(settings.kefu_scheduler_db_path, settings.kefu_scheduler_misfire_grace_s,
+    config = SchedulerConfig(settings.kefu_database_url or settings.kefu_scheduler_db_path,
+                             settings.kefu_scheduler_misfire_grace_s,
                              settings.kefu_promo_sync_seconds, settings.kefu_promo_journey_minutes,
                              settings.kefu_promo_timezone)
     return PromotionService(Campaigns(store.db), Respect(store.db, respect_rules(settings)),

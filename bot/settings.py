@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from adapters.shops.shopify.client import API_VERSION as SHOPIFY_API_VERSION
 from adapters.shops.shopify.client import endpoint_for
+from core.cluster.readiness import default_worker
 from core.reply.policy import PhrasePolicy
 
 
@@ -45,6 +46,11 @@ class Settings(BaseSettings):
     kefu_database_url: str | None = Field(None, pattern=r"^postgres(ql)?://\S+$",
                                           description="the store on PostgreSQL instead (postgresql://user@host/db); "
                                           "unset: SQLite in KEFU_DB_PATH")
+    kefu_database_pool_size: int = Field(20, ge=2, le=500, description="most coordination connections a worker "
+                                         "opens on PostgreSQL (a turn holds one while it runs or waits for its "
+                                         "conversation), beside the store's own and the leader election's")
+    kefu_worker_id: str | None = Field(None, max_length=60, description="this worker's name in /healthz and the "
+                                       "logs (several kefu run processes on one PostgreSQL); unset: hostname:pid")
     kefu_load_demo_shop: bool = Field(True, description="load the demo shop into an empty database")
     kefu_shop_name_zh: str = Field("客服演示商店", description="shop name shown to Chinese-speaking shoppers")
     kefu_shop_name_en: str = Field("Kefu Demo Shop", description="shop name shown to English-speaking shoppers")
@@ -139,7 +145,8 @@ class Settings(BaseSettings):
                                             "after a delivered order invites a review")
     kefu_scheduler_enabled: bool = Field(True, description="run the promotions scheduler and dispatcher in kefu run")
     kefu_scheduler_db_path: Path = Field(Path("var/scheduler.db"), description="SQLite file of the scheduler's "
-                                         "persistent job store")
+                                         "persistent job store (with KEFU_DATABASE_URL: the table apscheduler_jobs "
+                                         "of that database instead)")
     kefu_scheduler_misfire_grace_s: int = Field(3600, ge=1, description="a scheduled run missed by at most this "
                                                 "many seconds (bot down) still runs, once (missed runs coalesce)")
     kefu_promo_sync_seconds: float = Field(30.0, gt=0, description="how often the bot picks up campaigns started "
@@ -265,6 +272,11 @@ class Settings(BaseSettings):
         return self.kefu_database_url or self.kefu_db_path
 
     @property
+    def worker_id(self) -> str:
+        """This worker's name: KEFU_WORKER_ID, else ``hostname:pid``."""
+        return self.kefu_worker_id or default_worker()
+
+    @property
     def public_url(self) -> str:
         """Base URL of the web server as shoppers reach it, without a trailing slash."""
         return (self.kefu_public_url or f"http://{self.kefu_host}:{self.kefu_port}").rstrip("/")
@@ -277,7 +289,7 @@ class Settings(BaseSettings):
     @field_validator("kefu_public_url", "telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
                      "wechat_token", "wechat_app_secret", "wechat_encoding_aes_key", "kefu_llm_api_key",
                      "kefu_recommend_rules_path", "kefu_shop_api_key", "kefu_shop_policy_path", "kefu_staff_password",
-                     "kefu_database_url",
+                     "kefu_database_url", "kefu_worker_id",
                      "medusa_url", "medusa_api_key", "medusa_admin_password", "medusa_events_secret", "slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

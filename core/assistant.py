@@ -21,7 +21,7 @@ from core.messages import Identity, InboundMessage, Language, Reply
 from core.nlu.base import NLU
 from core.observe import metrics
 from core.observe.context import conversation_scope
-from core.ordering import ConversationLocks
+from core.ordering import ConversationLocks, TurnLocks
 from core.policy.base import Policy
 from core.ratelimit import RateLimiter
 from core.reply.base import ReplyGenerator
@@ -55,13 +55,16 @@ class Assistant:
     """Handles inbound messages from any channel, one turn at a time per conversation."""
 
     def __init__(self, store: Store, components: Components, default_language: Language = "en",
-                 max_message_chars: int = 4000, rate_limiter: RateLimiter | None = None) -> None:
+                 max_message_chars: int = 4000, rate_limiter: RateLimiter | None = None,
+                 locks: TurnLocks | None = None) -> None:
+        """``locks``: how turns of one conversation wait for each other (this process's FIFO locks by
+        default; several workers on one database share PostgreSQL's, :mod:`core.cluster.turn_locks`)."""
         self.store = store
         self._limiter = rate_limiter
         self.components = components
         self._default_language = default_language
         self._max_chars = max_message_chars
-        self._locks = ConversationLocks()
+        self._locks = locks if locks is not None else ConversationLocks()
 
     async def handle(self, message: InboundMessage) -> TurnResult:
         """Process one message: the replies to send and what the turn came to (a duplicate delivery,
@@ -78,13 +81,13 @@ class Assistant:
                 metrics.TURNS.labels(channel, "rate_limited").inc()
                 return self._notice("rate_limited", message)
             with metrics.TURN_SECONDS.labels(channel).time():
-                async with self._locks.hold(conversation_id):
-                    try:
+                try:
+                    async with self._locks.hold(conversation_id):  # across workers, the wait can fail too
                         result = await self._turn(message)
-                    except Exception:
-                        log.exception("turn failed for %s", message.identity.handle)
-                        metrics.TURNS.labels(channel, "error").inc()
-                        return self._notice("error", message)
+                except Exception:
+                    log.exception("turn failed for %s", message.identity.handle)
+                    metrics.TURNS.labels(channel, "error").inc()
+                    return self._notice("error", message)
             metrics.TURNS.labels(channel, "ok" if result.replies else "silent").inc()
             return result
 

@@ -1,6 +1,7 @@
 """The promotions runtime inside the bot process: APScheduler's ``AsyncIOScheduler`` with a
-persistent SQLite job store (jobs survive restarts; missed runs are coalesced within the grace
-time), the planner, and the dispatcher sending through the running channels. It knows channels only
+persistent job store (jobs survive restarts; missed runs are coalesced within the grace time) — an
+SQLite file, or the table ``apscheduler_jobs`` of the PostgreSQL store, which only the leading
+worker's scheduler touches — the planner, and the dispatcher sending through the running channels. It knows channels only
 by the port (:class:`core.channel.Channel`) and the store only through the promotions' own classes."""
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from core.promotions.definition import Trigger
 from core.promotions.planner import Planner, PlanResult, Target
 from core.promotions.respect import Respect, RespectRules
 from core.recommend.base import Recommender
+from core.store.engine import shown_url
+from core.store.engine.reach import CONNECT_OPTIONS
 from scheduler import jobs
 from scheduler.dispatch import DispatchConfig, Dispatcher
 from scheduler.pacing import Pacer, PaceSchedule
@@ -37,21 +40,35 @@ over the store)."""
 
 @dataclass(frozen=True)
 class SchedulerConfig:
-    """Where jobs are kept and how often the recurring ones run."""
+    """Where jobs are kept (an SQLite file, or a SQLAlchemy URL: :func:`jobstore_url`) and how often the
+    recurring ones run."""
 
-    jobs_path: Path
+    jobs_path: Path | str
     misfire_grace_s: int = 3600
     sync_seconds: float = 30.0
     journey_minutes: float = 15.0
     timezone: str = "Asia/Shanghai"
 
 
-def build_scheduler(jobs_path: Path, misfire_grace_s: int, timezone: str) -> AsyncIOScheduler:
-    """An ``AsyncIOScheduler`` whose jobs live in SQLite at ``jobs_path``; missed runs of a job are
-    coalesced into one if they are at most ``misfire_grace_s`` late."""
-    jobs_path.parent.mkdir(parents=True, exist_ok=True)
+def jobstore_url(jobs: Path | str) -> str:
+    """SQLAlchemy's URL of the job store: ``sqlite:///`` of a file (its folder made), or a PostgreSQL
+    URL (``postgresql://…``) spoken through psycopg 3 (``postgresql+psycopg://…``)."""
+    if isinstance(jobs, Path):
+        jobs.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{jobs}"
+    scheme, _, rest = jobs.partition("://")
+    return f"postgresql+psycopg://{rest}" if scheme in ("postgres", "postgresql") else jobs
+
+
+def build_scheduler(jobs: Path | str, misfire_grace_s: int, timezone: str) -> AsyncIOScheduler:
+    """An ``AsyncIOScheduler`` whose jobs live at ``jobs`` (:func:`jobstore_url`); missed runs of a job
+    are coalesced into one if they are at most ``misfire_grace_s`` late."""
+    url = jobstore_url(jobs)
+    engine: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql+psycopg://"):
+        engine["connect_args"] = CONNECT_OPTIONS
     return AsyncIOScheduler(
-        jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{jobs_path}")},
+        jobstores={"default": SQLAlchemyJobStore(url=url, engine_options=engine)},
         job_defaults={"coalesce": True, "misfire_grace_time": misfire_grace_s, "max_instances": 1},
         timezone=timezone)
 
@@ -59,6 +76,11 @@ def build_scheduler(jobs_path: Path, misfire_grace_s: int, timezone: str) -> Asy
 def shopper_channels(channels: Iterable[Channel]) -> dict[str, Channel]:
     """The channels promotions can go out on, by name: every one that reaches shoppers."""
     return {channel.name: channel for channel in channels if channel.reaches_shoppers}
+
+
+def _shown(jobs: Path | str) -> str:
+    """Where the jobs are, as logged: a file, or the database without its password."""
+    return str(jobs) if isinstance(jobs, Path) else f"apscheduler_jobs of {shown_url(jobs)}"
 
 
 def parse_quiet_hours(text: str) -> tuple[time, time]:
@@ -80,25 +102,28 @@ class PromotionService:
         self.planner = Planner(self.campaigns, recommender, self.respect, shop_name, default_language, set(channels))
         self.dispatcher = Dispatcher(self.campaigns, dict(channels), self.respect, Pacer(pace), dispatch)
         self.config = config
-        self.scheduler = build_scheduler(config.jobs_path, config.misfire_grace_s, config.timezone)
+        self.scheduler: AsyncIOScheduler | None = None
         self._dispatching: asyncio.Task | None = None
 
     async def start(self) -> None:
-        """Settle interrupted sends, start dispatching, start the scheduler with its recurring jobs."""
+        """Settle interrupted sends, start dispatching, start a scheduler with its recurring jobs (a new
+        one each time: a worker that leads again reads the jobs its predecessor left)."""
         jobs.bind(self)
         self.dispatcher.recover()
         self._dispatching = asyncio.create_task(self.dispatcher.run_forever(), name="promotions-dispatch")
+        self.scheduler = build_scheduler(self.config.jobs_path, self.config.misfire_grace_s, self.config.timezone)
         self.scheduler.start()
         self.scheduler.add_job("scheduler.jobs:sync_campaigns", "interval", seconds=self.config.sync_seconds,
                                id="sync-campaigns", replace_existing=True, next_run_time=utc_now())
         self.scheduler.add_job("scheduler.jobs:run_journeys", "interval", minutes=self.config.journey_minutes,
                                id="run-journeys", replace_existing=True)
-        log.info("promotions scheduler started (jobs in %s)", self.config.jobs_path)
+        log.info("promotions scheduler started (jobs in %s)", _shown(self.config.jobs_path))
 
     async def stop(self) -> None:
         """Stop the scheduler (jobs stay stored) and the dispatcher (unsent deliveries stay pending)."""
-        if self.scheduler.running:
+        if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        self.scheduler = None
         if self._dispatching is not None:
             self._dispatching.cancel()
             await asyncio.gather(self._dispatching, return_exceptions=True)
@@ -108,6 +133,7 @@ class PromotionService:
     def sync(self) -> None:
         """Every running scheduled campaign gets its job: its cron schedule, or one run at its time (now
         when that has passed) unless it was planned already; then look for due deliveries."""
+        assert self.scheduler is not None, "sync runs as a job of the running scheduler"
         for campaign in self.campaigns.all("running"):
             schedule = campaign.definition.schedule
             job_id = f"campaign:{campaign.id}"

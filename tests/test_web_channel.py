@@ -15,6 +15,7 @@ from adapters.web.limits import NewConversationLimit
 from adapters.web.protocol import MAX_FRAME_BYTES, MAX_TEXT_CHARS, is_valid_session
 from adapters.web.session_ids import SessionIds
 from bot.channels import build_channels
+from core.cluster.readiness import default_worker
 from core.messages import Identity, Reply, Typing
 from tests.hosting import serving
 
@@ -314,7 +315,8 @@ async def test_send_pushes_to_every_open_socket_of_the_session_only(http, channe
 
 async def test_healthz_reports_products_and_conversations(http, host):
     async with http.get(f"{host.url}healthz") as response:
-        assert response.status == 200 and await response.json() == {"status": "ok", "products": 4, "conversations": 0}
+        assert response.status == 200 and await response.json() == {
+            "status": "ok", "worker": default_worker(), "leader": True, "products": 4, "conversations": 0}
     ws, _ = await connect(http, host)
     await exchange(ws, say("hi", "1"))
     await ws.close()

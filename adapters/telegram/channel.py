@@ -24,6 +24,7 @@ from adapters.telegram.config import TelegramConfig
 from adapters.telegram.delivery import Delivery
 from adapters.telegram.outbox import Outbox
 from adapters.telegram.payloads import CallbackPayloads
+from adapters.telegram.polling import ALLOWED_UPDATES, Polling
 from adapters.telegram.push import TelegramPush
 from adapters.telegram.rendering import render_reply
 from adapters.telegram.shopper import CHANNEL, SERVICES, Services, Shopper
@@ -38,8 +39,6 @@ from core.store import Store
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-
 
 class TelegramChannel(Channel):
     """Telegram for shoppers; in webhook mode the HTTP host serves its route."""
@@ -53,6 +52,8 @@ class TelegramChannel(Channel):
         store = assistant.store
         self.config = config
         self.application = _build_application(config)
+        self.polling = Polling(self.application, config.poll_timeout)
+        """Long polling (polling mode); started by :meth:`start` unless ``config.polling_by_leader``."""
         own = register(store)
         self.updates = store.handled_once(CHANNEL)
         self.outbox = Outbox(own)
@@ -89,25 +90,28 @@ class TelegramChannel(Channel):
             if self.config.webhook_url:
                 await bot.set_webhook(self.config.webhook_url, secret_token=self.config.webhook_secret,
                                       allowed_updates=ALLOWED_UPDATES)
-            else:
-                assert app.updater is not None
-                await app.updater.start_polling(timeout=self.config.poll_timeout, allowed_updates=ALLOWED_UPDATES)
+            elif not self.config.polling_by_leader:
+                await self.polling.start()
         except BaseException:
             await self.stop()
             raise
-        mode = f"webhook {self.config.webhook_path}" if self.config.webhook_url else "long polling"
+        mode = f"webhook {self.config.webhook_path}" if self.config.webhook_url else \
+            "long polling by the leader" if self.config.polling_by_leader else "long polling"
         log.info("telegram bot @%s started (%s; %d old update ids pruned)", bot.username, mode, pruned)
 
     async def stop(self) -> None:
         """Stop fetching, finish the updates already fetched, cancel scheduled retries (pending
         messages stay in the outbox for the next start)."""
         app = self.application
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
+        await self.polling.stop()
         if app.running:
             await app.stop()
         await self.delivery.close()
         await app.shutdown()
+
+    def leader_work(self) -> list[Polling]:
+        """What only the cluster's leader runs: the long polling, in polling mode with ``polling_by_leader``."""
+        return [self.polling] if self.config.polling_by_leader and not self.config.webhook_url else []
 
     async def send(self, identity: Identity, outbound: Outbound) -> None:
         """Deliver a reply (through the outbox) or a typing indicator to a shopper's private chat."""

@@ -22,6 +22,8 @@ class TelegramConfig:
     """Language before a shopper chose one or wrote, when Telegram's app language is neither zh nor en."""
     rate_limit_retries: int = 2
     """How often the rate limiter itself retries a request Telegram answered with 429 (RetryAfter)."""
+    polling_by_leader: bool = False
+    """Polling mode: the cluster's leader starts the polling (``TelegramChannel.leader_work``), not ``start``."""
 
     @property
     def webhook_path(self) -> str:

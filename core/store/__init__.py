@@ -38,11 +38,13 @@ class Store:
         self.secrets = InstallSecrets(self.db)
         self.channel_data: dict[str, ChannelData] = {}
         """What each registered channel keeps about its users, by channel name (``core.privacy``)."""
+        self.owned_versions: dict[str, int] = {}
+        """The schema version of each registered adapter's own tables, by owner (readiness checks them)."""
 
     def register(self, tables: TableSet, data: Callable[[OwnTables], ChannelData] | None = None) -> OwnTables:
         """Migrate an adapter's own tables and hand back a handle scoped to them; ``data`` builds the
         channel's export and erasure hook on that handle. Registering again is harmless."""
-        migrate_owned(self.db, tables)
+        self.owned_versions[tables.owner] = migrate_owned(self.db, tables)
         own = OwnTables(self.db, tables)
         if data is not None:
             hook = data(own)

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from core.store.engine import connect
+from core.store.engine.advisory import setup_lock
 from core.store.migrations import migrate
 
 
@@ -12,5 +13,6 @@ def open_database(target: str | Path) -> Any:
     """Open (creating if needed) the store at ``target`` — a SQLite file, ":memory:" for tests, or a
     ``postgresql://`` URL — migrated to the newest schema."""
     db = connect(target)
-    migrate(db)
+    with setup_lock(db):  # workers started together migrate one at a time
+        migrate(db)
     return db

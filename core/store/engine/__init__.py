@@ -10,9 +10,11 @@ from typing import Any
 import psycopg
 
 from core.store.engine.postgres import PostgresDatabase, is_postgres_url
+from core.store.engine.reach import DatabaseUnreachable, shown_url
 from core.store.engine.sqlite import open_sqlite
 
-__all__ = ["DatabaseError", "IntegrityError", "connect", "engine_of", "is_postgres_url", "location"]
+__all__ = ["DatabaseError", "DatabaseUnreachable", "IntegrityError", "connect", "engine_of", "is_postgres_url",
+           "location", "shown_url"]
 
 IntegrityError = (sqlite3.IntegrityError, psycopg.IntegrityError)
 """A constraint (unique, foreign key, not null) refused a write, on either engine."""

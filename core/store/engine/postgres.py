@@ -23,7 +23,9 @@ from psycopg.adapt import Dumper, Loader
 from psycopg.types.string import TextLoader
 from sqlite_utils.db import ForeignKey, NotFoundError
 
+from core.store.engine.advisory import SETUP_KEY
 from core.store.engine.dialect import COMPAT_FUNCTIONS, to_postgres
+from core.store.engine.reach import CONNECT_OPTIONS, DatabaseUnreachable
 
 __all__ = ["PostgresDatabase", "PostgresTable", "is_postgres_url"]
 
@@ -111,7 +113,10 @@ class PostgresDatabase:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._conn = psycopg.connect(url, autocommit=True)
+        try:
+            self._conn = psycopg.connect(url, autocommit=True, **CONNECT_OPTIONS)
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnreachable(url, exc) from None
         for kind in (int, bool):
             self._conn.adapters.register_dumper(kind, _Untyped)
         self._conn.adapters.register_loader("numeric", _Numeric)
@@ -121,8 +126,9 @@ class PostgresDatabase:
         self._keys: dict[str, list[str]] = {}
         self._identity: dict[str, str | None] = {}
         self.conn = _Connection(self)
-        if not self.execute("select 1 from pg_proc where proname = 'fts_match' and pronargs = 2").fetchone():
-            with self.atomic():
+        with self.atomic():  # workers started together create the functions once, one at a time
+            self._conn.execute("select pg_advisory_xact_lock(%s)", [SETUP_KEY])
+            if not self._conn.execute("select 1 from pg_proc where proname = 'fts_match' and pronargs = 2").fetchone():
                 for statement in COMPAT_FUNCTIONS:
                     self._conn.execute(statement)
 
