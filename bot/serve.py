@@ -1,13 +1,14 @@
 """``kefu run``: start the store, the assistant, the HTTP host and every configured channel; stop cleanly.
 
 Several workers may share one PostgreSQL store (docs/SCALING.md): each serves every channel's
-routes; only the elected leader runs the promotions scheduler, Telegram's long polling and the
-handoff waiting watch."""
+routes; only the elected leader runs the promotions scheduler, Telegram's long polling, the
+handoff waiting watch and the shop reconciliation."""
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+from functools import partial
 
 from adapters.telegram import TelegramChannel
 from bot.app import build_assistant, build_recommender, open_store, warm_up
@@ -18,7 +19,7 @@ from bot.promotions import build_promotions
 from bot.settings import Settings
 from bot.shops import reconcile_every, start_shop
 from core.channel import Channel
-from core.cluster.leadership import LeaderWork
+from core.cluster.leadership import LeaderWork, TaskWork
 from core.shop.local import LocalShop
 from core.shop.sync import ShopSync
 
@@ -50,13 +51,14 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     host, channels = built.host, built.channels
     promotions = build_promotions(store, recommender, channels, settings) if settings.kefu_scheduler_enabled else None
     started: list[Channel] = []
-    staff, reconciling = assistant.components.staff, None
+    staff = assistant.components.staff
     shop = assistant.components.shop or LocalShop(store)
+    reconciling = None
+    if not shop.keeps_orders_in_store and settings.kefu_shop_reconcile_minutes:
+        reconciling = TaskWork(partial(reconcile_every, ShopSync(store, shop), settings.kefu_shop_reconcile_minutes),
+                               "shop-reconcile")
     try:
         await start_shop(shop)
-        if not shop.keeps_orders_in_store and settings.kefu_shop_reconcile_minutes:
-            reconciling = asyncio.create_task(reconcile_every(ShopSync(store, shop),
-                                                              settings.kefu_shop_reconcile_minutes))
         await host.start()
         for channel in channels:
             await channel.start()
@@ -64,14 +66,12 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         if staff is not None:
             connect_handoff(staff, started)
         watch = WaitingWork(staff, settings) if staff is not None else None
-        await cluster.lead(leader_work(started, promotions, watch))
+        await cluster.lead(leader_work(started, promotions, watch, reconciling))
         print(f"Kefu is running: web chat at {host.url}  (Ctrl-C stops)", flush=True)
         await stop.wait()
     finally:
         host.drain()  # first: new websockets and webhooks get 503, the balancer sends them elsewhere
         warming.cancel()
-        if reconciling is not None:
-            reconciling.cancel()
         await cluster.leadership.stop()  # the leader-only work stops first
         if staff is not None:
             await staff.stop()
@@ -86,7 +86,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
 
 def leader_work(channels: list[Channel], *others: LeaderWork | None) -> list[LeaderWork]:
     """What only the leader runs: Telegram's long polling (with several workers), then ``others``
-    (the promotions, the handoff waiting watch) where configured."""
+    (the promotions, the handoff waiting watch, the shop reconciliation) where configured."""
     work: list[LeaderWork] = [poll for channel in channels if isinstance(channel, TelegramChannel)
                               for poll in channel.leader_work()]
     return work + [each for each in others if each is not None]

@@ -8,6 +8,10 @@ from core.messages import Language
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# words of no language of their own: the labels of identity details and codes, a bare ok / yes / no
+# ("email mei@… zip 32204" from a Chinese shopper stays in Chinese)
+_NEUTRAL_WORDS = frozenset({"email", "mail", "zip", "zipcode", "postcode", "postal", "code", "phone", "tel", "mobile",
+                            "id", "no", "ok", "okay", "yes"})
 _ORDER_LIKE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|#?[A-Z]{1,3}\d{5,}|\d{5,}")  # emails count as neither
 
 
@@ -20,11 +24,12 @@ class LanguageGuess:
 
 
 def detect_language(text: str, fallback: Language = "en") -> LanguageGuess:
-    """Guess the language from the scripts used. Order numbers, codes and emails don't count as English;
-    a message with any real Chinese is answered in Chinese ("我的order到了吗" -> zh, mixed)."""
+    """Guess the language from the scripts used. Order numbers, codes, emails and their labels ("zip",
+    "email") don't count as English, so a message of only those keeps ``fallback`` (the conversation's
+    language); a message with any real Chinese is answered in Chinese ("我的order到了吗" -> zh, mixed)."""
     cleaned = _ORDER_LIKE.sub(" ", text)
     han = len(_HAN.findall(cleaned))
-    latin_words = len(_LATIN_WORD.findall(cleaned))
+    latin_words = sum(word.lower() not in _NEUTRAL_WORDS for word in _LATIN_WORD.findall(cleaned))
     if han == 0 and latin_words == 0:
         return LanguageGuess(fallback, False)
     if han == 0:

@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from core.cluster.leadership import AdvisoryLeadership, LeaderTiming, SoleLeader
+from core.cluster.leadership import AdvisoryLeadership, LeaderTiming, SoleLeader, TaskWork
 
 FAST = LeaderTiming(check_s=0.2, query_timeout_s=0.5)
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,3 +143,23 @@ async def test_one_process_on_sqlite_always_leads():
     await leadership.stop()
     assert [(kind, name) for kind, name, _ in log] == [("start", "one"), ("start", "two"), ("stop", "two"),
                                                       ("stop", "one")]
+
+
+async def test_a_background_task_runs_while_leading_and_is_cancelled_after():
+    ticks: list[str] = []
+
+    async def tick() -> None:
+        try:
+            while True:
+                ticks.append("tick")
+                await asyncio.sleep(0.05)
+        finally:
+            ticks.append("cancelled")
+
+    leadership = SoleLeader()
+    await leadership.start([TaskWork(tick, "ticker")])
+    await asyncio.sleep(0.2)
+    await leadership.stop()
+    count = len(ticks)
+    await asyncio.sleep(0.2)
+    assert ticks[-1] == "cancelled" and count == len(ticks) and ticks.count("tick") >= 2

@@ -143,6 +143,7 @@ def test_refund_methods_named_map_onto_the_orders_payments(text, paid, named):
 @pytest.mark.parametrize(("text", "customer", "order", "amount"), [
     ("my order got cancelled last week, has the money come back to me yet?", AVA, "#W8074062", "$1,352.12"),
     ("我取消了一个订单，钱退回来了没？", MEI, "#W5009508", "$253.26"),
+    ("前阵子取消了一个订单，钱退回来没有", MEI, "#W5009508", "$253.26"),  # the 我 unsaid, as Chinese does
 ])
 async def test_a_refund_question_before_verifying_is_answered_after_it(tau, text, customer, order, amount):
     _, say = tau
@@ -157,6 +158,7 @@ async def test_a_refund_question_before_verifying_is_answered_after_it(tau, text
     ("I want my money back for my order", False),  # asking for a refund, not its status
     ("how long does a refund usually take?", False),
     ("退款一般几天到账？", False),
+    ("前几天退了一单，钱到账了吗", True), ("取消订单以后一般多久退款？", False),
 ])
 def test_questions_whether_ones_own_money_came_back(text, own):
     assert asks_own_refund(text) is own

@@ -34,6 +34,11 @@ def _state(store) -> dict:
     ("yes, but in blue", None), ("ok wait", None), ("好，不要了", None), ("no, the other order", None),
     ("sure, when will it arrive?", None), ("no, zip is 53704", None), ("ok thanks", None),
     ("我再想想", None), ("let me think about it", None),  # a doubt alone is no answer yet
+    # a no followed by why is still a no; unless what follows points elsewhere or says yes
+    ("nah, leave it. it was a gift for my brother", "deny"), ("不用了，先留着，孩子下周还要用", "deny"),
+    ("no wait, keep it - my sister wants it after all", "deny"),
+    ("no, the blue one instead", None), ("no, go ahead", None), ("keep it, but change the size", None),
+    ("不要了，换成别的颜色", None),
 ])
 def test_a_yes_or_no_is_read_clause_by_clause(text, reading):
     assert natural_answer(text) == reading
@@ -65,6 +70,31 @@ async def test_a_natural_no_in_chinese_keeps_the_order(tau):
     assert "保持原样" in kept and store.orders.get("#W6460787")["status"] == "pending"
 
 
+async def test_a_no_with_its_reason_while_a_doubt_is_voiced_keeps_the_order(tau):
+    store, say = tau
+    await say(f"{EMMA}，帮我取消W6460787，计划有变")
+    kept = await say("稍等，我考虑一下，还是先不取消了")  # a doubt beside a no is a no, not a hedge
+    assert "保持原样" in kept and store.orders.get("#W6460787")["status"] == "pending"
+
+
+async def test_keeping_the_order_while_its_reason_is_asked_drops_the_task_and_names_the_order(tau):
+    store, say = tau
+    await say(EMMA)
+    asked = await say("cancel W6460787")
+    assert "why" in asked.lower()
+    kept = await say("oh hold on, leave it. my son wants the skateboard after all")  # the product is no correction
+    assert "#W6460787" in kept and "stays as it is" in kept and "yes or no" not in kept
+    assert store.orders.get("#W6460787")["status"] == "pending" and _state(store)["active_task"] is None
+
+
+async def test_a_plain_no_while_its_reason_is_asked_is_the_reason(tau):
+    store, say = tau
+    await say(EMMA)
+    await say("cancel W6460787")
+    confirm = await say("no, it arrives too late for the trip")
+    assert "yes or no" in confirm and _state(store)["slots"]["reason"] == "no, it arrives too late for the trip"
+
+
 @pytest.mark.parametrize(("text", "parts"), [
     ("it's 915 Willow Drive", {"line1": "915 Willow Drive"}),
     ("Madison, WI", {"city": "Madison", "province": "WI"}),
@@ -75,8 +105,11 @@ async def test_a_natural_no_in_chinese_keeps_the_order(tau):
     ("street: 12 Oak Lane Apt 4", {"line1": "12 Oak Lane", "line2": "Apt 4"}),
     ("新地址：300 Pine Street, Apt 7, Seattle, WA 98101",
      {"line1": "300 Pine Street", "line2": "Apt 7", "city": "Seattle", "province": "WA", "zip": "98101"}),
+    # a corrected zip a few words after its label; a state after a labelled city
+    ("抱歉，邮政编码写错了，正确的是 98109", {"zip": "98109"}), ("the zip was a typo - should be 98109", {"zip": "98109"}),
+    ("城市：Tacoma，WA", {"city": "Tacoma", "province": "WA"}), ("city is Tacoma WA", {"city": "Tacoma", "province": "WA"}),
     # no part of an address
-    ("3 pairs please", {}), ("it came 2 days late", {}), ("订单W7464385要改地址", {}),
+    ("3 pairs please", {}), ("OK", {}), ("city Tacoma, WA, OR", {"city": "Tacoma"}), ("it came 2 days late", {}), ("订单W7464385要改地址", {}),
 ])
 def test_the_parts_of_an_address_a_message_gives(text, parts):
     assert address_pieces(text) == parts
@@ -120,6 +153,7 @@ async def test_an_address_in_pieces_in_chinese(tau):
     ("商品已经发货了还可以取消吗", "不能再"),
     ("同一件东西能换货几次", "一次"),
     ("how many times can an item be exchanged?", "once"),
+    ("is it possible to cancel once its been shipped?", "no longer"),  # "its been", the apostrophe left out
 ])
 async def test_a_question_of_what_the_shop_allows_gets_the_policy_without_an_identity_check(tau, question, answer):
     store, say = tau
@@ -158,7 +192,7 @@ async def test_the_last_option_said_wins_in_chinese(tau):
     store, say = tau
     await say(EMMA_I)
     confirm = await say("W8664580 的水杯换成红色…不对，要黑色的，容量不变")
-    assert "1000ml/stainless steel/黑色" in confirm
+    assert "1000ml/stainless steel（不锈钢）/black（黑色）" in confirm
     await say("确认")
     assert [i["variant_id"] for i in store.orders.get("#W8664580")["items"]] == ["7661609223"]
 
@@ -196,3 +230,71 @@ def test_another_option_of_a_named_orders_item_is_an_item_change(text, intent, c
     nlu = NLUResult(text, "en", False, intent, confidence, {"order_id": "W1234567", "size": "8"}, [Reading(intent, confidence)])
     turn = Turn(InboundMessage(Identity("web", "t"), text), "web:t", {"id": 1}, nlu, Sentiment("neutral", 0.0), DialogueState())
     assert flow_for(turn) == flow
+
+
+LIAM = "liam.thomas4271@example.com 20119"  # pending #W1129578: Digital Camera, Cycling Helmet M/red/high
+HARPER = "harper.ito2682@example.com 80256"  # delivered #W5673917: Cycling Helmet S/blue/high, Tablet
+
+
+async def test_a_size_said_by_its_name_is_the_size_not_another_option_with_that_value(tau):
+    store, say = tau
+    await say(LIAM)
+    confirm = await say("the helmet in W1129578 is a bit big, can I get a small instead?")
+    assert "to S/red/low" in confirm and "yes or no" in confirm  # the size S (the only S in red), no ventilation
+
+
+async def test_another_option_named_with_the_word_keeps_its_own_value(tau):
+    store, say = tau
+    await say(LIAM)
+    confirm = await say("please change the helmet in order W1129578 to medium ventilation")
+    assert "to M/red/medium" in confirm and "yes or no" in confirm  # "medium ventilation" is the ventilation
+
+
+async def test_a_size_said_by_its_chinese_name(tau):
+    store, say = tau
+    await say(HARPER)
+    confirm = await say("订单W5673917的头盔太紧了，想换成中号")
+    assert "换成 M/" in confirm and "/high（$219.88）" in confirm and "是”或“否" in confirm  # M/blue/high
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("有银色的Luggage Set吗", ["Luggage Set", "silver（银色）", "缺货"]),
+    ("any red patio umbrellas?", ["Patio Umbrella", "red", "out of stock"]),
+])
+async def test_a_product_in_an_option_it_has_sold_out_is_out_of_stock_not_missing(tau, text, said):
+    _, say = tau
+    reply = await say(text)
+    assert all(fact in reply for fact in said) and "找到" not in reply and "couldn't find" not in reply
+
+
+AVA = "ava.lopez3569@example.com 92168"  # pending #W8327915: Skateboard, Headphones (white), Laptop, Sunglasses, …
+YUSUF = "yusuf.hernandez6086@example.com 43175"  # pending #W2033238: Sunglasses black/blue/polarized/metal
+
+
+async def test_the_item_named_wins_over_one_that_only_comes_in_the_option_wished_for(tau):
+    _, say = tau
+    await say(AVA)
+    confirm = await say("the headphones in W8327915, could I get them in black instead?")
+    assert "Headphones (on-ear/wired/white)" in confirm and "/black" in confirm and "yes or no" in confirm
+
+
+async def test_a_colour_of_a_colour_option_with_another_name_in_chinese(tau):
+    _, say = tau
+    await say(YUSUF)
+    confirm = await say("W2033238 的墨镜能改成银色镜框的吗，还是金属框")  # "frame color", "frame material"
+    assert "silver（银色）/black（黑色）/polarized/metal（金属）" in confirm and "是”或“否" in confirm
+
+
+async def test_where_is_my_order_naming_its_product_tracks_that_order(tau):
+    _, say = tau
+    await say(SOFIA)
+    reply = await say("wheres my earbuds order")  # read as placing an order; five orders, one with earbuds
+    assert "#W8808917" in reply and "delivered" in reply
+
+
+async def test_after_another_customers_order_is_not_found_and_mine_tracks_ones_own(tau):
+    _, say = tau
+    await say(SOFIA)
+    assert "couldn't find" in await say("can you check order W4347784 for me? a friend asked")
+    reply = await say("alright, and mine?")
+    assert "#W" in reply and "W4347784" not in reply and "didn't quite get" not in reply

@@ -25,6 +25,14 @@ def test_language_of_a_bare_order_number_follows_the_conversation():
     assert detect_language("W1234567", fallback="zh").language == "zh"
 
 
+@pytest.mark.parametrize("text", ["email li.wei@example.com zip 10025", "E-mail: li.wei@example.com, Phone 13800138000",
+                                  "OK", "li.wei@example.com ZIP code 10025"])
+def test_identity_details_with_only_their_labels_keep_the_conversations_language(text):
+    assert detect_language(text, fallback="zh").language == "zh"
+    assert detect_language(text, fallback="en").language == "en"
+    assert detect_language("it's li.wei@example.com and 10025", fallback="zh").language == "en"  # real English words
+
+
 @pytest.mark.parametrize("text, intent", [
     ("你好", "greet"), ("hello!", "greet"), ("谢谢", "thank_you"), ("thx", "thank_you"), ("bye", "goodbye"),
     ("我想买一件红色的连衣裙", "product_search"), ("do you have phone cases?", "product_search"),

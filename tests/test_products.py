@@ -21,6 +21,7 @@ from core.recommend.stock import in_stock, sellable
 from core.retrieval.product_questions import asked_product, asks_fact
 from core.retrieval.product_types import ProductTypes, product_types, without_type_words
 from core.store import ProductQuery
+from core.vocabulary import options_label, value_name
 
 WEB = Identity("web", "products-test")
 REPO = Path(__file__).resolve().parent.parent
@@ -85,15 +86,15 @@ def test_exchange_choices_list_variants_of_unknown_stock_without_crashing(englis
     class Ctx:
         store = english_shop
     item = {"product_id": "L1", "variant_id": "l1"}
-    assert variant_choices(Ctx(), item) == {"zh": "白色", "en": "white"}
+    assert variant_choices(Ctx(), item) == {"zh": "white（白色）", "en": "white"}
 
 
 # -- one product's facts ------------------------------------------------------------------------
 def test_price_range_cheapest_and_options_count_only_what_is_on_offer():
     assert pf.price_text(PHONE) == "$1,128.99"  # the unavailable and sold-out variants are not on sale
     assert pf.cheapest(PHONE)["id"] == "p1"
-    assert pf.offered_options(PHONE, "en", "en") == "color: black; storage: 128GB"
-    assert pf.offered_options(PHONE, "zh", "zh") == "颜色：黑色；storage：128GB"
+    assert pf.offered_options(PHONE, "en") == "color: black; storage: 128GB"
+    assert pf.offered_options(PHONE, "zh") == "颜色：black（黑色）；storage：128GB"
     assert pf.stock_state(PHONE) == "in_stock"
     assert pf.stock_state([_variant("x", 1, stock=None)]) == "unknown_stock"
     assert pf.stock_state(PHONE[1:]) == "out_of_stock"
@@ -126,9 +127,13 @@ def test_a_bare_number_is_a_size_only_with_its_unit():
     assert pf.wanted_options(shoes, {}, "I have 11 questions") == {}
 
 
-def test_values_stay_in_the_shops_language_when_the_product_has_one_language():
-    assert pf.values_language({"title_zh": "Backpack", "title_en": "Backpack"}, "zh") == "en"
-    assert pf.values_language({"title_zh": "双肩包", "title_en": "Backpack"}, "zh") == "zh"
+@pytest.mark.parametrize(("option", "value", "zh"), [
+    ("color", "black", "black（黑色）"), ("Colour", "Rose Gold", "Rose Gold"), ("size", "medium", "medium（中号）"),
+    ("size", "M", "M"), ("material", "cotton", "cotton（棉）"), ("material", "棉", "棉"), ("storage", "128GB", "128GB"),
+])
+def test_a_chinese_reply_shows_the_shops_own_value_with_its_chinese_word(option, value, zh):
+    assert value_name(option, value, "zh") == zh and value_name(option, value, "en") == value
+    assert options_label({option: value, "fit": "XL"}, "zh") == f"{zh}/XL"
 
 
 # -- product types --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 
 from core.money import format_price
 from core.recommend.stock import in_stock, sellable
-from core.vocabulary import colour_name, option_name
+from core.vocabulary import option_name, value_name
 
 _NOT_VALUES = {"yes", "no", "true", "false", "none", "n/a", "standard"}  # option values too common to be named
 _MAX_ALTERNATIVES = 6
@@ -42,18 +42,18 @@ def cheapest(variants: list[dict[str, Any]]) -> dict[str, Any]:
     return min(offered, key=lambda v: (v["price_cents"], str(v["id"])))
 
 
-def options_text(options: dict[str, Any], lang: str, values_in: str) -> str:
-    """"color: red, size: M" (颜色：红色，尺码：M) for one variant's options; values in ``values_in``."""
+def options_text(options: dict[str, Any], lang: str) -> str:
+    """"color: red, size: M" (颜色：red（红色），尺码：M) for one variant's options."""
     colon, comma = ("：", "，") if lang == "zh" else (": ", ", ")
-    return comma.join(f"{option_name(k, lang)}{colon}{_shown(k, v, values_in)}" for k, v in options.items())
+    return comma.join(f"{option_name(k, lang)}{colon}{value_name(k, v, lang)}" for k, v in options.items())
 
 
-def offered_options(variants: list[dict[str, Any]], lang: str, values_in: str) -> str:
+def offered_options(variants: list[dict[str, Any]], lang: str) -> str:
     """"color: red, blue; size: M, L": every value of each option among the variants on offer."""
     values: dict[str, list[str]] = {}
     for variant in [v for v in variants if sellable(v)] or variants:
         for key, value in (variant["options"] or {}).items():
-            shown = _shown(key, value, values_in)
+            shown = value_name(key, value, lang)
             if shown not in values.setdefault(key, []):
                 values[key].append(shown)
     separator, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
@@ -111,26 +111,15 @@ def availability(variants: list[dict[str, Any]], wanted: dict[str, str]) -> Avai
     return Availability(wanted, state, [v for v in matching if sellable(v)], alternatives[:_MAX_ALTERNATIVES])
 
 
-def choice_text(options: dict[str, str], lang: str, values_in: str) -> str:
-    """One choice of options as a shopper reads it: "rose gold", "size 11" (尺码 11)."""
+def choice_text(options: dict[str, str], lang: str) -> str:
+    """One choice of options as a shopper reads it: "rose gold", "size 11" (尺码 11), "gold（金色）"."""
     parts = []
     for key, value in options.items():
         if "colo" in key.lower():
-            parts.append(colour_name(value, values_in))
+            parts.append(value_name(key, value, lang))
         else:
-            parts.append(f"{option_name(key, lang)} {value}")
+            parts.append(f"{option_name(key, lang)} {value_name(key, value, lang)}")
     return (" / " if lang == "en" else "、").join(parts)
-
-
-def values_language(product: dict[str, Any], lang: str) -> str:
-    """The language option values are shown in: the shopper's, unless the product is described in one
-    language only (an English-only shop's "black" stays "black", the word its data and orders use)."""
-    own_title = product.get("title_zh") and product.get("title_zh") != product.get("title_en")
-    return lang if own_title else "en"
-
-
-def _shown(key: str, value: Any, lang: str) -> str:
-    return colour_name(str(value), lang) if "colo" in key.lower() else str(value)
 
 
 def _names_value(word: str, lowered: str) -> bool:

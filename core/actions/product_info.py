@@ -36,11 +36,9 @@ class ProductInfoAction(Action):
             "title": title,
             "description": {lang: _lead(product[f"description_{lang}"], lang) for lang in ("zh", "en")},
             "price": pf.price_text(variants),
-            "cheapest": {lang: _cheapest_line(variants, asked, lang, pf.values_language(product, lang))
-                         for lang in ("zh", "en")},
-            "options": {lang: pf.offered_options(variants, lang, pf.values_language(product, lang)) for lang in ("zh", "en")},
-            "stock": {lang: _stock_line(variants, asked, title[lang], lang, pf.values_language(product, lang))
-                      for lang in ("zh", "en")},
+            "cheapest": {lang: _cheapest_line(variants, asked, lang) for lang in ("zh", "en")},
+            "options": {lang: pf.offered_options(variants, lang) for lang in ("zh", "en")},
+            "stock": {lang: _stock_line(variants, asked, title[lang], lang) for lang in ("zh", "en")},
         }
         also = []
         if self._recommender is not None:  # after a product question: what goes with it or is like it
@@ -56,21 +54,21 @@ def _lead(description: str | None, lang: str) -> str:
     return (f"：{description}" if lang == "zh" else f": {description}") if description else ""
 
 
-def _cheapest_line(variants: list[dict], asked: pf.Availability | None, lang: str, values_in: str) -> str:
+def _cheapest_line(variants: list[dict], asked: pf.Availability | None, lang: str) -> str:
     """"Cheapest: $45.09 (capacity: 500ml, …). " when prices differ (among the asked options, if any)."""
     if len({v["price_cents"] for v in variants}) < 2:
         return ""
     pool = asked.matching if asked and asked.matching else variants
     best = pf.cheapest(pool)
     return t("product_cheapest", lang, price=format_price(best["price_cents"], best["currency"]),
-             options=pf.options_text(best["options"] or {}, lang, values_in))
+             options=pf.options_text(best["options"] or {}, lang))
 
 
-def _stock_line(variants: list[dict], asked: pf.Availability | None, title: str, lang: str, values_in: str) -> str:
+def _stock_line(variants: list[dict], asked: pf.Availability | None, title: str, lang: str) -> str:
     """Whether the asked options (else the product) can be had, with what is on offer instead."""
     if asked is None:
         return t(f"product_{pf.stock_state(variants)}", lang)
-    choice = pf.choice_text(asked.wanted, lang, values_in)
-    others = ("、" if lang == "zh" else ", ").join(pf.choice_text(c, lang, values_in) for c in asked.alternatives)
+    choice = pf.choice_text(asked.wanted, lang)
+    others = ("、" if lang == "zh" else ", ").join(pf.choice_text(c, lang) for c in asked.alternatives)
     key = f"option_{asked.state}" + ("_instead" if others else "")
     return t(key, lang, title=title, choice=choice, others=others)

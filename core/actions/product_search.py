@@ -1,10 +1,12 @@
-"""Product search over the store, paged, shown as cards: the product type asked for first, and a
-plain "nothing fits" with the nearest products when nothing satisfies the shopper's limits."""
+"""Product search over the store, paged, shown as cards: the product type asked for first, a product
+asked for in an option it has out of stock said to be so, and a plain "nothing fits" with the nearest
+products when nothing satisfies the shopper's limits."""
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
+from core.actions import product_facts as pf
 from core.actions.base import Action
 from core.actions.describe import describe_query
 from core.recommend.base import Recommender
@@ -72,6 +74,9 @@ class ProductSearchAction(Action):
                       description: dict[str, str]) -> ActionResult:
         """Nothing satisfies the limits: say so; for a type within a category, offer the type without the
         limits (nearest first) and what the category has within them; else the recommender's picks."""
+        sold_out = self._sold_out(turn, query, kind)
+        if sold_out is not None:
+            return sold_out
         nearest = _nearest(self._store, query, kind) + others if kind is not None and _narrows(kind) else []
         if nearest:
             turn.state.last_shown = [h.product["id"] for h in nearest[:PAGE_SIZE]]
@@ -81,6 +86,28 @@ class ProductSearchAction(Action):
         alternatives = self._recommender.recommend(customer_id, ProductQuery(category=query.category), k=3)
         template = "search_none" if alternatives else "search_none_at_all"
         return ActionResult(template, {"description": description}, recommendations=alternatives)
+
+    def _sold_out(self, turn: Turn, query: ProductQuery, kind: ProductType | None) -> ActionResult | None:
+        """A product asked for in an option it has but cannot sell now ("有金色的Smartphone吗", "Fleece Jacket
+        有M码吗"): that option is out of stock, said so with what is on offer instead, never "not found"."""
+        if not query.options:
+            return None
+        for hit in self._store.catalog.search(replace(query, options={})):
+            if _narrows(kind) and not kind.fits(hit.product):  # type: ignore[union-attr]
+                continue
+            variants = self._store.catalog.variants(hit.product["id"])
+            wanted = pf.wanted_options(variants, turn.nlu.entities, turn.message.text)
+            asked = pf.availability(variants, wanted) if wanted else None
+            if asked is not None and asked.state == "out_of_stock":
+                product = hit.product
+                title = {"zh": product["title_zh"] or product["title_en"], "en": product["title_en"] or product["title_zh"]}
+                others = {lang: ("、" if lang == "zh" else ", ").join(pf.choice_text(c, lang) for c in asked.alternatives)
+                          for lang in ("zh", "en")}
+                turn.state.last_shown = [product["id"]]
+                return ActionResult("option_out_of_stock_instead" if asked.alternatives else "option_out_of_stock",
+                                    {"title": title, "choice": {lang: pf.choice_text(wanted, lang) for lang in ("zh", "en")},
+                                     "others": others}, products=[hit])
+        return None
 
     def _describe(self, query: ProductQuery, kind: ProductType | None) -> dict[str, str]:
         """The query in words, naming the product type when one was asked for."""

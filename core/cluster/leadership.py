@@ -15,16 +15,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import psycopg
 
 from core.store.engine.advisory import advisory_key
 from core.store.engine.reach import CONNECT_OPTIONS
 
-__all__ = ["AdvisoryLeadership", "LEADER_KEY", "LeaderTiming", "LeaderWork", "Leadership", "SoleLeader"]
+__all__ = ["AdvisoryLeadership", "LEADER_KEY", "LeaderTiming", "LeaderWork", "Leadership", "SoleLeader", "TaskWork"]
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,23 @@ class LeaderWork(Protocol):
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
+
+
+class TaskWork:
+    """Leader-only work that is one background task: ``run()`` started, cancelled when it stops."""
+
+    def __init__(self, run: Callable[[], Coroutine[Any, Any, None]], name: str) -> None:
+        self._run, self._name = run, name
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=self._name)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
 
 
 class Leadership(ABC):

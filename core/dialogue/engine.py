@@ -18,7 +18,7 @@ from core.dialogue.flows.base import Flow, FlowContext, both, task_label
 from core.dialogue.flows.cancel import CancelOrderFlow
 from core.dialogue.flows.coupons import CouponsFlow
 from core.dialogue.flows.invoice import InvoiceFlow
-from core.dialogue.flows.slots import names_awaited_value
+from core.dialogue.flows.slots import names_an_item, names_awaited_value
 from core.dialogue.flows.lookup import RefundStatusFlow, TrackOrderFlow
 from core.dialogue.flows.returns import ReturnFlow
 from core.dialogue.flows.variants import ChangeItemsFlow, ExchangeFlow
@@ -82,11 +82,14 @@ class TaskEngine:
         state.active_task, state.pending, state.awaiting, state.slots = None, None, None, {}
 
     def abandon(self, turn: Turn) -> ActionResult:
-        """Drop the task, nothing changed; a no to a change waiting for its yes names the order that stays
-        as it is ("OK, I won't go ahead: order #W… stays as it is")."""
+        """Drop the task, nothing changed; a no to a change waiting for its yes, or to one whose order the
+        verified shopper's flow has found, names the order that stays as it is ("OK, I won't go ahead:
+        order #W… stays as it is")."""
         state = turn.state
         label = task_label(state.active_task or "")
-        order_id = state.slots.get("order_id") if state.pending else None
+        flow = FLOWS.get(state.active_task or "")
+        found = turn.customer is not None and flow is not None and flow.changes_order
+        order_id = state.slots.get("order_id") if state.pending or found else None
         self.stop(turn)
         if order_id:
             return ActionResult("change_declined", {"task": label, "order_id": order_id})
@@ -106,7 +109,7 @@ class TaskEngine:
         ctx = self._context(turn, customer)
         if state.pending:
             reply = answer(turn)
-            detail = corrects(turn) or names_awaited_value(turn)  # "make it blue", "no wait, zip is 60201"
+            detail = corrects(turn, flow.slots) or names_awaited_value(turn)  # "make it blue", "no wait, zip is 60201"
             if reply == "yes" and not detail:
                 return _with_lead(await self._execute(flow, ctx), lead)
             if reply == "no" and not detail:
@@ -328,11 +331,15 @@ class TaskEngine:
                     return order, None
             ctx.slots.pop("order_id", None)
             ctx.turn.state.awaiting = "order_id"
-            if not flow.changes_order:  # a lookup ends here; a change waits for the right number
-                self.stop(ctx.turn)
+            if not flow.changes_order:  # a lookup ends here ("and mine?" asks it again); a change waits for
+                self.stop(ctx.turn)  # the right number
+                state = ctx.turn.state
+                state.refused_task, state.refused_at, state.refused_slots = flow.name, state.turn, {}
             return None, ActionResult("order_not_found", {"order_id": raw})  # the same whether it exists or not
         orders = [self._store.orders.get(o["id"]) for o in self._store.orders.for_customer(ctx.customer["id"], limit=50)]
         candidates = [o for o in orders if o and flow.relevant(ctx, o)]
+        named = [o for o in candidates if names_an_item(ctx, o)] if len(candidates) > 1 else []
+        candidates = named if len(named) == 1 else candidates  # "wheres my security camera order": that one
         recent = [o for o in candidates if o["id"] == ctx.turn.state.last_order]
         if recent or flow.name == "track_order" and candidates or len(candidates) == 1:
             chosen = await self._owned((recent or candidates)[0]["id"], ctx.customer["id"])

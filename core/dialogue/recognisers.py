@@ -40,6 +40,7 @@ _GENERAL = re.compile(r"一般|通常|平时|正常(?:情况)?|\b(?:usually|norm
 _PERSONAL = re.compile(r"\b(?:my|mine|i|i've|i'd)\b.*\b(?:orders?|refunds?|cancell?ed|returned|money|coupons?"
                        r"|vouchers?|(?:promo |discount )?codes?|invoice)\b"
                        r"|我.{0,8}(?:订单|退款|取消|退货|退了|钱|优惠券|优惠码|券|发票)"
+                       r"|(?:取消|退|买|下|订)了(?:一|两|几)?(?:个|笔|单)?(?:订单|单)"  # "之前取消了一个订单": the 我 unsaid
                        r"|(?:什么时候|啥时候|何时|哪天)|\bwhen\s+(?:will|did|is|was)\b|\bwhen's\b", re.IGNORECASE)
 # whether money already came back: "did I get my money back?", "has the refund come through?", "钱退回来了吗"
 _REFUND_ARRIVED = re.compile(
@@ -48,6 +49,12 @@ _REFUND_ARRIVED = re.compile(
     r"|\bwhere(?:'s|\s+is)\s+(?:my|the)\s+(?:money|refund)\b"
     r"|(?:退款|钱|款).{0,6}(?:到账|到了|退了|退回来|回来|收到|退给我)|(?:退款|钱).{0,4}(?:到哪|在哪)",
     re.IGNORECASE)
+_WHERE_MINE = re.compile(
+    r"\bwhere(?:'?s|\s+is|\s+are)?\s+(?:my|our)\b[^?.!,;]{0,40}?\b(?:orders?|package|parcel|delivery|shipment)\b"
+    r"|我(?:的|买的|订的|下的)[^？?。，,]{0,12}?(?:订单|快递|包裹)[^？?。，,]{0,3}?(?:到哪|在哪)", re.IGNORECASE)
+# the same question about one's own order: "what about mine then", "and my own?", "那我自己的呢"
+_AND_MINE = re.compile(r"\b(?:what|how)\s+about\s+(?:mine|my\s+own|my\s+orders?)\b|\band\s+(?:mine|my\s+own)\b|"
+                       r"^\W*(?:ok\w*|fine|alright)?\W*mine\b|我自己的|那我的|我的呢", re.IGNORECASE)
 _WANTS = re.compile(r"\b(?:want|need|would like|i'd like|give me|demand)\b|我要|想要|要求|申请", re.IGNORECASE)
 # another option instead of the one received or ordered: "想换成红色", "the size 9 instead", "swap it for blue"
 _SWAP = re.compile(r"换成|换个|换一[个件双款下]|换货|改成|改为|换为|调换"
@@ -66,7 +73,7 @@ def flow_for(turn: Turn) -> str | None:
     another option of a named order's item asks to change the item, unless the model is sure of another
     order flow; another size or colour asked for an order's item is an exchange (or, for a pending order, a
     change of its items) whatever look-up the model reads; a question whether one's own money came back is
-    the refund's status."""
+    the refund's status; asking where one's own order is, tracking."""
     nlu = turn.nlu
     flow = FLOW_OF_INTENT.get(nlu.intent)
     if flow is None and "order_id" in nlu.entities:
@@ -77,6 +84,8 @@ def flow_for(turn: Turn) -> str | None:
     if flow not in OPTION_FLOWS and (flow is None or not FLOWS[flow].changes_order or nlu.confidence < SWITCH_CONFIDENCE) \
             and asks_other_option(turn, wish_counts=flow is None):
         flow = "exchange"  # "想换成红色，订单号W…" read as tracking; for a pending order its sibling, the item change
+    if flow is None and asks_where_own_order(nlu.text):
+        flow = "track_order"  # "wheres my security camera order at" read as placing an order
     if flow is None and nlu.intent in _REFUND_QUESTION_INTENTS and asks_own_refund(nlu.text):
         flow = "refund_status"  # "I cancelled my jigsaw puzzle order, did I get my money back?"
     return retried_after_refusal(turn, flow) or flow
@@ -101,6 +110,12 @@ def asks_other_option(turn: Turn, wish_counts: bool = True) -> bool:
     return wish_counts and "order_id" in entities and bool(_WISH.search(turn.message.text))
 
 
+def asks_where_own_order(text: str) -> bool:
+    """Whether the message asks where one's own order is ("wheres my security camera order at", "我买的
+    耳机订单到哪了"), whatever the intent model reads in its product words."""
+    return bool(_WHERE_MINE.search(text))
+
+
 def about_own_orders(text: str) -> bool:
     """A message about the shopper's own order ("我有个订单取消了，退款退了吗"): verify and look, not the FAQ."""
     return bool(_PERSONAL.search(text))
@@ -120,10 +135,12 @@ def asks_own_refund(text: str) -> bool:
 
 
 def retried_after_refusal(turn: Turn, flow: str | None) -> str | None:
-    """The task refused in the turn just before, when this message names an order and asks for no other
-    flow with confidence ("sorry, I meant W…" after "W… is delivered, it can't be cancelled")."""
+    """The task refused in the turn just before, when this message names an order or asks it of the
+    shopper's own ("what about mine then", "那我自己的呢" after "W… is not in your account"), and asks for
+    no other flow with confidence ("sorry, I meant W…" after "W… is delivered, it can't be cancelled")."""
     state, nlu = turn.state, turn.nlu
-    if state.refused_task is None or state.refused_at != state.turn - 1 or "order_id" not in nlu.entities:
+    if state.refused_task is None or state.refused_at != state.turn - 1 or \
+            "order_id" not in nlu.entities and not _AND_MINE.search(nlu.text):
         return None
     return state.refused_task if flow is None or nlu.confidence < SWITCH_CONFIDENCE else None
 

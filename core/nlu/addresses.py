@@ -90,8 +90,9 @@ _LABELLED = {
                        re.IGNORECASE),
     "province": re.compile(rf"(?:^|[,，;；\s]\s*)(?:state|province|州|省份?){_IS}(?P<value>[A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff ]*)",
                            re.IGNORECASE),
-    "zip": re.compile(rf"(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|邮编|邮政编码){_IS}(?P<value>\d{{5,6}}(?:-\d{{4}})?)",
-                      re.IGNORECASE),
+    # the number may come a few words after its label: "邮编打错了，应该是78701", "zip was wrong, should be 78701"
+    "zip": re.compile(r"(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|邮编|邮政编码)[^\d\n]{0,32}?"
+                      r"(?<!\d)(?P<value>\d{5,6}(?:-\d{4})?)(?!\d)", re.IGNORECASE),
     "country": re.compile(rf"(?:^|[,，;；\s]\s*)(?:country|国家){_IS}(?P<value>[A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff .]*)",
                           re.IGNORECASE),
 }
@@ -101,6 +102,8 @@ _PIECE_SPLIT = re.compile(r"[,，;；。]|\s+(?:and|also)\s+")
 _UNIT = re.compile(r"^(?:apt|apartment|suite|ste|unit|room|flat|#)\.?\s*[A-Za-z0-9-]+$", re.IGNORECASE)
 _CITY_STATE = re.compile(r"^(?P<city>[A-Za-z][A-Za-z .'-]*?)\s*,?\s+(?P<state>[A-Z]{2})(?:\s+(?P<zip>\d{5}(?:-\d{4})?))?$")
 _STATE_ZIP = re.compile(r"^(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)$")
+_STATE_AFTER_CITY = re.compile(r"^(?P<city>[A-Za-z][A-Za-z .'-]*?)\s*,?\s+(?P<state>[A-Z]{2})$")
+_STATE_ALONE = re.compile(r"^[A-Z]{2}$")
 _ZIP_ALONE = re.compile(r"^(?:it'?s\s+|its\s+)?(?P<zip>\d{5}(?:-\d{4})?|\d{6})$", re.IGNORECASE)
 _STREET = re.compile(r"^(?:it'?s\s+|its\s+)?(?P<street>\d+[A-Za-z]?\s+[A-Za-z][A-Za-z0-9 .'-]*)$", re.IGNORECASE)
 
@@ -123,6 +126,11 @@ def address_pieces(text: str) -> dict[str, str]:
             if value:  # a street may carry its unit ("street: 12 Oak Lane Apt 4")
                 found.update(parse_address(value).fields() if key == "line1" else {key: value})
                 rest = rest[:match.start("value")] + " " * len(match["value"]) + rest[match.end("value"):]
+    if "city" in found and "province" not in found and (state := _STATE_AFTER_CITY.match(found["city"])):
+        found["city"], found["province"] = state["city"], state["state"]  # "city is Madison WI"
+    lone = [p.strip(" .'") for p in _PIECE_SPLIT.split(rest) if _STATE_ALONE.match(p.strip(" .'"))]
+    if "city" in found and "province" not in found and len(lone) == 1:
+        found["province"] = lone[0]  # "城市 Madison, WI": the state after the labelled city
     if not _read_piece(rest.strip(" ,，.'"), found):  # "Portland, OR 97205" is one piece
         for piece in (p.strip(" .'") for p in _PIECE_SPLIT.split(rest)):
             _read_piece(piece, found)

@@ -10,6 +10,7 @@ import re
 
 from core.csat import csat_step
 from core.dialogue.answers import abandons, answer, corrects
+from core.dialogue.engine import FLOWS
 from core.dialogue.flows.slots import names_awaited_value
 from core.dialogue.identity import credentials
 from core.dialogue.recognisers import (
@@ -19,11 +20,13 @@ from core.dialogue.recognisers import (
     SECOND_READING_CONFIDENCE,
     about_own_orders,
     asks_other_option,
+    asks_where_own_order,
     flow_for,
     general_question,
     is_unsubscribe,
     language_step,
     privacy_step,
+    retried_after_refusal,
     switches_task,
 )
 from core.policy.base import Policy
@@ -41,7 +44,7 @@ QUESTION_CONFIDENCE = 0.55
 # "can i still change an order once it's processed?", "订单已经处理了还能改地址吗", "换货可以换几次": what the
 # shop allows in a case, not a request about one's own order (none named, no "my" / "我的")
 _RULE_CASE = re.compile(
-    r"\bhow\s+many\s+times\b|\b(?:once|after|when|if)\s+(?:it'?s|its|it\s+(?:is|was|has\s+been)|(?:an?|the)\s+order"
+    r"\bhow\s+many\s+times\b|\b(?:once|after|when|if)\s+(?:(?:it'?s|its)(?:\s+been)?|it\s+(?:is|was|has\s+been)|(?:an?|the)\s+order"
     r"(?:\s+(?:is|was|has|has\s+been))?)\s+(?:already\s+)?(?:processed|shipped|dispatched|sent\s+out|delivered)\b"
     r"|(?:可以|能|允许)[\u4e00-\u9fff]{0,4}?(?:几次|多少次)|(?:已经|已)(?:被)?(?:处理|发货|发出|寄出|签收|送达)(?:了|后|之后|以后)?.{0,8}?(?:还|也)?(?:能|可以|可不可以|能不能)",
     re.IGNORECASE)
@@ -115,7 +118,8 @@ class DialoguePolicy(Policy):
         named_order = "order_id" in turn.nlu.entities  # an order id makes an order flow the likely reading
         sure = turn.nlu.confidence >= (SECOND_READING_CONFIDENCE if named_order else self._start_above) \
             or flow in OPTION_FLOWS and asks_other_option(turn) \
-            or named_order and flow == state.refused_task and state.refused_at == state.turn - 1  # "sorry, I meant W…"
+            or flow == "track_order" and asks_where_own_order(turn.message.text) \
+            or flow is not None and retried_after_refusal(turn, flow) == flow  # "sorry, I meant W…", "and mine?"
         if flow and sure and not _rule_question(turn) and (
                 flow not in QUESTION_FLOWS or named_order
                 or (turn.customer is not None or about_own_orders(turn.message.text))
@@ -127,12 +131,13 @@ class DialoguePolicy(Policy):
 
     def _in_task(self, turn: Turn) -> list[str]:
         state = turn.state
-        if abandons(turn, free_text_expected=state.awaiting in FREE_TEXT_SLOTS and not state.pending) \
+        slots = FLOWS[state.active_task or ""].slots
+        if abandons(turn, free_text_expected=state.awaiting in FREE_TEXT_SLOTS and not state.pending, slots=slots) \
                 and not names_awaited_value(turn):  # "no wait, the zip is 60201" corrects the address
             return ["task_abandon"]
         if turn.nlu.intent == "contact_human_agent" and turn.nlu.confidence >= DIGRESSION_CONFIDENCE:
             return ["handoff"]
-        if answer(turn) and state.pending or corrects(turn) or switches_task(turn) or self._answers_slot(turn):
+        if answer(turn) and state.pending or corrects(turn, slots) or switches_task(turn) or self._answers_slot(turn):
             return ["task"]
         if self._digression(turn, only_questions=state.awaiting in _NAMING_SLOTS, pending=bool(state.pending)):
             decided = [name for name in self._rules.decide(turn) if name != "clarify"]

@@ -5,7 +5,7 @@ from core.i18n import t
 from core.messages import Button, Language, ProductCard
 from core.money import format_price
 from core.store import ProductHit
-from core.vocabulary import colour_name
+from core.vocabulary import value_name
 
 
 def product_card(hit: ProductHit, language: Language, subtitle: str = "") -> ProductCard:
@@ -19,8 +19,8 @@ def product_card(hit: ProductHit, language: Language, subtitle: str = "") -> Pro
         colours = []
         for variant in hit.variants:
             colour = (variant.get("options") or {}).get("color")
-            if colour and colour_name(colour, language) not in colours:
-                colours.append(colour_name(colour, language))
+            if colour and value_name("color", colour, language) not in colours:
+                colours.append(value_name("color", colour, language))
         subtitle = " / ".join(colours[:5])
     title = product["title_zh"] if language == "zh" and product.get("title_zh") else product["title_en"]
     return ProductCard(

@@ -17,7 +17,7 @@ from core.shop.requests import Capability
 from core.store import Store
 from core.shop.changes import ChangePlan
 from core.turn import ActionResult, Turn
-from core.vocabulary import colour_name
+from core.vocabulary import options_label
 
 YES_NO = [("btn_yes", "/yes"), ("btn_no", "/no")]
 
@@ -150,8 +150,7 @@ def items_text(order: dict[str, Any], item_ids: list[int] | None = None) -> dict
     for lang in ("zh", "en"):
         lines = []
         for item in items:
-            options = "/".join(colour_name(str(v), lang) if k == "color" else str(v)
-                               for k, v in (item["options"] or {}).items())
+            options = options_label(item["options"], lang)
             lines.append(f"{item['name']}{f' ({options})' if options else ''} ×{item['quantity']}")
         out[lang] = ("；" if lang == "zh" else "; ").join(lines)
     return out

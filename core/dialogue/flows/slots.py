@@ -14,7 +14,7 @@ from core.recommend.stock import sellable
 from core.retrieval.product_types import product_types
 from core.shop.aftersales import REFUND_METHODS
 from core.turn import Turn
-from core.vocabulary import colour_name, colour_words
+from core.vocabulary import MATERIALS_ZH, SIZE_WORDS, colour_words, options_label
 
 _BECAUSE = re.compile(r"(?:\b(?:because|since|as|reason(?: is)?)\b|因为|原因是?|理由是?)\s*[:：]?\s*(.{2,})", re.IGNORECASE)
 _ALL = re.compile(r"\b(?:all|everything|whole order|both)\b|全部|都退|全退|整单|所有", re.IGNORECASE)
@@ -148,7 +148,8 @@ def given_parts(turn: Turn) -> dict[str, str]:
 
 def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
     """Which of the order's items: the only one, "all", a position ("the second one"), a product
-    named in the message, or a button ("/item 12")."""
+    named in the message (by its name or category first, else by an option only it has), or a button
+    ("/item 12")."""
     items = order["items"]
     if len(items) == 1:
         ctx.slots["item"] = items[0]["id"]
@@ -164,7 +165,11 @@ def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
         return
     product_id = ctx.turn.nlu.entities.get("product_id")
     picked = "item" in ctx.slots  # then only an item named by its name is another one, not by an option ("750ml")
-    named = [i for i in items if i["product_id"] == product_id or _names(ctx, i, text, by_options=not picked)]
+    # an item named by its name wins over one an option names ("the red tee … a black one": the tee,
+    # not the earbuds that also come in black)
+    by_name = [i for i in items if i["product_id"] == product_id or _names(ctx, i, text, by_options=False)]
+    named = by_name if len(by_name) == 1 or picked else \
+        [i for i in items if i["product_id"] == product_id or _names(ctx, i, text)]
     if len(named) == 1:
         ctx.slots["item"] = named[0]["id"]
         return
@@ -186,6 +191,8 @@ def _names(ctx: FlowContext, item: dict[str, Any], text: str, by_options: bool =
     title = product.get("title_zh") or ""
     if any(not title[i:i + 3].isascii() and title[i:i + 3] in text for i in range(max(len(title) - 2, 0))):
         return True  # Chinese characters only: "off" of an English "Coffee Maker" is not in "office"
+    if product.get("category") and ctx.turn.nlu.entities.get("category") == product["category"]:
+        return True  # the NLU's word for the category ("tee" for T-Shirt)
     category = next((c for c in ctx.store.catalog.categories() if c["id"] == product.get("category")), None)
     if category and any(word and len(word) >= 2 and word.lower() in lowered
                         for word in (category["name_zh"], category["name_en"], *(category["aliases"] or []))):
@@ -194,6 +201,14 @@ def _names(ctx: FlowContext, item: dict[str, Any], text: str, by_options: bool =
     if kind is not None and kind.fits(product):
         return True
     return by_options and bool(_options_named(ctx, item, text))
+
+
+def names_an_item(ctx: FlowContext, order: dict[str, Any]) -> bool:
+    """Whether the message (or the request the task began with) names one of the order's items by its
+    name or kind ("wheres my security camera order at")."""
+    request = ctx.slots.get("_request") or {}
+    texts = [ctx.turn.message.text, *([request["text"]] if request.get("text") else [])]
+    return any(_names(ctx, item, text, by_options=False) for item in order["items"] for text in texts)
 
 
 def chosen_items(order: dict[str, Any], item: Any) -> list[dict[str, Any]]:
@@ -252,17 +267,37 @@ def wanted_options(ctx: FlowContext, item: dict[str, Any], said: str) -> dict[st
     current = {k: str(v).lower() for k, v in (item["options"] or {}).items()}
     values = {(k, str(v)) for variant in ctx.store.catalog.variants(item["product_id"])
               for k, v in (variant["options"] or {}).items() if str(v).lower() not in _ANSWER_WORDS}  # "yes" answers
+    hits = [(match.start(), match.end(), key, value, form in _described_forms(key, value))
+            for key, value in values for form in _value_forms(key, value)
+            for match in re.finditer(_whole(form), text) if not _NOT_THIS.search(text[:match.start()].rstrip())]
     said_at: dict[str, list[tuple[int, str]]] = {}
-    for key, value in values:
-        for form in _value_forms(key, value):
-            for match in re.finditer(_whole(form), text):
-                if not _NOT_THIS.search(text[:match.start()].rstrip()):
-                    said_at.setdefault(key, []).append((match.start(), value))
+    for start, end, key, value, described in hits:
+        if not _outworded(start, end, key, described, hits, text):
+            said_at.setdefault(key, []).append((start, value))
     wanted = {}
     for key, hits in said_at.items():
         other = [value for _, value in sorted(hits) if value.lower() != current.get(key)]
         wanted[key] = other[-1] if other else hits[0][1]
     return wanted if any(value.lower() != current.get(key) for key, value in wanted.items()) else {}
+
+
+def _outworded(start: int, end: int, key: str, described: bool, hits: list[tuple[int, int, str, str, bool]],
+               text: str) -> bool:
+    """Whether another reading of the same words wins over this one: a longer value holding them ("extra
+    large" over "large"), or, for one option's own value that is also the word for another option's
+    value ("medium" ventilation, "a medium" size M), the word's meaning unless the option is named
+    ("medium ventilation")."""
+    for other_start, other_end, other_key, _, other_described in hits:
+        if other_start <= start and end <= other_end and other_end - other_start > end - start:
+            return True
+        if (other_start, other_end) == (start, end) and other_key != key and other_described and not described:
+            return key.lower() not in text
+    return False
+
+
+def _described_forms(key: str, value: str) -> set[str]:
+    """Words for a value that are not the value itself: a size by its name ("medium" for M, "中号")."""
+    return set(SIZE_WORDS.get(value.upper(), ())) if key.lower() == "size" else set()
 
 
 def _whole(form: str) -> str:
@@ -274,14 +309,17 @@ def _whole(form: str) -> str:
 
 def _value_forms(key: str, value: str) -> set[str]:
     """How a shopper may write an option value: as the shop does, without its plural "s" or spaces
-    ("8 hour", "8hours"), and a colour by its words in either language ("红色", "蓝")."""
+    ("8 hour", "8hours"), a colour by its words in either language ("红色", "蓝"; any colour option's: "frame
+    color"), a material by its Chinese word ("金属"), a size by its name ("medium", "中号" for M)."""
     lowered = value.lower()
     forms = {lowered, lowered.replace(" ", "")}
     if lowered.endswith("s") and len(lowered) > 3:
         forms.add(lowered[:-1])
-    if key in ("color", "colour"):
+    if "colo" in key.lower():  # "color", "frame color"
         forms |= {word for word, colour in colour_words() if colour == lowered and len(word) >= 2}
-    return {form for form in forms if form}
+    if len(MATERIALS_ZH.get(lowered, "")) >= 2:  # "金属" for metal
+        forms.add(MATERIALS_ZH[lowered])
+    return {form for form in forms | _described_forms(key, value) if form}
 
 
 def _options_named(ctx: FlowContext, item: dict[str, Any], said: str) -> dict[str, str]:
@@ -307,7 +345,6 @@ def variant_choices(ctx: FlowContext, item: dict[str, Any], among: list[str] | N
     variants = [v for v in ctx.store.catalog.variants(item["product_id"])
                 if v["id"] != item["variant_id"] and sellable(v) and (among is None or v["id"] in among)]
     for lang in ("zh", "en"):
-        names = ["/".join(colour_name(str(val), lang) if key == "color" else str(val)
-                          for key, val in (v["options"] or {}).items()) for v in variants]
+        names = [options_label(v["options"], lang) for v in variants]
         out[lang] = ("、" if lang == "zh" else ", ").join(names[:12]) or "-"
     return out

@@ -12,12 +12,11 @@ from core.i18n import t
 from core.shop.requests import Capability, ChangeItems, ItemSwap, RequestExchange, ShopRequest
 from core.shop.changes import OrderChange
 from core.turn import ActionResult
-from core.vocabulary import colour_name
+from core.vocabulary import options_label
 
 
 def _options_text(options: dict[str, Any]) -> dict[str, str]:
-    return {lang: "/".join(colour_name(str(v), lang) if k == "color" else str(v) for k, v in options.items()) or "-"
-            for lang in ("zh", "en")}
+    return {lang: options_label(options, lang) or "-" for lang in ("zh", "en")}
 
 
 class _VariantSwapFlow(Flow):
