@@ -34,7 +34,7 @@ from adapters.web import WebChannel
 from adapters.web.export_links import ExportDownloads
 from adapters.web.limits import NewConversationLimit
 from adapters.wechat import WeChatChannel, WeChatConfig
-from bot.scaling import fanout_for, limits_for
+from bot.scaling import fanout_for, limits_for, staff_sessions_for
 from bot.settings import Settings
 from bot.shops import shop_routes
 from core.actions.knowledge import KnowledgeAction
@@ -116,7 +116,8 @@ def staff_channels(assistant: Assistant, settings: Settings, host: HttpHost, acc
     hub = assistant.components.staff
     assert isinstance(hub, HandoffHub)
     password = settings.kefu_staff_password.get_secret_value() if settings.kefu_staff_password else None
-    host.mount(StaffInbox(hub, password, sections, accounts=accounts, limits=limits_for(assistant.store)).routes())
+    host.mount(StaffInbox(hub, password, sections, accounts=accounts, limits=limits_for(assistant.store),
+                          sessions=staff_sessions_for(assistant.store)).routes())
     suggest = partial(suggest_reply, assistant)
     return [SlackChannel(slack_config(settings), hub, suggest)] if settings.slack_bot_token else []
 

@@ -1,11 +1,13 @@
 """What the workers on one database share, chosen by the store's engine (docs/SCALING.md): on SQLite
 (one process) rate limits live in memory and the web chat has no other worker to reach; on
 PostgreSQL the limits are in the store, outbounds go through LISTEN/NOTIFY and the sessions each
-worker holds a socket of are in the presence table."""
+worker holds a socket of are in the presence table, and so are the console's login sessions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from adapters.inbox.auth import StaffSessions
+from adapters.inbox.staff_sessions import register as register_staff_sessions
 from core.fanout import LocalBus, LocalPresence, OutboundBus, Presence, StorePresence, new_worker_id
 from core.fanout.postgres import PostgresBus
 from core.ratelimit import Limits, MemoryLimits
@@ -38,3 +40,8 @@ def fanout_for(store: Store) -> Fanout:
         return Fanout(LocalBus(), LocalPresence())
     worker = new_worker_id()
     return Fanout(PostgresBus(store.db, worker), StorePresence(store.db, worker))
+
+
+def staff_sessions_for(store: Store) -> StaffSessions | None:
+    """Where the console's login sessions live: the store when workers share it, else None (memory)."""
+    return register_staff_sessions(store) if shared(store) else None

@@ -17,11 +17,14 @@ import aiohttp
 import pytest
 
 from adapters.http import HttpHost
+from adapters.inbox import StaffInbox
 from adapters.inbox.auth import MAX_FAILURES, StaffAuth
+from adapters.inbox.staff_sessions import TableSessions
+from adapters.inbox.staff_sessions import register as register_staff_sessions
 from adapters.web import WebChannel
 from adapters.web.limits import NewConversationLimit
 from bot.app import build_assistant
-from bot.scaling import fanout_for, limits_for
+from bot.scaling import fanout_for, limits_for, staff_sessions_for
 from core.assistant import Assistant
 from core.channel import PushError
 from core.clock import utc_now
@@ -249,6 +252,41 @@ def test_the_staff_login_lockout_counts_guesses_on_every_worker(database):
             store.close()
 
 
+def test_a_colleague_logged_in_on_one_worker_is_logged_in_on_the_other_until_logging_out(database):
+    stores = [Store(database), Store(database)]
+    try:
+        auths = [StaffAuth("right password", limits=StoreLimits(store.db), sessions=register_staff_sessions(store))
+                 for store in stores]
+        token, session = auths[0].login("ann", "right password", "203.0.113.7")
+        there = auths[1].session(token)
+        assert there is not None and (there.staff, there.csrf, there.role) == ("ann", session.csrf, session.role)
+        assert token not in str(list(stores[0].db.execute("select token_hash from staff_sessions")))  # hashed
+        assert auths[1].session("made-up") is None
+        auths[1].logout(token)
+        assert auths[0].session(token) is None
+    finally:
+        for store in stores:
+            store.close()
+
+
+async def test_the_console_logged_in_through_one_worker_answers_through_the_other(database, settings):
+    async with AsyncExitStack() as stack:
+        bases = []
+        for _ in "AB":
+            store = Store(database)
+            stack.callback(store.close)
+            hub = build_assistant(store, settings).components.staff
+            inbox = StaffInbox(hub, "right password", limits=limits_for(store), sessions=staff_sessions_for(store))
+            bases.append((await stack.enter_async_context(serving(routes=inbox.routes()))).url)
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            async with http.get(bases[1] + "staff/api/conversations") as response:
+                assert response.status == 401
+            async with http.post(bases[0] + "staff/api/login", json={"name": "Mei", "password": "right password"}) as r:
+                assert r.status == 200
+            async with http.get(bases[1] + "staff/api/conversations") as response:  # the balancer picked B
+                assert response.status == 200
+
+
 def test_the_identity_check_pause_is_shared_by_two_stores_on_one_database(database):
     stores = [Store(database), Store(database)]
     try:
@@ -296,6 +334,7 @@ def test_kefu_run_shares_limits_bus_and_presence_only_on_postgresql(database, tm
         assert isinstance(fanout.bus, PostgresBus) and isinstance(fanout.presence, StorePresence)
         assert fanout.bus.worker == fanout.presence.worker != fanout_for(on_postgres).bus.worker
         assert isinstance(limits_for(on_postgres).window("t", 1, 1.0), StoreRateLimiter)
+        assert isinstance(staff_sessions_for(on_postgres), TableSessions) and staff_sessions_for(on_sqlite) is None
         alone = fanout_for(on_sqlite)
         assert isinstance(alone.bus, LocalBus) and isinstance(alone.presence, LocalPresence)
         assert isinstance(limits_for(on_sqlite).window("t", 1, 1.0), RateLimiter)

@@ -1,7 +1,8 @@
 """Staff login for the console: per-colleague accounts (:mod:`adapters.inbox.accounts`, argon2 hashes)
 or, while no account exists, the shared bootstrap password ``KEFU_STAFF_PASSWORD`` (an owner's,
-compared as scrypt hashes in constant time); server-side sessions in an HttpOnly SameSite=Strict cookie, a CSRF token required on every POST and a
-lockout of client addresses that keep guessing.
+compared as scrypt hashes in constant time); server-side sessions (:class:`StaffSessions`: in memory,
+or in the store for several workers) in an HttpOnly SameSite=Strict cookie, a CSRF token required on
+every POST and a lockout of client addresses that keep guessing.
 
 The lockout: :data:`MAX_FAILURES` wrong passwords from one client address (the real client behind a
 trusted proxy, :mod:`adapters.forwarded`) within :data:`FAILURE_WINDOW` lock that address for
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -58,22 +60,58 @@ class StaffSession:
         return _RANK[self.role] >= _RANK[role]
 
 
+class StaffSessions(ABC):
+    """Where login sessions are kept, by cookie value: this process's memory (one worker) or the store
+    (:mod:`adapters.inbox.staff_sessions`: any worker behind a balancer knows the colleague)."""
+
+    @abstractmethod
+    def get(self, token: str) -> StaffSession | None:
+        """The session of a cookie value, expired or not; None when unknown."""
+
+    @abstractmethod
+    def put(self, token: str, session: StaffSession) -> None:
+        """Keep a new session."""
+
+    @abstractmethod
+    def drop(self, token: str) -> None:
+        """Forget a session (logged out, expired, no longer allowed)."""
+
+
+class MemorySessions(StaffSessions):
+    """Sessions in this process's memory (a restart logs everyone out)."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[str, StaffSession] = {}
+
+    def get(self, token: str) -> StaffSession | None:
+        """The session, or None."""
+        return self._sessions.get(token)
+
+    def put(self, token: str, session: StaffSession) -> None:
+        """Keep it."""
+        self._sessions[token] = session
+
+    def drop(self, token: str) -> None:
+        """Forget it."""
+        self._sessions.pop(token, None)
+
+
 def _hash(password: str, salt: bytes) -> bytes:
     # surrogatepass: a JSON body may carry lone surrogates; they hash (and are wrong) like any other text
     return hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=salt, n=2**14, r=8, p=1)
 
 
 class StaffAuth:
-    """Checks passwords and keeps sessions in memory (a restart logs everyone out). Once ``accounts``
-    has any account only accounts log in; until then the bootstrap ``password`` (if any) logs in as owner.
-    ``limits``: where the lockout's counts live (this process's memory by default)."""
+    """Checks passwords and keeps sessions. Once ``accounts`` has any account only accounts log in;
+    until then the bootstrap ``password`` (if any) logs in as owner. ``limits`` and ``sessions``: where
+    the lockout's counts and the sessions live (this process's memory by default)."""
 
     def __init__(self, password: str | None, accounts: StaffAccounts | None = None,
-                 limits: Limits | None = None) -> None:
+                 limits: Limits | None = None, sessions: StaffSessions | None = None) -> None:
         self._salt = secrets.token_bytes(16)
         self._hash = _hash(password, self._salt) if password else None
         self._accounts = accounts
-        self._sessions: dict[str, StaffSession] = {}
+        self._sessions = sessions or MemorySessions()
         limits = limits or MemoryLimits()
         self._failures = limits.window("staff:login-failures", MAX_FAILURES, FAILURE_WINDOW.total_seconds(),
                                        _seconds)
@@ -94,7 +132,7 @@ class StaffAuth:
         staff, role, bootstrap, changed = who
         session = StaffSession(staff, secrets.token_urlsafe(24), now + timedelta(seconds=SESSION_S), role, bootstrap,
                                changed)
-        self._sessions[token] = session
+        self._sessions.put(token, session)
         return token, session
 
     def enabled(self) -> bool:
@@ -123,9 +161,10 @@ class StaffAuth:
         """The live session of a cookie value, or None. A session ends early when its account was removed or
         its password changed (its role follows the account's), and a bootstrap session when the first
         account exists."""
-        session = self._sessions.get(token or "")
+        session = self._sessions.get(token) if token else None
         if session is None or session.expires < clock.utc_now() or not self._still_allowed(session):
-            self._sessions.pop(token or "", None)
+            if token:
+                self._sessions.drop(token)
             return None
         return session
 
@@ -140,7 +179,8 @@ class StaffAuth:
 
     def logout(self, token: str | None) -> None:
         """End a session."""
-        self._sessions.pop(token or "", None)
+        if token:
+            self._sessions.drop(token)
 
 
 def _seconds() -> float:

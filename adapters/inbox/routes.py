@@ -10,7 +10,7 @@ from pathlib import Path
 from aiohttp import web
 
 from adapters.inbox.accounts import StaffAccounts
-from adapters.inbox.auth import COOKIE, SESSION_S, StaffAuth, StaffSession
+from adapters.inbox.auth import COOKIE, SESSION_S, StaffAuth, StaffSession, StaffSessions
 from adapters.inbox.guard import DISABLED, Guard, json_body, json_error
 from adapters.inbox.handoffs import HandoffSection
 from adapters.inbox.section import ConsoleSection
@@ -32,9 +32,11 @@ class StaffInbox:
     with how to turn it on (an account added later turns it on without a restart)."""
 
     def __init__(self, hub: HandoffHub, password: str | None, sections: Sequence[ConsoleSection] = (),
-                 accounts: StaffAccounts | None = None, limits: Limits | None = None) -> None:
-        """``limits``: where the login lockout counts (this process's memory by default)."""
-        self._auth = StaffAuth(password, accounts, limits) if password or accounts is not None else None
+                 accounts: StaffAccounts | None = None, limits: Limits | None = None,
+                 sessions: StaffSessions | None = None) -> None:
+        """``limits`` and ``sessions``: where the login lockout counts and the login sessions live (this
+        process's memory by default; the store when several workers share it)."""
+        self._auth = StaffAuth(password, accounts, limits, sessions) if password or accounts is not None else None
         self._guard = Guard(self._auth)
         self._sections: list[ConsoleSection] = [HandoffSection(hub), *sections]
         self._static = {path.name for path in STATIC_DIR.iterdir() if _STATIC_NAME.fullmatch(path.name)}
