@@ -54,7 +54,7 @@ async def test_the_session_lists_the_sections_of_the_role_and_the_api_enforces_i
         async with session.get(host.url + "staff/api/owners/secret") as response:
             assert response.status == 200 and (await response.json())["staff"] == "Mei"
         auth: StaffAuth = inbox._auth  # the test demotes the live session to an agent's
-        [live] = auth._sessions.values()
+        [live] = auth._sessions._sessions.values()  # the memory sessions (MemorySessions)
         live.role = AGENT
         async with session.get(host.url + "staff/api/owners/secret") as response:
             assert response.status == 403

@@ -58,7 +58,7 @@ async def test_a_bad_range_is_a_400_with_a_reason(console, query):
 
 async def test_agents_may_not_see_reports(console):
     url, session, inbox = console
-    [live] = inbox._auth._sessions.values()
+    [live] = inbox._auth._sessions._sessions.values()  # the memory sessions (adapters.inbox.auth.MemorySessions)
     live.role = AGENT
     async with session.get(f"{url}?{QUERY}") as response:
         assert response.status == 403
