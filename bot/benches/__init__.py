@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bot.benches import campaign, llm, load, nlu, recommend, replies, sentiment, shop
+from bot.benches import campaign, fanout, llm, load, nlu, recommend, replies, sentiment, shop
 
-BENCHES: list[ModuleType] = [recommend, sentiment, llm, replies, nlu, campaign, load, shop]
+BENCHES: list[ModuleType] = [recommend, sentiment, llm, replies, nlu, campaign, load, fanout, shop]
