@@ -28,7 +28,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--db-engine", choices=("sqlite", "postgresql"),
                      default=os.environ.get("KEFU_TEST_DB_ENGINE", "sqlite"),
                      help="the engine of every in-memory store (Store(':memory:')): SQLite, or a fresh database "
-                          "on a private PostgreSQL (tests/pg.py) per test")
+                          "on a private PostgreSQL (tests/pg.py) per test; with postgresql, the tests marked "
+                          "no_store are skipped")
+    parser.addoption("--store-usage", metavar="FILE", default=None,
+                     help="write, per test, how many stores it opened in memory and on files (tab-separated)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "no_store: the test opens no store, so it is the same on every engine: "
+                                       "skipped under --db-engine postgresql, failed if it opens one")
+    config.addinivalue_line("markers", "file_stores: under --db-engine postgresql, the test's stores on file paths "
+                                       "(its own and its kefu subprocesses') are PostgreSQL databases too")
+    config.stash[_USAGE] = {}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``--db-engine postgresql``, skip the engine-independent tests (marked ``no_store``)."""
+    if config.getoption("--db-engine") != "postgresql":
+        return
+    skip = pytest.mark.skip(reason="no_store: opens no store, engine-independent (run by the SQLite suite)")
+    for item in items:
+        if item.get_closest_marker("no_store"):
+            item.add_marker(skip)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    path = config.getoption("--store-usage")
+    if path:
+        Path(path).write_text("".join(f"{nodeid}\t{memory}\t{files}\n"
+                                      for nodeid, (memory, files) in config.stash[_USAGE].items()))
+
+
+_USAGE = pytest.StashKey[dict[str, tuple[int, int]]]()
 
 
 @pytest.fixture(scope="session")
@@ -57,18 +88,37 @@ def postgres_databases():
 
 @pytest.fixture(autouse=True)
 def _db_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
-    """With ``--db-engine postgresql``, every ``:memory:`` store opens a fresh PostgreSQL database instead."""
-    if request.config.getoption("--db-engine") != "postgresql":
-        yield
-        return
+    """Counts the stores a test opens (a test marked ``no_store`` fails if it opens one); with
+    ``--db-engine postgresql``, every ``:memory:`` store opens a fresh PostgreSQL database instead, and in
+    a test marked ``file_stores`` every store on a file path too (one database per path)."""
     import core.store.database as database
+    from core.store.engine import is_postgres_url
+    from tests import helpers
 
-    databases = request.getfixturevalue("postgres_databases")
+    on_postgres = request.config.getoption("--db-engine") == "postgresql"
+    databases = request.getfixturevalue("postgres_databases") if on_postgres else None
+    files_too = databases is not None and request.node.get_closest_marker("file_stores") is not None
     connect = database.connect
-    monkeypatch.setattr(database, "connect",
-                        lambda target: connect(databases.new() if str(target) == ":memory:" else target))
+    opened = {"memory": 0, "files": 0}
+
+    def counted(target):
+        in_memory = str(target) == ":memory:"
+        opened["memory" if in_memory else "files"] += 1
+        if databases and in_memory:
+            target = databases.new()
+        elif files_too and not is_postgres_url(str(target)):
+            target = databases.for_path(target)
+        return connect(target)
+
+    monkeypatch.setattr(database, "connect", counted)
+    if files_too:
+        monkeypatch.setattr(helpers, "store_url", databases.for_path)
     yield
-    databases.drop_all()
+    if databases:
+        databases.drop_all()
+    request.config.stash[_USAGE][request.node.nodeid] = (opened["memory"], opened["files"])
+    if request.node.get_closest_marker("no_store") and any(opened.values()):
+        pytest.fail(f"marked no_store but opened {opened['memory']} in-memory and {opened['files']} file stores")
 
 
 def seed_small_shop(store: Store) -> None:
