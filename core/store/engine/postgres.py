@@ -23,7 +23,7 @@ from psycopg.adapt import Dumper, Loader
 from psycopg.types.string import TextLoader
 from sqlite_utils.db import ForeignKey, NotFoundError
 
-from core.store.engine.dialect import COMPAT_FUNCTIONS, to_postgres
+from core.store.engine.dialect import COMPAT_FUNCTIONS, COMPAT_VERSION, to_postgres
 
 __all__ = ["PostgresDatabase", "PostgresTable", "is_postgres_url"]
 
@@ -121,7 +121,8 @@ class PostgresDatabase:
         self._keys: dict[str, list[str]] = {}
         self._identity: dict[str, str | None] = {}
         self.conn = _Connection(self)
-        if not self.execute("select 1 from pg_proc where proname = 'fts_match' and pronargs = 2").fetchone():
+        if not self.execute("select 1 from pg_proc where proname = 'fts_match' and pronargs = 2 "
+                            "and obj_description(oid, 'pg_proc') = ?", [COMPAT_VERSION]).fetchone():
             with self.atomic():
                 for statement in COMPAT_FUNCTIONS:
                     self._conn.execute(statement)
