@@ -31,7 +31,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                           "on a private PostgreSQL (tests/pg.py) per test; with postgresql, the tests marked "
                           "no_store are skipped")
     parser.addoption("--store-usage", metavar="FILE", default=None,
-                     help="write, per test, how many stores it opened in memory and on files (tab-separated)")
+                     help="write, per test, how many stores it opened in memory and elsewhere (files, URLs, kefu "
+                          "subprocesses), tab-separated")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -88,7 +89,8 @@ def postgres_databases():
 
 @pytest.fixture(autouse=True)
 def _db_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
-    """Counts the stores a test opens (a test marked ``no_store`` fails if it opens one); with
+    """Counts the stores a test opens, its kefu subprocesses' (tests.helpers.kefu_env) too (a test marked
+    ``no_store`` fails if it opens one); with
     ``--db-engine postgresql``, every ``:memory:`` store opens a fresh PostgreSQL database instead, and in
     a test marked ``file_stores`` every store on a file path too (one database per path)."""
     import core.store.database as database
@@ -110,9 +112,12 @@ def _db_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
             target = databases.for_path(target)
         return connect(target)
 
+    def subprocess_store(path):
+        opened["files"] += 1
+        return databases.for_path(path) if files_too else None
+
     monkeypatch.setattr(database, "connect", counted)
-    if files_too:
-        monkeypatch.setattr(helpers, "store_url", databases.for_path)
+    monkeypatch.setattr(helpers, "store_url", subprocess_store)
     yield
     if databases:
         databases.drop_all()
