@@ -38,19 +38,34 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "no_store: the test opens no store, so it is the same on every engine: "
                                        "skipped under --db-engine postgresql, failed if it opens one")
+    config.addinivalue_line("markers", "sqlite_only(reason): the test's stores are SQLite files whatever "
+                                       "--db-engine says (on purpose: the reason); skipped under postgresql")
     config.addinivalue_line("markers", "file_stores: under --db-engine postgresql, the test's stores on file paths "
                                        "(its own and its kefu subprocesses') are PostgreSQL databases too")
     config.stash[_USAGE] = {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under ``--db-engine postgresql``, skip the engine-independent tests (marked ``no_store``)."""
+    """Under ``--db-engine postgresql``, skip the tests that would not touch it: marked ``no_store``
+    (they open no store) or ``sqlite_only`` (their stores stay SQLite files); counted in the summary."""
     if config.getoption("--db-engine") != "postgresql":
         return
-    skip = pytest.mark.skip(reason="no_store: opens no store, engine-independent (run by the SQLite suite)")
+    skipped = config.stash[_SKIPPED] = {"no_store": 0, "sqlite_only": 0}
     for item in items:
         if item.get_closest_marker("no_store"):
-            item.add_marker(skip)
+            reason = "no_store: opens no store, the same on every engine (the SQLite run has it)"
+        elif sqlite := item.get_closest_marker("sqlite_only"):
+            reason = f"sqlite_only: {sqlite.args[0] if sqlite.args else 'its stores are SQLite files'}"
+        else:
+            continue
+        skipped[reason.split(":")[0]] += 1
+        item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    if skipped := config.stash.get(_SKIPPED, None):
+        terminalreporter.write_line(f"--db-engine postgresql: skipped {skipped['no_store']} tests marked no_store "
+                                    f"(they open no store) and {skipped['sqlite_only']} marked sqlite_only")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -61,6 +76,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 _USAGE = pytest.StashKey[dict[str, tuple[int, int]]]()
+_SKIPPED = pytest.StashKey[dict[str, int]]()
 
 
 @pytest.fixture(scope="session")
@@ -87,43 +103,71 @@ def postgres_databases():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(autouse=True)
-def _db_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
-    """Counts the stores a test opens, its kefu subprocesses' (tests.helpers.kefu_env) too (a test marked
-    ``no_store`` fails if it opens one); with
-    ``--db-engine postgresql``, every ``:memory:`` store opens a fresh PostgreSQL database instead, and in
-    a test marked ``file_stores`` every store on a file path too (one database per path)."""
+class _StoreOpens:
+    """``core.store.database.connect`` for the session: counts the stores opened (in memory, elsewhere)
+    since the last :meth:`take`, and under ``--db-engine postgresql`` opens a fresh database for every
+    ``:memory:`` store, whatever the scope of the fixture making it, and for a file path too while
+    ``files_too`` (one database per path)."""
+
+    def __init__(self, connect, databases) -> None:
+        self._connect, self.databases = connect, databases
+        self.files_too = False
+        self.memory = self.elsewhere = 0
+
+    def __call__(self, target):
+        from core.store.engine import is_postgres_url
+
+        in_memory = str(target) == ":memory:"
+        if in_memory:
+            self.memory += 1
+        else:
+            self.elsewhere += 1
+        if self.databases and in_memory:
+            target = self.databases.new()
+        elif self.files_too and not is_postgres_url(str(target)):
+            target = self.databases.for_path(target)
+        return self._connect(target)
+
+    def subprocess_store(self, path):
+        """tests.helpers.store_url: a kefu subprocess's store counts too (and follows ``files_too``)."""
+        self.elsewhere += 1
+        return self.databases.for_path(path) if self.files_too else None
+
+    def take(self) -> tuple[int, int]:
+        counts, self.memory, self.elsewhere = (self.memory, self.elsewhere), 0, 0
+        return counts
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _store_opens(request: pytest.FixtureRequest):
+    """The session's :class:`_StoreOpens` in place of ``core.store.database.connect``."""
     import core.store.database as database
-    from core.store.engine import is_postgres_url
     from tests import helpers
 
     on_postgres = request.config.getoption("--db-engine") == "postgresql"
-    databases = request.getfixturevalue("postgres_databases") if on_postgres else None
-    files_too = databases is not None and request.node.get_closest_marker("file_stores") is not None
-    connect = database.connect
-    opened = {"memory": 0, "files": 0}
+    opens = _StoreOpens(database.connect, request.getfixturevalue("postgres_databases") if on_postgres else None)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(database, "connect", opens)
+        patch.setattr(helpers, "store_url", opens.subprocess_store)
+        yield opens
 
-    def counted(target):
-        in_memory = str(target) == ":memory:"
-        opened["memory" if in_memory else "files"] += 1
-        if databases and in_memory:
-            target = databases.new()
-        elif files_too and not is_postgres_url(str(target)):
-            target = databases.for_path(target)
-        return connect(target)
 
-    def subprocess_store(path):
-        opened["files"] += 1
-        return databases.for_path(path) if files_too else None
-
-    monkeypatch.setattr(database, "connect", counted)
-    monkeypatch.setattr(helpers, "store_url", subprocess_store)
+@pytest.fixture(autouse=True)
+def _db_engine(request: pytest.FixtureRequest, _store_opens: _StoreOpens):
+    """Per test: the stores it opened (a module fixture's go to the first test using it) are recorded
+    for ``--store-usage``, and a test marked ``no_store`` fails if it opened one; a test marked
+    ``file_stores`` has its file stores follow the engine; the databases its own fixtures made are dropped."""
+    databases = _store_opens.databases
+    _store_opens.files_too = databases is not None and request.node.get_closest_marker("file_stores") is not None
+    made = databases.count() if databases else 0
     yield
+    _store_opens.files_too = False
     if databases:
-        databases.drop_all()
-    request.config.stash[_USAGE][request.node.nodeid] = (opened["memory"], opened["files"])
-    if request.node.get_closest_marker("no_store") and any(opened.values()):
-        pytest.fail(f"marked no_store but opened {opened['memory']} in-memory and {opened['files']} file stores")
+        databases.drop_all(since=made)
+    memory, elsewhere = _store_opens.take()
+    request.config.stash[_USAGE][request.node.nodeid] = (memory, elsewhere)
+    if request.node.get_closest_marker("no_store") and memory + elsewhere:
+        pytest.fail(f"marked no_store but opened {memory} in-memory and {elsewhere} other stores")
 
 
 def seed_small_shop(store: Store) -> None:

@@ -219,11 +219,18 @@ class FreshDatabases:
             self._paths[key] = self.new()
         return self._paths[key]
 
-    def drop_all(self) -> None:
-        """Drop every database ``new()`` made (closing what still holds them)."""
-        self._paths.clear()
-        while self._made:
-            self._admin.execute(f"drop database if exists {self._made.pop()} with (force)")
+    def count(self) -> int:
+        """How many databases ``new()`` has made and not yet dropped (a mark for ``drop_all(since=)``)."""
+        return len(self._made)
+
+    def drop_all(self, since: int = 0) -> None:
+        """Drop every database ``new()`` made (after the first ``since``), closing what still holds them."""
+        dropped = set()
+        while len(self._made) > since:
+            name = self._made.pop()
+            self._admin.execute(f"drop database if exists {name} with (force)")
+            dropped.add(self.url_for(name))
+        self._paths = {path: url for path, url in self._paths.items() if url not in dropped}
 
     def close(self) -> None:
         self.drop_all()
