@@ -38,16 +38,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "no_store: the test opens no store, so it is the same on every engine: "
                                        "skipped under --db-engine postgresql, failed if it opens one")
-    config.addinivalue_line("markers", "sqlite_only(reason): the test's stores are SQLite files whatever "
-                                       "--db-engine says (on purpose: the reason); skipped under postgresql")
+    config.addinivalue_line("markers", "sqlite_only(reason): the test runs on SQLite only, skipped under "
+                                       "--db-engine postgresql; the reason says why (SQLite files on purpose, "
+                                       "or too slow there)")
     config.addinivalue_line("markers", "file_stores: under --db-engine postgresql, the test's stores on file paths "
                                        "(its own and its kefu subprocesses') are PostgreSQL databases too")
     config.stash[_USAGE] = {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under ``--db-engine postgresql``, skip the tests that would not touch it: marked ``no_store``
-    (they open no store) or ``sqlite_only`` (their stores stay SQLite files); counted in the summary."""
+    """Under ``--db-engine postgresql``, skip the tests marked ``no_store`` (they open no store) or
+    ``sqlite_only`` (with its reason); counted in the summary."""
     if config.getoption("--db-engine") != "postgresql":
         return
     skipped = config.stash[_SKIPPED] = {"no_store": 0, "sqlite_only": 0}
@@ -55,7 +56,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if item.get_closest_marker("no_store"):
             reason = "no_store: opens no store, the same on every engine (the SQLite run has it)"
         elif sqlite := item.get_closest_marker("sqlite_only"):
-            reason = f"sqlite_only: {sqlite.args[0] if sqlite.args else 'its stores are SQLite files'}"
+            reason = f"sqlite_only: {sqlite.args[0]}"
         else:
             continue
         skipped[reason.split(":")[0]] += 1
