@@ -15,7 +15,16 @@ from core.messages import Identity, InboundMessage
 from core.store import Store
 from core.store.copy import copy_database
 from core.store.engine import IntegrityError
-from core.store.engine.dialect import COMPAT_VERSION, in_json_each, insert_or, json_object, match, nocase, placeholders, rowid
+from core.store.engine.dialect import (
+    COMPAT_VERSION,
+    in_json_each,
+    insert_or,
+    json_object,
+    match,
+    nocase,
+    placeholders,
+    rowid,
+)
 from core.store.migrations import MIGRATIONS, current_version
 from tests.conftest import seed_small_shop
 from tests.helpers import run_kefu
@@ -80,6 +89,14 @@ def test_json_extract_reads_a_boolean_as_sqlite_does(engine, postgres_databases)
         assert store.db.execute("select json_extract(?, '$.a') = ?", [state, False]).fetchone()[0] in (0, False)
     finally:
         store.close()
+
+
+def test_text_with_a_nul_character_is_stored_with_a_replacement_and_found_again(pg_store):
+    pg_store.db.execute("create table nonces (nonce text primary key)")
+    pg_store.db.execute("insert into nonces (nonce) values (?)", ["a\x00b"])
+    assert pg_store.db.execute("select nonce from nonces where nonce = ?", ["a\x00b"]).fetchall() == [("a\ufffdb",)]
+    pg_store.db["nonces"].insert({"nonce": "\x00"})
+    assert pg_store.db["nonces"].count_where("nonce = ?", ["\x00"]) == 1
 
 
 def test_a_stale_database_gets_the_current_compat_functions(postgres_databases):

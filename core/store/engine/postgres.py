@@ -56,7 +56,11 @@ class _Numeric(Loader):
 
 
 def _value(value: Any) -> Any:
-    """A Python value as sqlite-utils stores it: lists and dicts as JSON text, dates as ISO text."""
+    """A Python value as sqlite-utils stores it: lists and dicts as JSON text, dates as ISO text; text
+    with U+FFFD for each NUL character, which PostgreSQL's text cannot hold (a hostile nonce or message
+    would be a server error; the same parameter always maps the same, so lookups still match)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
     if isinstance(value, (dict, list, tuple)):
         return json.dumps(value, default=repr, ensure_ascii=False)
     if isinstance(value, (datetime, date)):
