@@ -28,8 +28,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--db-engine", choices=("sqlite", "postgresql"),
                      default=os.environ.get("KEFU_TEST_DB_ENGINE", "sqlite"),
                      help="the engine of every in-memory store (Store(':memory:')): SQLite, or a fresh database "
-                          "on a private PostgreSQL (tests/pg.py) per test; with postgresql, the tests marked "
-                          "no_store are skipped")
+                          "on a private PostgreSQL (tests/pg.py); with postgresql, the tests marked no_store or "
+                          "sqlite_only are skipped (docs/SCALING.md)")
     parser.addoption("--store-usage", metavar="FILE", default=None,
                      help="write, per test, how many stores it opened in memory and elsewhere (files, URLs, kefu "
                           "subprocesses), tab-separated")

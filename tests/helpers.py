@@ -4,15 +4,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-store_url: Callable[[Path], str | None] = lambda path: None
-"""Where the store on ``path`` really is: None for the SQLite file itself, or, in a test marked
-``file_stores`` under ``--db-engine postgresql``, the PostgreSQL database standing in for it
-(tests/conftest.py sets this)."""
+
+def store_url(path: Path) -> str | None:
+    """Where the store on ``path`` really is: None for the SQLite file itself, or, in a test marked
+    ``file_stores`` under ``--db-engine postgresql``, the PostgreSQL database standing in for it
+    (tests/conftest.py replaces this function for the session)."""
+    return None
 
 
 def kefu_env(tmp_path: Path, **settings: str) -> dict[str, str]:
