@@ -4,8 +4,6 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 # pip installs with constraints.txt so torch can only ever be the CPU build on this disk.
-POSTGRES_TESTS := tests/test_store.py tests/test_store_tables.py tests/test_assistant.py tests/test_dialogue_units.py \
-                  tests/test_serve.py tests/promotions
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
 .PHONY: run test test-postgres test-fast install install-test browser medusa-deps clean
@@ -18,9 +16,10 @@ test: $(VENV)/.installed-test browser medusa-deps
 	$(BIN)/python -m pytest
 	$(MAKE) test-postgres
 
-# The store and dialogue tests again with every in-memory store on a private PostgreSQL (docs/SCALING.md).
+# The whole suite (but the slow tests) again with every store on a private PostgreSQL (docs/SCALING.md,
+# "Tests on both engines"); the tests marked no_store or sqlite_only are skipped, they would not touch it.
 test-postgres: $(VENV)/.installed-test medusa-deps
-	$(BIN)/python -m pytest --db-engine postgresql -m "not slow" $(POSTGRES_TESTS)
+	$(BIN)/python -m pytest --db-engine postgresql -m "not slow"
 
 # Developers: everything but the slow tests (real models, the browser, the Medusa server).
 test-fast: $(VENV)/.installed-test

@@ -28,7 +28,56 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--db-engine", choices=("sqlite", "postgresql"),
                      default=os.environ.get("KEFU_TEST_DB_ENGINE", "sqlite"),
                      help="the engine of every in-memory store (Store(':memory:')): SQLite, or a fresh database "
-                          "on a private PostgreSQL (tests/pg.py) per test")
+                          "on a private PostgreSQL (tests/pg.py); with postgresql, the tests marked no_store or "
+                          "sqlite_only are skipped (docs/SCALING.md)")
+    parser.addoption("--store-usage", metavar="FILE", default=None,
+                     help="write, per test, how many stores it opened in memory and elsewhere (files, URLs, kefu "
+                          "subprocesses), tab-separated")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "no_store: the test opens no store, so it is the same on every engine: "
+                                       "skipped under --db-engine postgresql, failed if it opens one")
+    config.addinivalue_line("markers", "sqlite_only(reason): the test runs on SQLite only, skipped under "
+                                       "--db-engine postgresql; the reason says why (SQLite files on purpose, "
+                                       "or too slow there)")
+    config.addinivalue_line("markers", "file_stores: under --db-engine postgresql, the test's stores on file paths "
+                                       "(its own and its kefu subprocesses') are PostgreSQL databases too")
+    config.stash[_USAGE] = {}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``--db-engine postgresql``, skip the tests marked ``no_store`` (they open no store) or
+    ``sqlite_only`` (with its reason); counted in the summary."""
+    if config.getoption("--db-engine") != "postgresql":
+        return
+    skipped = config.stash[_SKIPPED] = {"no_store": 0, "sqlite_only": 0}
+    for item in items:
+        if item.get_closest_marker("no_store"):
+            reason = "no_store: opens no store, the same on every engine (the SQLite run has it)"
+        elif sqlite := item.get_closest_marker("sqlite_only"):
+            reason = f"sqlite_only: {sqlite.args[0]}"
+        else:
+            continue
+        skipped[reason.split(":")[0]] += 1
+        item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    if skipped := config.stash.get(_SKIPPED, None):
+        terminalreporter.write_line(f"--db-engine postgresql: skipped {skipped['no_store']} tests marked no_store "
+                                    f"(they open no store) and {skipped['sqlite_only']} marked sqlite_only")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    path = config.getoption("--store-usage")
+    if path:
+        Path(path).write_text("".join(f"{nodeid}\t{memory}\t{files}\n"
+                                      for nodeid, (memory, files) in config.stash[_USAGE].items()))
+
+
+_USAGE = pytest.StashKey[dict[str, tuple[int, int]]]()
+_SKIPPED = pytest.StashKey[dict[str, int]]()
 
 
 @pytest.fixture(scope="session")
@@ -55,20 +104,71 @@ def postgres_databases():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(autouse=True)
-def _db_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
-    """With ``--db-engine postgresql``, every ``:memory:`` store opens a fresh PostgreSQL database instead."""
-    if request.config.getoption("--db-engine") != "postgresql":
-        yield
-        return
-    import core.store.database as database
+class _StoreOpens:
+    """``core.store.database.connect`` for the session: counts the stores opened (in memory, elsewhere)
+    since the last :meth:`take`, and under ``--db-engine postgresql`` opens a fresh database for every
+    ``:memory:`` store, whatever the scope of the fixture making it, and for a file path too while
+    ``files_too`` (one database per path)."""
 
-    databases = request.getfixturevalue("postgres_databases")
-    connect = database.connect
-    monkeypatch.setattr(database, "connect",
-                        lambda target: connect(databases.new() if str(target) == ":memory:" else target))
+    def __init__(self, connect, databases) -> None:
+        self._connect, self.databases = connect, databases
+        self.files_too = False
+        self.memory = self.elsewhere = 0
+
+    def __call__(self, target):
+        from core.store.engine import is_postgres_url
+
+        in_memory = str(target) == ":memory:"
+        if in_memory:
+            self.memory += 1
+        else:
+            self.elsewhere += 1
+        if self.databases and in_memory:
+            target = self.databases.new()
+        elif self.files_too and not is_postgres_url(str(target)):
+            target = self.databases.for_path(target)
+        return self._connect(target)
+
+    def subprocess_store(self, path):
+        """tests.helpers.store_url: a kefu subprocess's store counts too (and follows ``files_too``)."""
+        self.elsewhere += 1
+        return self.databases.for_path(path) if self.files_too else None
+
+    def take(self) -> tuple[int, int]:
+        counts, self.memory, self.elsewhere = (self.memory, self.elsewhere), 0, 0
+        return counts
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _store_opens(request: pytest.FixtureRequest):
+    """The session's :class:`_StoreOpens` in place of ``core.store.database.connect``."""
+    import core.store.database as database
+    from tests import helpers
+
+    on_postgres = request.config.getoption("--db-engine") == "postgresql"
+    opens = _StoreOpens(database.connect, request.getfixturevalue("postgres_databases") if on_postgres else None)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(database, "connect", opens)
+        patch.setattr(helpers, "store_url", opens.subprocess_store)
+        yield opens
+
+
+@pytest.fixture(autouse=True)
+def _db_engine(request: pytest.FixtureRequest, _store_opens: _StoreOpens):
+    """Per test: the stores it opened (a module fixture's go to the first test using it) are recorded
+    for ``--store-usage``, and a test marked ``no_store`` fails if it opened one; a test marked
+    ``file_stores`` has its file stores follow the engine; the databases its own fixtures made are dropped."""
+    databases = _store_opens.databases
+    _store_opens.files_too = databases is not None and request.node.get_closest_marker("file_stores") is not None
+    made = databases.count() if databases else 0
     yield
-    databases.drop_all()
+    _store_opens.files_too = False
+    if databases:
+        databases.drop_all(since=made)
+    memory, elsewhere = _store_opens.take()
+    request.config.stash[_USAGE][request.node.nodeid] = (memory, elsewhere)
+    if request.node.get_closest_marker("no_store") and memory + elsewhere:
+        pytest.fail(f"marked no_store but opened {memory} in-memory and {elsewhere} other stores")
 
 
 def seed_small_shop(store: Store) -> None:

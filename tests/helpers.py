@@ -9,14 +9,25 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
+def store_url(path: Path) -> str | None:
+    """Where the store on ``path`` really is: None for the SQLite file itself, or, in a test marked
+    ``file_stores`` under ``--db-engine postgresql``, the PostgreSQL database standing in for it
+    (tests/conftest.py replaces this function for the session)."""
+    return None
+
+
 def kefu_env(tmp_path: Path, **settings: str) -> dict[str, str]:
-    """An environment with its own database under ``tmp_path`` and the repo importable."""
+    """An environment with its own database under ``tmp_path`` (its PostgreSQL stand-in, see ``store_url``)
+    and the repo importable."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEFU_")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
     env["KEFU_DB_PATH"] = str(tmp_path / "kefu.db")
     env["KEFU_LLM_BACKEND"] = "templates"  # template replies unless a test asks for a model
     env["PYTHONUNBUFFERED"] = "1"
     env.update(settings)
+    url = store_url(Path(env["KEFU_DB_PATH"]))
+    if url:
+        env["KEFU_DATABASE_URL"] = url
     return env
 
 

@@ -180,7 +180,8 @@ class PostgresServer:
 
 class FreshDatabases:
     """Throw-away store databases on one server: a template migrated once (``kefu_template``), then a
-    copy of it per ``new()`` (fast: no migrations), all dropped by ``drop_all()``."""
+    copy of it per ``new()`` (fast: no migrations) or per file path (``for_path()``), all dropped by
+    ``drop_all()``."""
 
     template = "kefu_template"
 
@@ -195,6 +196,7 @@ class FreshDatabases:
         self._admin.execute(f"create database {self.template}")
         open_database(self.url_for(self.template)).close()
         self._made: list[str] = []
+        self._paths: dict[Path, str] = {}
         self._count = 0
 
     def url_for(self, name: str) -> str:
@@ -209,10 +211,26 @@ class FreshDatabases:
         self._made.append(name)
         return self.url_for(name)
 
-    def drop_all(self) -> None:
-        """Drop every database ``new()`` made (closing what still holds them)."""
-        while self._made:
-            self._admin.execute(f"drop database if exists {self._made.pop()} with (force)")
+    def for_path(self, path: str | os.PathLike[str]) -> str:
+        """The URL of the database standing in for the SQLite file ``path``: a new one the first time,
+        the same one again until ``drop_all()`` (so that a store reopened on the path finds its data)."""
+        key = Path(path).resolve()
+        if key not in self._paths:
+            self._paths[key] = self.new()
+        return self._paths[key]
+
+    def count(self) -> int:
+        """How many databases ``new()`` has made and not yet dropped (a mark for ``drop_all(since=)``)."""
+        return len(self._made)
+
+    def drop_all(self, since: int = 0) -> None:
+        """Drop every database ``new()`` made (after the first ``since``), closing what still holds them."""
+        dropped = set()
+        while len(self._made) > since:
+            name = self._made.pop()
+            self._admin.execute(f"drop database if exists {name} with (force)")
+            dropped.add(self.url_for(name))
+        self._paths = {path: url for path, url in self._paths.items() if url not in dropped}
 
     def close(self) -> None:
         self.drop_all()

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 ROOT = Path(__file__).resolve().parent.parent
 PLATFORM_SDKS = ("telegram", "slack_bolt", "slack_sdk", "apscheduler", "aiohttp.web")
 

@@ -8,6 +8,9 @@ import pytest
 
 from tests.helpers import run_kefu
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 
 @pytest.mark.slow
 def test_bench_load_reports_throughput_latency_and_no_errors(tmp_path):

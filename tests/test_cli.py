@@ -11,6 +11,9 @@ from core.messages import Identity
 from core.store import Store
 from tests.helpers import run_kefu
 
+# Under --db-engine postgresql every store here, the subprocesses' too, is a PostgreSQL database.
+pytestmark = pytest.mark.file_stores
+
 
 def _lines(output: str) -> list[dict]:
     return [json.loads(line) for line in output.splitlines() if line.strip()]

@@ -15,6 +15,9 @@ from core.demo.generate import DEFAULT_OUT_DIR, REFERENCE, build_demo_data, writ
 from core.demo.shop_tables import PALETTE
 from core.store.orders import ORDER_STATUSES
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 FILES = ("categories", "products", "customers", "orders", "faq")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 REQUIRED_TOPICS = {"returns", "exchanges", "refunds", "shipping", "payment", "invoices", "coupons",

@@ -17,6 +17,9 @@ from core.nlu.rasa import read_examples
 from core.nlu.trained import TrainedNLU
 from core.nlu.training import TRAIN_FILES, load_calibration
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL = ROOT / "bot" / "evals" / "data" / "external"
 HEADERS = {

@@ -15,6 +15,8 @@ from core.messages import Identity, InboundMessage
 from core.store import Store
 from tests.conftest import seed_small_shop
 
+pytestmark = pytest.mark.sqlite_only("SQLite busy (another sqlite3 writer holds the lock) and SQLITE_FULL (max_page_count): SQLite's own faults")
+
 
 @pytest.fixture
 def file_store(tmp_path: Path):

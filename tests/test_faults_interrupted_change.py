@@ -22,6 +22,8 @@ from core.messages import Identity, InboundMessage
 from core.privacy import erase_customer_data, export_customer_data
 from core.store import Store
 
+pytestmark = pytest.mark.sqlite_only('each story runs on a copy of a SQLite demo file (shutil.copyfile) that a fresh assistant reopens')
+
 CHANGE_STORIES = [s for s in load_stories() if (s.get("expect") or {}).get("audit")]
 """Stories whose shopper confirms a change (their expected audit entries)."""
 

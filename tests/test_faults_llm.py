@@ -22,6 +22,9 @@ from core.store import Store
 from tests.conftest import seed_small_shop
 from tests.fakes.openai_api import FakeOpenAIAPI
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 BUDGET_S = 1.0
 SLACK_S = 0.5
 """The rest of a turn (NLU, actions, the store commit) on a busy test machine."""

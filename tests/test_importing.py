@@ -13,6 +13,9 @@ from core.importing.htmltext import html_to_text
 from core.importing.readers import read_json, read_text
 from core.store import Store
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 TAU_DATA = Path(__file__).resolve().parents[1] / "data" / "tau-retail"
 

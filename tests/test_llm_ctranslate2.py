@@ -7,6 +7,9 @@ import time
 
 import pytest
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 ctranslate2 = pytest.importorskip("ctranslate2")
 
 from core.llm import embedded  # noqa: E402

@@ -11,6 +11,9 @@ from bot.settings import load_settings
 from tests.fakes.openai_api import FakeOpenAIAPI
 from tests.helpers import run_kefu
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 
 def _settings(**overrides):
     return load_settings(env_file=None, kefu_load_demo_shop=False, kefu_db_path=":memory:",

@@ -10,6 +10,9 @@ import pytest
 from core.llm.shop_tokens import ShopVocabulary, byte_alphabet, shop_token, token_text
 from tests.fakes.tiny_llm import MESSAGES
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 _CHARACTERS = {byte: character for character, byte in byte_alphabet().items()}
 
 

@@ -8,6 +8,9 @@ import os
 
 import pytest
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
@@ -72,11 +75,11 @@ async def test_the_embedded_model_streams_a_grounded_reply(tmp_path_factory):
     what the shopper sees only grows, and its final text carries every fact of the template."""
     from bot.llm import backend_name, build_local_model
     from bot.settings import load_settings
-    from core.turn import ActionResult
     from core.reply.grounding import GroundingChecker
     from core.reply.llm import GenerationLimits, LLMReplyGenerator
     from core.reply.policy import PhrasePolicy
     from core.reply.sentences import KEY_TOKENS
+    from core.turn import ActionResult
 
     settings = load_settings(env_file=None, kefu_load_demo_shop=False, kefu_db_path=":memory:",
                              kefu_llm_backend="auto")

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 

@@ -8,6 +8,9 @@ import yaml
 
 from core.nesting import MAX_DEPTH, load_json, load_yaml
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 
 def nested_json(depth: int) -> str:
     """Arrays and objects alternating, ``depth`` levels deep."""

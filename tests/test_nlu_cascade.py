@@ -14,6 +14,9 @@ from core.nlu.sentence import SentenceStage, sentence_stage_path
 from core.nlu.sentence_training import MAX_CASCADED_SHARE, choose_cascade
 from core.nlu.training import out_of_scope_bias
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 CLASSES = ["greet", "out_of_scope", "track_order"]
 
 

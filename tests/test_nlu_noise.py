@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import random
 
+import pytest
+from pypinyin import lazy_pinyin
+from rapidfuzz.distance import Levenshtein
+
 from core.nlu.entities import order_ids
 from core.nlu.noise import add_noise, chinese_typo, english_typo
 from core.nlu.training import NOISY_COPIES, with_noisy_copies
-from pypinyin import lazy_pinyin
-from rapidfuzz.distance import Levenshtein
+
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
 
 EN = "do you ship to Munich, and where is my refund for the parcel I returned last week"
 ZH = "我想问一下退款什么时候能到账，快递员说已经签收了"

@@ -60,6 +60,7 @@ async def test_intents_of_both_languages_through_the_shipped_model(nlu, text, in
     assert len(result.readings) == 2 and result.readings[0].intent == intent
 
 
+@pytest.mark.no_store
 def test_the_shipped_model_meets_its_held_out_accuracy(model):
     examples = held_out()
     for lang_files in ("zh", "en"):
@@ -68,6 +69,7 @@ def test_the_shipped_model_meets_its_held_out_accuracy(model):
         assert accuracy >= 0.93, (lang_files, accuracy)
 
 
+@pytest.mark.no_store
 def test_confidence_is_calibrated_on_the_held_out_split(model):
     examples = held_out()
     readings = [model.readings(e.text, 1)[0] for e in examples]
@@ -78,6 +80,7 @@ def test_confidence_is_calibrated_on_the_held_out_split(model):
     assert 0.2 < model.temperature < 5
 
 
+@pytest.mark.no_store
 def test_training_on_a_tiny_dataset_of_two_intents():
     examples = [Example(t, i) for i, texts in {"greet": ["hi", "hello", "你好", "hey there"],
                                                "track_order": ["where is my order", "我的快递呢", "track W1234567", "物流"]}.items()
@@ -119,16 +122,19 @@ def test_a_phone_number_is_not_taken_for_an_order_id(extractor):
     assert "order_id" not in extractor.extract("call me on 13812345678")
 
 
+@pytest.mark.no_store
 def test_rasa_annotations_are_labels_not_text():
     assert parse_annotated('where is [#W2611340](order_id) in [红色]{"entity": "color", "value": "red"}') == \
         ("where is #W2611340 in 红色", {"order_id": "#W2611340", "color": "red"})
 
 
+@pytest.mark.no_store
 def test_the_training_and_held_out_splits_do_not_overlap():
     train_texts = {normalise(e.text) for path in TRAIN_FILES for e in read_examples(path)}
     assert not train_texts & {normalise(e.text) for e in held_out()}
 
 
+@pytest.mark.no_store
 def test_the_fresh_held_out_sets_are_not_trained_on_and_cover_every_intent():
     train = read_examples(TRAIN_FILES[0]) + read_examples(TRAIN_FILES[1])
     for path in FRESH_FILES + FRESH2_FILES:
@@ -137,6 +143,7 @@ def test_the_fresh_held_out_sets_are_not_trained_on_and_cover_every_intent():
         assert {e.intent for e in fresh} == {e.intent for e in train}, path
 
 
+@pytest.mark.no_store
 def test_the_calibration_split_is_off_domain_and_not_trained_on():
     train = {normalise(e.text) for path in TRAIN_FILES for e in read_examples(path)}
     calibration = load_calibration()
@@ -178,6 +185,10 @@ async def test_the_clarifying_question_is_bilingual_and_its_answer_is_understood
     assert "30 天内退货" in answer.text
 
 
+KEFU_SUBPROCESS = pytest.mark.sqlite_only("kefu in a subprocess on its own SQLite file: an NLU command, the store "
+                                          "is incidental (tests/test_serve.py and test_cli.py run kefu on PostgreSQL)")
+
+
 def _kefu(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "KEFU_DB_PATH": str(tmp_path / "kefu.db"), "KEFU_NLU_DIR": str(tmp_path / "nlu"),
            "KEFU_LOAD_DEMO_SHOP": "false", "KEFU_SENTIMENT_ANALYZER": "lexicon", "OMP_NUM_THREADS": "1"}
@@ -185,6 +196,7 @@ def _kefu(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.Comple
                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=240)
 
 
+@KEFU_SUBPROCESS
 def test_kefu_nlu_prints_one_json_object_per_line(tmp_path):
     done = _kefu(["nlu"], tmp_path, stdin="我的快递到哪了 #W2611340\nthx!\n")
     assert done.returncode == 0, done.stderr
@@ -194,6 +206,7 @@ def test_kefu_nlu_prints_one_json_object_per_line(tmp_path):
     assert second["intent"] == "thank_you" and "polarity" in second["sentiment"]
 
 
+@KEFU_SUBPROCESS
 def test_kefu_eval_nlu_on_a_labelled_file(tmp_path):
     labelled = tmp_path / "mine.tsv"
     labelled.write_text("text\tintent\n你好\tgreet\nwhere is my order\ttrack_order\n退货政策\tcheck_refund_policy\n",
@@ -204,6 +217,7 @@ def test_kefu_eval_nlu_on_a_labelled_file(tmp_path):
     assert (tmp_path / "eval" / "confusion.png").stat().st_size > 1000
 
 
+@KEFU_SUBPROCESS
 def test_kefu_eval_nlu_with_noise_prints_clean_and_noisy_accuracy_per_language(tmp_path):
     labelled = tmp_path / "mine.tsv"
     labelled.write_text("text\tintent\n你好\tgreet\nwhere is my order\ttrack_order\n"
@@ -218,6 +232,7 @@ def test_kefu_eval_nlu_with_noise_prints_clean_and_noisy_accuracy_per_language(t
     assert rows["all"].startswith("    all: n=3 accuracy=1.000 / ") and rows["en"].startswith("    en: n=2 accuracy=1.000 / ")
 
 
+@KEFU_SUBPROCESS
 def test_kefu_import_nlu_then_train_on_a_tiny_dataset(tmp_path):
     rasa = tmp_path / "shop.yml"
     rasa.write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hi\n    - hello\n    - 你好\n'
@@ -236,6 +251,7 @@ def test_kefu_import_nlu_then_train_on_a_tiny_dataset(tmp_path):
     assert json.loads(used.stdout)["intent"] == "gift_wrap"
 
 
+@KEFU_SUBPROCESS
 def test_kefu_import_nlu_rejects_a_file_that_is_not_rasa(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("- just\n- a list\n", encoding="utf-8")

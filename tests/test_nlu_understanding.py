@@ -8,8 +8,11 @@ from core.dialogue.identity import credentials
 from core.nlu.addresses import parse_address
 from core.nlu.confirm import yes_or_no
 from core.nlu.entities import EntityExtractor, order_ids
-from core.nlu.model import IntentModel, SHIPPED_MODEL
+from core.nlu.model import SHIPPED_MODEL, IntentModel
 from core.nlu.trained import TrainedNLU
+
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
 
 
 @pytest.mark.parametrize(("text", "reading"), [

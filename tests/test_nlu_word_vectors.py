@@ -13,6 +13,9 @@ from core.nlu.rasa import Example
 from core.nlu.training import train
 from core.nlu.word_vectors import WordVectors, shipped_word_vectors
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> float:
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))

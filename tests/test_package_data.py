@@ -6,6 +6,11 @@ import tomllib
 from fnmatch import fnmatch
 from pathlib import Path
 
+import pytest
+
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("core", "adapters", "bot", "scheduler")
 

@@ -19,6 +19,7 @@ def demo():
     return demo_assistant()
 
 
+@pytest.mark.no_store
 @pytest.mark.parametrize(("text", "asks"), [
     ("我要投诉，快递三天都没动", True), ("I want to complain, my parcel hasn't moved in three days", True),
     ("我想投诉一下客服", True), ("I'd like to file a complaint", True), ("投诉你们", True),

@@ -27,6 +27,9 @@ from core.sentiment.base import Sentiment
 from core.store import ProductQuery, Store
 from core.turn import Turn
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 DAY = "2026-10-{:02d}T10:00:00+00:00"
 
 

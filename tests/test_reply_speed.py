@@ -19,6 +19,9 @@ from core.reply.prompt import build_messages
 from core.reply.templates import TemplateReplyGenerator
 from core.turn import ActionResult
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 CALIBRATION = [build_messages("You're welcome! Anything else I can help with?", "en")]
 THANKS = ActionResult("thanks", {"shop": {"zh": "店", "en": "Shop"}})
 

@@ -11,6 +11,9 @@ from core.sentiment.features import featurise, normalise, polar_cues
 from core.sentiment.linear import LinearSentiment
 from core.sentiment.mood import mood_label, smooth
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 
 @pytest.fixture(scope="module")
 def analyzer() -> LinearSentiment:

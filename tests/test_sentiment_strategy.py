@@ -2,6 +2,8 @@
 order's date, brief answers, handoff priority, review invitations, mood stored for staff."""
 from __future__ import annotations
 
+import pytest
+
 from core.messages import Identity, InboundMessage, Reply
 from core.observe import handles
 from core.recommend.base import Recommendation
@@ -10,6 +12,9 @@ from core.sentiment.tone import Tone
 from core.store import ProductQuery
 from core.turn import ActionResult
 from tests.helpers import run_kefu
+
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
 
 WEB = Identity("web", "upset-shopper")
 ALICE = Identity("telegram", "111")

@@ -58,6 +58,11 @@ async def test_the_judge_fails_an_assistant_that_always_says_ok(shop):
     assert all(not run.success for run in runs if run.task.facts)
 
 
+# On PostgreSQL the first small run had not finished after 6 minutes here; the cause is not found yet
+# (a scratch copy of the demo shop, one per task, takes 0.45 s there). docs/SCALING.md.
+SIMULATION_RUN = pytest.mark.sqlite_only("too slow on PostgreSQL for now (cause not found: docs/SCALING.md)")
+
+
 def _args(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     cli.configure(parser)
@@ -65,6 +70,7 @@ def _args(*argv: str) -> argparse.Namespace:
 
 
 @pytest.mark.parametrize("name", ["demo", "tau"])
+@SIMULATION_RUN
 async def test_a_small_run_passes_at_the_measured_floor(name):
     runs = await cli.simulate(_args("--shop", name, "--tasks", "2", "--k", "2"))
     tasks, pass1, passk = pass_rates(runs)
@@ -72,6 +78,7 @@ async def test_a_small_run_passes_at_the_measured_floor(name):
     assert pass1 >= FLOOR[name], [(r.task.name, r.problems) for r in runs if not r.success]
 
 
+@SIMULATION_RUN
 async def test_a_fixed_seed_plays_the_same_transcripts():
     args = ("--shop", "demo", "--tasks", "1", "--k", "1", "--flows", "cancel,track", "--seed", "3")
     first, second = await cli.simulate(_args(*args)), await cli.simulate(_args(*args))

@@ -15,7 +15,16 @@ from core.messages import Identity, InboundMessage
 from core.store import Store
 from core.store.copy import copy_database
 from core.store.engine import IntegrityError
-from core.store.engine.dialect import in_json_each, insert_or, json_object, match, nocase, placeholders, rowid
+from core.store.engine.dialect import (
+    COMPAT_VERSION,
+    in_json_each,
+    insert_or,
+    json_object,
+    match,
+    nocase,
+    placeholders,
+    rowid,
+)
 from core.store.migrations import MIGRATIONS, current_version
 from tests.conftest import seed_small_shop
 from tests.helpers import run_kefu
@@ -67,6 +76,35 @@ def test_cents_json_and_timestamps_come_back_as_on_sqlite(pg_store):
     assert found == (True, False)
     titles = pg_store.db.execute("select distinct json_object('en', title_en) from products where id = 'D1'").fetchone()
     assert titles == ('{"en": "French red floral dress"}',)
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_json_extract_reads_a_boolean_as_sqlite_does(engine, postgres_databases):
+    store = Store(":memory:" if engine == "sqlite" else postgres_databases.new())
+    try:
+        sql = "select json_extract(?, '$.a') = ?, json_extract(?, '$.b') = ?, json_extract(?, '$.c'), json_extract(?, '$.d')"
+        state = '{"a": true, "b": false, "c": "x", "d": null}'
+        assert store.db.execute(sql, [state, True, state, False, state, state]).fetchone() in ((1, 1, "x", None),
+                                                                                               (True, True, "x", None))
+        assert store.db.execute("select json_extract(?, '$.a') = ?", [state, False]).fetchone()[0] in (0, False)
+    finally:
+        store.close()
+
+
+def test_text_with_a_nul_character_is_stored_with_a_replacement_and_found_again(pg_store):
+    pg_store.db.execute("create table nonces (nonce text primary key)")
+    pg_store.db.execute("insert into nonces (nonce) values (?)", ["a\x00b"])
+    assert pg_store.db.execute("select nonce from nonces where nonce = ?", ["a\x00b"]).fetchall() == [("a\ufffdb",)]
+    pg_store.db["nonces"].insert({"nonce": "\x00"})
+    assert pg_store.db["nonces"].count_where("nonce = ?", ["\x00"]) == 1
+
+
+def test_a_stale_database_gets_the_current_compat_functions(postgres_databases):
+    url = postgres_databases.new()
+    Store(url).db.execute("comment on function fts_match(text, text) is null")
+    assert Store(url).db.execute("select json_extract('{\"a\": true}', '$.a')").fetchone() == ("1",)
+    assert Store(url).db.execute("select obj_description(oid, 'pg_proc') from pg_proc where proname = 'fts_match'"
+                                 ).fetchone() == (COMPAT_VERSION,)
 
 
 def test_a_failed_transaction_leaves_nothing_and_ids_keep_counting(pg_store):

@@ -26,6 +26,9 @@ from core.store import Store
 from tests.conftest import seed_small_shop
 from tests.fakes.wechat_api import FakeWeChatAPI
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 TOKEN, APP_ID, SECRET = "kefu-token", "wx-test-app", "test-secret"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 GH = "gh_kefu_shop"

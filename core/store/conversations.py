@@ -203,9 +203,8 @@ class Conversations:
         ``before`` (e.g. the CSAT question waiting for an idle conversation)."""
         return [r[0] for r in self._db.execute(
             "select c.id from conversations c join dialogue_states s on s.conversation_id = c.id "
-            "where c.status = 'bot' and c.updated_at < ? and cast(json_extract(s.state, ?) as text) in ('1', 'true') "
-            "order by c.updated_at",  # SQLite's json_extract gives 1 for true, PostgreSQL's (text) 'true'
-            [before, f"$.{flag}"]).fetchall()]
+            "where c.status = 'bot' and c.updated_at < ? and json_extract(s.state, ?) = ? order by c.updated_at",
+            [before, f"$.{flag}", True]).fetchall()]
 
     def handed_off(self, conversation_ids: list[str]) -> set[str]:
         """Those of ``conversation_ids`` that were ever handed to a colleague."""

@@ -47,23 +47,24 @@ class CsatRatings:
 
     def asked_since(self, channel: str, user_id: str, customer_id: int | None, since: str) -> bool:
         """Whether this shopper (the customer through any channel, else this identity) was asked at or after ``since``."""
+        # customer_id = NULL matches no row (and PostgreSQL cannot type a bare "? is not null")
         row = self._db.execute(
             "select 1 from csat_ratings where asked_at >= ? and ((channel = ? and user_id = ?) or customer_id = ?) "
-            "limit 1", [since, channel, user_id, customer_id]).fetchone()  # None: "= null" matches nothing
+            "limit 1", [since, channel, user_id, customer_id]).fetchone()
         return row is not None
 
     def opt_out(self, channel: str, user_id: str, customer_id: int | None) -> None:
         """Never ask this shopper again."""
         self._db.execute("insert into csat_optouts (channel, user_id, customer_id, created_at) values (?, ?, ?, ?) "
-                         "on conflict (channel, user_id) do update set "
-                         "customer_id = coalesce(excluded.customer_id, csat_optouts.customer_id)",
-                         [channel, user_id, customer_id, utc_now_iso()])
+                         "on conflict (channel, user_id) do update set customer_id = coalesce(excluded.customer_id, "
+                         "csat_optouts.customer_id)", [channel, user_id, customer_id, utc_now_iso()])
 
     def opted_out(self, channel: str, user_id: str, customer_id: int | None) -> bool:
         """Whether this shopper (this identity, or the customer through any channel) asked not to be asked."""
+        # customer_id = NULL matches no row, as above
         row = self._db.execute(
             "select 1 from csat_optouts where (channel = ? and user_id = ?) or customer_id = ? limit 1",
-            [channel, user_id, customer_id]).fetchone()  # customer_id None: "= null" matches nothing
+            [channel, user_id, customer_id]).fetchone()
         return row is not None
 
     def score_of(self, conversation_id: str) -> int | None:

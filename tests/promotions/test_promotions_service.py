@@ -21,6 +21,9 @@ from scheduler.service import PromotionService, SchedulerConfig
 from tests.fakes.channel import RecordingChannel
 from tests.helpers import run_kefu
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 
 class Inbox(RecordingChannel):
     name = "telegram"

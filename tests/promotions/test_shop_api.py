@@ -16,6 +16,9 @@ from bot.commands import coupon
 from core.promotions.coupons import Coupons
 from core.store import Store
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 KEY = "shop-secret-key"
 
 

@@ -6,14 +6,17 @@ from datetime import date
 
 import pytest
 
+from bot.settings import Settings
 from core.messages import Identity, InboundMessage
 from core.reports import ReportFilter, build_report
-from bot.settings import Settings
 from core.reports.build import handoff_category, nearest_rank
 from core.reports.retrieval import LOW_SCORE, LowScored, low_scored
 from core.store import Store
 from tests.helpers import run_kefu
 from tests.reports.seed import RANGE, expected, seed
+
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
 
 SCOPE = ReportFilter(date.fromisoformat(RANGE[0]), date.fromisoformat(RANGE[1]))
 

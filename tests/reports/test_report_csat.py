@@ -19,6 +19,9 @@ from tests.reports.seed import RANGE, seed
 from tests.staff.conftest import PASSWORD
 from tests.staff.test_inbox import login
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 SCOPE = ReportFilter(date.fromisoformat(RANGE[0]), date.fromisoformat(RANGE[1]))
 # (conversation, channel, user, language, score, comment): seed.py's conversations; web:z is outside the range
 RATINGS = [("web:a", "web", "a", "en", 5, None), ("web:b", "web", "b", "zh", None, None),

@@ -23,6 +23,9 @@ from core.store import Store
 from tests.conftest import seed_small_shop
 from tests.fakes.memory_shop import Crash, MemoryShop, sample_order
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 VERIFY = "ana@example.com 94107"
 CANCEL = ["I want to cancel order #1001", VERIFY, "I ordered the wrong size", "yes"]
 

@@ -8,12 +8,15 @@ from dataclasses import replace
 
 import pytest
 
-from bot.commands import shop as shop_command
 from bot.cli import main
+from bot.commands import shop as shop_command
 from core.shop.model import ShopProduct, ShopVariant
 from core.shop.sync import ShopSync
 from core.store import Store
 from tests.fakes.memory_shop import MemoryShop, sample_order
+
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
 
 TEE = ShopProduct("prod_tee", {"en": "Organic tee"}, (ShopVariant("var_tee_m", 5990, "USD", {"size": "M"}, stock=3),
                                                       ShopVariant("var_tee_l", 5990, "USD", {"size": "L"}, stock=0)),

@@ -22,6 +22,9 @@ from tests.fakes.telegram_api import TOKEN, FakeTelegramAPI
 from tests.slack.conftest import SlackPoster, slack_config
 from tests.telegram.conftest import exchange
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 ALICE = 111
 
 

@@ -23,6 +23,9 @@ from tests.staff.conftest import PASSWORD
 from tests.staff.test_console_shell import OwnersOnly
 from tests.staff.test_inbox import CID, SHOPPER
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 LI_PASSWORD = "li's own passphrase"
 WANG_PASSWORD = "wang's own passphrase"
 

@@ -28,6 +28,9 @@ from tests.hosting import serving
 from tests.staff.conftest import PASSWORD
 from tests.staff.test_inbox import login
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 SHOPPER = Identity("web", "review-shopper")
 CID = SHOPPER.conversation_id
 ASKED = "where is my parcel I ordered last week"

@@ -2,7 +2,12 @@
 keyboard, a press answered (no spinner left) and stored."""
 from __future__ import annotations
 
+import pytest
+
 from tests.telegram.conftest import exchange
+
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
 
 ALICE = 111  # the small shop's Alice, whose order #W1000001 is shipped
 

@@ -12,6 +12,9 @@ from adapters.telegram import delivery
 from core.messages import Identity, Reply
 from tests.telegram.conftest import until_done
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 BOB = 222
 
 

@@ -8,14 +8,17 @@ import logging
 import re
 import time
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.web.export_links import ExportDownloads
-
 from core.messages import Identity, Reply
 from tests.fakes.telegram_api import Call
 from tests.telegram.conftest import exchange, until_done
+
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
 
 ALICE, BOB, NEWCOMER = 111, 222, 999
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
+import pytest
+
 from core.promotions.campaigns import Campaigns
 from core.promotions.definition import parse_definition
 from core.promotions.planner import Planner
@@ -12,6 +14,9 @@ from core.recommend.popular import PopularityRecommender
 from scheduler.dispatch import Dispatcher
 from scheduler.pacing import Pacer, PaceSchedule
 from tests.fakes.telegram_api import FakeTelegramAPI
+
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
 
 
 async def test_promotions_go_through_the_outbox(fake_api: FakeTelegramAPI, start_channel) -> None:

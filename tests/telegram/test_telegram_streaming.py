@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from adapters.telegram.shopper import SERVICES
 from tests.fakes.streaming_llm import StreamingBackend, streaming_generator
 from tests.telegram.conftest import until_done
+
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
 
 ALICE = 111
 THANKS = "You're so welcome! It was a pleasure to help. Anything else I can help with?"

@@ -10,6 +10,9 @@ import pytest
 from tests.hosting import serving
 from tests.telegram.conftest import until_done
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 SECRET = "s3cret-Token_42"
 URL = "https://shop.example.com/hooks/telegram"
 

@@ -17,6 +17,9 @@ _ROWID = re.compile(r"\browid\b", re.IGNORECASE)
 _MATCH = re.compile(r"([\w.]+)\s+match\s+\?", re.IGNORECASE)
 _IN_JSON_EACH = re.compile(r"([\w.]+)\s+in\s+\(\s*select\s+value\s+from\s+json_each\(", re.IGNORECASE)
 
+COMPAT_VERSION = "kefu compat 2"
+"""The comment on ``fts_match`` saying which definitions a database holds (1 had no comment)."""
+
 COMPAT_FUNCTIONS = (
     # julianday(text): days since noon, 24 November 4714 BC, as SQLite counts them (UTC ISO text in).
     "create or replace function julianday(text) returns double precision language sql immutable as "
@@ -25,9 +28,11 @@ COMPAT_FUNCTIONS = (
     "do $$ begin if not exists (select 1 from pg_proc where proname = 'total') then "
     "create aggregate total(double precision) (sfunc = float8pl, stype = double precision, initcond = '0'); "
     "end if; end $$",
-    # json_extract(text, '$.a."b"'): the value at a path of keys, as text (the project reads option values).
+    # json_extract(text, '$.a."b"'): the value at a path of keys, as text (option values, state flags);
+    # a boolean is '1' or '0', as SQLite's 1 or 0 (compare it with a parameter: json_extract(…) = ?, True).
     "create or replace function json_extract(text, text) returns text language sql immutable as "
-    "$$ select ($1::jsonb) #>> string_to_array(replace(substr($2, 3), '\"', ''), '.') $$",
+    "$$ select case jsonb_typeof(v) when 'boolean' then v::text::boolean::int::text else v #>> '{}' end "
+    "from (select ($1::jsonb) #> string_to_array(replace(substr($2, 3), '\"', ''), '.') as v) as at $$",
     # json_each(text): the elements of a JSON array, as text in a column named value.
     "create or replace function json_each(text) returns table(value text) language sql immutable as "
     "$$ select json_array_elements_text($1::json) $$",
@@ -35,8 +40,10 @@ COMPAT_FUNCTIONS = (
     "create or replace function fts_match(text, text) returns boolean language sql immutable as "
     "$$ select coalesce(bool_and(term = any(string_to_array(lower($1), ' '))), false) "
     "from regexp_split_to_table(replace(lower($2), '\"', ''), '\\s+') as term where term <> '' $$",
+    f"comment on function fts_match(text, text) is '{COMPAT_VERSION}'",
 )
-"""Created once per database, in this order; the engine checks for the last one."""
+"""Created once per database, in this order, and again when the last one's comment is not
+:data:`COMPAT_VERSION` (raise it when a definition changes)."""
 
 
 def insert_or(sql: str, primary_key: Callable[[str], list[str]]) -> str:

@@ -24,7 +24,7 @@ from psycopg.types.string import TextLoader
 from sqlite_utils.db import ForeignKey, NotFoundError
 
 from core.store.engine.advisory import SETUP_KEY
-from core.store.engine.dialect import COMPAT_FUNCTIONS, to_postgres
+from core.store.engine.dialect import COMPAT_FUNCTIONS, COMPAT_VERSION, to_postgres
 from core.store.engine.reach import CONNECT_OPTIONS, DatabaseUnreachable
 
 __all__ = ["PostgresDatabase", "PostgresTable", "is_postgres_url"]
@@ -58,7 +58,11 @@ class _Numeric(Loader):
 
 
 def _value(value: Any) -> Any:
-    """A Python value as sqlite-utils stores it: lists and dicts as JSON text, dates as ISO text."""
+    """A Python value as sqlite-utils stores it: lists and dicts as JSON text, dates as ISO text; text
+    with U+FFFD for each NUL character, which PostgreSQL's text cannot hold (a hostile nonce or message
+    would be a server error; the same parameter always maps the same, so lookups still match)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
     if isinstance(value, (dict, list, tuple)):
         return json.dumps(value, default=repr, ensure_ascii=False)
     if isinstance(value, (datetime, date)):
@@ -128,7 +132,8 @@ class PostgresDatabase:
         self.conn = _Connection(self)
         with self.atomic():  # workers started together create the functions once, one at a time
             self._conn.execute("select pg_advisory_xact_lock(%s)", [SETUP_KEY])
-            if not self._conn.execute("select 1 from pg_proc where proname = 'fts_match' and pronargs = 2").fetchone():
+            if not self._conn.execute("select 1 from pg_proc where proname = 'fts_match' and pronargs = 2 "
+                                      "and obj_description(oid, 'pg_proc') = %s", [COMPAT_VERSION]).fetchone():
                 for statement in COMPAT_FUNCTIONS:
                     self._conn.execute(statement)
 

@@ -13,6 +13,9 @@ from adapters.shops.medusa.client import MedusaAuth, MedusaClient
 from core.shop.port import ShopRefused, ShopUnavailable, ShopUncertain
 from tests.pg import free_port
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 
 @pytest.fixture
 async def server():

@@ -11,6 +11,9 @@ import pytest
 
 from adapters.shops.medusa import mapping
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "medusa"
 
 

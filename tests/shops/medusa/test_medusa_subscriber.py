@@ -8,6 +8,9 @@ import pytest
 
 from tests.shops.medusa.harness import PROJECT, SUBSCRIBER, install_subscriber
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 
 def subscribed_events() -> list[str]:
     source = SUBSCRIBER.read_text()

@@ -18,6 +18,9 @@ from tests.fakes.shopify_shop import gid
 from tests.fakes.shopify_webhooks import API_SECRET, order_payload, privacy_payload, send_webhook
 from tests.shops.shopify.conftest import Seeded
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 ORDER = """query Order($id: ID!) { order(id: $id) { id name displayFinancialStatus displayFulfillmentStatus
   cancelledAt currencyCode totalPriceSet { shopMoney { amount currencyCode } }
   lineItems(first: 10) { nodes { id quantity variant { id } } }

@@ -22,6 +22,9 @@ from tests.fakes.shopify import ACCESS_TOKEN, FakeShopify
 from tests.fakes.shopify_shop import gid
 from tests.shops.shopify.conftest import Seeded
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 
 @pytest.fixture
 async def shop(fake_shopify: FakeShopify, seeded: Seeded) -> AsyncIterator[ShopifyShop]:

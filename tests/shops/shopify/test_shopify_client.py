@@ -18,6 +18,9 @@ from tests.fakes.shopify import ACCESS_TOKEN, Bucket, FakeShopify
 from tests.fakes.shopify_shop import gid
 from tests.shops.shopify.conftest import Seeded
 
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
+
 NAME = "query Name($id: ID!) { order(id: $id) { name cancelledAt } }"
 CANCEL = """mutation Cancel($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true,
   refundMethod: {originalPaymentMethodsRefund: true}) { job { id } orderCancelUserErrors { field message code } } }"""

@@ -35,6 +35,9 @@ from tests.fakes.shopify_webhooks import (
 from tests.hosting import serving
 from tests.shops.shopify.conftest import Seeded
 
+# Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
+pytestmark = pytest.mark.file_stores
+
 VERIFY = "mei@example.com 200120"
 
 

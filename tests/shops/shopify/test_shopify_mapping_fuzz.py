@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.shops.shopify import mapping
+
+# Opens no store: the same on every engine (skipped under --db-engine postgresql, tests/conftest.py).
+pytestmark = pytest.mark.no_store
 
 _KEYS = ["id", "name", "currencyCode", "totalPriceSet", "shopMoney", "amount", "customer", "email", "lineItems",
          "nodes", "variant", "product", "selectedOptions", "value", "quantity", "currentQuantity",
