@@ -46,9 +46,9 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
                   "en": "Which order is this about ({task})? Please send its number:\n{orders}"},
     "no_eligible_orders": {"zh": "您的账户里没有可以{task}的订单。", "en": "You have no orders that allow {task}."},
     "refuse_status": {
-        "zh": "订单 {order_id} 当前状态为“{status}”，按店铺政策只有{allowed}状态的订单可以{task}。",
-        "en": "Order {order_id} is {status}. Under the shop's policy, {task} is only possible for orders that "
-              "are {allowed}.",
+        "zh": "订单 {order_id} 当前状态为“{status}”，无法{task}。按店铺政策只有{allowed}状态的订单可以{task}。",
+        "en": "Order {order_id} is {status}, so {task} isn't possible for it. Under the shop's policy, {task} is "
+              "only possible for orders that are {allowed}.",
     },
     "window_unknown": {
         "zh": "商店没有订单 {order_id} 的送达日期记录，我无法确认是否仍在 {days} 天的期限内。我已请同事核实您的{task}请求，"
@@ -137,6 +137,7 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     "refund_to_original_kinds": {"zh": "原支付方式（{kinds}）", "en": "your original payment method ({kinds})"},
     "refund_method_original": {"zh": "原支付方式", "en": "original payment method"},
     "refund_method_store_credit": {"zh": "店铺余额", "en": "store credit"},
+    "refund_to_gift_card": {"zh": "您的礼品卡（店铺余额）", "en": "your gift card (store credit)"},
     "confirm_return_items": {"zh": "确认为订单 {order_id} 申请退货（{items}），退款 {refund} 到{method}吗？请回复“是”或“否”。",
                              "en": "Return {items} from order {order_id}, with {refund} refunded to {method}? "
                                    "Please answer yes or no."},

@@ -182,9 +182,12 @@ def paid_kinds(order: dict[str, Any]) -> set[str]:
     return {kind for kind in (payment_kind(p["method"]) for p in order["payments"] if p["kind"] == "payment") if kind}
 
 
-def refund_method_text(method: str, order: dict[str, Any]) -> dict[str, str]:
+def refund_method_text(method: str, order: dict[str, Any], gift_card: bool = False) -> dict[str, str]:
     """Where a refund goes, in both languages: the original payment method with its kinds ("your original
-    payment method (PayPal)"), only as far as the order's payments name them; or store credit."""
+    payment method (PayPal)"), only as far as the order's payments name them; or store credit ("your gift
+    card (store credit)" when the shopper asked for it on their gift card)."""
+    if method == "store_credit" and gift_card:
+        return {lang: t("refund_to_gift_card", lang) for lang in ("zh", "en")}
     if method != "original":
         return {lang: t(f"refund_method_{method}", lang) for lang in ("zh", "en")}
     kinds = sorted(paid_kinds(order))

@@ -49,7 +49,7 @@ class ReturnFlow(Flow):
         return ActionResult("confirm_return_items", {
             "order_id": order["id"], "items": items_text(order, [i["id"] for i in items]),
             "refund": ctx.price(self._amount(ctx, order)),
-            "method": refund_method_text(method, order)}, buttons=YES_NO)
+            "method": refund_method_text(method, order, ctx.slots.get("refund_gift_card", False))}, buttons=YES_NO)
 
     def execute(self, ctx: FlowContext, order: dict[str, Any] | None) -> ActionResult:
         """Mark the order ``return_requested`` and record the request (awaiting approval when above the limit)."""
@@ -75,7 +75,7 @@ class ReturnFlow(Flow):
             return ActionResult("done_awaiting_approval", {"order_id": order["id"], "amount": ctx.price(amount)})
         return ActionResult("done_return_items", {
             "order_id": order["id"], "refund": ctx.price(amount),
-            "method": refund_method_text(method, order)})
+            "method": refund_method_text(method, order, ctx.slots.get("refund_gift_card", False))})
 
     @staticmethod
     def _amount(ctx: FlowContext, order: dict[str, Any]) -> int:

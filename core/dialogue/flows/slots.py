@@ -22,12 +22,16 @@ _STORE_CREDIT = re.compile(r"store\s*credit|\bcredit\b(?!\s*card)|balance|余额
 _ORIGINAL = re.compile(r"original|same (?:card|way|method|account)|(?:way|how) i paid|原路|原来的?(?:付款|支付|账户|方式|渠道)|"
                        r"原(?:支付|付款)|原账户|怎么付的", re.IGNORECASE)
 # the kinds of payment method a shopper may name ("back to my PayPal", "退到我的礼品卡"), by payment_kind
-_PAYMENT_KINDS = (("gift_card", re.compile(r"gift\s*-?\s*card|礼品卡|购物卡", re.IGNORECASE)),
+_GIFT_CARD = re.compile(r"gift\s*-?\s*card|礼品卡|购物卡", re.IGNORECASE)
+_PAYMENT_KINDS = (("gift_card", _GIFT_CARD),
                   ("credit_card", re.compile(r"credit\s*card|debit\s*card|bank\s*card|信用卡|银行卡|借记卡", re.IGNORECASE)),
                   ("paypal", re.compile(r"pay\s*pal", re.IGNORECASE)),
                   ("alipay", re.compile(r"ali\s*pay|支付宝", re.IGNORECASE)),
                   ("wechat_pay", re.compile(r"we\s*chat|微信", re.IGNORECASE)),
                   ("unionpay", re.compile(r"union\s*pay|银联", re.IGNORECASE)))
+# where the refund should not go: "instead of my credit card", "rather than PayPal", "不要退到信用卡", "而不是原路"
+_NOT_THERE = re.compile(r"(?:instead\s+of|rather\s+than|\bnot\s+(?:on|to|into|back\s+to)\b|而不是|不要|不用|别)"
+                        r"[^,，;；。!！?？]*", re.IGNORECASE)
 _ANY_CARD = re.compile(r"\bcard\b|卡", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,，;；。!！]|\.(?:\s|$)|\s+(?:and|also)\s+|另外|还有")
 # clauses that say nothing about why: a greeting, a question, contact details, only an order's number
@@ -85,9 +89,12 @@ def read_refund_method(ctx: FlowContext, order: dict[str, Any] | None) -> None:
     if len(methods) == 1:
         ctx.slots["refund_method"] = methods[0]
         return
-    named = refund_method_named(ctx.turn.message.text, methods, paid_kinds(order) if order else None)
+    text = ctx.turn.message.text
+    named = refund_method_named(text, methods, paid_kinds(order) if order else None)
     if named:
         ctx.slots["refund_method"] = named
+        # store credit asked for as "my gift card": the confirmation says the shopper's card, not only the shop's word
+        ctx.slots["refund_gift_card"] = named == "store_credit" and bool(_GIFT_CARD.search(_NOT_THERE.sub(" ", text)))
 
 
 def names_awaited_value(turn: Turn) -> bool:
@@ -116,6 +123,7 @@ def refund_method_named(text: str, methods: tuple[str, ...] | list[str], paid: s
     if text.startswith("/refund ") and text.split()[1] in methods:
         return text.split()[1]
     original = "original" if "original" in methods else None
+    text = _NOT_THERE.sub(" ", text)  # "on my gift card instead of my credit card": the card not wanted names nothing
     kinds = {kind for kind, words in _PAYMENT_KINDS if words.search(text)}
     if kinds:
         if paid is None or kinds & paid:
