@@ -11,7 +11,7 @@ import re
 from core.csat import csat_step
 from core.dialogue.answers import abandons, answer, corrects
 from core.dialogue.engine import FLOWS
-from core.dialogue.flows.slots import names_awaited_value
+from core.dialogue.flows.slots import chooses_refund_method, names_awaited_value
 from core.dialogue.identity import credentials
 from core.dialogue.recognisers import (
     FREE_TEXT_SLOTS,
@@ -148,7 +148,8 @@ class DialoguePolicy(Policy):
     def _answers_slot(turn: Turn) -> bool:
         """A button, the flow's own intent, or the details the open question asks for."""
         state = turn.state
-        if turn.message.text.startswith("/") or flow_for(turn) == state.active_task or names_awaited_value(turn):
+        if turn.message.text.startswith("/") or flow_for(turn) == state.active_task or names_awaited_value(turn) \
+                or chooses_refund_method(turn, FLOWS[state.active_task or ""].slots):
             return True
         wanted = _SLOT_ENTITIES.get(state.awaiting or "", ())
         return any(key in turn.nlu.entities for key in wanted)

@@ -137,6 +137,18 @@ def refund_method_named(text: str, methods: tuple[str, ...] | list[str], paid: s
     return original if _ORIGINAL.search(text) else None
 
 
+_HOW_LONG = re.compile(r"how\s+(?:long|soon|many\s+days)|when\s+will|多久|多长时间|几天|什么时候", re.IGNORECASE)
+
+
+def chooses_refund_method(turn: Turn, slots: tuple[str, ...]) -> bool:
+    """Whether a message in a task that asks where the refund goes chooses it, asked or not ("can the
+    refund go on my gift card instead?", "退款能退到我的礼品卡吗？"); a question of how long a refund
+    there takes chooses nothing."""
+    text = turn.message.text
+    return "refund_method" in slots and not _HOW_LONG.search(text) \
+        and refund_method_named(text, REFUND_METHODS) is not None
+
+
 def _asks_address(turn: Turn) -> bool:
     """Whether the open question is the new address, or the confirmation of one."""
     state = turn.state
