@@ -22,6 +22,8 @@ from core import clock
 from core.store import Store
 
 _ZIP = re.compile(r"(?<![\d+\-])(\d{5,6})(?![\d-])")
+_LABELLED_ZIP = re.compile(r"(?:zip(?:\s*code)?|post(?:al)?\s*code|邮编|邮政编码)\s*(?:is\b|是|为|[:：=#])?\s*"
+                           r"(\d{5,6})(?![\d-])", re.IGNORECASE)
 _DIGITS = re.compile(r"\D")
 
 
@@ -63,9 +65,20 @@ def credentials(text: str, entities: dict[str, Any]) -> Credentials:
     rest = text
     for value in (email, phone):
         if value:
-            rest = rest.replace(value, " ")
-    match = _ZIP.search(rest)
-    return Credentials(email.lower() if email else None, match.group(1) if match else None, phone)
+            rest = rest.replace(value, " " * len(value))  # the same offsets as the text
+    return Credentials(email.lower() if email else None, _identity_zip(rest, text.find(email) if email else -1), phone)
+
+
+def _identity_zip(text: str, email_at: int) -> str | None:
+    """The zip code that proves who the shopper is: one labelled so ("邮编 76114", "zip code: 76114"),
+    else the first after the email, else the first; a new address given beside them ("改成 …, TX 76107。邮箱
+    … 邮编 76114") keeps its own zip."""
+    labelled = _LABELLED_ZIP.search(text)
+    if labelled:
+        return labelled.group(1)
+    after = _ZIP.search(text, email_at) if email_at >= 0 else None
+    first = after or _ZIP.search(text)
+    return first.group(1) if first else None
 
 
 @dataclass(frozen=True)
