@@ -190,3 +190,42 @@ async def test_a_correction_after_a_refusal_keeps_the_reason(tau):
     await say("yes")
     request = next(store.db["order_requests"].rows_where("order_id = ?", ["#W3358610"]))
     assert request["reason"] == "the delivery takes too long" and store.orders.get("#W9549057")["status"] == "processed"
+
+
+# batch 5's classes (#20), each with wording of its own
+AVA_H = "ava.hernandez8232@example.com 46205"  # only #W4506173, processed
+AMELIA = "amelia.nguyen3376@example.com 94113"  # delivered #W9324386, credit card: Tablet, Luggage Set $499.29, …
+
+
+@pytest.mark.parametrize("text, plain", [(f"please cancel W4506173, {AVA_H}", "cancelling your order isn't possible"),
+                                         (f"订单W4506173不想要了，帮我取消 {AVA_H}", "无法取消订单")])
+async def test_a_processed_order_is_said_plainly_not_to_be_cancellable(tau, text, plain):
+    _, say = tau
+    reply = await say(text)
+    assert plain in reply and "#W4506173" in reply
+
+
+@pytest.mark.parametrize("text, paid, method", [
+    ("could it go on a gift card rather than my credit card?", {"credit_card"}, "store_credit"),
+    ("退到礼品卡，不要退到信用卡", {"credit_card"}, "store_credit"),
+    ("back to my credit card, not to a gift card", {"credit_card"}, "original"),
+])
+def test_the_payment_method_not_wanted_names_nothing(text, paid, method):
+    assert refund_method_named(text, ("original", "store_credit"), paid) == method
+
+
+async def test_a_refund_asked_on_the_shoppers_gift_card_is_confirmed_on_it(tau):
+    _, say = tau
+    await say(f"I'd like to return the luggage set of W9324386. {AMELIA}")
+    reply = await say("the zipper broke. could it go on a gift card rather than my credit card?")
+    assert "your gift card (store credit)" in reply and "$499.29" in reply and "Tablet" not in reply
+
+
+@pytest.mark.parametrize("text, zip_code", [
+    ("地址改为 88 Oak Street, Austin, TX 78701，邮箱 a@example.com，邮编 46205", "46205"),
+    ("new address 88 Oak Street, Austin, TX 78701 - a@example.com 46205", "46205"),
+    ("zip code: 46205, 88 Oak Street, Austin, TX 78701, a@example.com", "46205"),
+    ("46205 a@example.com", "46205"),
+])
+def test_the_identity_zip_is_the_labelled_one_or_the_one_after_the_email(text, zip_code):
+    assert credentials(text, {"email": "a@example.com"}).zip == zip_code
