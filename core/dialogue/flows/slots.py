@@ -18,6 +18,9 @@ from core.vocabulary import MATERIALS_ZH, SIZE_WORDS, colour_words, options_labe
 
 _BECAUSE = re.compile(r"(?:\b(?:because|since|as|reason(?: is)?)\b|因为|原因是?|理由是?)\s*[:：]?\s*(.{2,})", re.IGNORECASE)
 _ALL = re.compile(r"\b(?:all|everything|whole order|both)\b|全部|都退|全退|整单|所有", re.IGNORECASE)
+# the whole order, whatever else is named: "all of them", "everything", "整单"
+_WHOLE = re.compile(r"\ball\s+(?:of\s+)?(?:them|it|items|the\s+items|my\s+items)\b|everything|whole\s+order|"
+                    r"全部|都退|全退|整单|所有", re.IGNORECASE)
 _STORE_CREDIT = re.compile(r"store\s*credit|\bcredit\b(?!\s*card)|balance|余额|购物金", re.IGNORECASE)
 _ORIGINAL = re.compile(r"original|same (?:card|way|method|account)|(?:way|how) i paid|原路|原来的?(?:付款|支付|账户|方式|渠道)|"
                        r"原(?:支付|付款)|原账户|怎么付的", re.IGNORECASE)
@@ -180,14 +183,14 @@ def read_item(ctx: FlowContext, order: dict[str, Any], allow_all: bool) -> None:
         if chosen == "all" and allow_all or any(str(i["id"]) == chosen for i in items):
             ctx.slots["item"] = chosen if chosen == "all" else int(chosen)
         return
-    if allow_all and _ALL.search(text):
+    product_id = ctx.turn.nlu.entities.get("product_id")
+    # an item named by its name wins over one an option names ("the red tee … a black one": the tee,
+    # not the earbuds that also come in black), and over a loose "all" ("the speaker, it sounds all crackly")
+    by_name = [i for i in items if i["product_id"] == product_id or _names(ctx, i, text, by_options=False)]
+    if allow_all and (_WHOLE.search(text) or _ALL.search(text) and len(by_name) != 1):
         ctx.slots["item"] = "all"
         return
-    product_id = ctx.turn.nlu.entities.get("product_id")
     picked = "item" in ctx.slots  # then only an item named by its name is another one, not by an option ("750ml")
-    # an item named by its name wins over one an option names ("the red tee … a black one": the tee,
-    # not the earbuds that also come in black)
-    by_name = [i for i in items if i["product_id"] == product_id or _names(ctx, i, text, by_options=False)]
     named = by_name if len(by_name) == 1 or picked else \
         [i for i in items if i["product_id"] == product_id or _names(ctx, i, text)]
     if len(named) == 1:
