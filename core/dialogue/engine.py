@@ -338,6 +338,12 @@ class TaskEngine:
             return None, ActionResult("order_not_found", {"order_id": raw})  # the same whether it exists or not
         orders = [self._store.orders.get(o["id"]) for o in self._store.orders.for_customer(ctx.customer["id"], limit=50)]
         candidates = [o for o in orders if o and flow.relevant(ctx, o)]
+        sibling = FLOWS.get(flow.sibling or "")
+        if sibling is not None and not any(names_an_item(ctx, o) for o in candidates):
+            # "change the pending speaker to red" read as an exchange: the one order its sibling may act on
+            # that holds the named item (``_sibling_for`` then follows it)
+            held = [o for o in orders if o and sibling.relevant(ctx, o) and names_an_item(ctx, o)]
+            candidates = held if len(held) == 1 else candidates
         named = [o for o in candidates if names_an_item(ctx, o)] if len(candidates) > 1 else []
         candidates = named if len(named) == 1 else candidates  # "wheres my security camera order": that one
         recent = [o for o in candidates if o["id"] == ctx.turn.state.last_order]
