@@ -51,7 +51,12 @@ _REFUND_ARRIVED = re.compile(
     re.IGNORECASE)
 _WHERE_MINE = re.compile(
     r"\bwhere(?:'?s|\s+is|\s+are)?\s+(?:my|our)\b[^?.!,;]{0,40}?\b(?:orders?|package|parcel|delivery|shipment)\b"
-    r"|我(?:的|买的|订的|下的)[^？?。，,]{0,12}?(?:订单|快递|包裹)[^？?。，,]{0,3}?(?:到哪|在哪)", re.IGNORECASE)
+    r"|我(?:的|买的|订的|下的)[^？?。，,]{0,12}?(?:订单|快递|包裹)[^？?。，,]{0,3}?(?:到哪|在哪)"
+    # when one's own purchase ships or arrives: "when will my kettle ship?", "我买的水壶什么时候发货"
+    r"|\bwhen\s+(?:will|does|do|is|are|did)\s+(?:my|our)\b[^?.!,;]{0,40}?\b(?:ship|be\s+shipped|arrive|be\s+delivered|"
+    r"get\s+here|be\s+sent|go\s+out)\b"
+    r"|我(?:买的|订的|下的|的订单)[^？?。，,]{0,16}?(?:什么时候|啥时候|几时|何时|多久)(?:能|会|可以)?(?:发货|发出|寄出|到|送到)",
+    re.IGNORECASE)
 # the same question about one's own order: "what about mine then", "and my own?", "那我自己的呢"
 _AND_MINE = re.compile(r"\b(?:what|how)\s+about\s+(?:mine|my\s+own|my\s+orders?)\b|\band\s+(?:mine|my\s+own)\b|"
                        r"^\W*(?:ok\w*|fine|alright)?\W*mine\b|我自己的|那我的|我的呢", re.IGNORECASE)
