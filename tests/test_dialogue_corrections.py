@@ -229,3 +229,36 @@ async def test_a_refund_asked_on_the_shoppers_gift_card_is_confirmed_on_it(tau):
 ])
 def test_the_identity_zip_is_the_labelled_one_or_the_one_after_the_email(text, zip_code):
     assert credentials(text, {"email": "a@example.com"}).zip == zip_code
+
+
+ANYA = "anya.silva9408@example.com 32221"  # delivered #W2570197: Jigsaw Puzzle, Dumbbell Set $534.14, Fleece Jacket
+AVA_K = "ava.khan5983@example.com 94171"  # only #W1123136, pending: Tablet, Skateboard, Portable Charger (blue)
+DAIKI = "daiki.li3093@example.com 75201"  # only #W6958840, pending: Bluetooth Speaker, Cycling Helmets, Tablet, …
+
+
+async def test_a_named_item_wins_over_a_loose_all(tau):
+    _, say = tau
+    await say("need to send back the dumbbell set from W2570197, all rusty on arrival")
+    reply = await say(ANYA)
+    assert "Dumbbell Set" in reply and "Jigsaw" not in reply and "Fleece" not in reply
+    assert "$534.14" in await say("store credit is fine")
+
+
+def test_the_whole_order_words_still_return_every_item():
+    from core.dialogue.flows.slots import _WHOLE
+    assert _WHOLE.search("return all of them") and _WHOLE.search("整单退了") and not _WHOLE.search("all scratched")
+
+
+async def test_another_colour_of_a_pending_orders_item_read_as_an_exchange_finds_that_order(tau):
+    _, say = tau
+    await say("the portable charger I ordered hasn't shipped, can I swap it for a black one?")
+    reply = await say(AVA_K)
+    assert "#W1123136" in reply and "no orders" not in reply
+
+
+@pytest.mark.parametrize("text", ["when will my bluetooth speaker ship?", "我订的蓝牙音箱啥时候能发出？"])
+async def test_when_ones_own_purchase_ships_is_its_status(tau, text):
+    _, say = tau
+    await say(f"verify me first: {DAIKI}")
+    reply = await say(text)
+    assert "#W6958840" in reply and ("pending" in reply or "待处理" in reply)
