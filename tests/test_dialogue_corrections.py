@@ -262,3 +262,20 @@ async def test_when_ones_own_purchase_ships_is_its_status(tau, text):
     await say(f"verify me first: {DAIKI}")
     reply = await say(text)
     assert "#W6958840" in reply and ("pending" in reply or "待处理" in reply)
+
+
+YUSUF = "yusuf.khan7390@example.com 75313"  # pending #W1787190 and #W3579467, nothing else
+
+
+@pytest.mark.parametrize("answer", ["W3579467, found it cheaper elsewhere", "是W3579467，买重复了"])
+async def test_the_reason_given_with_the_order_number_is_kept(tau, answer):
+    store, say = tau
+    await say(f"I want to cancel an order. {YUSUF}")
+    reply = await say(answer)
+    assert "#W3579467" in reply and ("yes or no" in reply or "是" in reply) and "Why" not in reply
+    assert _state(store)["slots"]["reason"] == answer.split("，" if "，" in answer else ", ")[1]
+
+
+def test_an_order_number_alone_gives_no_reason():
+    from core.dialogue.flows.slots import reason_beside_order
+    assert reason_beside_order("W3579467") is None and reason_beside_order("it's W3579467, thanks") is None

@@ -72,6 +72,20 @@ def read_reason(ctx: FlowContext, asked_by: re.Pattern[str]) -> None:
         reason = reason_beside_request(turn.message.text, asked_by)
         if reason:
             ctx.slots["reason"] = reason[:MAX_REASON_CHARS]
+    elif turn.state.awaiting == "order_id":
+        reason = reason_beside_order(turn.message.text)
+        if reason:
+            ctx.slots["reason"] = reason[:MAX_REASON_CHARS]
+
+
+def reason_beside_order(text: str) -> str | None:
+    """The answer to "which order?" with why in a clause of its own ("W123, don't need it anymore",
+    "是W123，买重复了"): the clauses that name no order and are no greeting or contact details."""
+    clauses = [c.strip() for c in _CLAUSE_END.split(text) if c.strip()]
+    if len(clauses) < 2 or not any(ORDER_ID.search(c) for c in clauses):
+        return None
+    rest = [c for c in clauses if not ORDER_ID.search(c) and not _NOT_A_REASON.search(c) and len(c) >= 2]
+    return "，".join(rest) if rest else None
 
 
 def reason_beside_request(text: str, asked_by: re.Pattern[str]) -> str | None:
