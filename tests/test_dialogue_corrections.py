@@ -279,3 +279,13 @@ async def test_the_reason_given_with_the_order_number_is_kept(tau, answer):
 def test_an_order_number_alone_gives_no_reason():
     from core.dialogue.flows.slots import reason_beside_order
     assert reason_beside_order("W3579467") is None and reason_beside_order("it's W3579467, thanks") is None
+
+
+HARPER = "harper.santos8390@example.com 46237"  # pending #W6629830 and #W4941028
+
+
+@pytest.mark.parametrize("text", ["could you look up W4941028 for me? {who}", "帮我查一下W4941028 {who}"])
+async def test_checking_a_named_order_is_its_status(tau, text):
+    _, say = tau
+    reply = await say(text.format(who=HARPER))
+    assert "#W4941028" in reply and ("pending" in reply or "待处理" in reply)

@@ -9,6 +9,7 @@ from typing import Literal
 from core.dialogue.engine import FLOWS
 from core.dialogue.flows.slots import names_awaited_value
 from core.messages import LANGUAGES, Language
+from core.nlu.entities import ORDER_ID
 from core.turn import Turn
 
 # Which intent starts which flow.
@@ -57,6 +58,7 @@ _WHERE_MINE = re.compile(
     r"get\s+here|be\s+sent|go\s+out)\b"
     r"|我(?:买的|订的|下的|的订单)[^？?。，,]{0,16}?(?:什么时候|啥时候|几时|何时|多久)(?:能|会|可以)?(?:发货|发出|寄出|到|送到)",
     re.IGNORECASE)
+_CHECK = re.compile(r"\b(?:check(?:\s+on)?|look\s+(?:up|at|into)|pull\s+up)\b|查一下|查查|帮我查|看一下|看看", re.IGNORECASE)
 # the same question about one's own order: "what about mine then", "and my own?", "那我自己的呢"
 _AND_MINE = re.compile(r"\b(?:what|how)\s+about\s+(?:mine|my\s+own|my\s+orders?)\b|\band\s+(?:mine|my\s+own)\b|"
                        r"^\W*(?:ok\w*|fine|alright)?\W*mine\b|我自己的|那我的|我的呢", re.IGNORECASE)
@@ -117,8 +119,9 @@ def asks_other_option(turn: Turn, wish_counts: bool = True) -> bool:
 
 def asks_where_own_order(text: str) -> bool:
     """Whether the message asks where one's own order is ("wheres my security camera order at", "我买的
-    耳机订单到哪了"), whatever the intent model reads in its product words."""
-    return bool(_WHERE_MINE.search(text))
+    耳机订单到哪了") or to check an order it names ("can you check W123 for me", "帮我查一下W123"),
+    whatever the intent model reads in its product words."""
+    return bool(_WHERE_MINE.search(text) or _CHECK.search(text) and ORDER_ID.search(text))
 
 
 def about_own_orders(text: str) -> bool:
