@@ -289,3 +289,8 @@ async def test_checking_a_named_order_is_its_status(tau, text):
     _, say = tau
     reply = await say(text.format(who=HARPER))
     assert "#W4941028" in reply and ("pending" in reply or "待处理" in reply)
+
+
+def test_the_zip_right_after_the_email_wins_over_a_labelled_one_of_a_new_address():
+    text = "a@example.com 46205, new address 88 Oak Street, Austin TX, zip 78701"
+    assert credentials(text, {"email": "a@example.com"}).zip == "46205"

@@ -22,8 +22,9 @@ from core import clock
 from core.store import Store
 
 _ZIP = re.compile(r"(?<![\d+\-])(\d{5,6})(?![\d-])")
-_LABELLED_ZIP = re.compile(r"(?:zip(?:\s*code)?|post(?:al)?\s*code|邮编|邮政编码)\s*(?:is\b|是|为|[:：=#])?\s*"
-                           r"(\d{5,6})(?![\d-])", re.IGNORECASE)
+_ZIP_LABEL = r"(?:zip(?:\s*code)?|post(?:al)?\s*code|邮编|邮政编码)\s*(?:is\b|是|为|[:：=#])?\s*"
+_LABELLED_ZIP = re.compile(_ZIP_LABEL + r"(\d{5,6})(?![\d-])", re.IGNORECASE)
+_NEXT_ZIP = re.compile(r"[\s,，;；:：、]*(?:" + _ZIP_LABEL + r")?(\d{5,6})(?![\d-])", re.IGNORECASE)
 _DIGITS = re.compile(r"\D")
 
 
@@ -70,9 +71,12 @@ def credentials(text: str, entities: dict[str, Any]) -> Credentials:
 
 
 def _identity_zip(text: str, email_at: int) -> str | None:
-    """The zip code that proves who the shopper is: one labelled so ("邮编 76114", "zip code: 76114"),
-    else the first after the email, else the first; a new address given beside them ("改成 …, TX 76107。邮箱
-    … 邮编 76114") keeps its own zip."""
+    """The zip code that proves who the shopper is: the one right after the email, else one labelled so
+    ("邮编 76114", "zip code: 76114"), else the first after the email, else the first; a new address given
+    beside them ("改成 …, TX 76107。邮箱 … 邮编 76114") keeps its own zip."""
+    beside = _NEXT_ZIP.match(text, email_at) if email_at >= 0 else None  # the email is blanked out in ``text``
+    if beside:
+        return beside.group(1)
     labelled = _LABELLED_ZIP.search(text)
     if labelled:
         return labelled.group(1)
