@@ -104,6 +104,16 @@ def postgres_databases():
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture
+def small_shop_database(postgres_databases) -> str:
+    """The URL of a fresh PostgreSQL database holding the small shop (:func:`seed_small_shop`)."""
+    url = postgres_databases.new()
+    store = Store(url)
+    seed_small_shop(store)
+    store.close()
+    return url
+
+
 class _StoreOpens:
     """``core.store.database.connect`` for the session: counts the stores opened (in memory, elsewhere)
     since the last :meth:`take`, and under ``--db-engine postgresql`` opens a fresh database for every

@@ -1,6 +1,7 @@
 """Running the real ``kefu`` command in a subprocess, isolated in a temporary folder."""
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -42,3 +43,12 @@ def start_kefu(tmp_path: Path, *args: str, **settings: str) -> subprocess.Popen[
     """``python -m bot ARGS`` started in the background (the caller stops it)."""
     return subprocess.Popen([sys.executable, "-m", "bot", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, cwd=tmp_path, env=kefu_env(tmp_path, **settings))
+
+
+async def wait_until(condition, tries: int = 100, pause_s: float = 0.05) -> bool:
+    """Poll ``condition()`` until it is true (True) or ``tries`` pauses have passed (False)."""
+    for _ in range(tries):
+        if condition():
+            return True
+        await asyncio.sleep(pause_s)
+    return bool(condition())

@@ -11,17 +11,12 @@ import pytest
 from core.store.engine.advisory import advisory_key
 from core.store import Store
 from tests.cluster_helpers import message, started, worker
-from tests.conftest import seed_small_shop
 
 
 @pytest.fixture
-def url(postgres_databases) -> str:
+def url(small_shop_database) -> str:
     """A fresh store database holding the small shop."""
-    url = postgres_databases.new()
-    store = Store(url)
-    seed_small_shop(store)
-    store.close()
-    return url
+    return small_shop_database
 
 
 @pytest.fixture

@@ -36,7 +36,6 @@ from core.messages import Identity, Reply
 from core.ratelimit import RateLimiter
 from core.store import Store
 from core.store.ratelimits import StoreLimits, StoreRateLimiter
-from tests.conftest import seed_small_shop
 from tests.hosting import serving
 from tests.test_web_channel import assert_silent, connect, exchange, say
 
@@ -54,13 +53,9 @@ class Worker:
 
 
 @pytest.fixture
-def database(postgres_databases) -> str:
+def database(small_shop_database) -> str:
     """The URL of one database holding the small shop."""
-    url = postgres_databases.new()
-    seeding = Store(url)
-    seed_small_shop(seeding)
-    seeding.close()
-    return url
+    return small_shop_database
 
 
 def start_worker(name: str, url: str, settings, new_conversations_per_address: int = 0):

@@ -18,6 +18,7 @@ from scheduler.dispatch import DispatchConfig
 from scheduler.pacing import PaceSchedule
 from scheduler.service import PromotionService, SchedulerConfig, jobstore_url
 from tests.conftest import seed_small_shop
+from tests.helpers import wait_until
 from tests.promotions.test_promotions_service import Inbox
 
 
@@ -53,10 +54,7 @@ async def test_a_second_leader_finds_the_jobs_and_sends_nothing_twice(shop: Stor
     first, first_store = leader(url, inbox)
     await first.start()
     try:
-        for _ in range(100):
-            if len(inbox.received) == 2:
-                break
-            await asyncio.sleep(0.05)
+        await wait_until(lambda: len(inbox.received) == 2)
     finally:
         await first.stop()
         first_store.close()

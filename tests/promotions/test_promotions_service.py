@@ -19,7 +19,7 @@ from scheduler.dispatch import DispatchConfig
 from scheduler.pacing import PaceSchedule
 from scheduler.service import PromotionService, SchedulerConfig
 from tests.fakes.channel import RecordingChannel
-from tests.helpers import run_kefu
+from tests.helpers import run_kefu, wait_until
 
 # Under --db-engine postgresql the stores on file paths here are PostgreSQL databases too (tests/conftest.py).
 pytestmark = pytest.mark.file_stores
@@ -50,10 +50,7 @@ async def test_service_plans_started_campaigns_and_sends_them(shop: Store, tmp_p
     first = service()
     await first.start()
     try:
-        for _ in range(100):
-            if len(inbox.received) == 2:
-                break
-            await asyncio.sleep(0.05)
+        await wait_until(lambda: len(inbox.received) == 2)
     finally:
         await first.stop()
     assert sorted(user for user, _ in inbox.received) == ["111", "222"]
