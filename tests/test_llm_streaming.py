@@ -5,6 +5,7 @@ stops the decoding. One slow test streams a grounded reply from the embedded mod
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -50,7 +51,11 @@ async def test_a_reader_that_stops_early_stops_the_decoding(tiny_model_dir, tmp_
     generate = model.generate
 
     def counting(messages, max_tokens, deadline=None, on_text=None):
-        completion = generate(messages, max_tokens, deadline, on_text=on_text)
+        def slowly(text):  # a piece takes 10 ms, as on a loaded machine: the tiny model would otherwise
+            time.sleep(0.01)  # decode all 64 tokens before the reader's stop reaches its thread
+            return on_text(text)
+
+        completion = generate(messages, max_tokens, deadline, on_text=slowly if on_text else None)
         seen.append(completion.tokens)
         return completion
 
