@@ -62,7 +62,7 @@ def build_channels(assistant: Assistant, settings: Settings, status: WorkerStatu
     host = HttpHost(settings.kefu_host, settings.kefu_port,
                     Forwarding(settings.kefu_trusted_proxies, public_https=settings.public_https))
     host.register(host_routes(store, status))
-    fanout = fanout_for(store)
+    fanout = fanout_for(store, settings.worker_id)
     channels: list[Channel] = [WebChannel(assistant, NewConversationLimit(
         settings.kefu_web_new_conversations_per_address, settings.kefu_web_new_conversations_per_minute,
         limits=limits_for(store)), bus=fanout.bus, presence=fanout.presence)]

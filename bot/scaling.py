@@ -34,11 +34,11 @@ def limits_for(store: Store) -> Limits:
     return StoreLimits(store.db) if shared(store) else MemoryLimits()
 
 
-def fanout_for(store: Store) -> Fanout:
-    """The outbound bus and presence of this worker (a new worker id each call)."""
+def fanout_for(store: Store, worker_name: str) -> Fanout:
+    """The outbound bus and presence of the worker named ``worker_name`` (a new id from it each call)."""
     if not shared(store):
         return Fanout(LocalBus(), LocalPresence())
-    worker = new_worker_id()
+    worker = new_worker_id(worker_name)
     return Fanout(PostgresBus(store.db, worker), StorePresence(store.db, worker))
 
 

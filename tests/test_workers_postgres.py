@@ -325,12 +325,13 @@ async def test_a_drained_workers_shopper_carries_on_at_the_other_once(http, work
 def test_kefu_run_shares_limits_bus_and_presence_only_on_postgresql(database, tmp_path):
     on_postgres, on_sqlite = Store(database), Store(tmp_path / "kefu.db")
     try:
-        fanout = fanout_for(on_postgres)
+        fanout = fanout_for(on_postgres, "w1")
         assert isinstance(fanout.bus, PostgresBus) and isinstance(fanout.presence, StorePresence)
-        assert fanout.bus.worker == fanout.presence.worker != fanout_for(on_postgres).bus.worker
+        assert fanout.bus.worker == fanout.presence.worker != fanout_for(on_postgres, "w1").bus.worker
+        assert fanout.bus.worker.startswith("w1:")  # the configured worker id, as in /healthz and the logs
         assert isinstance(limits_for(on_postgres).window("t", 1, 1.0), StoreRateLimiter)
         assert isinstance(staff_sessions_for(on_postgres), TableSessions) and staff_sessions_for(on_sqlite) is None
-        alone = fanout_for(on_sqlite)
+        alone = fanout_for(on_sqlite, "w1")
         assert isinstance(alone.bus, LocalBus) and isinstance(alone.presence, LocalPresence)
         assert isinstance(limits_for(on_sqlite).window("t", 1, 1.0), RateLimiter)
     finally:

@@ -1,12 +1,10 @@
-"""A worker's name among the workers on one database: host, process and a random part (a restarted
-process with a recycled pid is a new worker)."""
+"""A worker's name on the outbound bus and in the presence table: its configured id (``KEFU_WORKER_ID``,
+else ``host:pid``) and a random part, so a restarted process (or two started with one id) is a new worker."""
 from __future__ import annotations
 
-import os
 import secrets
-import socket
 
 
-def new_worker_id() -> str:
-    """``host:pid:random``, unique per process start (at most 63 characters)."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+def new_worker_id(name: str) -> str:
+    """``name:random``, unique per process start (at most 63 characters)."""
+    return f"{name[:54]}:{secrets.token_hex(4)}"
